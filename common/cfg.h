@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * INI configuration, loaded against one table of keys.
+ *
+ * Each program describes its settings once, as an array of struct cfg_key:
+ * section, name, type, where the value lands in the program's config struct,
+ * the default and the allowed range. cfg_load() applies the defaults, reads
+ * the file with libinih and checks every value; unknown keys, keys set twice,
+ * missing required keys and values out of range are errors that name the
+ * file, the line and the key. The filled struct is then treated as const.
+ */
+#ifndef HADIR_COMMON_CFG_H
+#define HADIR_COMMON_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/err.h"
+
+#define CFG_VALUE_MAX 192 /* libinih reads lines of at most 199 bytes */
+#define CFG_DIAG_MAX 4096
+
+enum cfg_type {
+	CFG_STRING,   /* char[CFG_VALUE_MAX] */
+	CFG_PATH,     /* char[CFG_VALUE_MAX]; relative to the config file's folder */
+	CFG_INT,      /* int64_t, within [min, max] */
+	CFG_BOOL,     /* bool: true/false, yes/no, on/off, 1/0 */
+	CFG_ENUM,     /* int: index into choices */
+	CFG_DURATION, /* int64_t milliseconds: "25ms", "2s", "5min", "1h", "7d" */
+};
+
+struct cfg_key {
+	const char *section;
+	const char *name;
+	enum cfg_type type;
+	size_t offset;		    /* of the value in the caller's struct */
+	const char *default_value;  /* NULL: the key is required */
+	int64_t min, max;	    /* CFG_INT, CFG_DURATION (ms); both 0: unbounded */
+	const char *const *choices; /* CFG_ENUM: NULL-terminated */
+	const char *help;	    /* one line, shown by --check-config */
+};
+
+/* Messages collected while loading, one per line, for the operator. */
+struct cfg_diag {
+	char text[CFG_DIAG_MAX];
+	size_t len;
+	unsigned n_errors;
+};
+
+/*
+ * Load path into obj. Defaults come first, then the file's values. Returns 0,
+ * -EINVAL when the file has errors (all of them described in diag), or a
+ * negative errno when the file cannot be read (also described in diag).
+ */
+int cfg_load(const char *path, const struct cfg_key *keys, size_t n_keys, void *obj,
+	     struct cfg_diag *diag) MUST_CHECK;
+
+/* As cfg_load, from an open stream; name is used in messages and dir for CFG_PATH. */
+int cfg_load_stream(FILE *stream, const char *name, const char *dir, const struct cfg_key *keys,
+		    size_t n_keys, void *obj, struct cfg_diag *diag) MUST_CHECK;
+
+/* Print every key with its effective value, as a valid INI file. */
+void cfg_print(FILE *out, const struct cfg_key *keys, size_t n_keys, const void *obj);
+
+/* Parse a duration ("250ms", "2s", "5min", "1h", "7d") into milliseconds. */
+int cfg_parse_duration(const char *text, int64_t *ret_ms) MUST_CHECK;
+
+#endif

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Install the Debian packages Hadir needs to build, test and run its demo.
+# Idempotent: packages already installed are not touched, so a second run takes
+# a second. Usage: scripts/deps.sh [build|check|all]   (default: all)
+set -euo pipefail
+
+# Build: compilers and the libraries the code links against.
+build_pkgs=(
+	build-essential pkg-config
+	libsqlite3-dev          # kiosk and collector store
+	libcurl4-openssl-dev    # kiosk sync client
+	libgpiod-dev            # kiosk GPIO (v1 API on bookworm)
+	libmbedtls-dev          # crypto, collector TLS
+	libinih-dev             # INI config
+	libjansson-dev          # JSON wire format and reports
+	libhttp-parser-dev      # collector HTTP/1.1 parsing
+	libxlsxwriter-dev       # XLSX reports
+	libpq-dev               # PostgreSQL store backend
+	libsystemd-dev          # sd_notify, watchdog
+	tzdata                  # IANA zones for Asia/Jakarta, Makassar, Jayapura
+)
+# Tests: unit framework, real clients for integration tests, fuzzing toolchain.
+check_pkgs=(
+	libcmocka-dev
+	clang libclang-rt-14-dev
+	curl openssl sqlite3 python3 procps iproute2 valgrind
+)
+
+want=("${build_pkgs[@]}")
+case "${1:-all}" in
+build) ;;
+check | all) want+=("${check_pkgs[@]}") ;;
+*)
+	echo "deps: unknown set '$1' (build, check, all)" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+	echo "deps: all ${#want[@]} packages present"
+	exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+sudo=()
+if ((EUID != 0)); then
+	command -v sudo >/dev/null || {
+		echo "deps: need root (or sudo) to install: ${missing[*]}" >&2
+		exit 1
+	}
+	sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+	echo "deps: install failed; refreshing the package lists and retrying" >&2
+	"${sudo[@]}" apt-get update -qq || {
+		echo "deps: apt-get update failed: is a Debian mirror reachable?" >&2
+		exit 1
+	}
+	"${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}" || {
+		echo "deps: could not install ${missing[*]}" >&2
+		exit 1
+	}
+fi
+echo "deps: installed ${#missing[@]} packages"
