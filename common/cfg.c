@@ -366,3 +366,14 @@ void cfg_print(FILE *out, const struct cfg_key *keys, size_t n_keys, const void 
 		}
 	}
 }
+
+void cfg_diag_error(struct cfg_diag *diag, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	diag_add(diag, "%s", line);
+}
