@@ -156,7 +156,9 @@ install: all
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
 	for f in config/*.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/hadir/$$(basename $$f); \
-		[ -e $$t ] || install -m 0640 $$f $$t; \
+		if [ ! -e $$t ]; then \
+			sed 's|@DATADIR@|$(PREFIX)/share|g' $$f > $$t && chmod 0640 $$t; \
+		fi; \
 	done
 	for u in packaging/systemd/*.service; do \
 		sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u); \

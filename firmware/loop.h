@@ -28,6 +28,8 @@ void loop_free(struct loop *loop);
  */
 int loop_add(struct loop *loop, int fd, uint32_t events, loop_fd_fn *fn, void *user,
 	     struct loop_source **ret_source) MUST_CHECK;
+/* Change the events watched for (e.g. add EPOLLOUT while output is pending). */
+int loop_modify(struct loop *loop, struct loop_source *source, uint32_t events) MUST_CHECK;
 /* Stop watching; safe from inside any handler, including the source's own. */
 void loop_remove(struct loop *loop, struct loop_source *source);
 
