@@ -16,7 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define CFG_WHY_MAX 160 /* room for a custom type's reason to refuse a value */
+#define CFG_WHY_MAX 160	      /* room for a custom type's reason to refuse a value */
+#define CFG_DIAG_LINE_MAX 512 /* one cfg_diag_add() message */
 
 struct cfg_parse {
 	FILE *stream;
@@ -51,6 +52,17 @@ static void diag_add(struct cfg_diag *diag, const char *fmt, ...)
 	}
 	diag->text[diag->len++] = '\n';
 	diag->text[diag->len] = '\0';
+}
+
+void cfg_diag_add(struct cfg_diag *diag, const char *fmt, ...)
+{
+	char line[CFG_DIAG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	diag_add(diag, "%s", line);
 }
 
 int cfg_parse_duration(const char *text, int64_t *ret_ms)

@@ -79,6 +79,9 @@ int cfg_load(const char *path, const struct cfg_key *keys, size_t n_keys, void *
 int cfg_load_stream(FILE *stream, const char *name, const char *dir, const struct cfg_key *keys,
 		    size_t n_keys, void *obj, struct cfg_diag *diag) MUST_CHECK;
 
+/* Add one error line to diag (for checks a program makes after cfg_load). */
+void cfg_diag_add(struct cfg_diag *diag, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
 /* Print every key with its effective value, as a valid INI file. */
 void cfg_print(FILE *out, const struct cfg_key *keys, size_t n_keys, const void *obj);
 
