@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #define K(section, name, type, field, def, min, max, choices, help)                               \
-	{ section, name, type, offsetof(struct kconfig, field), def, min, max, choices, help }
+	{ section, name, type, offsetof(struct kconfig, field), def, min, max, choices, help, NULL }
 
 static const char *const sources[] = { "sim", "wiegand", "evdev", NULL };
 static const char *const levels[] = { "err", "warn", "info", "debug", NULL };
@@ -52,7 +52,7 @@ int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *dia
 	if (r < 0)
 		return r;
 	if (cfg.pulse_min_us >= cfg.pulse_max_us) {
-		cfg_diag_error(diag, "%s: [input] pulse_min_us: must be below pulse_max_us", path);
+		cfg_diag_add(diag, "%s: [input] pulse_min_us: must be below pulse_max_us", path);
 		return -EINVAL;
 	}
 	*ret_cfg = cfg;
