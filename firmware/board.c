@@ -76,7 +76,8 @@ static int parse_target(char *target, struct board_line *line, char *why, size_t
 	if (strlen(what) >= sizeof(line->name))
 		return refuse(why, why_size, "line name longer than %zu characters",
 			      sizeof(line->name) - 1);
-	if (!is_token(what) || strchr(what, ':'))
+	/* ';' could start a comment when the board is printed and read back. */
+	if (!is_token(what) || strpbrk(what, ":;"))
 		return refuse(why, why_size, "bad character in line name");
 	if (strcmp(line->chip, BOARD_CHIP_SIM) == 0)
 		return refuse(why, why_size, "simulated lines are numbered: sim:N");
@@ -200,9 +201,12 @@ static int parse_text(const struct cfg_key *key, const char *text, void *slot, c
 {
 	if (strlen(text) >= (size_t)key->max)
 		return refuse(why, why_size, "longer than %d characters", (int)key->max - 1);
-	for (const char *c = text; *c; c++)
+	for (const char *c = text; *c; c++) {
 		if ((unsigned char)*c < ' ' || *c == 0x7f)
 			return refuse(why, why_size, "control character in text");
+		if (*c == ';')
+			return refuse(why, why_size, "';' is not allowed (it can start a comment)");
+	}
 	strcpy(slot, text);
 	return 0;
 }

@@ -196,6 +196,7 @@ static void test_board_parse_line_refusals(void **state)
 	parse_fails("gpio chip:1", "unknown flag 'chip:1'");
 	parse_fails("gpio$chip:1", "bad character in chip name");
 	parse_fails("gpiochip0:a:b", "bad character in line name");
+	parse_fails(";G5", "bad character in line name"); /* would print as a comment */
 }
 
 static void test_board_format_line_round_trip(void **state)
@@ -284,6 +285,8 @@ static void test_board_bad_values(void **state)
 	assert_diag_has(&l.diag, "x.conf:5: [fingerprint] baud: not a fingerprint module baud rate");
 	assert_diag_has(&l.diag, "x.conf:7: [evdev] device: not an absolute device path");
 	assert_int_equal(l.diag.n_errors, 4);
+	l = load("[board]\nname = x\ndescription =;x\n");
+	assert_diag_has(&l.diag, "x.conf:3: [board] description: ';' is not allowed");
 }
 
 static void test_board_name_required_and_bounded(void **state)
