@@ -52,6 +52,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX records_wall ON records(wall_usec);"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 	"INSERT INTO meta VALUES ('acked_seq', 0);",
+	/* 2: sync status for `status`, clock anchors learned from the collector */
+	"CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE clock_anchors ("
+	"  boot_id TEXT PRIMARY KEY,"
+	"  boot_usec INTEGER NOT NULL,"
+	"  true_usec INTEGER NOT NULL,"
+	"  rtt_usec INTEGER NOT NULL);",
 };
 
 static int sqlite_errno(int rc)
@@ -667,6 +674,135 @@ int store_verify_chain(struct store *st, uint64_t *ret_bad_seq)
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = fail(st, rc, "read records");
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* --- sync: outbox, acknowledgements, status, clock anchors --- */
+
+int store_outbox(struct store *st, uint64_t after_seq, size_t max, struct record *recs,
+		 size_t *ret_n)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
+				" credential, nip, outcome, reason, direction, payload, prev, link"
+				" FROM records WHERE seq > ? ORDER BY seq LIMIT ?",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read outbox");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)after_seq);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		read_record(s, &recs[n++]);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, rc, "read outbox");
+	*ret_n = n;
+	return 0;
+}
+
+int store_set_acked(struct store *st, uint64_t seq)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* Never backwards: a late reply to an old request must not resend the acknowledged. */
+	rc = sqlite3_prepare_v2(st->db,
+				"UPDATE meta SET value = max(value, ?) WHERE key = 'acked_seq'", -1,
+				&s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "set acked");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "set acked");
+}
+
+int store_sync_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO sync_state VALUES (?, ?)", -1, &s,
+				NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "set sync state");
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "set sync state");
+}
+
+int store_sync_get(struct store *st, const char *key, char *value, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT value FROM sync_state WHERE key = ?", -1, &s,
+				NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "get sync state");
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		copy_column(s, 0, value, len);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "get sync state");
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_anchor_put(struct store *st, const struct record_anchor *a)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* Keep the estimate with the shortest round trip: it bounds the error best. */
+	rc = sqlite3_prepare_v2(st->db,
+				"INSERT INTO clock_anchors VALUES (?1, ?2, ?3, ?4)"
+				" ON CONFLICT(boot_id) DO UPDATE SET boot_usec = ?2, true_usec = ?3,"
+				" rtt_usec = ?4 WHERE ?4 < rtt_usec",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "store clock anchor");
+	bind_text(s, 1, a->boot_id);
+	sqlite3_bind_int64(s, 2, a->boot_usec);
+	sqlite3_bind_int64(s, 3, a->true_usec);
+	sqlite3_bind_int64(s, 4, a->rtt_usec);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "store clock anchor");
+}
+
+int store_anchor_get(struct store *st, const char *boot_id, struct record_anchor *ret)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT boot_usec, true_usec, rtt_usec FROM clock_anchors"
+				" WHERE boot_id = ?",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read clock anchor");
+	bind_text(s, 1, boot_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(ret->boot_id, sizeof(ret->boot_id), "%s", boot_id);
+		ret->boot_usec = sqlite3_column_int64(s, 0);
+		ret->true_usec = sqlite3_column_int64(s, 1);
+		ret->rtt_usec = sqlite3_column_int64(s, 2);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "read clock anchor");
+	}
 	sqlite3_finalize(s);
 	return r;
 }
