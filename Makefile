@@ -38,7 +38,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 $(WARN) -fstack-protector-strong -fPIE -MMD -MP
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lmbedtls -lmbedx509 -lmbedcrypto \
-	   -lhttp_parser -lxlsxwriter -lpq -lm -lpthread
+	   -lhttp_parser -lxlsxwriter -lpq -lcsv -lm -lpthread
 
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -13,6 +13,7 @@ build_pkgs=(
 	libgpiod-dev            # kiosk GPIO (v1 API on bookworm)
 	libmbedtls-dev          # crypto, collector TLS
 	libinih-dev             # INI config
+	libcsv-dev              # CSV imports (roster, staff, schedules…)
 	libjansson-dev          # JSON wire format and reports
 	libhttp-parser-dev      # collector HTTP/1.1 parsing
 	libxlsxwriter-dev       # XLSX reports

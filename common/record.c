@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Canonical record bytes, hash-chain links and the JSON batch codec. Pure:
+ * no I/O. Decoding treats the body as hostile: every field is type-checked,
+ * bounded and validated before it lands in a struct record.
+ */
+#include "common/record.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char record_magic[] = "HADIR-REC-1";
+
+static void hash_u64(struct crypto_sha256 *ctx, uint64_t v)
+{
+	uint8_t be[8];
+
+	for (int i = 0; i < 8; i++)
+		be[i] = (uint8_t)(v >> (56 - 8 * i));
+	crypto_sha256_update(ctx, be, sizeof(be));
+}
+
+static void hash_str(struct crypto_sha256 *ctx, const char *s)
+{
+	size_t len = strlen(s);
+	uint8_t be[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+			  (uint8_t)len };
+
+	crypto_sha256_update(ctx, be, sizeof(be));
+	crypto_sha256_update(ctx, s, len);
+}
+
+void record_compute_link(const struct record *rec, uint8_t ret_link[CRYPTO_SHA256_LEN])
+{
+	struct crypto_sha256 ctx;
+	uint8_t trusted = rec->clock_trusted ? 1 : 0;
+
+	crypto_sha256_init(&ctx);
+	crypto_sha256_update(&ctx, rec->prev, sizeof(rec->prev));
+	crypto_sha256_update(&ctx, record_magic, sizeof(record_magic) - 1);
+	hash_u64(&ctx, rec->seq);
+	hash_str(&ctx, rec->kind);
+	hash_u64(&ctx, (uint64_t)rec->wall_usec);
+	hash_u64(&ctx, (uint64_t)rec->boot_usec);
+	hash_str(&ctx, rec->boot_id);
+	crypto_sha256_update(&ctx, &trusted, 1);
+	hash_str(&ctx, rec->credential);
+	hash_str(&ctx, rec->nip);
+	hash_str(&ctx, rec->outcome);
+	hash_str(&ctx, rec->reason);
+	hash_str(&ctx, rec->direction);
+	hash_str(&ctx, rec->payload);
+	crypto_sha256_final(&ctx, ret_link);
+}
+
+void record_seal(struct record *rec, const uint8_t prev[CRYPTO_SHA256_LEN])
+{
+	memcpy(rec->prev, prev, CRYPTO_SHA256_LEN);
+	record_compute_link(rec, rec->link);
+}
+
+bool record_link_ok(const struct record *rec)
+{
+	uint8_t link[CRYPTO_SHA256_LEN];
+
+	record_compute_link(rec, link);
+	return memcmp(link, rec->link, sizeof(link)) == 0;
+}
+
+static bool one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static bool all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static bool printable_ascii(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+int record_validate(const struct record *rec, const char **ret_why)
+{
+	static const char *const kinds[] = { "tap", "activity", NULL };
+	static const char *const outcomes[] = { "accepted", "rejected", "unknown", NULL };
+	static const char *const directions[] = { "", "in", "out", NULL };
+
+	if (rec->seq == 0 || rec->seq > INT64_MAX)
+		*ret_why = "seq must be 1 or more";
+	else if (!one_of(rec->kind, kinds))
+		*ret_why = "unknown kind";
+	else if (strcmp(rec->kind, "tap") == 0 && !one_of(rec->outcome, outcomes))
+		*ret_why = "unknown outcome";
+	else if (!one_of(rec->direction, directions))
+		*ret_why = "direction must be in, out or empty";
+	else if (!all_digits(rec->nip))
+		*ret_why = "nip must be digits";
+	else if (!printable_ascii(rec->credential))
+		*ret_why = "credential must be printable ASCII";
+	else if (strlen(rec->boot_id) != CLK_BOOT_ID_LEN || !printable_ascii(rec->boot_id))
+		*ret_why = "boot_id must be a 36-character id";
+	else if (rec->boot_usec < 0)
+		*ret_why = "boot_usec must not be negative";
+	else
+		return 0;
+	return -EINVAL;
+}
+
+static json_t *record_to_json(const struct record *r)
+{
+	char prev[CRYPTO_SHA256_HEX], link[CRYPTO_SHA256_HEX];
+
+	crypto_hex(r->prev, prev);
+	crypto_hex(r->link, link);
+	return json_pack("{s:I,s:s,s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seq",
+			 (json_int_t)r->seq, "kind", r->kind, "wall_usec", (json_int_t)r->wall_usec,
+			 "boot_usec", (json_int_t)r->boot_usec, "boot_id", r->boot_id,
+			 "clock_trusted", r->clock_trusted, "credential", r->credential, "nip",
+			 r->nip, "outcome", r->outcome, "reason", r->reason, "direction",
+			 r->direction, "payload", r->payload, "prev", prev, "link", link);
+}
+
+char *record_batch_encode(const struct record *recs, size_t n)
+{
+	json_t *root, *arr;
+	char *text = NULL;
+
+	arr = json_array();
+	root = json_pack("{s:i,s:o}", "version", RECORD_WIRE_VERSION, "records", arr);
+	if (!root)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (json_array_append_new(arr, record_to_json(&recs[i])) < 0)
+			goto out;
+	}
+	text = json_dumps(root, JSON_COMPACT);
+out:
+	json_decref(root);
+	return text;
+}
+
+PRINTF_LIKE(3, 4)
+static int fail(char *why, size_t why_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, why_len, fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
+}
+
+/* Copy a JSON string member into dst[cap]; -EBADMSG if missing, not a string, or too long. */
+static int get_str(json_t *obj, const char *key, char *dst, size_t cap, const char **ret_why)
+{
+	json_t *v = json_object_get(obj, key);
+	size_t len;
+
+	if (!json_is_string(v)) {
+		*ret_why = "missing or not a string";
+		return -EBADMSG;
+	}
+	/* jansson refuses \u0000 unless asked, so the length is the C string's. */
+	len = json_string_length(v);
+	if (len >= cap) {
+		*ret_why = "too long";
+		return -EBADMSG;
+	}
+	memcpy(dst, json_string_value(v), len + 1);
+	return 0;
+}
+
+static int get_int(json_t *obj, const char *key, int64_t *dst, const char **ret_why)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v)) {
+		*ret_why = "missing or not an integer";
+		return -EBADMSG;
+	}
+	*dst = json_integer_value(v);
+	return 0;
+}
+
+static int get_hash(json_t *obj, const char *key, uint8_t *dst, const char **ret_why)
+{
+	char hex[CRYPTO_SHA256_HEX];
+
+	if (get_str(obj, key, hex, sizeof(hex), ret_why) < 0)
+		return -EBADMSG;
+	if (crypto_unhex(hex, dst) < 0) {
+		*ret_why = "not 64 hex digits";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static int record_from_json(json_t *obj, struct record *r, char *why, size_t why_len)
+{
+	static const struct {
+		const char *key;
+		size_t offset, cap;
+	} strs[] = {
+		{ "kind", offsetof(struct record, kind), RECORD_KIND_MAX },
+		{ "boot_id", offsetof(struct record, boot_id), CLK_BOOT_ID_LEN + 1 },
+		{ "credential", offsetof(struct record, credential), RECORD_CREDENTIAL_MAX },
+		{ "nip", offsetof(struct record, nip), RECORD_NIP_MAX },
+		{ "outcome", offsetof(struct record, outcome), RECORD_OUTCOME_MAX },
+		{ "reason", offsetof(struct record, reason), RECORD_REASON_MAX },
+		{ "direction", offsetof(struct record, direction), RECORD_DIRECTION_MAX },
+		{ "payload", offsetof(struct record, payload), RECORD_PAYLOAD_MAX },
+	};
+	const char *what = NULL;
+	json_t *trusted;
+	int64_t seq;
+
+	if (!json_is_object(obj))
+		return fail(why, why_len, "record is not an object");
+	if (get_int(obj, "seq", &seq, &what) < 0)
+		return fail(why, why_len, "seq: %s", what);
+	if (seq < 1)
+		return fail(why, why_len, "seq: must be 1 or more");
+	r->seq = (uint64_t)seq;
+	if (get_int(obj, "wall_usec", &r->wall_usec, &what) < 0)
+		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": wall_usec: %s",
+			    (json_int_t)seq, what);
+	if (get_int(obj, "boot_usec", &r->boot_usec, &what) < 0)
+		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": boot_usec: %s",
+			    (json_int_t)seq, what);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (get_str(obj, strs[i].key, (char *)r + strs[i].offset, strs[i].cap, &what) < 0)
+			return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": %s: %s",
+				    (json_int_t)seq, strs[i].key, what);
+	trusted = json_object_get(obj, "clock_trusted");
+	if (!json_is_boolean(trusted))
+		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": clock_trusted: not a boolean",
+			    (json_int_t)seq);
+	r->clock_trusted = json_is_true(trusted);
+	if (get_hash(obj, "prev", r->prev, &what) < 0 || get_hash(obj, "link", r->link, &what) < 0)
+		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": prev/link: %s",
+			    (json_int_t)seq, what);
+	if (record_validate(r, &what) < 0)
+		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": %s", (json_int_t)seq, what);
+	return 0;
+}
+
+int record_batch_decode(const char *body, size_t len, struct record **ret_recs, size_t *ret_n,
+			char *why, size_t why_len)
+{
+	struct record *recs = NULL;
+	json_t *root, *version, *arr;
+	json_error_t jerr;
+	size_t n;
+	int r;
+
+	if (len > RECORD_BODY_MAX) {
+		snprintf(why, why_len, "batch larger than %d bytes", RECORD_BODY_MAX);
+		return -E2BIG;
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return fail(why, why_len, "malformed JSON at line %d column %d: %s", jerr.line,
+			    jerr.column, jerr.text);
+	version = json_object_get(root, "version");
+	arr = json_object_get(root, "records");
+	if (!json_is_object(root) || !json_is_integer(version) || !json_is_array(arr)) {
+		r = fail(why, why_len, "expected {\"version\":%d,\"records\":[...]}",
+			 RECORD_WIRE_VERSION);
+		goto out;
+	}
+	if (json_integer_value(version) != RECORD_WIRE_VERSION) {
+		r = fail(why, why_len, "unsupported version %" JSON_INTEGER_FORMAT,
+			 json_integer_value(version));
+		goto out;
+	}
+	n = json_array_size(arr);
+	if (n > RECORD_BATCH_MAX) {
+		snprintf(why, why_len, "more than %d records in one batch", RECORD_BATCH_MAX);
+		r = -E2BIG;
+		goto out;
+	}
+	recs = calloc(n ? n : 1, sizeof(*recs));
+	if (!recs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = record_from_json(json_array_get(arr, i), &recs[i], why, why_len);
+		if (r < 0)
+			goto out;
+	}
+	*ret_recs = recs;
+	*ret_n = n;
+	recs = NULL;
+	r = 0;
+out:
+	free(recs);
+	json_decref(root);
+	return r;
+}

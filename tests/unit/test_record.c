@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Records: the canonical bytes are a contract between kiosk and collector, so
+ * the links are pinned to values computed independently (Python hashlib over
+ * the byte layout documented in record.h).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/record.h"
+
+static const char boot[] = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
+static struct record first(void)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = 1;
+	strcpy(r.kind, "tap");
+	r.wall_usec = INT64_C(1740962460000000);
+	r.boot_usec = 12345678;
+	strcpy(r.boot_id, boot);
+	r.clock_trusted = true;
+	strcpy(r.credential, "card:8000987");
+	strcpy(r.nip, "198501012010011001");
+	strcpy(r.outcome, "accepted");
+	return r;
+}
+
+static struct record second(void)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = 2;
+	strcpy(r.kind, "tap");
+	r.wall_usec = -5;
+	r.boot_usec = 99;
+	strcpy(r.boot_id, boot);
+	strcpy(r.credential, "card:42");
+	strcpy(r.outcome, "unknown");
+	strcpy(r.reason, "not in roster");
+	strcpy(r.direction, "in");
+	strcpy(r.payload, "{\"a\":1}");
+	return r;
+}
+
+static void assert_link(const struct record *r, const char *want)
+{
+	char hex[CRYPTO_SHA256_HEX];
+
+	crypto_hex(r->link, hex);
+	assert_string_equal(hex, want);
+}
+
+static void test_record_seal_pinned_chain(void **state)
+{
+	static const uint8_t zero[CRYPTO_SHA256_LEN];
+	struct record a = first(), b = second();
+
+	(void)state;
+	record_seal(&a, zero);
+	assert_link(&a, "57bb1a1da46f99d3164d2785beafca3449f2663a4d40f4490c0a1d10e347ab7d");
+	record_seal(&b, a.link);
+	assert_link(&b, "b553ee3c85d97c8173d16d0b67da9bdbb29ae563bf462df7ba6125b8ab5cf2d5");
+	assert_true(record_link_ok(&a));
+	assert_true(record_link_ok(&b));
+}
+
+static void test_record_link_detects_any_change(void **state)
+{
+	static const uint8_t zero[CRYPTO_SHA256_LEN];
+	struct record r = first();
+
+	(void)state;
+	record_seal(&r, zero);
+	r.nip[0] = '2';
+	assert_false(record_link_ok(&r));
+	r = first();
+	record_seal(&r, zero);
+	r.clock_trusted = false;
+	assert_false(record_link_ok(&r));
+	r = first();
+	record_seal(&r, zero);
+	r.prev[31] ^= 1;
+	assert_false(record_link_ok(&r));
+}
+
+static void test_record_batch_roundtrip(void **state)
+{
+	static const uint8_t zero[CRYPTO_SHA256_LEN];
+	struct record in[2] = { first(), second() }, *out = NULL;
+	char why[256] = "";
+	size_t n = 0;
+	char *text;
+
+	(void)state;
+	record_seal(&in[0], zero);
+	record_seal(&in[1], in[0].link);
+	text = record_batch_encode(in, 2);
+	assert_non_null(text);
+	assert_int_equal(record_batch_decode(text, strlen(text), &out, &n, why, sizeof(why)), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(&in[0], &out[0], sizeof(in[0]));
+	assert_memory_equal(&in[1], &out[1], sizeof(in[1]));
+	free(out);
+	free(text);
+}
+
+static void assert_refused(const char *body, const char *want_why)
+{
+	struct record *out = NULL;
+	char why[256] = "";
+	size_t n = 0;
+
+	assert_int_equal(record_batch_decode(body, strlen(body), &out, &n, why, sizeof(why)),
+			 -EBADMSG);
+	assert_null(out);
+	if (!strstr(why, want_why))
+		fail_msg("reason '%s' lacks '%s'", why, want_why);
+}
+
+#define REC(extra)                                                                                 \
+	"{\"version\":1,\"records\":[{\"seq\":1,\"kind\":\"tap\",\"wall_usec\":1,"               \
+	"\"boot_usec\":2,\"boot_id\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","                 \
+	"\"clock_trusted\":false,\"credential\":\"card:1\",\"nip\":\"\",\"reason\":\"\","       \
+	"\"direction\":\"\",\"payload\":\"\",\"prev\":\"" ZEROS "\",\"link\":\"" ZEROS "\"" extra \
+	"}]}"
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
+
+static void test_record_batch_decode_refusals(void **state)
+{
+	(void)state;
+	assert_refused("{\"version\":1,\"records\":[", "malformed JSON");
+	assert_refused("[]", "expected");
+	assert_refused("{\"version\":2,\"records\":[]}", "unsupported version 2");
+	assert_refused("{\"version\":1,\"records\":[7]}", "not an object");
+	assert_refused(REC(), "outcome: missing");
+	assert_refused(REC(",\"outcome\":\"maybe\""), "unknown outcome");
+	assert_refused(REC(",\"outcome\":\"accepted\",\"seq\":2"), "malformed JSON"); /* dup key */
+	assert_refused(REC(",\"outcome\":7"), "outcome: missing or not a string");
+	assert_refused(REC(",\"outcome\":\"acc\\u0000epted\""), "not allowed");
+}
+
+static void test_record_batch_decode_accepts_minimal(void **state)
+{
+	const char *body = REC(",\"outcome\":\"unknown\"");
+	struct record *out = NULL;
+	char why[256] = "";
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(record_batch_decode(body, strlen(body), &out, &n, why, sizeof(why)), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].credential, "card:1");
+	assert_false(record_link_ok(&out[0])); /* zeros are not a link: the caller checks */
+	free(out);
+}
+
+static void test_record_batch_decode_bounds(void **state)
+{
+	size_t cap = 64 + (RECORD_BATCH_MAX + 1) * 3, len = 0;
+	struct record *out = NULL;
+	char *body = malloc(cap);
+	char why[256];
+	size_t n;
+
+	(void)state;
+	len += (size_t)sprintf(body, "{\"version\":1,\"records\":[");
+	for (int i = 0; i <= RECORD_BATCH_MAX; i++)
+		len += (size_t)sprintf(body + len, "%s{}", i ? "," : "");
+	len += (size_t)sprintf(body + len, "]}");
+	assert_int_equal(record_batch_decode(body, len, &out, &n, why, sizeof(why)), -E2BIG);
+	assert_int_equal(record_batch_decode(body, RECORD_BODY_MAX + 1, &out, &n, why, sizeof(why)),
+			 -E2BIG);
+	free(body);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_seal_pinned_chain),
+		cmocka_unit_test(test_record_link_detects_any_change),
+		cmocka_unit_test(test_record_batch_roundtrip),
+		cmocka_unit_test(test_record_batch_decode_refusals),
+		cmocka_unit_test(test_record_batch_decode_accepts_minimal),
+		cmocka_unit_test(test_record_batch_decode_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
