@@ -194,7 +194,7 @@ int crypto_random(void *buf, size_t len)
 int crypto_token_new(char ret_token[CRYPTO_TOKEN_LEN + 1])
 {
 	static const char b64url[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	uint8_t raw[33]; /* 32 random bytes and one zero byte to finish the last group */
 	size_t o = 0;
 	int r;
@@ -494,8 +494,8 @@ static int x509_time(int64_t usec, char buf[32])
 
 	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 1950)
 		return -ERANGE;
-	snprintf(buf, 32, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(buf, 32, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec);
 	return 0;
 }
 
@@ -607,27 +607,27 @@ static int set_role_extensions(mbedtls_x509write_cert *crt, const struct crypto_
 	if (req->role == CRYPTO_CERT_CA) {
 		r = mbedtls_x509write_crt_set_basic_constraints(crt, 1, 0);
 		if (r == 0)
-			r = mbedtls_x509write_crt_set_key_usage(
-				crt, MBEDTLS_X509_KU_KEY_CERT_SIGN | MBEDTLS_X509_KU_CRL_SIGN);
+			r = mbedtls_x509write_crt_set_key_usage(crt, MBEDTLS_X509_KU_KEY_CERT_SIGN |
+									 MBEDTLS_X509_KU_CRL_SIGN);
 		return from_mbedtls(r, "CA extensions");
 	}
 	r = mbedtls_x509write_crt_set_basic_constraints(crt, 0, -1);
 	if (r == 0)
 		r = mbedtls_x509write_crt_set_key_usage(crt, MBEDTLS_X509_KU_DIGITAL_SIGNATURE |
-								     MBEDTLS_X509_KU_KEY_AGREEMENT);
+								 MBEDTLS_X509_KU_KEY_AGREEMENT);
 	if (r != 0)
 		return from_mbedtls(r, "key usage");
 	if (req->role == CRYPTO_CERT_SERVER)
-		len = eku_der(MBEDTLS_OID_SERVER_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH), der,
-			      sizeof(der));
+		len = eku_der(MBEDTLS_OID_SERVER_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH),
+			      der, sizeof(der));
 	else
-		len = eku_der(MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH), der,
-			      sizeof(der));
+		len = eku_der(MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH),
+			      der, sizeof(der));
 	if (len < 0)
 		return len;
-	r = mbedtls_x509write_crt_set_extension(
-		crt, MBEDTLS_OID_EXTENDED_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE),
-		0, der + sizeof(der) - len, (size_t)len);
+	r = mbedtls_x509write_crt_set_extension(crt, MBEDTLS_OID_EXTENDED_KEY_USAGE,
+						MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0,
+						der + sizeof(der) - len, (size_t)len);
 	if (r != 0)
 		return from_mbedtls(r, "extended key usage");
 	if ((!req->dns_names || !req->dns_names[0]) && (!req->ip_addrs || !req->ip_addrs[0]))
@@ -678,7 +678,8 @@ static int cert_write(const struct crypto_cert_req *req, mbedtls_pk_context *sub
 	if (r == 0)
 		r = mbedtls_x509write_crt_set_subject_name(&crt, subject);
 	if (r == 0)
-		r = mbedtls_x509write_crt_set_issuer_name(&crt, issuer_name ? issuer_name : subject);
+		r = mbedtls_x509write_crt_set_issuer_name(&crt,
+							  issuer_name ? issuer_name : subject);
 	if (r == 0)
 		r = mbedtls_x509write_crt_set_subject_key_identifier(&crt);
 	if (r == 0)
@@ -792,7 +793,7 @@ out_free_crt:
 
 int crypto_cert_info(const void *cert, size_t len, struct crypto_cert_info *ret_info)
 {
-	struct crypto_cert_info info = { .cn = "" };
+	struct crypto_cert_info info = {.cn = ""};
 	const mbedtls_x509_name *name;
 	mbedtls_x509_crt crt;
 	size_t o = 0;

@@ -105,12 +105,12 @@ int crypto_cert_issue(const char *ca_pem, const struct crypto_key *ca_key, const
 /* 0 when cert_pem chains to ca_pem and is valid now, -EACCES when not, -EBADMSG if unparsable. */
 int crypto_cert_verify(const char *cert_pem, const char *ca_pem) MUST_CHECK;
 
-#define CRYPTO_CN_MAX 65
+#define CRYPTO_CN_MAX	      65
 #define CRYPTO_SERIAL_HEX_MAX 41 /* 20 bytes (RFC 5280 limit) as hex, and NUL */
 
 struct crypto_cert_info {
-	char cn[CRYPTO_CN_MAX];		      /* subject CN, "" if none */
-	char serial[CRYPTO_SERIAL_HEX_MAX];   /* lower-case hex */
+	char cn[CRYPTO_CN_MAX];			/* subject CN, "" if none */
+	char serial[CRYPTO_SERIAL_HEX_MAX];	/* lower-case hex */
 	uint8_t fingerprint[CRYPTO_SHA256_LEN]; /* SHA-256 of the DER */
 };
 

@@ -22,7 +22,7 @@
 #include "server/site.h"
 
 #define JSON_TYPE "application/json"
-#define TAPS_MAX 100000 /* rows in one GET /api/v1/taps reply */
+#define TAPS_MAX  100000 /* rows in one GET /api/v1/taps reply */
 
 void api_reply_done(struct api_reply *reply)
 {
@@ -203,8 +203,8 @@ static void route_records(struct api *api, const struct api_peer *peer,
 }
 
 /* An admin bearer token's role, or a 401 in ret. */
-static int admin_of(struct api *api, const struct http_request *req, int64_t now,
-		    char *ret_role, struct api_reply *ret)
+static int admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+		    struct api_reply *ret)
 {
 	char hash[CRYPTO_SHA256_HEX];
 	const char *token;
@@ -272,7 +272,7 @@ static int query_when(const char *query, const char *name, bool is_end, int64_t 
 static void route_taps(struct api *api, const struct http_request *req, int64_t now,
 		       struct api_reply *ret)
 {
-	struct db_tap_query q = { .from_usec = INT64_MIN, .to_usec = INT64_MAX };
+	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
 	char role[DB_ROLE_MAX], nip[RECORD_NIP_MAX];
 	json_t *arr;
 	int r;
@@ -296,7 +296,8 @@ static void route_taps(struct api *api, const struct http_request *req, int64_t 
 	if (r < 0) {
 		json_decref(arr);
 		api_error(r == -E2BIG ? 413 : 500,
-			  r == -E2BIG ? "too many taps; narrow from/to" : "storage error", now, ret);
+			  r == -E2BIG ? "too many taps; narrow from/to" : "storage error", now,
+			  ret);
 		return;
 	}
 	reply_json(200, json_pack("{s:o}", "taps", arr), now, ret);
@@ -311,11 +312,9 @@ struct route {
 enum { R_HEALTHZ, R_METRICS, R_ENROLL, R_RECORDS, R_TAPS };
 
 static const struct route routes[] = {
-	{ "/healthz", HTTP_VERB_GET, R_HEALTHZ },
-	{ "/metrics", HTTP_VERB_GET, R_METRICS },
-	{ "/api/v1/enroll", HTTP_VERB_POST, R_ENROLL },
-	{ "/api/v1/records", HTTP_VERB_POST, R_RECORDS },
-	{ "/api/v1/taps", HTTP_VERB_GET, R_TAPS },
+    {"/healthz", HTTP_VERB_GET, R_HEALTHZ},	  {"/metrics", HTTP_VERB_GET, R_METRICS},
+    {"/api/v1/enroll", HTTP_VERB_POST, R_ENROLL}, {"/api/v1/records", HTTP_VERB_POST, R_RECORDS},
+    {"/api/v1/taps", HTTP_VERB_GET, R_TAPS},
 };
 
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,
@@ -333,8 +332,8 @@ void api_handle(struct api *api, const struct api_peer *peer, const struct http_
 	}
 	if (route->verb != verb) {
 		api_error(405, "method not allowed", now_usec, ret);
-		ret->extra_headers = route->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n"
-								  : "Allow: POST\r\n";
+		ret->extra_headers =
+		    route->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n" : "Allow: POST\r\n";
 		return;
 	}
 	switch (route->id) {

@@ -7,39 +7,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const backends[] = { "sqlite", NULL };
+static const char *const backends[] = {"sqlite", NULL};
 
-#define K(sec, name, type, field, def, min, max, choices, help)                                     \
-	{ sec, name, type, offsetof(struct config, field), def, min, max, choices, help }
+#define K(sec, name, type, field, def, min, max, choices, help)                                    \
+	{                                                                                          \
+		sec, name, type, offsetof(struct config, field), def, min, max, choices, help      \
+	}
 
 static const struct cfg_key config_keys[] = {
-	K("server", "listen", CFG_STRING, listen, "127.0.0.1:8443", 0, 0, NULL,
-	  "address and port to listen on (HOST:PORT or [V6]:PORT)"),
-	K("server", "max_connections", CFG_INT, max_connections, "4096", 1, 1000000, NULL,
-	  "client connections held at once; more are closed on accept"),
-	K("server", "max_header_size", CFG_INT, max_header_bytes, "16384", 1024, 1048576, NULL,
-	  "bytes of request line and headers (431 beyond)"),
-	K("server", "max_body_size", CFG_INT, max_body_bytes, "4194304", 1024, 67108864, NULL,
-	  "bytes of a request body (413 beyond)"),
-	K("server", "read_timeout", CFG_DURATION, read_timeout_ms, "10s", 100, 600000, NULL,
-	  "time for a TLS handshake, or for one whole request from its first byte"),
-	K("server", "idle_timeout", CFG_DURATION, idle_timeout_ms, "5min", 1000, 86400000, NULL,
-	  "keep-alive connection closed after this long without a request"),
-	K("server", "shutdown_timeout", CFG_DURATION, shutdown_timeout_ms, "10s", 0, 600000, NULL,
-	  "on SIGTERM, time given to requests in flight"),
-	K("tls", "certificate", CFG_PATH, certificate, "server.pem", 0, 0, NULL,
-	  "server certificate (PEM), relative to this file's folder"),
-	K("tls", "key", CFG_PATH, key, "server.key", 0, 0, NULL, "server private key (PEM, 0600)"),
-	K("tls", "ca", CFG_PATH, ca, "ca.pem", 0, 0, NULL,
-	  "device CA certificate: verifies kiosks, and kiosks verify the server with it"),
-	K("tls", "ca_key", CFG_PATH, ca_key, "ca.key", 0, 0, NULL,
-	  "device CA private key (PEM, 0600): signs enrolled kiosks' certificates"),
-	K("store", "backend", CFG_ENUM, backend, "sqlite", 0, 0, backends, "storage backend"),
-	K("store", "database", CFG_PATH, database, "collector.db", 0, 0, NULL, "SQLite database"),
-	K("enroll", "token_lifetime", CFG_DURATION, token_lifetime_ms, "7d", 60000,
-	  INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
-	K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d",
-	  86400000, INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
+    K("server", "listen", CFG_STRING, listen, "127.0.0.1:8443", 0, 0, NULL,
+      "address and port to listen on (HOST:PORT or [V6]:PORT)"),
+    K("server", "max_connections", CFG_INT, max_connections, "4096", 1, 1000000, NULL,
+      "client connections held at once; more are closed on accept"),
+    K("server", "max_header_size", CFG_INT, max_header_bytes, "16384", 1024, 1048576, NULL,
+      "bytes of request line and headers (431 beyond)"),
+    K("server", "max_body_size", CFG_INT, max_body_bytes, "4194304", 1024, 67108864, NULL,
+      "bytes of a request body (413 beyond)"),
+    K("server", "read_timeout", CFG_DURATION, read_timeout_ms, "10s", 100, 600000, NULL,
+      "time for a TLS handshake, or for one whole request from its first byte"),
+    K("server", "idle_timeout", CFG_DURATION, idle_timeout_ms, "5min", 1000, 86400000, NULL,
+      "keep-alive connection closed after this long without a request"),
+    K("server", "shutdown_timeout", CFG_DURATION, shutdown_timeout_ms, "10s", 0, 600000, NULL,
+      "on SIGTERM, time given to requests in flight"),
+    K("tls", "certificate", CFG_PATH, certificate, "server.pem", 0, 0, NULL,
+      "server certificate (PEM), relative to this file's folder"),
+    K("tls", "key", CFG_PATH, key, "server.key", 0, 0, NULL, "server private key (PEM, 0600)"),
+    K("tls", "ca", CFG_PATH, ca, "ca.pem", 0, 0, NULL,
+      "device CA certificate: verifies kiosks, and kiosks verify the server with it"),
+    K("tls", "ca_key", CFG_PATH, ca_key, "ca.key", 0, 0, NULL,
+      "device CA private key (PEM, 0600): signs enrolled kiosks' certificates"),
+    K("store", "backend", CFG_ENUM, backend, "sqlite", 0, 0, backends, "storage backend"),
+    K("store", "database", CFG_PATH, database, "collector.db", 0, 0, NULL, "SQLite database"),
+    K("enroll", "token_lifetime", CFG_DURATION, token_lifetime_ms, "7d", 60000,
+      INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
+    K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d", 86400000,
+      INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
 };
 
 int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
@@ -59,8 +61,8 @@ int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
 
 		if (n > 0)
 			diag->len += (size_t)n < sizeof(diag->text) - diag->len
-					     ? (size_t)n
-					     : sizeof(diag->text) - diag->len - 1;
+					 ? (size_t)n
+					 : sizeof(diag->text) - diag->len - 1;
 		diag->n_errors++;
 		return -EINVAL;
 	}

@@ -24,8 +24,8 @@
 
 struct config;
 
-#define DB_NAME_MAX 65	/* device name: [A-Za-z0-9._-], 1..64 */
-#define DB_ROLE_MAX 16	/* "superadmin", "unitadmin", "supervisor", "staff" */
+#define DB_NAME_MAX  65	 /* device name: [A-Za-z0-9._-], 1..64 */
+#define DB_ROLE_MAX  16	 /* "superadmin", "unitadmin", "supervisor", "staff" */
 #define DB_ALERT_MAX 160 /* detail text of one alert */
 
 struct db_device {
@@ -33,11 +33,11 @@ struct db_device {
 	char name[DB_NAME_MAX];
 	bool is_disabled;
 	bool is_enrolled;
-	char cert_serial[CRYPTO_SERIAL_HEX_MAX];    /* "" until enrolled */
-	char cert_fingerprint[CRYPTO_SHA256_HEX];   /* SHA-256 of the DER, hex; "" until enrolled */
-	int64_t created_usec;			    /* CLOCK_REALTIME */
-	int64_t enrolled_usec;			    /* 0 until enrolled */
-	uint64_t acked_seq;			    /* highest seq with 1..seq all stored */
+	char cert_serial[CRYPTO_SERIAL_HEX_MAX];  /* "" until enrolled */
+	char cert_fingerprint[CRYPTO_SHA256_HEX]; /* SHA-256 of the DER, hex; "" until enrolled */
+	int64_t created_usec;			  /* CLOCK_REALTIME */
+	int64_t enrolled_usec;			  /* 0 until enrolled */
+	uint64_t acked_seq;			  /* highest seq with 1..seq all stored */
 };
 
 /* Extra facts stored with an ingested record. */
@@ -88,8 +88,8 @@ struct db_ops {
 			       int64_t now_usec);
 	int (*admin_token_role)(struct db *db, const char *token_hash, char *ret_role);
 
-	int (*device_add)(struct db *db, const char *name, const char *token_hash,
-			  int64_t now_usec, int64_t expires_usec);
+	int (*device_add)(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
+			  int64_t expires_usec);
 	int (*device_list)(struct db *db, db_device_fn *fn, void *user);
 	int (*device_disable)(struct db *db, const char *name);
 	int (*device_by_token)(struct db *db, const char *token_hash, int64_t now_usec,
@@ -101,7 +101,8 @@ struct db_ops {
 	int (*device_set_acked)(struct db *db, int64_t device_id, uint64_t seq);
 
 	int (*record_chain)(struct db *db, int64_t device_id, uint64_t seq,
-			    uint8_t ret_prev[CRYPTO_SHA256_LEN], uint8_t ret_link[CRYPTO_SHA256_LEN]);
+			    uint8_t ret_prev[CRYPTO_SHA256_LEN],
+			    uint8_t ret_link[CRYPTO_SHA256_LEN]);
 	int (*record_insert)(struct db *db, int64_t device_id, const struct record *rec,
 			     const struct db_record_meta *meta);
 	int (*boot_offset)(struct db *db, int64_t device_id, const char *boot_id,
@@ -161,7 +162,8 @@ int db_device_set_acked(struct db *db, int64_t device_id, uint64_t seq) MUST_CHE
 
 /* The stored prev and link of (device, seq); -ENOENT when not stored. */
 int db_record_chain(struct db *db, int64_t device_id, uint64_t seq,
-		    uint8_t ret_prev[CRYPTO_SHA256_LEN], uint8_t ret_link[CRYPTO_SHA256_LEN]) MUST_CHECK;
+		    uint8_t ret_prev[CRYPTO_SHA256_LEN],
+		    uint8_t ret_link[CRYPTO_SHA256_LEN]) MUST_CHECK;
 /* Store a record; -EEXIST when (device, seq) is already there. */
 int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
 		     const struct db_record_meta *meta) MUST_CHECK;

@@ -29,55 +29,55 @@ static sqlite3 *conn_of(struct db *db)
 
 /* Each entry moves the schema from version i to i + 1; never edit one, append. */
 static const char *const migrations[] = {
-	"CREATE TABLE devices ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" disabled INTEGER NOT NULL DEFAULT 0,"
-	" created_usec INTEGER NOT NULL,"
-	" enrolled_usec INTEGER,"
-	" cert_serial TEXT,"
-	" cert_fingerprint TEXT UNIQUE,"
-	" acked_seq INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE enroll_tokens ("
-	" hash TEXT PRIMARY KEY,"
-	" device_id INTEGER NOT NULL REFERENCES devices(id),"
-	" created_usec INTEGER NOT NULL,"
-	" expires_usec INTEGER NOT NULL,"
-	" used_usec INTEGER);"
-	"CREATE TABLE admin_tokens ("
-	" hash TEXT PRIMARY KEY,"
-	" role TEXT NOT NULL,"
-	" created_usec INTEGER NOT NULL);"
-	"CREATE TABLE records ("
-	" device_id INTEGER NOT NULL REFERENCES devices(id),"
-	" seq INTEGER NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" wall_usec INTEGER NOT NULL,"
-	" boot_usec INTEGER NOT NULL,"
-	" boot_id TEXT NOT NULL,"
-	" clock_trusted INTEGER NOT NULL,"
-	" credential TEXT NOT NULL,"
-	" nip TEXT NOT NULL,"
-	" outcome TEXT NOT NULL,"
-	" reason TEXT NOT NULL,"
-	" direction TEXT NOT NULL,"
-	" payload TEXT NOT NULL,"
-	" prev BLOB NOT NULL,"
-	" link BLOB NOT NULL,"
-	" corrected_usec INTEGER,"
-	" received_usec INTEGER NOT NULL,"
-	" chain_ok INTEGER NOT NULL,"
-	" PRIMARY KEY (device_id, seq));"
-	"CREATE INDEX records_nip ON records(nip, wall_usec);"
-	"CREATE INDEX records_boot ON records(device_id, boot_id);"
-	"CREATE TABLE alerts ("
-	" id INTEGER PRIMARY KEY,"
-	" device_id INTEGER NOT NULL REFERENCES devices(id),"
-	" seq INTEGER NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" detail TEXT NOT NULL,"
-	" created_usec INTEGER NOT NULL,"
-	" UNIQUE (device_id, seq, kind));",
+    "CREATE TABLE devices ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_usec INTEGER NOT NULL,"
+    " enrolled_usec INTEGER,"
+    " cert_serial TEXT,"
+    " cert_fingerprint TEXT UNIQUE,"
+    " acked_seq INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE enroll_tokens ("
+    " hash TEXT PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " created_usec INTEGER NOT NULL,"
+    " expires_usec INTEGER NOT NULL,"
+    " used_usec INTEGER);"
+    "CREATE TABLE admin_tokens ("
+    " hash TEXT PRIMARY KEY,"
+    " role TEXT NOT NULL,"
+    " created_usec INTEGER NOT NULL);"
+    "CREATE TABLE records ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " wall_usec INTEGER NOT NULL,"
+    " boot_usec INTEGER NOT NULL,"
+    " boot_id TEXT NOT NULL,"
+    " clock_trusted INTEGER NOT NULL,"
+    " credential TEXT NOT NULL,"
+    " nip TEXT NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " direction TEXT NOT NULL,"
+    " payload TEXT NOT NULL,"
+    " prev BLOB NOT NULL,"
+    " link BLOB NOT NULL,"
+    " corrected_usec INTEGER,"
+    " received_usec INTEGER NOT NULL,"
+    " chain_ok INTEGER NOT NULL,"
+    " PRIMARY KEY (device_id, seq));"
+    "CREATE INDEX records_nip ON records(nip, wall_usec);"
+    "CREATE INDEX records_boot ON records(device_id, boot_id);"
+    "CREATE TABLE alerts ("
+    " id INTEGER PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " created_usec INTEGER NOT NULL,"
+    " UNIQUE (device_id, seq, kind));",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -599,26 +599,26 @@ static int sq_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, v
 }
 
 static const struct db_ops sqlite_ops = {
-	.name = "sqlite",
-	.close = sq_close,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	.admin_token_add = sq_admin_token_add,
-	.admin_token_role = sq_admin_token_role,
-	.device_add = sq_device_add,
-	.device_list = sq_device_list,
-	.device_disable = sq_device_disable,
-	.device_by_token = sq_device_by_token,
-	.device_enroll = sq_device_enroll,
-	.device_by_fingerprint = sq_device_by_fingerprint,
-	.device_set_acked = sq_device_set_acked,
-	.record_chain = sq_record_chain,
-	.record_insert = sq_record_insert,
-	.boot_offset = sq_boot_offset,
-	.boot_correct = sq_boot_correct,
-	.alert_add = sq_alert_add,
-	.taps = sq_taps,
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .admin_token_add = sq_admin_token_add,
+    .admin_token_role = sq_admin_token_role,
+    .device_add = sq_device_add,
+    .device_list = sq_device_list,
+    .device_disable = sq_device_disable,
+    .device_by_token = sq_device_by_token,
+    .device_enroll = sq_device_enroll,
+    .device_by_fingerprint = sq_device_by_fingerprint,
+    .device_set_acked = sq_device_set_acked,
+    .record_chain = sq_record_chain,
+    .record_insert = sq_record_insert,
+    .boot_offset = sq_boot_offset,
+    .boot_correct = sq_boot_correct,
+    .alert_add = sq_alert_add,
+    .taps = sq_taps,
 };
 
 int db_sqlite_open(const char *path, struct db **ret_db)
@@ -631,8 +631,8 @@ int db_sqlite_open(const char *path, struct db **ret_db)
 		return -ENOMEM;
 	s->base.ops = &sqlite_ops;
 	snprintf(s->path, sizeof(s->path), "%s", path);
-	rc = sqlite3_open_v2(path, &s->conn,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(
+	    path, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		log_err("db: open '%s': %s", path,
 			s->conn ? sqlite3_errmsg(s->conn) : sqlite3_errstr(rc));

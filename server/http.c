@@ -26,16 +26,16 @@ struct http_reader {
 	http_parser parser;
 	http_parser_settings settings;
 	size_t max_header, max_body;
-	size_t header_bytes;	  /* of the current request so far */
+	size_t header_bytes; /* of the current request so far */
 	size_t body_cap;
 	char url[HTTP_PATH_MAX + HTTP_QUERY_MAX];
 	size_t url_len;
-	char field[64];		  /* current header name, truncated (names we keep are short) */
+	char field[64]; /* current header name, truncated (names we keep are short) */
 	size_t field_len;
-	bool in_value;		  /* last callback was a value: a new field starts a new header */
-	enum header_kind kind;	  /* of the header whose value is arriving */
+	bool in_value;	       /* last callback was a value: a new field starts a new header */
+	enum header_kind kind; /* of the header whose value is arriving */
 	size_t value_len;
-	int err;		  /* set by a callback that stopped the parser */
+	int err; /* set by a callback that stopped the parser */
 	bool is_started, is_done;
 	struct http_request req;
 };
@@ -349,7 +349,8 @@ int http_query_get(const char *query, const char *name, char *buf, size_t size)
 			while (v < v_end) {
 				int c = (unsigned char)*v;
 
-				if (c == '%' && v_end - v >= 3 && hex_digit(v[1]) >= 0 && hex_digit(v[2]) >= 0) {
+				if (c == '%' && v_end - v >= 3 && hex_digit(v[1]) >= 0 &&
+				    hex_digit(v[2]) >= 0) {
 					c = hex_digit(v[1]) << 4 | hex_digit(v[2]);
 					v += 3;
 				} else {
@@ -372,25 +373,44 @@ int http_query_get(const char *query, const char *name, char *buf, size_t size)
 const char *http_reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 408: return "Request Timeout";
-	case 409: return "Conflict";
-	case 411: return "Length Required";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
+	case 409:
+		return "Conflict";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Unknown";
 	}
 }
 

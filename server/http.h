@@ -14,7 +14,7 @@
 
 #include "common/err.h"
 
-#define HTTP_PATH_MAX 1024
+#define HTTP_PATH_MAX  1024
 #define HTTP_QUERY_MAX 1024
 #define HTTP_VALUE_MAX 512 /* kept header values (content type, authorization) */
 
@@ -27,12 +27,12 @@ enum http_verb {
 
 struct http_request {
 	enum http_verb method;
-	char path[HTTP_PATH_MAX];	     /* decoded of nothing: as sent, without the query */
-	char query[HTTP_QUERY_MAX];	     /* after '?', or "" */
-	char content_type[HTTP_VALUE_MAX];   /* "" when absent */
-	char authorization[HTTP_VALUE_MAX];  /* "" when absent */
-	bool is_keep_alive;		     /* the client allows another request after this */
-	char *body;			     /* NUL-terminated; owned by the reader */
+	char path[HTTP_PATH_MAX];	    /* decoded of nothing: as sent, without the query */
+	char query[HTTP_QUERY_MAX];	    /* after '?', or "" */
+	char content_type[HTTP_VALUE_MAX];  /* "" when absent */
+	char authorization[HTTP_VALUE_MAX]; /* "" when absent */
+	bool is_keep_alive;		    /* the client allows another request after this */
+	char *body;			    /* NUL-terminated; owned by the reader */
 	size_t body_len;
 };
 
@@ -69,13 +69,13 @@ const char *http_reason(int status);
 
 struct http_response {
 	int status;
-	const char *content_type;  /* NULL: no body */
+	const char *content_type; /* NULL: no body */
 	const char *body;
 	size_t body_len;
 	const char *extra_headers; /* "Name: value\r\n" lines, or NULL */
 	bool is_keep_alive;
-	bool is_head;		   /* send the headers only */
-	int64_t server_time_usec;  /* X-Hadir-Time */
+	bool is_head;		  /* send the headers only */
+	int64_t server_time_usec; /* X-Hadir-Time */
 };
 
 /* Format a response; *ret_data must be freed by the caller with free(). */

@@ -79,8 +79,8 @@ static int check_chain(struct ingest *in, const struct record *rec, bool *ret_ok
 	/* A successor stored earlier (after a gap) must point at this record. */
 	r = db_record_chain(in->db, in->dev->id, rec->seq + 1, prev, link);
 	if (r == 0 && memcmp(prev, rec->link, sizeof(prev)) != 0)
-		r = alert(in, rec->seq + 1, "chain",
-			  "prev does not match the link of seq %" PRIu64, rec->seq);
+		r = alert(in, rec->seq + 1, "chain", "prev does not match the link of seq %" PRIu64,
+			  rec->seq);
 	else if (r == -ENOENT)
 		r = 0;
 	if (r < 0)
@@ -117,7 +117,7 @@ static int corrected_time(struct ingest *in, const struct record *rec, struct db
 static int ingest_one(struct ingest *in, const struct record *rec)
 {
 	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
-	struct db_record_meta meta = { .received_usec = in->now_usec };
+	struct db_record_meta meta = {.received_usec = in->now_usec};
 	int r;
 
 	r = db_record_chain(in->db, in->dev->id, rec->seq, prev, link);
@@ -172,7 +172,7 @@ static int advance_ack(struct ingest *in)
 int ingest_batch(struct db *db, const struct db_device *dev, const struct record *recs, size_t n,
 		 int64_t now_usec, struct ingest_result *ret_result)
 {
-	struct ingest in = { .db = db, .dev = dev, .now_usec = now_usec };
+	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec};
 	int r;
 
 	for (size_t i = 1; i < n; i++)

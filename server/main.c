@@ -59,12 +59,12 @@ static int parse_args(int argc, char **argv, struct args *a)
 		const char *name;
 		size_t offset;
 	} valued[] = {
-		{ "--config", offsetof(struct args, config) },
-		{ "--listen", offsetof(struct args, listen) },
-		{ "--host", offsetof(struct args, host) },
-		{ "--nip", offsetof(struct args, nip) },
-		{ "--from", offsetof(struct args, from) },
-		{ "--to", offsetof(struct args, to) },
+	    {"--config", offsetof(struct args, config)},
+	    {"--listen", offsetof(struct args, listen)},
+	    {"--host", offsetof(struct args, host)},
+	    {"--nip", offsetof(struct args, nip)},
+	    {"--from", offsetof(struct args, from)},
+	    {"--to", offsetof(struct args, to)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -106,7 +106,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 static int load_config(const char *path, struct config *cfg)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	int r;
 
 	r = config_load(path, cfg, &diag);
@@ -131,7 +131,7 @@ static int open_db(const struct args *a, struct config *cfg, struct db **ret_db)
 
 static int cmd_init(const struct args *a)
 {
-	struct site_init_opts opts = { .listen = a->listen, .host_name = a->host };
+	struct site_init_opts opts = {.listen = a->listen, .host_name = a->host};
 	char token[CRYPTO_TOKEN_LEN + 1];
 	int r;
 
@@ -158,7 +158,7 @@ static int print_device(const struct db_device *dev, void *user)
 		clk_format_utc(dev->enrolled_usec, when);
 	if (arr) {
 		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I}", "name", dev->name, "state",
-				      dev->is_disabled	  ? "disabled"
+				      dev->is_disabled	 ? "disabled"
 				      : dev->is_enrolled ? "enrolled"
 							 : "pending",
 				      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
@@ -171,7 +171,9 @@ static int print_device(const struct db_device *dev, void *user)
 		return 0;
 	}
 	printf("%-24s %-9s %-22s %" PRIu64 "\n", dev->name,
-	       dev->is_disabled ? "disabled" : dev->is_enrolled ? "enrolled" : "pending",
+	       dev->is_disabled	  ? "disabled"
+	       : dev->is_enrolled ? "enrolled"
+				  : "pending",
 	       dev->is_enrolled ? when : "-", dev->acked_seq);
 	return 0;
 }
@@ -212,8 +214,9 @@ static int cmd_device(const struct args *a)
 		} else if (r == -EEXIST) {
 			fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
 		} else if (r == -EINVAL) {
-			fprintf(stderr, "hadir-collector: '%s': a device name is 1 to 64 of"
-					" A-Z a-z 0-9 . _ -\n",
+			fprintf(stderr,
+				"hadir-collector: '%s': a device name is 1 to 64 of"
+				" A-Z a-z 0-9 . _ -\n",
 				a->pos[2]);
 		}
 	} else if (strcmp(verb, "disable") == 0) {
@@ -264,15 +267,15 @@ static int print_tap(const struct db_tap *t, void *user)
 		clk_format_utc(t->corrected_usec, cor);
 	out->n++;
 	if (out->arr) {
-		json_t *o = json_pack(
-			"{s:s,s:I,s:s,s:I,s:s?,s:o,s:b,s:s,s:s,s:s,s:s,s:I}", "device", t->device,
-			"seq", (json_int_t)t->seq, "recorded", rec, "recorded_usec",
-			(json_int_t)t->wall_usec, "corrected", t->has_corrected ? cor : NULL,
-			"corrected_usec",
-			t->has_corrected ? json_integer(t->corrected_usec) : json_null(),
-			"clock_trusted", t->clock_trusted, "nip", t->nip, "outcome", t->outcome,
-			"credential", t->credential, "direction", t->direction, "received_usec",
-			(json_int_t)t->received_usec);
+		json_t *o =
+		    json_pack("{s:s,s:I,s:s,s:I,s:s?,s:o,s:b,s:s,s:s,s:s,s:s,s:I}", "device",
+			      t->device, "seq", (json_int_t)t->seq, "recorded", rec,
+			      "recorded_usec", (json_int_t)t->wall_usec, "corrected",
+			      t->has_corrected ? cor : NULL, "corrected_usec",
+			      t->has_corrected ? json_integer(t->corrected_usec) : json_null(),
+			      "clock_trusted", t->clock_trusted, "nip", t->nip, "outcome",
+			      t->outcome, "credential", t->credential, "direction", t->direction,
+			      "received_usec", (json_int_t)t->received_usec);
 
 		if (!o || json_array_append_new(out->arr, o) < 0)
 			return -ENOMEM;
@@ -285,8 +288,8 @@ static int print_tap(const struct db_tap *t, void *user)
 
 static int cmd_taps(const struct args *a)
 {
-	struct db_tap_query q = { .nip = a->nip, .from_usec = INT64_MIN, .to_usec = INT64_MAX };
-	struct taps_out out = { .arr = NULL };
+	struct db_tap_query q = {.nip = a->nip, .from_usec = INT64_MIN, .to_usec = INT64_MAX};
+	struct taps_out out = {.arr = NULL};
 	struct config cfg;
 	struct db *db;
 	int r;
@@ -297,7 +300,8 @@ static int cmd_taps(const struct args *a)
 	}
 	if ((a->from && parse_when(a->from, false, &q.from_usec) < 0) ||
 	    (a->to && parse_when(a->to, true, &q.to_usec) < 0)) {
-		fprintf(stderr, "hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+		fprintf(stderr,
+			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
 		return 2;
 	}
 	if (open_db(a, &cfg, &db) < 0)

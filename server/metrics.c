@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 static const int64_t bucket_usec[METRICS_BUCKETS] = {
-	1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000, 5000000,
+    1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000, 5000000,
 };
 
 void metrics_request(struct metrics *m, int status, int64_t duration_usec)
@@ -36,41 +36,43 @@ int metrics_format(const struct metrics *m, char **ret_text, size_t *ret_len)
 	for (int c = 1; c <= 5; c++)
 		fprintf(f, "hadir_http_requests_total{code=\"%dxx\"} %" PRIu64 "\n", c,
 			m->requests_by_class[c]);
-	fprintf(f,
-		"# HELP hadir_connections_open Client connections open now.\n"
-		"# TYPE hadir_connections_open gauge\n"
-		"hadir_connections_open %" PRId64 "\n"
-		"# HELP hadir_connections_total Client connections accepted.\n"
-		"# TYPE hadir_connections_total counter\n"
-		"hadir_connections_total %" PRIu64 "\n"
-		"# HELP hadir_connections_rejected_total Connections closed at once (limit, shutdown).\n"
-		"# TYPE hadir_connections_rejected_total counter\n"
-		"hadir_connections_rejected_total %" PRIu64 "\n"
-		"# HELP hadir_connections_timed_out_total Connections closed by a timeout.\n"
-		"# TYPE hadir_connections_timed_out_total counter\n"
-		"hadir_connections_timed_out_total %" PRIu64 "\n"
-		"# HELP hadir_tls_handshake_failures_total Failed handshakes, refused certificates "
-		"included.\n"
-		"# TYPE hadir_tls_handshake_failures_total counter\n"
-		"hadir_tls_handshake_failures_total %" PRIu64 "\n"
-		"# HELP hadir_enrolments_total Devices enrolled.\n"
-		"# TYPE hadir_enrolments_total counter\n"
-		"hadir_enrolments_total %" PRIu64 "\n"
-		"# HELP hadir_records_ingested_total New records stored.\n"
-		"# TYPE hadir_records_ingested_total counter\n"
-		"hadir_records_ingested_total %" PRIu64 "\n"
-		"# HELP hadir_records_duplicate_total Records resent and already stored.\n"
-		"# TYPE hadir_records_duplicate_total counter\n"
-		"hadir_records_duplicate_total %" PRIu64 "\n"
-		"# HELP hadir_tamper_alerts_total Tamper alerts raised (gap, chain, link, conflict).\n"
-		"# TYPE hadir_tamper_alerts_total counter\n"
-		"hadir_tamper_alerts_total %" PRIu64 "\n"
-		"# HELP hadir_http_request_duration_seconds Time from a request's first byte to its "
-		"reply.\n"
-		"# TYPE hadir_http_request_duration_seconds histogram\n",
-		m->connections_open, m->connections_total, m->connections_rejected,
-		m->connections_timed_out, m->handshake_failures, m->enrolments, m->records_ingested,
-		m->records_duplicate, m->tamper_alerts);
+	fprintf(
+	    f,
+	    "# HELP hadir_connections_open Client connections open now.\n"
+	    "# TYPE hadir_connections_open gauge\n"
+	    "hadir_connections_open %" PRId64 "\n"
+	    "# HELP hadir_connections_total Client connections accepted.\n"
+	    "# TYPE hadir_connections_total counter\n"
+	    "hadir_connections_total %" PRIu64 "\n"
+	    "# HELP hadir_connections_rejected_total Connections closed at once (limit, "
+	    "shutdown).\n"
+	    "# TYPE hadir_connections_rejected_total counter\n"
+	    "hadir_connections_rejected_total %" PRIu64 "\n"
+	    "# HELP hadir_connections_timed_out_total Connections closed by a timeout.\n"
+	    "# TYPE hadir_connections_timed_out_total counter\n"
+	    "hadir_connections_timed_out_total %" PRIu64 "\n"
+	    "# HELP hadir_tls_handshake_failures_total Failed handshakes, refused certificates "
+	    "included.\n"
+	    "# TYPE hadir_tls_handshake_failures_total counter\n"
+	    "hadir_tls_handshake_failures_total %" PRIu64 "\n"
+	    "# HELP hadir_enrolments_total Devices enrolled.\n"
+	    "# TYPE hadir_enrolments_total counter\n"
+	    "hadir_enrolments_total %" PRIu64 "\n"
+	    "# HELP hadir_records_ingested_total New records stored.\n"
+	    "# TYPE hadir_records_ingested_total counter\n"
+	    "hadir_records_ingested_total %" PRIu64 "\n"
+	    "# HELP hadir_records_duplicate_total Records resent and already stored.\n"
+	    "# TYPE hadir_records_duplicate_total counter\n"
+	    "hadir_records_duplicate_total %" PRIu64 "\n"
+	    "# HELP hadir_tamper_alerts_total Tamper alerts raised (gap, chain, link, conflict).\n"
+	    "# TYPE hadir_tamper_alerts_total counter\n"
+	    "hadir_tamper_alerts_total %" PRIu64 "\n"
+	    "# HELP hadir_http_request_duration_seconds Time from a request's first byte to its "
+	    "reply.\n"
+	    "# TYPE hadir_http_request_duration_seconds histogram\n",
+	    m->connections_open, m->connections_total, m->connections_rejected,
+	    m->connections_timed_out, m->handshake_failures, m->enrolments, m->records_ingested,
+	    m->records_duplicate, m->tamper_alerts);
 	for (size_t i = 0; i < METRICS_BUCKETS; i++)
 		fprintf(f, "hadir_http_request_duration_seconds_bucket{le=\"%g\"} %" PRIu64 "\n",
 			(double)bucket_usec[i] / 1e6, m->latency_buckets[i]);

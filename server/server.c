@@ -34,10 +34,10 @@
 #include "server/metrics.h"
 #include "server/tls.h"
 
-#define IN_BUF 16384
-#define MAX_EVENTS 256
-#define SWEEP_USEC (250 * 1000)
-#define LINGER_USEC (2 * CLK_USEC_PER_SEC)
+#define IN_BUF	     16384
+#define MAX_EVENTS   256
+#define SWEEP_USEC   (250 * 1000)
+#define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
 
 enum conn_state {
@@ -59,7 +59,7 @@ struct conn {
 	struct api_peer peer;
 	char in[IN_BUF]; /* received, decrypted, not yet parsed */
 	size_t in_len;
-	char *out;	 /* the response being sent */
+	char *out; /* the response being sent */
 	size_t out_len, out_off;
 	bool is_closing_after; /* close once the response is out */
 	bool is_request_open;  /* a request's first byte arrived: the read timeout runs */
@@ -138,7 +138,7 @@ static void free_dead(struct server *srv)
 
 static void conn_want(struct conn *c, uint32_t events)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = c };
+	struct epoll_event ev = {.events = events, .data.ptr = c};
 
 	if (c->events == events)
 		return;
@@ -160,14 +160,14 @@ static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 {
 	struct server *srv = c->srv;
 	struct http_response resp = {
-		.status = reply->status,
-		.content_type = reply->content_type,
-		.body = reply->body,
-		.body_len = reply->body_len,
-		.extra_headers = reply->extra_headers,
-		.is_keep_alive = !c->is_closing_after && !srv->is_stopping,
-		.is_head = is_head,
-		.server_time_usec = clk_wall_usec(),
+	    .status = reply->status,
+	    .content_type = reply->content_type,
+	    .body = reply->body,
+	    .body_len = reply->body_len,
+	    .extra_headers = reply->extra_headers,
+	    .is_keep_alive = !c->is_closing_after && !srv->is_stopping,
+	    .is_head = is_head,
+	    .server_time_usec = clk_wall_usec(),
 	};
 	int64_t now = mono_usec();
 	int r;
@@ -357,7 +357,7 @@ static void conn_step(struct conn *c)
 static void accept_all(struct server *srv)
 {
 	for (;;) {
-		struct epoll_event ev = { .events = EPOLLIN };
+		struct epoll_event ev = {.events = EPOLLIN};
 		struct conn *c;
 		int fd, r;
 
@@ -443,8 +443,9 @@ static void begin_stop(struct server *srv)
 
 static int open_listener(const char *listen_text)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	char host[CONFIG_HOST_MAX], port_text[8];
 	struct addrinfo *res, *ai;
 	uint16_t port;
@@ -520,14 +521,14 @@ static int peer_check(const uint8_t fingerprint[CRYPTO_SHA256_LEN], void *user)
 
 static int setup(struct server *srv)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 	sigset_t mask;
 	int r;
 
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;
-	srv->api = (struct api){ .cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics };
+	srv->api = (struct api){.cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -583,7 +584,7 @@ static void on_signal(struct server *srv)
 
 int server_run(const struct config *cfg)
 {
-	struct server srv = { .cfg = cfg, .epfd = -1, .listen_fd = -1, .signal_fd = -1 };
+	struct server srv = {.cfg = cfg, .epfd = -1, .listen_fd = -1, .signal_fd = -1};
 	struct epoll_event events[MAX_EVENTS];
 	int64_t next_sweep = 0;
 	int r;

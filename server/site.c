@@ -18,9 +18,10 @@
 #include "server/config.h"
 #include "server/db.h"
 
-#define CA_LIFETIME_USEC (INT64_C(20) * 365 * 86400 * CLK_USEC_PER_SEC)
+#define CA_LIFETIME_USEC     (INT64_C(20) * 365 * 86400 * CLK_USEC_PER_SEC)
 #define SERVER_LIFETIME_USEC (INT64_C(825) * 86400 * CLK_USEC_PER_SEC)
-#define BACKDATE_USEC (INT64_C(3600) * CLK_USEC_PER_SEC) /* tolerate a kiosk's clock a bit behind */
+#define BACKDATE_USEC	     (INT64_C(3600) * CLK_USEC_PER_SEC) /* tolerate a kiosk's clock a bit behind \
+								 */
 
 int site_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len)
 {
@@ -115,15 +116,15 @@ static bool is_ip(const char *host)
 static int make_server_cert(const char *dir, const char *ca_pem, const struct crypto_key *ca_key,
 			    const char *listen_host, const char *host_name, int64_t now)
 {
-	const char *dns[4] = { "localhost" }, *ips[4] = { "127.0.0.1", "::1" };
+	const char *dns[4] = {"localhost"}, *ips[4] = {"127.0.0.1", "::1"};
 	size_t n_dns = 1, n_ips = 2;
 	struct crypto_cert_req req = {
-		.role = CRYPTO_CERT_SERVER,
-		.cn = host_name ? host_name : "localhost",
-		.not_before_usec = now - BACKDATE_USEC,
-		.not_after_usec = now + SERVER_LIFETIME_USEC,
-		.dns_names = dns,
-		.ip_addrs = ips,
+	    .role = CRYPTO_CERT_SERVER,
+	    .cn = host_name ? host_name : "localhost",
+	    .not_before_usec = now - BACKDATE_USEC,
+	    .not_after_usec = now + SERVER_LIFETIME_USEC,
+	    .dns_names = dns,
+	    .ip_addrs = ips,
 	};
 	struct crypto_key *key;
 	char path[PATH_MAX], *csr, *cert;
@@ -184,7 +185,7 @@ static int write_config(const char *dir, const char *listen)
 int site_init(const struct site_init_opts *opts, char ret_token[CRYPTO_TOKEN_LEN + 1])
 {
 	const char *listen = opts->listen ? opts->listen : "127.0.0.1:8443";
-	struct crypto_cert_req ca_req = { .role = CRYPTO_CERT_CA, .cn = "Hadir Device CA" };
+	struct crypto_cert_req ca_req = {.role = CRYPTO_CERT_CA, .cn = "Hadir Device CA"};
 	char path[PATH_MAX], host[CONFIG_HOST_MAX], token[CRYPTO_TOKEN_LEN + 1];
 	char hash[CRYPTO_SHA256_HEX], *ca_pem = NULL;
 	int64_t now = clk_wall_usec();
@@ -286,9 +287,9 @@ int site_enroll(const struct config *cfg, struct db *db, const char *token, cons
 {
 	int64_t now = clk_wall_usec();
 	struct crypto_cert_req req = {
-		.role = CRYPTO_CERT_CLIENT,
-		.not_before_usec = now - BACKDATE_USEC,
-		.not_after_usec = now + cfg->certificate_lifetime_ms * 1000,
+	    .role = CRYPTO_CERT_CLIENT,
+	    .not_before_usec = now - BACKDATE_USEC,
+	    .not_after_usec = now + cfg->certificate_lifetime_ms * 1000,
 	};
 	char hash[CRYPTO_SHA256_HEX], *ca_pem, *cert, *csr_copy;
 	struct crypto_cert_info info;

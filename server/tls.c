@@ -36,12 +36,12 @@ struct tls_conn {
 };
 
 static const int ciphersuites[] = {
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 #ifdef MBEDTLS_CHACHAPOLY_C
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 #endif
-	0,
+    0,
 };
 
 static void log_mbedtls(const char *what, const char *path, int r)
@@ -145,7 +145,7 @@ int tls_server_new(const struct config *cfg, tls_peer_check_fn *check, void *use
 out_free:
 	tls_server_free(srv);
 	return r == MBEDTLS_ERR_PK_ALLOC_FAILED || r == MBEDTLS_ERR_X509_ALLOC_FAILED ? -ENOMEM
-										 : -EINVAL;
+										      : -EINVAL;
 }
 
 void tls_server_free(struct tls_server *srv)

@@ -70,8 +70,9 @@ static void test_crypto_token_new_shape_and_hash(void **state)
 	assert_int_equal(crypto_token_new(a), 0);
 	assert_int_equal(crypto_token_new(b), 0);
 	assert_int_equal(strlen(a), CRYPTO_TOKEN_LEN);
-	assert_int_equal(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-			 CRYPTO_TOKEN_LEN);
+	assert_int_equal(
+	    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	    CRYPTO_TOKEN_LEN);
 	assert_string_not_equal(a, b);
 	crypto_token_hash(a, ha);
 	crypto_token_hash(b, hb);
@@ -90,10 +91,10 @@ static void test_crypto_equal_cases(void **state)
 }
 
 static const struct crypto_cert_req ca_req = {
-	.role = CRYPTO_CERT_CA,
-	.cn = "Test CA",
-	.not_before_usec = INT64_C(1700000000) * 1000000,
-	.not_after_usec = INT64_C(4000000000) * 1000000,
+    .role = CRYPTO_CERT_CA,
+    .cn = "Test CA",
+    .not_before_usec = INT64_C(1700000000) * 1000000,
+    .not_after_usec = INT64_C(4000000000) * 1000000,
 };
 
 /* A fresh CA: its key and self-signed certificate. */
@@ -165,8 +166,8 @@ static void test_crypto_cert_info_names_subject_and_serial(void **state)
 
 static void test_crypto_server_cert_with_sans(void **state)
 {
-	static const char *const dns[] = { "localhost", "collector.example", NULL };
-	static const char *const ips[] = { "127.0.0.1", "::1", NULL };
+	static const char *const dns[] = {"localhost", "collector.example", NULL};
+	static const char *const ips[] = {"127.0.0.1", "::1", NULL};
 	struct crypto_cert_req req = ca_req;
 	struct crypto_key *ca_key, *key;
 	char *ca_pem, *csr, *cert;
@@ -182,7 +183,7 @@ static void test_crypto_server_cert_with_sans(void **state)
 	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), 0);
 	assert_int_equal(crypto_cert_verify(cert, ca_pem), 0);
 	free(cert);
-	req.ip_addrs = (const char *const[]){ "not-an-ip", NULL };
+	req.ip_addrs = (const char *const[]){"not-an-ip", NULL};
 	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), -EINVAL);
 	req.role = CRYPTO_CERT_CA; /* a CA is never issued from a CSR */
 	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), -EINVAL);
@@ -239,16 +240,16 @@ static void test_crypto_key_save_is_private_and_loads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crypto_sha256_vectors),
-		cmocka_unit_test(test_crypto_sha256_incremental_matches),
-		cmocka_unit_test(test_crypto_unhex_roundtrip_and_rejects),
-		cmocka_unit_test(test_crypto_token_new_shape_and_hash),
-		cmocka_unit_test(test_crypto_equal_cases),
-		cmocka_unit_test(test_crypto_cert_issue_verifies_against_its_ca_only),
-		cmocka_unit_test(test_crypto_cert_info_names_subject_and_serial),
-		cmocka_unit_test(test_crypto_server_cert_with_sans),
-		cmocka_unit_test(test_crypto_csr_check_rejects_tampering),
-		cmocka_unit_test(test_crypto_key_save_is_private_and_loads),
+	    cmocka_unit_test(test_crypto_sha256_vectors),
+	    cmocka_unit_test(test_crypto_sha256_incremental_matches),
+	    cmocka_unit_test(test_crypto_unhex_roundtrip_and_rejects),
+	    cmocka_unit_test(test_crypto_token_new_shape_and_hash),
+	    cmocka_unit_test(test_crypto_equal_cases),
+	    cmocka_unit_test(test_crypto_cert_issue_verifies_against_its_ca_only),
+	    cmocka_unit_test(test_crypto_cert_info_names_subject_and_serial),
+	    cmocka_unit_test(test_crypto_server_cert_with_sans),
+	    cmocka_unit_test(test_crypto_csr_check_rejects_tampering),
+	    cmocka_unit_test(test_crypto_key_save_is_private_and_loads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,8 +82,9 @@ static void test_http_reader_limits(void **state)
 	http_reader_free(rd);
 
 	rd = http_reader_new(1024, 10);
-	assert_int_equal(feed(rd, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-				  "6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n",
+	assert_int_equal(feed(rd,
+			      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+			      "6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n",
 			      &used, &done),
 			 -E2BIG);
 	http_reader_free(rd);
@@ -107,9 +108,9 @@ static void test_http_reader_garbage(void **state)
 	assert_int_equal(feed(rd, "GET http://x/ HTTP/1.1\r\n\r\n", &used, &done), -EBADMSG);
 	http_reader_free(rd);
 	rd = http_reader_new(1024, 1024);
-	assert_int_equal(feed(rd, "GET / HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n",
-			      &used, &done),
-			 -ENOTSUP);
+	assert_int_equal(
+	    feed(rd, "GET / HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n", &used, &done),
+	    -ENOTSUP);
 	http_reader_free(rd);
 }
 
@@ -131,11 +132,11 @@ static void test_http_query_get_cases(void **state)
 static void test_http_response_format_headers(void **state)
 {
 	struct http_response resp = {
-		.status = 413,
-		.content_type = "application/json",
-		.body = "{}",
-		.body_len = 2,
-		.server_time_usec = 1234,
+	    .status = 413,
+	    .content_type = "application/json",
+	    .body = "{}",
+	    .body_len = 2,
+	    .server_time_usec = 1234,
 	};
 	char *out;
 	size_t len;
@@ -153,12 +154,12 @@ static void test_http_response_format_headers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_http_reader_post_with_body),
-		cmocka_unit_test(test_http_reader_byte_by_byte_and_pipelined),
-		cmocka_unit_test(test_http_reader_limits),
-		cmocka_unit_test(test_http_reader_garbage),
-		cmocka_unit_test(test_http_query_get_cases),
-		cmocka_unit_test(test_http_response_format_headers),
+	    cmocka_unit_test(test_http_reader_post_with_body),
+	    cmocka_unit_test(test_http_reader_byte_by_byte_and_pipelined),
+	    cmocka_unit_test(test_http_reader_limits),
+	    cmocka_unit_test(test_http_reader_garbage),
+	    cmocka_unit_test(test_http_query_get_cases),
+	    cmocka_unit_test(test_http_response_format_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,7 +39,7 @@ static int count_taps_fn(const struct db_tap *tap, void *user)
 
 static unsigned count_taps(struct fixture *f)
 {
-	struct db_tap_query q = { .from_usec = INT64_MIN, .to_usec = INT64_MAX };
+	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
 	unsigned n = 0;
 
 	assert_int_equal(db_taps(f->db, &q, count_taps_fn, &n), 0);
@@ -49,7 +49,7 @@ static unsigned count_taps(struct fixture *f)
 static int setup(void **state)
 {
 	static const uint8_t zero[CRYPTO_SHA256_LEN];
-	struct crypto_cert_info cert = { .serial = "01" };
+	struct crypto_cert_info cert = {.serial = "01"};
 	struct fixture *f = calloc(1, sizeof(*f));
 	char hash[CRYPTO_SHA256_HEX], fp[CRYPTO_SHA256_HEX];
 
@@ -190,7 +190,7 @@ static void test_ingest_batch_conflicting_resend_alerts(void **state)
 
 static void test_ingest_batch_broken_prev_alerts(void **state)
 {
-	static const uint8_t junk[CRYPTO_SHA256_LEN] = { 1, 2, 3 };
+	static const uint8_t junk[CRYPTO_SHA256_LEN] = {1, 2, 3};
 	struct fixture *f = *state;
 	struct record r[2];
 	struct ingest_result res;
@@ -205,7 +205,7 @@ static void test_ingest_batch_broken_prev_alerts(void **state)
 static void test_ingest_batch_out_of_order_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct record r[2] = { f->chain[1], f->chain[0] };
+	struct record r[2] = {f->chain[1], f->chain[0]};
 	struct ingest_result res;
 
 	assert_int_equal(ingest_batch(f->db, &f->dev, r, 2, 5, &res), -EBADMSG);
@@ -223,9 +223,9 @@ static int corrected_fn(const struct db_tap *tap, void *user)
 static void test_ingest_batch_corrects_untrusted_time(void **state)
 {
 	static const uint8_t zero[CRYPTO_SHA256_LEN];
-	struct db_tap_query q = { .from_usec = INT64_MIN, .to_usec = INT64_MAX };
+	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
 	struct fixture *f = *state;
-	int64_t got[3] = { 0 };
+	int64_t got[3] = {0};
 	struct record r[3];
 
 	memcpy(r, f->chain, sizeof(r));
@@ -237,7 +237,7 @@ static void test_ingest_batch_corrects_untrusted_time(void **state)
 	(void)ingest(f, r, 1);
 	assert_int_equal(db_taps(f->db, &q, corrected_fn, got), 0);
 	assert_int_equal(got[0], -1); /* unknown yet */
-	(void)ingest(f, r + 1, 2);     /* trusted records of the same boot arrive */
+	(void)ingest(f, r + 1, 2);    /* trusted records of the same boot arrive */
 	assert_int_equal(db_taps(f->db, &q, corrected_fn, got), 0);
 	assert_int_equal(got[0], f->chain[0].wall_usec);
 	assert_int_equal(got[1], f->chain[1].wall_usec);
@@ -265,22 +265,21 @@ static void test_db_device_rules(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ingest_batch_stores_and_acks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_resend_changes_nothing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_gap_alerts_and_holds_ack, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_bad_link_stored_with_alert, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_conflicting_resend_alerts, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_broken_prev_alerts, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_out_of_order_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ingest_batch_corrects_untrusted_time, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_stores_and_acks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_resend_changes_nothing, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_gap_alerts_and_holds_ack, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_bad_link_stored_with_alert, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_conflicting_resend_alerts, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_broken_prev_alerts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_out_of_order_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_corrects_untrusted_time, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,8 +31,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct site_init_opts opts = { .listen = "127.0.0.1:9443", .host_name = "hadir.example" };
-	struct cfg_diag diag = { .len = 0 };
+	struct site_init_opts opts = {.listen = "127.0.0.1:9443", .host_name = "hadir.example"};
+	struct cfg_diag diag = {.len = 0};
 	char path[128];
 
 	assert_non_null(f);
@@ -63,7 +63,7 @@ static int teardown(void **state)
 static void test_site_init_files_and_admin_token(void **state)
 {
 	struct fixture *f = *state;
-	struct site_init_opts again = { .dir = NULL };
+	struct site_init_opts again = {.dir = NULL};
 	char hash[CRYPTO_SHA256_HEX], role[DB_ROLE_MAX], path[128], token[CRYPTO_TOKEN_LEN + 1];
 	struct stat st;
 
@@ -132,8 +132,7 @@ static void test_site_enroll_refusals(void **state)
 	assert_int_equal(site_device_add(&f->cfg, f->db, "pintu-2", token, &expires), 0);
 	assert_int_equal(site_enroll(&f->cfg, f->db, token, "garbage", 7, &cert, &ca), -EBADMSG);
 	assert_int_equal(db_device_disable(f->db, "pintu-2"), 0);
-	assert_int_equal(site_enroll(&f->cfg, f->db, token, csr, strlen(csr), &cert, &ca),
-			 -EACCES);
+	assert_int_equal(site_enroll(&f->cfg, f->db, token, csr, strlen(csr), &cert, &ca), -EACCES);
 	assert_int_equal(site_device_add(&f->cfg, f->db, "pintu-2", token, &expires), -EEXIST);
 	free(csr);
 }
@@ -160,11 +159,10 @@ static void test_config_parse_listen_forms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_site_init_files_and_admin_token, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_site_enroll_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_site_enroll_refusals, setup, teardown),
-		cmocka_unit_test(test_config_parse_listen_forms),
+	    cmocka_unit_test_setup_teardown(test_site_init_files_and_admin_token, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_site_enroll_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_site_enroll_refusals, setup, teardown),
+	    cmocka_unit_test(test_config_parse_listen_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
