@@ -136,3 +136,8 @@ int db_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *us
 {
 	return db->ops->taps(db, q, fn, user);
 }
+
+int db_alerts(struct db *db, db_alert_fn *fn, void *user)
+{
+	return db->ops->alerts(db, fn, user);
+}

@@ -64,6 +64,15 @@ struct db_tap {
 	char direction[RECORD_DIRECTION_MAX];
 };
 
+/* A tamper alert as `alerts` shows it. */
+struct db_alert {
+	char device[DB_NAME_MAX];
+	uint64_t seq;
+	char kind[16]; /* "gap", "chain", "link", "conflict" */
+	char detail[DB_ALERT_MAX];
+	int64_t created_usec; /* CLOCK_REALTIME */
+};
+
 struct db_tap_query {
 	const char *nip;   /* NULL: everyone */
 	int64_t from_usec; /* recorded (corrected, else wall) time >= from */
@@ -73,6 +82,7 @@ struct db_tap_query {
 /* Callbacks for listings; a negative return stops the walk and is returned. */
 typedef int db_device_fn(const struct db_device *dev, void *user);
 typedef int db_tap_fn(const struct db_tap *tap, void *user);
+typedef int db_alert_fn(const struct db_alert *alert, void *user);
 
 struct db;
 
@@ -112,6 +122,7 @@ struct db_ops {
 	int (*alert_add)(struct db *db, int64_t device_id, uint64_t seq, const char *kind,
 			 const char *detail, int64_t now_usec);
 	int (*taps)(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user);
+	int (*alerts)(struct db *db, db_alert_fn *fn, void *user);
 };
 
 /* Every backend's handle starts with this. */
@@ -178,5 +189,7 @@ int db_alert_add(struct db *db, int64_t device_id, uint64_t seq, const char *kin
 		 const char *detail, int64_t now_usec) MUST_CHECK;
 /* Taps (kind "tap") matching q, ordered by time then device and seq. */
 int db_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user) MUST_CHECK;
+/* Every tamper alert, oldest first. */
+int db_alerts(struct db *db, db_alert_fn *fn, void *user) MUST_CHECK;
 
 #endif

@@ -598,6 +598,35 @@ static int sq_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, v
 	return r;
 }
 
+static int sq_alerts(struct db *db, db_alert_fn *fn, void *user)
+{
+	struct db_alert alert;
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db,
+		    "SELECT d.name, a.seq, a.kind, a.detail, a.created_usec"
+		    " FROM alerts a JOIN devices d ON d.id = a.device_id ORDER BY a.id",
+		    &stmt);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&alert, 0, sizeof(alert));
+		text_col(stmt, 0, alert.device, sizeof(alert.device));
+		alert.seq = (uint64_t)sqlite3_column_int64(stmt, 1);
+		text_col(stmt, 2, alert.kind, sizeof(alert.kind));
+		text_col(stmt, 3, alert.detail, sizeof(alert.detail));
+		alert.created_usec = sqlite3_column_int64(stmt, 4);
+		r = fn(&alert, user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sql_error(db, "list alerts");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
 static const struct db_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -619,6 +648,7 @@ static const struct db_ops sqlite_ops = {
     .boot_correct = sq_boot_correct,
     .alert_add = sq_alert_add,
     .taps = sq_taps,
+    .alerts = sq_alerts,
 };
 
 int db_sqlite_open(const char *path, struct db **ret_db)

@@ -9,6 +9,7 @@
  *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
  *   hadir-collector device add NAME | list [--json] | disable NAME
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
+ *   hadir-collector alerts [--json]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -47,6 +48,7 @@ static void usage(FILE *out)
 		" disable NAME\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
+		"       hadir-collector [--config FILE] alerts [--json]\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -324,6 +326,52 @@ static int cmd_taps(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+static int print_alert(const struct db_alert *al, void *user)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = user;
+
+	clk_format_utc(al->created_usec, when);
+	if (arr) {
+		json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s}", "device", al->device, "seq",
+				      (json_int_t)al->seq, "kind", al->kind, "detail", al->detail,
+				      "raised", when);
+
+		if (!o || json_array_append_new(arr, o) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	printf("%-22s %-24s %8" PRIu64 " %-8s %s\n", when, al->device, al->seq, al->kind,
+	       al->detail);
+	return 0;
+}
+
+static int cmd_alerts(const struct args *a)
+{
+	struct config cfg;
+	json_t *arr = NULL;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (a->is_json)
+		arr = json_array();
+	r = a->is_json && !arr ? -ENOMEM : db_alerts(db, print_alert, arr);
+	db_close(db);
+	if (arr) {
+		if (r == 0)
+			r = dump_json(arr);
+		else
+			json_decref(arr);
+	}
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -366,6 +414,8 @@ int main(int argc, char **argv)
 		return cmd_device(&a);
 	if (strcmp(a.pos[0], "taps") == 0)
 		return cmd_taps(&a);
+	if (strcmp(a.pos[0], "alerts") == 0)
+		return cmd_alerts(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;

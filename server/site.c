@@ -20,8 +20,9 @@
 
 #define CA_LIFETIME_USEC     (INT64_C(20) * 365 * 86400 * CLK_USEC_PER_SEC)
 #define SERVER_LIFETIME_USEC (INT64_C(825) * 86400 * CLK_USEC_PER_SEC)
-#define BACKDATE_USEC	     (INT64_C(3600) * CLK_USEC_PER_SEC) /* tolerate a kiosk's clock a bit behind \
-								 */
+#define BACKDATE_USEC                                                                              \
+	(INT64_C(3600) * CLK_USEC_PER_SEC) /* tolerate a kiosk's clock a bit behind                \
+					    */
 
 int site_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len)
 {

@@ -9,6 +9,7 @@
 
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ticket.h>
@@ -67,6 +68,11 @@ static int verify_peer(void *user, mbedtls_x509_crt *crt, int depth, uint32_t *f
 		return 0;
 	if (*flags != 0) {
 		log_debug("tls: client certificate not trusted (flags 0x%x)", (unsigned)*flags);
+		return MBEDTLS_ERR_X509_FATAL_ERROR;
+	}
+	if (mbedtls_x509_crt_check_extended_key_usage(
+		crt, MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)) != 0) {
+		log_debug("tls: client certificate not for client authentication");
 		return MBEDTLS_ERR_X509_FATAL_ERROR;
 	}
 	crypto_sha256(crt->raw.p, crt->raw.len, fp);

@@ -71,6 +71,8 @@ check "filling the gap moves the ack to 7" bash -c \
 batch 8 8 8 >"$T/b8"
 check "a tampered record is stored with an alert" bash -c \
 	"curl -s ${MTLS[*]@Q} --data @'$T/b8' '$URL/api/v1/records' | grep -q '\"acked_seq\":8,\"stored\":1,\"duplicates\":0,\"alerts\":1'"
+check "alerts --json lists the gap and the edited record" bash -c \
+	"'$COLLECTOR' --config '$CONF' alerts --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [(a[\"seq\"], a[\"kind\"]) for a in d]==[(6,\"gap\"),(8,\"link\")], d'"
 check "metrics count records and alerts" bash -c \
 	"curl -s --cacert '$CA' '$URL/metrics' | grep -q '^hadir_records_ingested_total 8' && curl -s --cacert '$CA' '$URL/metrics' | grep -q '^hadir_tamper_alerts_total 2'"
 

@@ -42,6 +42,9 @@ check "certificate from another CA refused" \
 	test "$(code --cacert "$CA" --cert "$T/f.pem" --key "$T/f.key" "$URL/healthz")" = 000
 check "service up" up
 
+check "the server's own certificate (serverAuth) refused as a client's" \
+	test "$(code --cacert "$CA" --cert "$S/server.pem" --key "$S/server.key" "$URL/healthz")" = 000
+
 enrol kiosk-2 "$T/k2" && ok "enrol kiosk-2" || fail "enrol kiosk-2"
 check "kiosk-2 accepted" test "$(code --cacert "$CA" --cert "$T/k2.pem" --key "$T/k2.key" \
 	--data @"$T/b1" "$URL/api/v1/records")" = 200
