@@ -74,34 +74,43 @@ deps:
 deps-check:
 	@scripts/deps.sh check
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBCOMMON): $(call obj,$(COMMON_SRC))
 $(LIBFIRMWARE): $(call obj,$(FIRMWARE_SRC))
 $(LIBSERVER): $(call obj,$(SERVER_SRC))
 $(BUILD)/%.a:
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(KIOSK): $(call obj,firmware/main.c) $(LIBFIRMWARE) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(COLLECTOR): $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link every library archive: the linker takes only what a test uses.
 $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 # Fuzz targets are replayed over their committed corpora by a plain main().
 $(BUILD)/tests/replay_fuzz_%: $(call obj,tests/fuzz/fuzz_%.c tests/fuzz/replay.c) \
 		$(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/%: $(call obj,tests/helpers/%.c) $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # check builds and tests the sanitizer build unless told SANITIZE=0.
 ifeq ($(origin SANITIZE),undefined)
@@ -147,7 +156,9 @@ install: all
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
 	for f in config/*.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/hadir/$$(basename $$f); \
-		[ -e $$t ] || install -m 0640 $$f $$t; \
+		if [ ! -e $$t ]; then \
+			sed 's|@DATADIR@|$(PREFIX)/share|g' $$f > $$t && chmod 0640 $$t; \
+		fi; \
 	done
 	for u in packaging/systemd/*.service; do \
 		sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u); \

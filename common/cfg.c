@@ -16,6 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#define CFG_WHY_MAX 160	      /* room for a custom type's reason to refuse a value */
+#define CFG_DIAG_LINE_MAX 512 /* one cfg_diag_add() message */
+
 struct cfg_parse {
 	FILE *stream;
 	const char *name;
@@ -49,6 +52,17 @@ static void diag_add(struct cfg_diag *diag, const char *fmt, ...)
 	}
 	diag->text[diag->len++] = '\n';
 	diag->text[diag->len] = '\0';
+}
+
+void cfg_diag_add(struct cfg_diag *diag, const char *fmt, ...)
+{
+	char line[CFG_DIAG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	diag_add(diag, "%s", line);
 }
 
 int cfg_parse_duration(const char *text, int64_t *ret_ms)
@@ -106,10 +120,11 @@ static bool out_of_range(const struct cfg_key *key, int64_t v)
 
 /*
  * Convert text into key's slot in obj. On failure returns -EINVAL with a
- * reason in ret_why (static text), leaving the slot unchanged.
+ * reason in ret_why (static text, or why_buf for a custom type), leaving the
+ * slot unchanged.
  */
 static int cfg_store(const struct cfg_key *key, const char *text, const char *dir, void *obj,
-		     const char **ret_why)
+		     char *why_buf, size_t why_size, const char **ret_why)
 {
 	char *slot = (char *)obj + key->offset;
 	int64_t i64;
@@ -171,6 +186,14 @@ static int cfg_store(const struct cfg_key *key, const char *text, const char *di
 		}
 		*ret_why = "not one of the allowed values";
 		return -EINVAL;
+	case CFG_CUSTOM:
+		why_buf[0] = '\0';
+		if (key->custom->parse(key, text, slot, why_buf, why_size) == 0)
+			return 0;
+		if (why_buf[0] == '\0')
+			(void)snprintf(why_buf, why_size, "invalid value");
+		*ret_why = why_buf;
+		return -EINVAL;
 	}
 	*ret_why = "unknown key type";
 	return -EINVAL;
@@ -212,6 +235,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 {
 	struct cfg_parse *p = user;
 	const struct cfg_key *key;
+	char why_buf[CFG_WHY_MAX];
 	const char *why = NULL;
 	size_t idx;
 
@@ -226,7 +250,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		return 1;
 	}
 	p->set_on[idx] = p->line;
-	if (cfg_store(key, value, p->dir, p->obj, &why) < 0) {
+	if (cfg_store(key, value, p->dir, p->obj, why_buf, sizeof(why_buf), &why) < 0) {
 		diag_add(p->diag, "%s:%u: [%s] %s: %s: '%s'", p->name, p->line, section, name, why,
 			 value);
 		diag_range(p->diag, key);
@@ -270,12 +294,14 @@ int cfg_load_stream(FILE *stream, const char *name, const char *dir, const struc
 		return -ENOMEM;
 
 	for (size_t i = 0; i < n_keys; i++) {
+		char why_buf[CFG_WHY_MAX];
 		const char *why = NULL;
 
 		if (!keys[i].default_value)
 			continue;
 		/* A default that fails its own check is a bug in the table. */
-		if (cfg_store(&keys[i], keys[i].default_value, dir, obj, &why) < 0)
+		if (cfg_store(&keys[i], keys[i].default_value, dir, obj, why_buf, sizeof(why_buf),
+			      &why) < 0)
 			diag_add(diag, "%s: [%s] %s: bad built-in default: %s", name,
 				 keys[i].section, keys[i].name, why);
 	}
@@ -362,6 +388,10 @@ void cfg_print(FILE *out, const struct cfg_key *keys, size_t n_keys, const void 
 		case CFG_ENUM:
 			memcpy(&idx, slot, sizeof(idx));
 			fprintf(out, "%s\n", keys[i].choices[idx]);
+			break;
+		case CFG_CUSTOM:
+			keys[i].custom->print(out, &keys[i], slot);
+			fputc('\n', out);
 			break;
 		}
 	}

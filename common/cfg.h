@@ -29,6 +29,23 @@ enum cfg_type {
 	CFG_BOOL,     /* bool: true/false, yes/no, on/off, 1/0 */
 	CFG_ENUM,     /* int: index into choices */
 	CFG_DURATION, /* int64_t milliseconds: "25ms", "2s", "5min", "1h", "7d" */
+	CFG_CUSTOM,   /* the key's custom->parse converts it into a slot of its own type */
+};
+
+struct cfg_key;
+
+/*
+ * A value type the program defines (a GPIO line spec, a baud rate). parse
+ * converts text into slot, writing it only on success; on failure it returns
+ * -EINVAL and puts a one-line reason into why (why_size bytes), which the
+ * loader reports with the file, line and key. It may use key->min and
+ * key->max as its own bounds. print writes the value back (no newline) as
+ * text that parse accepts.
+ */
+struct cfg_custom {
+	int (*parse)(const struct cfg_key *key, const char *text, void *slot, char *why,
+		     size_t why_size);
+	void (*print)(FILE *out, const struct cfg_key *key, const void *slot);
 };
 
 struct cfg_key {
@@ -40,6 +57,7 @@ struct cfg_key {
 	int64_t min, max;	    /* CFG_INT, CFG_DURATION (ms); both 0: unbounded */
 	const char *const *choices; /* CFG_ENUM: NULL-terminated */
 	const char *help;	    /* one line, shown by --check-config */
+	const struct cfg_custom *custom; /* CFG_CUSTOM only; NULL otherwise */
 };
 
 /* Messages collected while loading, one per line, for the operator. */
@@ -60,6 +78,9 @@ int cfg_load(const char *path, const struct cfg_key *keys, size_t n_keys, void *
 /* As cfg_load, from an open stream; name is used in messages and dir for CFG_PATH. */
 int cfg_load_stream(FILE *stream, const char *name, const char *dir, const struct cfg_key *keys,
 		    size_t n_keys, void *obj, struct cfg_diag *diag) MUST_CHECK;
+
+/* Add one error line to diag (for checks a program makes after cfg_load). */
+void cfg_diag_add(struct cfg_diag *diag, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Print every key with its effective value, as a valid INI file. */
 void cfg_print(FILE *out, const struct cfg_key *keys, size_t n_keys, const void *obj);

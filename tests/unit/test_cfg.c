@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -25,12 +26,18 @@ struct sample {
 static const char *const modes[] = { "sim", "wiegand", "evdev", NULL };
 
 static const struct cfg_key keys[] = {
-	{ "kiosk", "name", CFG_STRING, offsetof(struct sample, name), NULL, 0, 0, NULL, NULL },
-	{ "kiosk", "database", CFG_PATH, offsetof(struct sample, db), "hadir.db", 0, 0, NULL, NULL },
-	{ "kiosk", "retries", CFG_INT, offsetof(struct sample, retries), "3", 0, 10, NULL, NULL },
-	{ "input", "gap", CFG_DURATION, offsetof(struct sample, gap_ms), "25ms", 5, 500, NULL, NULL },
-	{ "input", "verbose", CFG_BOOL, offsetof(struct sample, verbose), "no", 0, 0, NULL, NULL },
-	{ "input", "mode", CFG_ENUM, offsetof(struct sample, mode), "sim", 0, 0, modes, NULL },
+	{ "kiosk", "name", CFG_STRING, offsetof(struct sample, name), NULL, 0, 0, NULL, NULL,
+	  NULL },
+	{ "kiosk", "database", CFG_PATH, offsetof(struct sample, db), "hadir.db", 0, 0, NULL, NULL,
+	  NULL },
+	{ "kiosk", "retries", CFG_INT, offsetof(struct sample, retries), "3", 0, 10, NULL, NULL,
+	  NULL },
+	{ "input", "gap", CFG_DURATION, offsetof(struct sample, gap_ms), "25ms", 5, 500, NULL, NULL,
+	  NULL },
+	{ "input", "verbose", CFG_BOOL, offsetof(struct sample, verbose), "no", 0, 0, NULL, NULL,
+	  NULL },
+	{ "input", "mode", CFG_ENUM, offsetof(struct sample, mode), "sim", 0, 0, modes, NULL,
+	  NULL },
 };
 
 struct loaded {
@@ -204,6 +211,127 @@ static void test_cfg_print_reloads_identically(void **state)
 	assert_memory_equal(&a.s, &b.s, sizeof(a.s));
 }
 
+/* A custom type: an even number within [key->min, key->max], with its own reasons. */
+static int parse_even(const struct cfg_key *key, const char *text, void *slot, char *why,
+		      size_t why_size)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (end == text || *end || errno) {
+		snprintf(why, why_size, "'%s' is not a number", text);
+		return -EINVAL;
+	}
+	if (v % 2 != 0 || v < key->min || v > key->max) {
+		snprintf(why, why_size, "%lld is not even or not within %lld..%lld", v,
+			 (long long)key->min, (long long)key->max);
+		return -EINVAL;
+	}
+	memcpy(slot, &(int64_t){ v }, sizeof(int64_t));
+	return 0;
+}
+
+static void print_even(FILE *out, const struct cfg_key *key, const void *slot)
+{
+	int64_t v;
+
+	(void)key;
+	memcpy(&v, slot, sizeof(v));
+	fprintf(out, "%lld", (long long)v);
+}
+
+static int parse_refuse_silently(const struct cfg_key *key, const char *text, void *slot, char *why,
+				 size_t why_size)
+{
+	(void)key, (void)text, (void)slot, (void)why, (void)why_size;
+	return -EINVAL;
+}
+
+static const struct cfg_custom even_type = { parse_even, print_even };
+static const struct cfg_custom refuse_type = { parse_refuse_silently, print_even };
+
+struct custom_sample {
+	int64_t even;
+	int64_t other;
+};
+
+static const struct cfg_key custom_keys[] = {
+	{ .section = "c", .name = "even", .type = CFG_CUSTOM,
+	  .offset = offsetof(struct custom_sample, even), .default_value = "4", .min = 0,
+	  .max = 100, .custom = &even_type },
+	{ .section = "c", .name = "other", .type = CFG_CUSTOM,
+	  .offset = offsetof(struct custom_sample, other), .default_value = NULL,
+	  .custom = &refuse_type },
+};
+
+static int load_custom(const char *text, struct custom_sample *s, struct cfg_diag *diag)
+{
+	FILE *f;
+	int r;
+
+	f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	assert_non_null(f);
+	r = cfg_load_stream(f, "c.conf", "/", custom_keys, 1, s, diag);
+	fclose(f);
+	return r;
+}
+
+static void test_cfg_custom_default_and_value(void **state)
+{
+	struct custom_sample s = { 0, 0 };
+	struct cfg_diag diag = { .len = 0 };
+
+	(void)state;
+	assert_int_equal(load_custom("[c]\n", &s, &diag), 0);
+	assert_int_equal(s.even, 4);
+	assert_int_equal(load_custom("[c]\neven = 42\n", &s, &diag), 0);
+	assert_int_equal(s.even, 42);
+}
+
+static void test_cfg_custom_reason_names_line_and_key(void **state)
+{
+	struct custom_sample s = { 0, 0 };
+	struct cfg_diag diag = { .len = 0 };
+
+	(void)state;
+	assert_int_equal(load_custom("[c]\n\neven = 7\n", &s, &diag), -EINVAL);
+	assert_non_null(
+	    strstr(diag.text, "c.conf:3: [c] even: 7 is not even or not within 0..100: '7'"));
+	assert_int_equal(s.even, 4); /* the default stays */
+	assert_int_equal(diag.n_errors, 1);
+}
+
+static void test_cfg_custom_without_reason(void **state)
+{
+	struct custom_sample s = { 0, 0 };
+	struct cfg_diag diag = { .len = 0 };
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)(uintptr_t) "[c]\nother = x\n", 14, "r");
+	assert_non_null(f);
+	assert_int_equal(cfg_load_stream(f, "c.conf", "/", custom_keys, 2, &s, &diag), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(diag.text, "c.conf:2: [c] other: invalid value: 'x'"));
+}
+
+static void test_cfg_custom_print(void **state)
+{
+	struct custom_sample s = { 0, 0 };
+	struct cfg_diag diag = { .len = 0 };
+	char out[256] = "";
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(load_custom("[c]\neven = 18\n", &s, &diag), 0);
+	f = fmemopen(out, sizeof(out), "w");
+	cfg_print(f, custom_keys, 1, &s);
+	fclose(f);
+	assert_string_equal(out, "[c]\neven = 18\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +347,10 @@ int main(void)
 		cmocka_unit_test(test_cfg_load_missing_file),
 		cmocka_unit_test(test_cfg_parse_duration_units),
 		cmocka_unit_test(test_cfg_print_reloads_identically),
+		cmocka_unit_test(test_cfg_custom_default_and_value),
+		cmocka_unit_test(test_cfg_custom_reason_names_line_and_key),
+		cmocka_unit_test(test_cfg_custom_without_reason),
+		cmocka_unit_test(test_cfg_custom_print),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/* The kiosk's key table: every setting, its default and its range, in one place. */
+#include "firmware/kconfig.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+#define K(section, name, type, field, def, min, max, choices, help)                               \
+	{ section, name, type, offsetof(struct kconfig, field), def, min, max, choices, help, NULL }
+
+static const char *const sources[] = { "sim", "wiegand", "evdev", NULL };
+static const char *const levels[] = { "err", "warn", "info", "debug", NULL };
+
+static const struct cfg_key kconfig_keys[] = {
+	K("kiosk", "name", CFG_STRING, name, "kiosk", 0, 0, NULL, "device name of this kiosk"),
+	K("kiosk", "office", CFG_STRING, office, "", 0, 0, NULL, "office name shown on screen"),
+	K("kiosk", "database", CFG_PATH, database, "hadir.db", 0, 0, NULL,
+	  "SQLite database: roster, taps, outbox"),
+	K("kiosk", "board", CFG_PATH, board, "board.conf", 0, 0, NULL,
+	  "board file: GPIO pin map and device paths"),
+	K("kiosk", "timezone", CFG_STRING, timezone, "Asia/Jakarta", 0, 0, NULL,
+	  "IANA zone of the office (Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"),
+	K("kiosk", "debounce", CFG_DURATION, debounce_ms, "60s", 0, 3600000, NULL,
+	  "the same person again within this is answered but recorded once"),
+	K("kiosk", "log_level", CFG_ENUM, log_level, "info", 0, 0, levels, NULL),
+	K("input", "source", CFG_ENUM, source, "sim", 0, 0, sources,
+	  "sim (UNIX socket), wiegand (GPIO D0/D1) or evdev (USB keyboard-wedge reader)"),
+	K("input", "wiegand_gap", CFG_DURATION, wiegand_gap_ms, "25ms", 5, 1000, NULL,
+	  "silence that ends a Wiegand frame"),
+	K("input", "pulse_min_us", CFG_INT, pulse_min_us, "10", 1, 1000, NULL,
+	  "Wiegand low pulses shorter than this (microseconds) are noise"),
+	K("input", "pulse_max_us", CFG_INT, pulse_max_us, "300", 10, 5000, NULL,
+	  "Wiegand low pulses longer than this (microseconds) are noise"),
+	K("input", "wedge_timeout", CFG_DURATION, wedge_timeout_ms, "100ms", 10, 10000, NULL,
+	  "a half-typed card number from a keyboard-wedge reader is dropped after this"),
+	K("input", "sim_socket", CFG_PATH, sim_socket, "sim.sock", 0, 0, NULL,
+	  "UNIX socket of the sim input (source = sim)"),
+	K("feedback", "accept_beep", CFG_DURATION, accept_beep_ms, "100ms", 0, 5000, NULL, NULL),
+	K("feedback", "reject_beep", CFG_DURATION, reject_beep_ms, "600ms", 0, 5000, NULL, NULL),
+	K("feedback", "led", CFG_DURATION, led_ms, "1500ms", 100, 60000, NULL,
+	  "how long the green or red LED stays lit"),
+	K("feedback", "relay", CFG_DURATION, relay_ms, "0s", 0, 60000, NULL,
+	  "door relay pulse on accept (0: no relay)"),
+};
+
+int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *diag)
+{
+	struct kconfig cfg = { .debounce_ms = 0 };
+	int r;
+
+	r = cfg_load(path, kconfig_keys, ARRAY_SIZE(kconfig_keys), &cfg, diag);
+	if (r < 0)
+		return r;
+	if (cfg.pulse_min_us >= cfg.pulse_max_us) {
+		cfg_diag_add(diag, "%s: [input] pulse_min_us: must be below pulse_max_us", path);
+		return -EINVAL;
+	}
+	*ret_cfg = cfg;
+	return 0;
+}
+
+void kconfig_print(FILE *out, const struct kconfig *cfg)
+{
+	cfg_print(out, kconfig_keys, ARRAY_SIZE(kconfig_keys), cfg);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kiosk's configuration (kiosk.conf): one table of keys with defaults
+ * and ranges, loaded through common/cfg. The filled struct is const after
+ * start-up and passed down explicitly.
+ */
+#ifndef HADIR_FIRMWARE_KCONFIG_H
+#define HADIR_FIRMWARE_KCONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/cfg.h"
+
+#define KCONFIG_DEFAULT_PATH "/etc/hadir/kiosk.conf"
+
+enum kconfig_source {
+	KCONFIG_SOURCE_SIM,
+	KCONFIG_SOURCE_WIEGAND,
+	KCONFIG_SOURCE_EVDEV,
+};
+
+struct kconfig {
+	char name[CFG_VALUE_MAX];     /* this kiosk's device name */
+	char office[CFG_VALUE_MAX];   /* shown on the kiosk screen */
+	char database[CFG_VALUE_MAX]; /* SQLite file */
+	char board[CFG_VALUE_MAX];    /* board file: pin map and device paths */
+	char timezone[CFG_VALUE_MAX]; /* IANA zone of the office */
+	int64_t debounce_ms;	      /* same person again within this is one tap */
+	int log_level;		      /* index into log levels */
+
+	int source;		       /* enum kconfig_source */
+	int64_t wiegand_gap_ms;	       /* silence that ends a Wiegand frame */
+	int64_t pulse_min_us;	       /* shorter low pulses are noise */
+	int64_t pulse_max_us;	       /* longer low pulses are noise */
+	int64_t wedge_timeout_ms;      /* a half-typed card number is dropped after this */
+	char sim_socket[CFG_VALUE_MAX]; /* UNIX socket of the sim input */
+
+	int64_t accept_beep_ms;
+	int64_t reject_beep_ms;
+	int64_t led_ms;
+	int64_t relay_ms; /* door relay pulse on accept; 0: no relay */
+};
+
+/* Load and validate path; problems are described in diag (file, line, key). */
+int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *diag) MUST_CHECK;
+
+/* Print the effective configuration as a valid kiosk.conf. */
+void kconfig_print(FILE *out, const struct kconfig *cfg);
+
+#endif

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SQLite adapter for the kiosk. SQLite result codes become negative errno
+ * here, with SQLite's own message logged at debug level once; callers log
+ * what the failure means for the kiosk.
+ */
+#include "firmware/store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *insert;
+	sqlite3_stmt *lookup;
+	sqlite3_stmt *last_accepted;
+	uint64_t head_seq;		    /* last committed sequence */
+	uint8_t head_link[CRYPTO_SHA256_LEN]; /* its link */
+};
+
+static const char *const migrations[] = {
+	/* 1: roster, records, meta */
+	"CREATE TABLE staff ("
+	"  nip TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  unit_id TEXT NOT NULL);"
+	"CREATE TABLE credentials ("
+	"  credential TEXT PRIMARY KEY,"
+	"  nip TEXT NOT NULL REFERENCES staff(nip) ON DELETE CASCADE);"
+	"CREATE TABLE records ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  wall_usec INTEGER NOT NULL,"
+	"  boot_usec INTEGER NOT NULL,"
+	"  boot_id TEXT NOT NULL,"
+	"  clock_trusted INTEGER NOT NULL,"
+	"  credential TEXT NOT NULL,"
+	"  nip TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  direction TEXT NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  prev BLOB NOT NULL,"
+	"  link BLOB NOT NULL);"
+	"CREATE INDEX records_nip ON records(nip, seq) WHERE outcome = 'accepted';"
+	"CREATE INDEX records_wall ON records(wall_usec);"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"INSERT INTO meta VALUES ('acked_seq', 0);",
+};
+
+static int sqlite_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return -EBADMSG;
+	case SQLITE_CANTOPEN:
+		return -ENOENT;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return -EACCES;
+	default:
+		return -EIO;
+	}
+}
+
+static int fail(struct store *st, int rc, const char *what)
+{
+	log_debug("store: %s: %s", what, sqlite3_errmsg(st->db));
+	return sqlite_errno(rc);
+}
+
+static int exec(struct store *st, const char *sql)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail(st, rc, sql);
+}
+
+static int migrate(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int version, rc, r;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read schema version");
+	rc = sqlite3_step(stmt);
+	version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+	sqlite3_finalize(stmt);
+	if (version < 0)
+		return fail(st, rc, "read schema version");
+	if (version > (int)ARRAY_SIZE(migrations)) {
+		log_debug("store: schema version %d is newer than this program (%zu)", version,
+			  ARRAY_SIZE(migrations));
+		return -EPROTO;
+	}
+	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
+		char bump[64];
+
+		r = exec(st, "BEGIN IMMEDIATE");
+		if (r < 0)
+			return r;
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		r = exec(st, migrations[v]);
+		if (r == 0)
+			r = exec(st, bump);
+		if (r == 0)
+			r = exec(st, "COMMIT");
+		if (r < 0) {
+			(void)exec(st, "ROLLBACK");
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int load_head(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT seq, link FROM records ORDER BY seq DESC LIMIT 1",
+				-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read chain head");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		st->head_seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+		if (sqlite3_column_bytes(stmt, 1) == CRYPTO_SHA256_LEN)
+			memcpy(st->head_link, sqlite3_column_blob(stmt, 1), CRYPTO_SHA256_LEN);
+		else
+			rc = SQLITE_CORRUPT;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, rc, "read chain head");
+	return 0;
+}
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **ret)
+{
+	int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, ret, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail(st, rc, sql);
+}
+
+int store_open(const char *path, enum store_mode mode, struct store **ret_store)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	struct store *st;
+	int rc, r;
+
+	if (mode == STORE_EXISTING && access(path, F_OK) < 0)
+		return -errno;
+	if (mode == STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		r = fail(st, rc, path);
+		goto out_close;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	r = exec(st, "PRAGMA busy_timeout = 5000");
+	if (r == 0)
+		r = exec(st, "PRAGMA journal_mode = WAL");
+	if (r == 0)
+		r = exec(st, "PRAGMA synchronous = FULL");
+	if (r == 0)
+		r = exec(st, "PRAGMA foreign_keys = ON");
+	if (r == 0)
+		r = migrate(st);
+	if (r == 0)
+		r = load_head(st);
+	if (r == 0)
+		r = prepare(st,
+			    "INSERT INTO records (seq, kind, wall_usec, boot_usec, boot_id,"
+			    " clock_trusted, credential, nip, outcome, reason, direction, payload,"
+			    " prev, link) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			    &st->insert);
+	if (r == 0)
+		r = prepare(st,
+			    "SELECT s.nip, s.name FROM credentials c JOIN staff s USING (nip)"
+			    " WHERE c.credential = ?",
+			    &st->lookup);
+	if (r == 0)
+		r = prepare(st,
+			    "SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
+			    " credential, nip, outcome, reason, direction, payload, prev, link"
+			    " FROM records WHERE nip = ? AND outcome = 'accepted'"
+			    " ORDER BY seq DESC LIMIT 1",
+			    &st->last_accepted);
+	if (r < 0)
+		goto out_close;
+
+	*ret_store = st;
+	return 0;
+
+out_close:
+	store_close(st);
+	return r;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->insert);
+	sqlite3_finalize(st->lookup);
+	sqlite3_finalize(st->last_accepted);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+static void bind_text(sqlite3_stmt *stmt, int col, const char *text)
+{
+	sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
+}
+
+int store_append(struct store *st, struct record *rec)
+{
+	sqlite3_stmt *s = st->insert;
+	int rc;
+
+	rec->seq = st->head_seq + 1;
+	record_seal(rec, st->head_link);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)rec->seq);
+	bind_text(s, 2, rec->kind);
+	sqlite3_bind_int64(s, 3, rec->wall_usec);
+	sqlite3_bind_int64(s, 4, rec->boot_usec);
+	bind_text(s, 5, rec->boot_id);
+	sqlite3_bind_int(s, 6, rec->clock_trusted);
+	bind_text(s, 7, rec->credential);
+	bind_text(s, 8, rec->nip);
+	bind_text(s, 9, rec->outcome);
+	bind_text(s, 10, rec->reason);
+	bind_text(s, 11, rec->direction);
+	bind_text(s, 12, rec->payload);
+	sqlite3_bind_blob(s, 13, rec->prev, CRYPTO_SHA256_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 14, rec->link, CRYPTO_SHA256_LEN, SQLITE_STATIC);
+	/* Autocommit: the step is the whole transaction, fsynced (synchronous=FULL). */
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, rc, "append record");
+
+	st->head_seq = rec->seq;
+	memcpy(st->head_link, rec->link, CRYPTO_SHA256_LEN);
+	return 0;
+}
+
+static void copy_column(sqlite3_stmt *stmt, int col, char *dst, size_t cap)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+
+	snprintf(dst, cap, "%s", text ? (const char *)text : "");
+}
+
+static void copy_blob(sqlite3_stmt *stmt, int col, uint8_t dst[CRYPTO_SHA256_LEN])
+{
+	if (sqlite3_column_bytes(stmt, col) == CRYPTO_SHA256_LEN)
+		memcpy(dst, sqlite3_column_blob(stmt, col), CRYPTO_SHA256_LEN);
+	else
+		memset(dst, 0, CRYPTO_SHA256_LEN);
+}
+
+/* Fill rec from a row of the 14 record columns in table order. */
+static void read_record(sqlite3_stmt *s, struct record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->seq = (uint64_t)sqlite3_column_int64(s, 0);
+	copy_column(s, 1, rec->kind, sizeof(rec->kind));
+	rec->wall_usec = sqlite3_column_int64(s, 2);
+	rec->boot_usec = sqlite3_column_int64(s, 3);
+	copy_column(s, 4, rec->boot_id, sizeof(rec->boot_id));
+	rec->clock_trusted = sqlite3_column_int(s, 5) != 0;
+	copy_column(s, 6, rec->credential, sizeof(rec->credential));
+	copy_column(s, 7, rec->nip, sizeof(rec->nip));
+	copy_column(s, 8, rec->outcome, sizeof(rec->outcome));
+	copy_column(s, 9, rec->reason, sizeof(rec->reason));
+	copy_column(s, 10, rec->direction, sizeof(rec->direction));
+	copy_column(s, 11, rec->payload, sizeof(rec->payload));
+	copy_blob(s, 12, rec->prev);
+	copy_blob(s, 13, rec->link);
+}
+
+int store_lookup(struct store *st, const char *credential, char ret_nip[RECORD_NIP_MAX],
+		 char ret_name[STORE_NAME_MAX])
+{
+	sqlite3_stmt *s = st->lookup;
+	int rc, r = 0;
+
+	bind_text(s, 1, credential);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		copy_column(s, 0, ret_nip, RECORD_NIP_MAX);
+		copy_column(s, 1, ret_name, STORE_NAME_MAX);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "look up credential");
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int store_last_accepted(struct store *st, const char *nip, struct record *ret_rec)
+{
+	sqlite3_stmt *s = st->last_accepted;
+	int rc, r = 0;
+
+	bind_text(s, 1, nip);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_record(s, ret_rec);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "read last tap");
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX])
+{
+	size_t len = strlen(digits);
+
+	if (len == 0 || len > 20)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (digits[i] < '0' || digits[i] > '9')
+			return -EINVAL;
+	while (digits[0] == '0' && digits[1] != '\0')
+		digits++;
+	snprintf(ret, RECORD_CREDENTIAL_MAX, "%s", digits);
+	return 0;
+}
+
+/* --- roster import --- */
+
+struct roster_import {
+	struct store *st;
+	sqlite3_stmt *find_staff, *add_staff, *find_cred, *add_cred;
+	unsigned staff, credentials;
+	bool header_seen;
+};
+
+static bool is_digits(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int step_once(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	int r = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, rc, what);
+
+	return r;
+}
+
+static int roster_add_credential(struct roster_import *im, const char *cred, const char *nip,
+				 char *why)
+{
+	int r;
+
+	bind_text(im->find_cred, 1, cred);
+	r = step_once(im->st, im->find_cred, "find credential");
+	if (r == 1 && strcmp((const char *)sqlite3_column_text(im->find_cred, 0), nip) != 0) {
+		snprintf(why, ROWS_WHY_MAX, "credential %s already belongs to NIP %s", cred,
+			 (const char *)sqlite3_column_text(im->find_cred, 0));
+		r = -EINVAL;
+	}
+	sqlite3_reset(im->find_cred);
+	if (r != 0)
+		return r < 0 ? r : 0; /* the same person listed twice: nothing to add */
+
+	bind_text(im->add_cred, 1, cred);
+	bind_text(im->add_cred, 2, nip);
+	r = step_once(im->st, im->add_cred, "add credential");
+	sqlite3_reset(im->add_cred);
+	if (r == 0)
+		im->credentials++;
+	return r;
+}
+
+static int roster_row(void *user, unsigned line, char **f, size_t n, char *why)
+{
+	static const char *const columns[] = { "nip", "name", "unit_id", "card", "fingerprint_id",
+					       NULL };
+	struct roster_import *im = user;
+	char cred[RECORD_CREDENTIAL_MAX];
+	int r;
+
+	(void)line;
+	if (!im->header_seen) {
+		im->header_seen = true;
+		return rows_expect_header(f, n, columns, why);
+	}
+	if (n != 5) {
+		snprintf(why, ROWS_WHY_MAX, "expected 5 fields, found %zu", n);
+		return -EINVAL;
+	}
+	if (!is_digits(f[0], RECORD_NIP_MAX - 1)) {
+		snprintf(why, ROWS_WHY_MAX, "nip: '%s' is not a number of 1 to %d digits", f[0],
+			 RECORD_NIP_MAX - 1);
+		return -EINVAL;
+	}
+	if (f[1][0] == '\0' || strlen(f[1]) >= STORE_NAME_MAX) {
+		snprintf(why, ROWS_WHY_MAX, "name: must be 1 to %d bytes", STORE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (f[2][0] == '\0' || strlen(f[2]) >= STORE_UNIT_MAX) {
+		snprintf(why, ROWS_WHY_MAX, "unit_id: must be 1 to %d bytes", STORE_UNIT_MAX - 1);
+		return -EINVAL;
+	}
+
+	bind_text(im->find_staff, 1, f[0]);
+	r = step_once(im->st, im->find_staff, "find staff");
+	if (r == 1 && (strcmp((const char *)sqlite3_column_text(im->find_staff, 0), f[1]) != 0 ||
+		       strcmp((const char *)sqlite3_column_text(im->find_staff, 1), f[2]) != 0)) {
+		snprintf(why, ROWS_WHY_MAX,
+			 "nip %s: listed before with another name or unit_id", f[0]);
+		r = -EINVAL;
+	}
+	sqlite3_reset(im->find_staff);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		bind_text(im->add_staff, 1, f[0]);
+		bind_text(im->add_staff, 2, f[1]);
+		bind_text(im->add_staff, 3, f[2]);
+		r = step_once(im->st, im->add_staff, "add staff");
+		sqlite3_reset(im->add_staff);
+		if (r < 0)
+			return r;
+		im->staff++;
+	}
+
+	if (f[3][0] != '\0') {
+		if (store_card_credential(f[3], cred) < 0) {
+			snprintf(why, ROWS_WHY_MAX, "card: '%s' is not a number of up to 20 digits",
+				 f[3]);
+			return -EINVAL;
+		}
+		r = roster_add_credential(im, cred, f[0], why);
+		if (r < 0)
+			return r;
+	}
+	if (f[4][0] != '\0') {
+		if (!is_digits(f[4], 5) || atoi(f[4]) > 65535) {
+			snprintf(why, ROWS_WHY_MAX, "fingerprint_id: '%s' is not a slot 0 to 65535",
+				 f[4]);
+			return -EINVAL;
+		}
+		snprintf(cred, sizeof(cred), "finger:%d", atoi(f[4]));
+		r = roster_add_credential(im, cred, f[0], why);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int store_roster_import(struct store *st, const char *csv_path, unsigned *ret_staff,
+			unsigned *ret_credentials, char why[ROWS_WHY_MAX])
+{
+	struct roster_import im = { .st = st };
+	int r;
+
+	why[0] = '\0';
+	r = exec(st, "BEGIN IMMEDIATE");
+	if (r < 0)
+		return r;
+	r = exec(st, "DELETE FROM credentials; DELETE FROM staff;");
+	if (r == 0)
+		r = prepare(st, "SELECT name, unit_id FROM staff WHERE nip = ?", &im.find_staff);
+	if (r == 0)
+		r = prepare(st, "INSERT INTO staff (nip, name, unit_id) VALUES (?,?,?)",
+			    &im.add_staff);
+	if (r == 0)
+		r = prepare(st, "SELECT nip FROM credentials WHERE credential = ?", &im.find_cred);
+	if (r == 0)
+		r = prepare(st, "INSERT INTO credentials (credential, nip) VALUES (?,?)",
+			    &im.add_cred);
+	if (r == 0)
+		r = rows_read_file(csv_path, roster_row, &im, why);
+	if (r == 0 && !im.header_seen) {
+		snprintf(why, ROWS_WHY_MAX, "%s: empty file (expected a header row)", csv_path);
+		r = -EINVAL;
+	}
+	if (r == 0)
+		r = exec(st, "COMMIT");
+	if (r < 0 && why[0] == '\0')
+		snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
+
+	sqlite3_finalize(im.find_staff);
+	sqlite3_finalize(im.add_staff);
+	sqlite3_finalize(im.find_cred);
+	sqlite3_finalize(im.add_cred);
+	if (r < 0) {
+		(void)exec(st, "ROLLBACK");
+		return r;
+	}
+	*ret_staff = im.staff;
+	*ret_credentials = im.credentials;
+	return 0;
+}
+
+/* --- reading back --- */
+
+static int query_int64(struct store *st, const char *sql, int64_t a, int64_t b, int64_t *ret)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, sql);
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	rc = sqlite3_step(s);
+	*ret = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, rc, sql);
+}
+
+static int keep_record(void *user, const struct record *rec)
+{
+	*(struct record *)user = *rec;
+	return 0;
+}
+
+int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
+		     struct store_status *ret_status)
+{
+	struct store_status s = { .last_seq = st->head_seq };
+	struct record last;
+	int64_t v;
+	int r;
+
+	r = query_int64(st, "SELECT count(*) FROM staff", 0, 0, &v);
+	s.roster_staff = (unsigned)v;
+	if (r == 0)
+		r = query_int64(st, "SELECT count(*) FROM credentials", 0, 0, &v);
+	s.roster_credentials = (unsigned)v;
+	if (r == 0)
+		r = query_int64(st, "SELECT value FROM meta WHERE key = 'acked_seq'", 0, 0, &v);
+	s.acked_seq = (uint64_t)v;
+	if (r == 0)
+		r = query_int64(st, "SELECT wall_usec FROM records WHERE seq = ?1 + 1",
+				(int64_t)s.acked_seq, 0, &s.oldest_unacked_usec);
+	if (r == 0)
+		r = query_int64(st,
+				"SELECT count(*) FROM records WHERE kind = 'tap'"
+				" AND wall_usec >= ?1 AND wall_usec < ?2",
+				from_usec, to_usec, &v);
+	s.taps_in_range = (unsigned)v;
+	if (r == 0)
+		r = query_int64(st,
+				"SELECT count(*) FROM records WHERE kind = 'tap'"
+				" AND outcome = 'accepted' AND wall_usec >= ?1 AND wall_usec < ?2",
+				from_usec, to_usec, &v);
+	s.accepted_in_range = (unsigned)v;
+	if (r < 0)
+		return r;
+	r = store_each_recent(st, 1, keep_record, &last);
+	if (r < 0)
+		return r;
+	if (s.last_seq) {
+		s.last_wall_usec = last.wall_usec;
+		s.last_trusted = last.clock_trusted;
+	}
+	*ret_status = s;
+	return 0;
+}
+
+int store_each_recent(struct store *st, unsigned limit, store_record_fn *fn, void *user)
+{
+	struct record rec;
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
+				" credential, nip, outcome, reason, direction, payload, prev, link"
+				" FROM records ORDER BY seq DESC LIMIT ?",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read records");
+	sqlite3_bind_int64(s, 1, limit);
+	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_record(s, &rec);
+		r = fn(user, &rec);
+	}
+	if (r == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = fail(st, rc, "read records");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_verify_chain(struct store *st, uint64_t *ret_bad_seq)
+{
+	uint8_t expect_prev[CRYPTO_SHA256_LEN];
+	uint64_t expect_seq = 0;
+	struct record rec;
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
+				" credential, nip, outcome, reason, direction, payload, prev, link"
+				" FROM records ORDER BY seq",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read records");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_record(s, &rec);
+		/* The oldest record kept anchors the walk (acknowledged ones may be pruned). */
+		if (expect_seq == 0) {
+			expect_seq = rec.seq;
+			memcpy(expect_prev, rec.prev, sizeof(expect_prev));
+			if (rec.seq == 1 && memcmp(rec.prev, (uint8_t[CRYPTO_SHA256_LEN]){ 0 },
+						   CRYPTO_SHA256_LEN) != 0)
+				r = -EBADMSG;
+		}
+		if (r == 0 && (rec.seq != expect_seq ||
+			       memcmp(rec.prev, expect_prev, sizeof(expect_prev)) != 0 ||
+			       !record_link_ok(&rec)))
+			r = -EBADMSG;
+		if (r < 0) {
+			*ret_bad_seq = rec.seq;
+			break;
+		}
+		expect_seq++;
+		memcpy(expect_prev, rec.link, sizeof(expect_prev));
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(st, rc, "read records");
+	sqlite3_finalize(s);
+	return r;
+}

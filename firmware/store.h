@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kiosk's SQLite store: roster, records (taps, later activities) with
+ * their sequence numbers and hash chain, and the sync outbox (records past
+ * the collector's acknowledged sequence).
+ *
+ * Durability is the point: WAL with synchronous=FULL, one transaction per
+ * record, and store_append() returns only after the commit, so a record
+ * whose success the kiosk signalled survives a power cut. The in-memory
+ * chain head advances only after a successful commit, so a failed write
+ * (disk full) leaves no gap and no half record.
+ */
+#ifndef HADIR_FIRMWARE_STORE_H
+#define HADIR_FIRMWARE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/record.h"
+#include "common/rows.h"
+
+#define STORE_NAME_MAX 128
+#define STORE_UNIT_MAX 32
+
+struct store;
+
+enum store_mode {
+	STORE_CREATE,	 /* create the file if missing (init) */
+	STORE_EXISTING,	 /* the file must exist (daemon, commands) */
+};
+
+/*
+ * Open (and migrate) the database at path. A missing file with
+ * STORE_EXISTING is -ENOENT; a file that is not a database is -EBADMSG;
+ * neither is ever overwritten. Free with store_close().
+ */
+int store_open(const char *path, enum store_mode mode, struct store **ret_store) MUST_CHECK;
+void store_close(struct store *st);
+
+/*
+ * Give rec the next sequence number and chain link, and commit it. On
+ * success rec->seq, prev and link are set. -ENOSPC when the disk is full,
+ * -EIO for other write failures; the store stays usable and consistent.
+ */
+int store_append(struct store *st, struct record *rec) MUST_CHECK;
+
+/* Who a credential belongs to: 1 and the NIP and name, or 0 when unknown. */
+int store_lookup(struct store *st, const char *credential, char ret_nip[RECORD_NIP_MAX],
+		 char ret_name[STORE_NAME_MAX]) MUST_CHECK;
+
+/* The most recent accepted tap of nip: 1 and the record, 0 when there is none. */
+int store_last_accepted(struct store *st, const char *nip, struct record *ret_rec) MUST_CHECK;
+
+/*
+ * Replace the roster with a CSV file (nip,name,unit_id,card,fingerprint_id).
+ * All or nothing: any bad row leaves the old roster and is described in why.
+ */
+int store_roster_import(struct store *st, const char *csv_path, unsigned *ret_staff,
+			unsigned *ret_credentials, char why[ROWS_WHY_MAX]) MUST_CHECK;
+
+struct store_status {
+	unsigned roster_staff;
+	unsigned roster_credentials;
+	uint64_t last_seq;	  /* highest sequence stored (0: none yet) */
+	uint64_t acked_seq;	  /* highest sequence the collector acknowledged */
+	int64_t oldest_unacked_usec; /* wall time of the oldest outbox record, 0 if none */
+	int64_t last_wall_usec;	  /* wall time of the newest record, 0 if none */
+	bool last_trusted;	  /* clock trust of the newest record */
+	unsigned taps_in_range;	  /* taps with wall time in the range asked for */
+	unsigned accepted_in_range;
+};
+
+/* Counts for `status`; taps are counted with wall time in [from_usec, to_usec). */
+int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
+		     struct store_status *ret_status) MUST_CHECK;
+
+/*
+ * Call fn for up to limit records, newest first. fn returns 0 to go on.
+ * Returns 0 or the first error.
+ */
+typedef int store_record_fn(void *user, const struct record *rec);
+int store_each_recent(struct store *st, unsigned limit, store_record_fn *fn,
+		      void *user) MUST_CHECK;
+
+/*
+ * Walk the whole chain: contiguous sequence numbers, each link correct and
+ * naming the one before. 0 when it verifies; -EBADMSG with the first bad
+ * sequence in ret_bad_seq otherwise.
+ */
+int store_verify_chain(struct store *st, uint64_t *ret_bad_seq) MUST_CHECK;
+
+/* Normalise a card number as typed or decoded: digits, leading zeros dropped. */
+int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX]) MUST_CHECK;
+
+#endif

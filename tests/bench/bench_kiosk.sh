@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Kiosk: tap-to-durable latency through the sim socket (write -> "accepted"
+# reply, i.e. after the SQLite commit), beside the raw fsync latency of the
+# same file system measured in the same run; the daemon's RSS; its CPU time
+# while idle for 10 s.
+. "$(dirname "$0")/../integration/lib.sh"
+
+TAPS=${TAPS:-2000}
+K=$T/k
+"$KIOSK" init "$K" --board sim >/dev/null
+sed -i 's/^debounce = .*/debounce = 0s/' "$K/kiosk.conf"
+printf 'nip,name,unit_id,card,fingerprint_id\n1001,Ani,U1,42,\n' >"$T/r.csv"
+"$KIOSK" roster import "$T/r.csv" --config "$K/kiosk.conf" >/dev/null
+HADIR_LOG_LEVEL=warn start_bg "$T/k.log" "$KIOSK" --config "$K/kiosk.conf"
+KPID=$!
+wait_for 10 python3 "$REPO/tests/helpers/simclient.py" "$K/sim.sock" ping
+
+read -r n p50 p99 < <(python3 "$REPO/tests/helpers/simclient.py" "$K/sim.sock" --latency "$TAPS" --card 42)
+read -r fs50 fs99 < <(python3 - "$K/fsync.probe" "$TAPS" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+lat = []
+for i in range(int(sys.argv[2])):
+    os.write(fd, b"x" * 200)
+    t0 = time.perf_counter()
+    os.fsync(fd)
+    lat.append((time.perf_counter() - t0) * 1e6)
+lat.sort()
+print("%.0f %.0f" % (lat[len(lat) // 2], lat[int(len(lat) * 0.99) - 1]))
+PY
+)
+echo "tap-to-durable over $n taps: p50 ${p50} us, p99 ${p99} us"
+echo "raw fsync on the same file system: p50 ${fs50} us, p99 ${fs99} us"
+python3 -c "print('ratio p99 tap / p99 fsync: %.2f (goal <= 1.5)' % ($p99 / max($fs99, 1)))"
+
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$KPID/status")
+echo "daemon RSS after $n taps: $((rss / 1024)).$(((rss % 1024) * 10 / 1024)) MB (goal < 8 MB)"
+ticks() { awk '{print $14 + $15}' "/proc/$KPID/stat"; }
+before=$(ticks)
+sleep 10
+after=$(ticks)
+echo "CPU while idle for 10 s: $((after - before)) clock ticks of $(getconf CLK_TCK)/s (goal 0)"

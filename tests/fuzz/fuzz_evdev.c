@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The keyboard-wedge path over arbitrary bytes: they arrive as struct
+ * input_event records through a pipe, as from a reader, and go through
+ * evdev_read into the wedge decoder. Any event type, key code, value or
+ * timestamp may come, and records may be cut short. Numbers that come out must
+ * be digits only and within bounds; nothing may crash or block.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "firmware/evdev.h"
+#include "firmware/wedge.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char out[WEDGE_DIGITS_MAX + 1];
+	struct evdev *ev;
+	int fds[2];
+	int r;
+
+	if (size > 32768)
+		return 0; /* stays within one pipe buffer, so the write cannot block */
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		abort();
+	if (evdev_from_fd(fds[0], 100000000, &ev) < 0)
+		abort();
+	if (size > 0 && write(fds[1], data, size) != (ssize_t)size)
+		abort();
+	close(fds[1]);
+
+	for (unsigned guard = 0; guard <= size; guard++) {
+		memset(out, 'x', sizeof(out));
+		r = evdev_read(ev, out, sizeof(out));
+		if (r == -ENODEV)
+			break;
+		if (r == 1) {
+			size_t len = strnlen(out, sizeof(out));
+
+			if (len == 0 || len > WEDGE_DIGITS_MAX || strspn(out, "0123456789") != len)
+				abort();
+		} else if (r != -E2BIG && r != -EBADMSG) {
+			abort(); /* 0 is impossible: the writer is gone, so reads end in EOF */
+		}
+		if (evdev_deadline(ev) < -1)
+			abort();
+		evdev_poll(ev, INT64_MAX);
+		if (evdev_deadline(ev) != -1)
+			abort();
+	}
+	evdev_free(ev);
+	return 0;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/* The kiosk store: chain, durability boundaries, roster import, damaged files. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "firmware/store.h"
+
+struct fixture {
+	char dir[64];
+	char db[96];
+	char csv[96];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/hadir-store.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/k.db", f->dir);
+	snprintf(f->csv, sizeof(f->csv), "%s/roster.csv", f->dir);
+	if (store_open(f->db, STORE_CREATE, &f->st) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *out = fopen(path, "w");
+
+	assert_non_null(out);
+	fputs(text, out);
+	fclose(out);
+}
+
+static struct record tap_record(const char *cred)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	strcpy(r.kind, "tap");
+	r.wall_usec = 1740962460000000;
+	r.boot_usec = 1000;
+	strcpy(r.boot_id, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	strcpy(r.credential, cred);
+	strcpy(r.outcome, "unknown");
+	return r;
+}
+
+static void test_store_append_chains_records(void **state)
+{
+	struct fixture *f = *state;
+	struct record a = tap_record("1"), b = tap_record("2");
+	uint64_t bad = 0;
+
+	assert_int_equal(store_append(f->st, &a), 0);
+	assert_int_equal(store_append(f->st, &b), 0);
+	assert_int_equal(a.seq, 1);
+	assert_int_equal(b.seq, 2);
+	assert_memory_equal(b.prev, a.link, CRYPTO_SHA256_LEN);
+	assert_true(record_link_ok(&b));
+	assert_int_equal(store_verify_chain(f->st, &bad), 0);
+}
+
+static void test_store_reopen_continues_chain(void **state)
+{
+	struct fixture *f = *state;
+	struct record a = tap_record("1"), b = tap_record("2");
+	uint64_t bad = 0;
+
+	assert_int_equal(store_append(f->st, &a), 0);
+	store_close(f->st);
+	assert_int_equal(store_open(f->db, STORE_EXISTING, &f->st), 0);
+	assert_int_equal(store_append(f->st, &b), 0);
+	assert_int_equal(b.seq, 2);
+	assert_memory_equal(b.prev, a.link, CRYPTO_SHA256_LEN);
+	assert_int_equal(store_verify_chain(f->st, &bad), 0);
+}
+
+static void test_store_verify_finds_tampering(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t bad = 0;
+	sqlite3 *db;
+
+	for (int i = 0; i < 5; i++) {
+		struct record r = tap_record("7");
+
+		assert_int_equal(store_append(f->st, &r), 0);
+	}
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE records SET nip = '1' WHERE seq = 3", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_verify_chain(f->st, &bad), -EBADMSG);
+	assert_int_equal(bad, 3);
+}
+
+static void test_store_verify_finds_gap(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t bad = 0;
+	sqlite3 *db;
+
+	for (int i = 0; i < 4; i++) {
+		struct record r = tap_record("7");
+
+		assert_int_equal(store_append(f->st, &r), 0);
+	}
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM records WHERE seq = 2", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_verify_chain(f->st, &bad), -EBADMSG);
+	assert_int_equal(bad, 3);
+}
+
+static void test_store_open_missing_is_enoent(void **state)
+{
+	struct store *st = NULL;
+
+	(void)state;
+	assert_int_equal(store_open("/tmp/hadir-no-such-dir/k.db", STORE_EXISTING, &st), -ENOENT);
+	assert_null(st);
+}
+
+static void test_store_open_garbage_refused_untouched(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], back[64] = "";
+	struct store *st = NULL;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/garbage.db", f->dir);
+	write_file(path, "this is not a database, and it must stay exactly as it is\n");
+	assert_int_equal(store_open(path, STORE_EXISTING, &st), -EBADMSG);
+	assert_null(st);
+	in = fopen(path, "r");
+	assert_non_null(fgets(back, sizeof(back), in));
+	fclose(in);
+	assert_string_equal(back, "this is not a database, and it must stay exactly as it is\n");
+}
+
+static void test_store_roster_import_and_lookup(void **state)
+{
+	struct fixture *f = *state;
+	char nip[RECORD_NIP_MAX], name[STORE_NAME_MAX], why[ROWS_WHY_MAX];
+	unsigned staff = 0, creds = 0;
+
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n"
+			   "198501012010011001,\"Budi, S.Kom\",U1,0008000987,7\n"
+			   "198501012010011001,\"Budi, S.Kom\",U1,12345,\n"
+			   "199002022015022002,Sari,U2,,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(staff, 2);
+	assert_int_equal(creds, 3);
+	assert_int_equal(store_lookup(f->st, "8000987", nip, name), 1);
+	assert_string_equal(nip, "198501012010011001");
+	assert_string_equal(name, "Budi, S.Kom");
+	assert_int_equal(store_lookup(f->st, "finger:7", nip, name), 1);
+	assert_int_equal(store_lookup(f->st, "12345", nip, name), 1);
+	assert_int_equal(store_lookup(f->st, "0008000987", nip, name), 0); /* callers normalise */
+	assert_int_equal(store_lookup(f->st, "999", nip, name), 0);
+}
+
+static void assert_import_fails(struct fixture *f, const char *csv, const char *want)
+{
+	char nip[RECORD_NIP_MAX], name[STORE_NAME_MAX], why[ROWS_WHY_MAX];
+	unsigned staff = 0, creds = 0;
+
+	write_file(f->csv, csv);
+	assert_true(store_roster_import(f->st, f->csv, &staff, &creds, why) < 0);
+	if (!strstr(why, want))
+		fail_msg("'%s' lacks '%s'", why, want);
+	/* All or nothing: the roster from before is intact. */
+	assert_int_equal(store_lookup(f->st, "42", nip, name), 1);
+}
+
+static void test_store_roster_import_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char why[ROWS_WHY_MAX];
+	unsigned staff, creds;
+
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1001,Ani,U1,42,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+
+	assert_import_fails(f, "nip,name,unit_id,card\n1,a,U1,5\n", "column 5 'fingerprint_id'");
+	assert_import_fails(f, "nip,name,unit_id,card,fingerprint_id\n2002,B,U1,7,\n12x,C,U1,8,\n",
+			    ":3: nip: '12x' is not a number");
+	assert_import_fails(f, "nip,name,unit_id,card,fingerprint_id\n2002,B,U1,7,\n3003,C,U1,7,\n",
+			    ":3: credential 7 already belongs to NIP 2002");
+	assert_import_fails(f, "nip,name,unit_id,card,fingerprint_id\n2002,B,U1,abc,\n",
+			    ":2: card: 'abc'");
+	assert_import_fails(f, "nip,name,unit_id,card,fingerprint_id\n2002,B,U1,,70000\n",
+			    ":2: fingerprint_id: '70000'");
+	assert_import_fails(f, "nip,name,unit_id,card,fingerprint_id\n2002,B,U1,1,\n2002,X,U1,2,\n",
+			    ":3: nip 2002: listed before with another name");
+	assert_import_fails(f, "nip,name,unit_id,card,fingerprint_id\n2002,,U1,1,\n", ":2: name");
+	assert_import_fails(f, "", "empty file");
+}
+
+static void test_store_status_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct store_status s;
+	struct record a = tap_record("1"), b = tap_record("2");
+
+	b.wall_usec += 86400 * INT64_C(1000000);
+	b.clock_trusted = true;
+	assert_int_equal(store_append(f->st, &a), 0);
+	assert_int_equal(store_append(f->st, &b), 0);
+	assert_int_equal(store_get_status(f->st, a.wall_usec, a.wall_usec + 1, &s), 0);
+	assert_int_equal(s.last_seq, 2);
+	assert_int_equal(s.acked_seq, 0);
+	assert_int_equal(s.taps_in_range, 1);
+	assert_int_equal(s.oldest_unacked_usec, a.wall_usec);
+	assert_int_equal(s.last_wall_usec, b.wall_usec);
+	assert_true(s.last_trusted);
+}
+
+static void test_store_card_credential_normalises(void **state)
+{
+	char c[RECORD_CREDENTIAL_MAX];
+
+	(void)state;
+	assert_int_equal(store_card_credential("0008000987", c), 0);
+	assert_string_equal(c, "8000987");
+	assert_int_equal(store_card_credential("0000", c), 0);
+	assert_string_equal(c, "0");
+	assert_int_equal(store_card_credential("", c), -EINVAL);
+	assert_int_equal(store_card_credential("12a", c), -EINVAL);
+	assert_int_equal(store_card_credential("123456789012345678901", c), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_append_chains_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_reopen_continues_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_verify_finds_tampering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_verify_finds_gap, setup, teardown),
+		cmocka_unit_test(test_store_open_missing_is_enoent),
+		cmocka_unit_test_setup_teardown(test_store_open_garbage_refused_untouched, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_roster_import_and_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_roster_import_all_or_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_status_counts, setup, teardown),
+		cmocka_unit_test(test_store_card_credential_normalises),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
