@@ -9,9 +9,11 @@
 
 static const char *const backends[] = {"sqlite", NULL};
 
-#define K(sec, name, type, field, def, min, max, choices, help)                                    \
+#define K(sec, key, kind, field, def, lo, hi, opts, text)                                          \
 	{                                                                                          \
-		sec, name, type, offsetof(struct config, field), def, min, max, choices, help      \
+		.section = sec, .name = key, .type = kind,                                         \
+		.offset = offsetof(struct config, field), .default_value = def, .min = lo,         \
+		.max = hi, .choices = opts, .help = text,                                          \
 	}
 
 static const struct cfg_key config_keys[] = {
@@ -56,14 +58,7 @@ int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
 	if (r < 0)
 		return r;
 	if (config_parse_listen(cfg.listen, host, &port) < 0) {
-		int n = snprintf(diag->text + diag->len, sizeof(diag->text) - diag->len,
-				 "%s: [server] listen: not HOST:PORT: '%s'\n", path, cfg.listen);
-
-		if (n > 0)
-			diag->len += (size_t)n < sizeof(diag->text) - diag->len
-					 ? (size_t)n
-					 : sizeof(diag->text) - diag->len - 1;
-		diag->n_errors++;
+		cfg_diag_add(diag, "%s: [server] listen: not HOST:PORT: '%s'", path, cfg.listen);
 		return -EINVAL;
 	}
 	*ret_cfg = cfg;
