@@ -111,6 +111,19 @@ for s in held:
 PY
 sleep 0.3
 check "service up after the limit" up
+check "an idle keep-alive connection is closed after idle_timeout" python3 - "$PORT" "$CA" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))),
+                    server_hostname="localhost")
+s.settimeout(8)
+t = time.time()
+try:
+    data = s.recv(1)
+except (ssl.SSLError, ConnectionResetError):
+    data = b""
+assert data == b"" and 2.5 < time.time() - t < 6, (data, time.time() - t)
+PY
 check "metrics count refusals" bash -c \
 	"curl -s --cacert '$CA' '$URL/metrics' | grep -Eq '^hadir_connections_rejected_total [1-9]' && curl -s --cacert '$CA' '$URL/metrics' | grep -Eq '^hadir_tls_handshake_failures_total [1-9]'"
 check "process still the same one" kill -0 "$COLLECTOR_PID"

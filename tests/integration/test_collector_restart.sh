@@ -71,4 +71,20 @@ assert b"Connection: close" in reply, reply
 PY
 check "and then exits" bash -c "for i in \$(seq 100); do kill -0 $COLLECTOR_PID 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
 forget_pid "$COLLECTOR_PID"
+
+# sd_notify: READY=1 once listening, STOPPING=1 on SIGTERM (Type=notify in the unit).
+start_bg "$T/notify.out" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+while True:
+    print(s.recv(4096).decode(), flush=True)
+' "$T/notify.sock"
+wait_for 5 test -S "$T/notify.sock"
+start_bg "$T/collector.notify.log" env NOTIFY_SOCKET="$T/notify.sock" "$COLLECTOR" --config "$CONF"
+COLLECTOR_PID=$!
+check "READY=1 sent to NOTIFY_SOCKET" wait_for 10 grep -q '^READY=1' "$T/notify.out"
+kill -TERM "$COLLECTOR_PID"
+check "STOPPING=1 on SIGTERM" wait_for 10 grep -q '^STOPPING=1' "$T/notify.out"
 echo "1..$_tap_n"
