@@ -8,6 +8,7 @@
 #ifndef HADIR_COMMON_CRYPTO_H
 #define HADIR_COMMON_CRYPTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,89 @@ void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 void crypto_hex(const uint8_t digest[CRYPTO_SHA256_LEN], char hex[CRYPTO_SHA256_HEX]);
 /* Parse 64 hex digits; -EINVAL for anything else. */
 int crypto_unhex(const char *hex, uint8_t digest[CRYPTO_SHA256_LEN]) MUST_CHECK;
+
+/*
+ * Randomness: one CTR_DRBG per process, seeded from the kernel on first use.
+ * Not thread-safe (the collector and the kiosk each run one event loop).
+ */
+int crypto_random(void *buf, size_t len) MUST_CHECK;
+/* The same generator with mbedTLS's f_rng signature, for the TLS adapter. */
+int crypto_rng_mbedtls(void *unused, unsigned char *out, size_t len);
+
+/*
+ * Bearer and enrolment tokens: 32 random bytes as unpadded base64url
+ * (CRYPTO_TOKEN_LEN characters). Only their SHA-256 (hex) is ever stored.
+ */
+#define CRYPTO_TOKEN_LEN 43
+int crypto_token_new(char ret_token[CRYPTO_TOKEN_LEN + 1]) MUST_CHECK;
+void crypto_token_hash(const char *token, char ret_hex[CRYPTO_SHA256_HEX]);
+/* Compare in time independent of where a and b differ. */
+bool crypto_equal(const void *a, const void *b, size_t len);
+
+/* An ECDSA key pair (private key included). Opaque; mbedtls_pk_context inside. */
+struct crypto_key;
+
+/* A new ECDSA P-256 key; must be freed by the caller using ::crypto_key_free. */
+int crypto_key_generate(struct crypto_key **ret_key) MUST_CHECK;
+/* Read a PEM or DER private key; must be freed by the caller using ::crypto_key_free. */
+int crypto_key_load(const char *path, struct crypto_key **ret_key) MUST_CHECK;
+/* Write the private key as PEM to path, mode 0600, through a temporary file and rename. */
+int crypto_key_save(const struct crypto_key *key, const char *path) MUST_CHECK;
+void crypto_key_free(struct crypto_key *key);
+
+/*
+ * A PKCS#10 request for key with subject CN=cn, signed with key (SHA-256).
+ * *ret_pem is NUL-terminated and must be freed by the caller with free().
+ */
+int crypto_csr_create(const struct crypto_key *key, const char *cn, char **ret_pem) MUST_CHECK;
+/*
+ * Parse a PEM CSR of at most len bytes (need not be NUL-terminated) and check
+ * its self-signature (proof of possession) and key (EC P-256/P-384, or RSA of
+ * at least 2048 bits). -EBADMSG for anything else.
+ */
+int crypto_csr_check(const char *pem, size_t len) MUST_CHECK;
+
+enum crypto_cert_role {
+	CRYPTO_CERT_CA,	    /* keyCertSign, cRLSign; basicConstraints CA */
+	CRYPTO_CERT_SERVER, /* digitalSignature; extendedKeyUsage serverAuth */
+	CRYPTO_CERT_CLIENT, /* digitalSignature; extendedKeyUsage clientAuth */
+};
+
+struct crypto_cert_req {
+	enum crypto_cert_role role;
+	const char *cn;		      /* subject CN; replaces whatever the CSR asked for */
+	int64_t not_before_usec;      /* CLOCK_REALTIME */
+	int64_t not_after_usec;	      /* CLOCK_REALTIME */
+	const char *const *dns_names; /* subjectAltName dNSName entries, NULL-terminated, or NULL */
+	const char *const *ip_addrs;  /* subjectAltName iPAddress entries (text), or NULL */
+};
+
+/*
+ * A self-signed CA certificate for key (req->role must be CRYPTO_CERT_CA).
+ * *ret_pem must be freed by the caller with free().
+ */
+int crypto_ca_create(const struct crypto_key *key, const struct crypto_cert_req *req,
+		     char **ret_pem) MUST_CHECK;
+/*
+ * A certificate for the key in csr_pem (checked as by crypto_csr_check),
+ * signed by the CA (ca_pem, ca_key), with a random 128-bit serial.
+ * *ret_pem must be freed by the caller with free().
+ */
+int crypto_cert_issue(const char *ca_pem, const struct crypto_key *ca_key, const char *csr_pem,
+		      const struct crypto_cert_req *req, char **ret_pem) MUST_CHECK;
+/* 0 when cert_pem chains to ca_pem and is valid now, -EACCES when not, -EBADMSG if unparsable. */
+int crypto_cert_verify(const char *cert_pem, const char *ca_pem) MUST_CHECK;
+
+#define CRYPTO_CN_MAX	      65
+#define CRYPTO_SERIAL_HEX_MAX 41 /* 20 bytes (RFC 5280 limit) as hex, and NUL */
+
+struct crypto_cert_info {
+	char cn[CRYPTO_CN_MAX];			/* subject CN, "" if none */
+	char serial[CRYPTO_SERIAL_HEX_MAX];	/* lower-case hex */
+	uint8_t fingerprint[CRYPTO_SHA256_LEN]; /* SHA-256 of the DER */
+};
+
+/* Facts about the first certificate in a PEM or DER buffer of len bytes. */
+int crypto_cert_info(const void *cert, size_t len, struct crypto_cert_info *ret_info) MUST_CHECK;
 
 #endif

@@ -1,17 +1,422 @@
 // SPDX-License-Identifier: MIT
-/* hadir-collector: entry point. Subcommands arrive with the collector (issue 4). */
+/*
+ * hadir-collector: argument parsing and the subcommands. Every subcommand
+ * takes --config FILE (default /etc/hadir/collector.conf) and works on the
+ * configured database directly, also while the service runs.
+ *
+ *   hadir-collector [--config FILE]                 run the service
+ *   hadir-collector [--config FILE] --check-config  validate and print settings
+ *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
+ *   hadir-collector device add NAME | list [--json] | disable NAME
+ *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
+ *   hadir-collector alerts [--json]
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "common/clk.h"
+#include "common/crypto.h"
 #include "common/log.h"
+#include "common/tz.h"
+#include "server/config.h"
+#include "server/db.h"
+#include "server/server.h"
+#include "server/site.h"
+
+#define MAX_ARGS 16
+
+struct args {
+	const char *config;
+	const char *pos[MAX_ARGS]; /* positional words, options removed */
+	size_t n_pos;
+	const char *listen, *host, *nip, *from, *to;
+	bool is_json, is_check_config, is_version, is_help;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: hadir-collector [--config FILE] [--check-config]\n"
+		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
+		"       hadir-collector [--config FILE] device add NAME | list [--json] |"
+		" disable NAME\n"
+		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
+		" [--json]\n"
+		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector --version\n"
+		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
+		" instant.\n",
+		CONFIG_DEFAULT_PATH);
+}
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} valued[] = {
+	    {"--config", offsetof(struct args, config)},
+	    {"--listen", offsetof(struct args, listen)},
+	    {"--host", offsetof(struct args, host)},
+	    {"--nip", offsetof(struct args, nip)},
+	    {"--from", offsetof(struct args, from)},
+	    {"--to", offsetof(struct args, to)},
+	};
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		bool done = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(valued) && !done; k++) {
+			if (strcmp(arg, valued[k].name) != 0)
+				continue;
+			if (i + 1 >= argc) {
+				fprintf(stderr, "hadir-collector: %s needs a value\n", arg);
+				return -EINVAL;
+			}
+			*(const char **)(void *)((char *)a + valued[k].offset) = argv[++i];
+			done = true;
+		}
+		if (done)
+			continue;
+		if (strcmp(arg, "--json") == 0)
+			a->is_json = true;
+		else if (strcmp(arg, "--check-config") == 0)
+			a->is_check_config = true;
+		else if (strcmp(arg, "--version") == 0)
+			a->is_version = true;
+		else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+			a->is_help = true;
+		else if (arg[0] == '-' && arg[1] != '\0') {
+			fprintf(stderr, "hadir-collector: unknown option '%s'\n", arg);
+			return -EINVAL;
+		} else if (a->n_pos < MAX_ARGS)
+			a->pos[a->n_pos++] = arg;
+		else
+			return -E2BIG;
+	}
+	if (!a->config)
+		a->config = CONFIG_DEFAULT_PATH;
+	return 0;
+}
+
+static int load_config(const char *path, struct config *cfg)
+{
+	struct cfg_diag diag = {.len = 0};
+	int r;
+
+	r = config_load(path, cfg, &diag);
+	if (r < 0)
+		fprintf(stderr, "%s", diag.text);
+	return r;
+}
+
+static int open_db(const struct args *a, struct config *cfg, struct db **ret_db)
+{
+	int r;
+
+	r = load_config(a->config, cfg);
+	if (r < 0)
+		return r;
+	r = db_open(cfg, ret_db);
+	if (r < 0)
+		fprintf(stderr, "hadir-collector: cannot open the database '%s': %s\n",
+			cfg->database, strerror(-r));
+	return r;
+}
+
+static int cmd_init(const struct args *a)
+{
+	struct site_init_opts opts = {.listen = a->listen, .host_name = a->host};
+	char token[CRYPTO_TOKEN_LEN + 1];
+	int r;
+
+	if (a->n_pos != 2) {
+		usage(stderr);
+		return 2;
+	}
+	opts.dir = a->pos[1];
+	r = site_init(&opts, token);
+	if (r < 0)
+		return 1;
+	printf("site created in %s\n", opts.dir);
+	printf("run: hadir-collector --config %s/collector.conf\n", opts.dir);
+	printf("admin token: %s\n", token);
+	return 0;
+}
+
+static int print_device(const struct db_device *dev, void *user)
+{
+	json_t *arr = user;
+	char when[CLK_ISO_MAX] = "";
+
+	if (dev->is_enrolled)
+		clk_format_utc(dev->enrolled_usec, when);
+	if (arr) {
+		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I}", "name", dev->name, "state",
+				      dev->is_disabled	 ? "disabled"
+				      : dev->is_enrolled ? "enrolled"
+							 : "pending",
+				      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
+				      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
+				      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
+				      (json_int_t)dev->acked_seq);
+
+		if (!o || json_array_append_new(arr, o) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	printf("%-24s %-9s %-22s %" PRIu64 "\n", dev->name,
+	       dev->is_disabled	  ? "disabled"
+	       : dev->is_enrolled ? "enrolled"
+				  : "pending",
+	       dev->is_enrolled ? when : "-", dev->acked_seq);
+	return 0;
+}
+
+static int dump_json(json_t *j)
+{
+	int r = json_dumpf(j, stdout, JSON_INDENT(2)) < 0 ? -EIO : 0;
+
+	json_decref(j);
+	putchar('\n');
+	return r;
+}
+
+static int cmd_device(const struct args *a)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], when[CLK_ISO_MAX];
+	const char *verb = a->n_pos >= 2 ? a->pos[1] : "";
+	struct config cfg;
+	int64_t expires;
+	struct db *db;
+	int r;
+
+	if (!((strcmp(verb, "add") == 0 && a->n_pos == 3) ||
+	      (strcmp(verb, "disable") == 0 && a->n_pos == 3) ||
+	      (strcmp(verb, "list") == 0 && a->n_pos == 2))) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (strcmp(verb, "add") == 0) {
+		r = site_device_add(&cfg, db, a->pos[2], token, &expires);
+		if (r == 0) {
+			clk_format_utc(expires, when);
+			printf("device %s added; enrolment token valid until %s (use it once):\n",
+			       a->pos[2], when);
+			printf("%s\n", token);
+		} else if (r == -EEXIST) {
+			fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
+		} else if (r == -EINVAL) {
+			fprintf(stderr,
+				"hadir-collector: '%s': a device name is 1 to 64 of"
+				" A-Z a-z 0-9 . _ -\n",
+				a->pos[2]);
+		}
+	} else if (strcmp(verb, "disable") == 0) {
+		r = db_device_disable(db, a->pos[2]);
+		if (r == 0)
+			printf("device %s disabled\n", a->pos[2]);
+		else if (r == -ENOENT)
+			fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
+	} else if (a->is_json) {
+		json_t *arr = json_array();
+
+		r = arr ? db_device_list(db, print_device, arr) : -ENOMEM;
+		if (r == 0)
+			r = dump_json(arr);
+		else
+			json_decref(arr);
+	} else {
+		r = db_device_list(db, print_device, NULL);
+	}
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
+/* A date (midnight UTC; with is_end the next midnight) or an ISO 8601 instant. */
+static int parse_when(const char *text, bool is_end, int64_t *ret_usec)
+{
+	int32_t days;
+
+	if (strlen(text) == 10 && tz_parse_date(text, &days) == 0) {
+		*ret_usec = ((int64_t)days + (is_end ? 1 : 0)) * 86400 * CLK_USEC_PER_SEC;
+		return 0;
+	}
+	return clk_parse_iso8601(text, ret_usec);
+}
+
+struct taps_out {
+	json_t *arr;
+	unsigned n;
+};
+
+static int print_tap(const struct db_tap *t, void *user)
+{
+	struct taps_out *out = user;
+	char rec[CLK_ISO_MAX], cor[CLK_ISO_MAX] = "";
+
+	clk_format_utc(t->wall_usec, rec);
+	if (t->has_corrected)
+		clk_format_utc(t->corrected_usec, cor);
+	out->n++;
+	if (out->arr) {
+		json_t *o =
+		    json_pack("{s:s,s:I,s:s,s:I,s:s?,s:o,s:b,s:s,s:s,s:s,s:s,s:I}", "device",
+			      t->device, "seq", (json_int_t)t->seq, "recorded", rec,
+			      "recorded_usec", (json_int_t)t->wall_usec, "corrected",
+			      t->has_corrected ? cor : NULL, "corrected_usec",
+			      t->has_corrected ? json_integer(t->corrected_usec) : json_null(),
+			      "clock_trusted", t->clock_trusted, "nip", t->nip, "outcome",
+			      t->outcome, "credential", t->credential, "direction", t->direction,
+			      "received_usec", (json_int_t)t->received_usec);
+
+		if (!o || json_array_append_new(out->arr, o) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	printf("%-22s %-22s %-20s %-9s %s #%" PRIu64 "\n", rec, t->has_corrected ? cor : "-",
+	       t->nip[0] ? t->nip : "-", t->outcome, t->device, t->seq);
+	return 0;
+}
+
+static int cmd_taps(const struct args *a)
+{
+	struct db_tap_query q = {.nip = a->nip, .from_usec = INT64_MIN, .to_usec = INT64_MAX};
+	struct taps_out out = {.arr = NULL};
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if ((a->from && parse_when(a->from, false, &q.from_usec) < 0) ||
+	    (a->to && parse_when(a->to, true, &q.to_usec) < 0)) {
+		fprintf(stderr,
+			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (a->is_json) {
+		out.arr = json_array();
+		if (!out.arr) {
+			db_close(db);
+			return 1;
+		}
+	}
+	r = db_taps(db, &q, print_tap, &out);
+	db_close(db);
+	if (out.arr) {
+		if (r == 0)
+			r = dump_json(out.arr);
+		else
+			json_decref(out.arr);
+	}
+	return r < 0 ? 1 : 0;
+}
+
+static int print_alert(const struct db_alert *al, void *user)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = user;
+
+	clk_format_utc(al->created_usec, when);
+	if (arr) {
+		json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s}", "device", al->device, "seq",
+				      (json_int_t)al->seq, "kind", al->kind, "detail", al->detail,
+				      "raised", when);
+
+		if (!o || json_array_append_new(arr, o) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	printf("%-22s %-24s %8" PRIu64 " %-8s %s\n", when, al->device, al->seq, al->kind,
+	       al->detail);
+	return 0;
+}
+
+static int cmd_alerts(const struct args *a)
+{
+	struct config cfg;
+	json_t *arr = NULL;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (a->is_json)
+		arr = json_array();
+	r = a->is_json && !arr ? -ENOMEM : db_alerts(db, print_alert, arr);
+	db_close(db);
+	if (arr) {
+		if (r == 0)
+			r = dump_json(arr);
+		else
+			json_decref(arr);
+	}
+	return r < 0 ? 1 : 0;
+}
+
+static int cmd_run(const struct args *a)
+{
+	struct config cfg;
+	int r;
+
+	if (load_config(a->config, &cfg) < 0)
+		return 1;
+	if (a->is_check_config) {
+		printf("# %s: valid\n", a->config);
+		config_print(stdout, &cfg);
+		return 0;
+	}
+	r = server_run(&cfg);
+	return r < 0 ? 1 : 0;
+}
 
 int main(int argc, char **argv)
 {
+	struct args a;
+
+	memset(&a, 0, sizeof(a));
 	log_init_from_env();
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+	if (parse_args(argc, argv, &a) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (a.is_version) {
 		printf("hadir-collector %s\n", HADIR_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "usage: hadir-collector --version\n");
+	if (a.is_help) {
+		usage(stdout);
+		return 0;
+	}
+	if (a.n_pos == 0)
+		return cmd_run(&a);
+	if (strcmp(a.pos[0], "init") == 0)
+		return cmd_init(&a);
+	if (strcmp(a.pos[0], "device") == 0)
+		return cmd_device(&a);
+	if (strcmp(a.pos[0], "taps") == 0)
+		return cmd_taps(&a);
+	if (strcmp(a.pos[0], "alerts") == 0)
+		return cmd_alerts(&a);
+	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
+	usage(stderr);
 	return 2;
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* SHA-256 through the mbedTLS adapter, against FIPS 180-2 vectors. */
+/* The mbedTLS adapter: SHA-256 vectors, tokens, keys, CSRs and the small CA. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,12 +61,195 @@ static void test_crypto_unhex_roundtrip_and_rejects(void **state)
 	assert_int_equal(crypto_unhex("abcd", back), -EINVAL);
 }
 
+static void test_crypto_token_new_shape_and_hash(void **state)
+{
+	char a[CRYPTO_TOKEN_LEN + 1], b[CRYPTO_TOKEN_LEN + 1];
+	char ha[CRYPTO_SHA256_HEX], hb[CRYPTO_SHA256_HEX];
+
+	(void)state;
+	assert_int_equal(crypto_token_new(a), 0);
+	assert_int_equal(crypto_token_new(b), 0);
+	assert_int_equal(strlen(a), CRYPTO_TOKEN_LEN);
+	assert_int_equal(
+	    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	    CRYPTO_TOKEN_LEN);
+	assert_string_not_equal(a, b);
+	crypto_token_hash(a, ha);
+	crypto_token_hash(b, hb);
+	assert_string_not_equal(ha, hb);
+	crypto_token_hash(a, hb);
+	assert_string_equal(ha, hb);
+}
+
+static void test_crypto_equal_cases(void **state)
+{
+	(void)state;
+	assert_true(crypto_equal("abcd", "abcd", 4));
+	assert_false(crypto_equal("abcd", "abce", 4));
+	assert_false(crypto_equal("xbcd", "abcd", 4));
+	assert_true(crypto_equal("a", "b", 0));
+}
+
+static const struct crypto_cert_req ca_req = {
+    .role = CRYPTO_CERT_CA,
+    .cn = "Test CA",
+    .not_before_usec = INT64_C(1700000000) * 1000000,
+    .not_after_usec = INT64_C(4000000000) * 1000000,
+};
+
+/* A fresh CA: its key and self-signed certificate. */
+static void make_ca(struct crypto_key **ret_key, char **ret_pem)
+{
+	assert_int_equal(crypto_key_generate(ret_key), 0);
+	assert_int_equal(crypto_ca_create(*ret_key, &ca_req, ret_pem), 0);
+}
+
+/* A client certificate for a fresh key, issued by the CA. */
+static char *issue_client(const char *ca_pem, const struct crypto_key *ca_key, const char *cn)
+{
+	struct crypto_cert_req req = ca_req;
+	struct crypto_key *key;
+	char *csr, *cert;
+
+	req.role = CRYPTO_CERT_CLIENT;
+	req.cn = cn;
+	assert_int_equal(crypto_key_generate(&key), 0);
+	assert_int_equal(crypto_csr_create(key, "ignored-by-ca", &csr), 0);
+	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), 0);
+	free(csr);
+	crypto_key_free(key);
+	return cert;
+}
+
+static void test_crypto_cert_issue_verifies_against_its_ca_only(void **state)
+{
+	struct crypto_key *ca_key, *other_key;
+	char *ca_pem, *other_pem, *cert;
+
+	(void)state;
+	make_ca(&ca_key, &ca_pem);
+	make_ca(&other_key, &other_pem); /* same name, different key */
+	cert = issue_client(ca_pem, ca_key, "kiosk-1");
+	assert_int_equal(crypto_cert_verify(cert, ca_pem), 0);
+	assert_int_equal(crypto_cert_verify(cert, other_pem), -EACCES);
+	assert_int_equal(crypto_cert_verify(ca_pem, ca_pem), 0);
+	assert_int_equal(crypto_cert_verify("junk", ca_pem), -EBADMSG);
+	free(cert);
+	free(ca_pem);
+	free(other_pem);
+	crypto_key_free(ca_key);
+	crypto_key_free(other_key);
+}
+
+static void test_crypto_cert_info_names_subject_and_serial(void **state)
+{
+	struct crypto_cert_info a, b;
+	struct crypto_key *ca_key;
+	char *ca_pem, *c1, *c2;
+
+	(void)state;
+	make_ca(&ca_key, &ca_pem);
+	c1 = issue_client(ca_pem, ca_key, "pintu-utama");
+	c2 = issue_client(ca_pem, ca_key, "pintu-utama");
+	assert_int_equal(crypto_cert_info(c1, strlen(c1), &a), 0);
+	assert_int_equal(crypto_cert_info(c2, strlen(c2) + 1, &b), 0);
+	assert_string_equal(a.cn, "pintu-utama"); /* the CA's choice, not the CSR's */
+	assert_int_equal(strlen(a.serial), 32);
+	assert_string_not_equal(a.serial, b.serial);
+	assert_memory_not_equal(a.fingerprint, b.fingerprint, CRYPTO_SHA256_LEN);
+	assert_int_equal(crypto_cert_info("x", 1, &a), -EBADMSG);
+	free(c1);
+	free(c2);
+	free(ca_pem);
+	crypto_key_free(ca_key);
+}
+
+static void test_crypto_server_cert_with_sans(void **state)
+{
+	static const char *const dns[] = {"localhost", "collector.example", NULL};
+	static const char *const ips[] = {"127.0.0.1", "::1", NULL};
+	struct crypto_cert_req req = ca_req;
+	struct crypto_key *ca_key, *key;
+	char *ca_pem, *csr, *cert;
+
+	(void)state;
+	make_ca(&ca_key, &ca_pem);
+	assert_int_equal(crypto_key_generate(&key), 0);
+	assert_int_equal(crypto_csr_create(key, "collector", &csr), 0);
+	req.role = CRYPTO_CERT_SERVER;
+	req.cn = "collector";
+	req.dns_names = dns;
+	req.ip_addrs = ips;
+	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), 0);
+	assert_int_equal(crypto_cert_verify(cert, ca_pem), 0);
+	free(cert);
+	req.ip_addrs = (const char *const[]){"not-an-ip", NULL};
+	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), -EINVAL);
+	req.role = CRYPTO_CERT_CA; /* a CA is never issued from a CSR */
+	assert_int_equal(crypto_cert_issue(ca_pem, ca_key, csr, &req, &cert), -EINVAL);
+	free(csr);
+	free(ca_pem);
+	crypto_key_free(key);
+	crypto_key_free(ca_key);
+}
+
+static void test_crypto_csr_check_rejects_tampering(void **state)
+{
+	struct crypto_key *key;
+	char *csr, *p;
+
+	(void)state;
+	assert_int_equal(crypto_key_generate(&key), 0);
+	assert_int_equal(crypto_csr_create(key, "kiosk-2", &csr), 0);
+	assert_int_equal(crypto_csr_check(csr, strlen(csr)), 0);
+	assert_int_equal(crypto_csr_check(csr, 20), -EBADMSG);
+	assert_int_equal(crypto_csr_check("", 0), -EBADMSG);
+	/* Flip a base64 character in the middle: the signature no longer matches. */
+	p = csr + strlen(csr) / 2;
+	*p = *p == 'A' ? 'B' : 'A';
+	assert_int_not_equal(crypto_csr_check(csr, strlen(csr)), 0);
+	assert_int_equal(crypto_csr_create(key, "bad,name", &p), -EINVAL);
+	free(csr);
+	crypto_key_free(key);
+}
+
+static void test_crypto_key_save_is_private_and_loads(void **state)
+{
+	char dir[] = "/tmp/hadir-crypto.XXXXXX", path[64];
+	struct crypto_key *key, *back;
+	char *csr;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/k.pem", dir);
+	assert_int_equal(crypto_key_generate(&key), 0);
+	assert_int_equal(crypto_key_save(key, path), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(crypto_key_load(path, &back), 0);
+	assert_int_equal(crypto_csr_create(back, "k", &csr), 0);
+	free(csr);
+	crypto_key_free(back);
+	crypto_key_free(key);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(crypto_key_load(path, &back), -EIO);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crypto_sha256_vectors),
-		cmocka_unit_test(test_crypto_sha256_incremental_matches),
-		cmocka_unit_test(test_crypto_unhex_roundtrip_and_rejects),
+	    cmocka_unit_test(test_crypto_sha256_vectors),
+	    cmocka_unit_test(test_crypto_sha256_incremental_matches),
+	    cmocka_unit_test(test_crypto_unhex_roundtrip_and_rejects),
+	    cmocka_unit_test(test_crypto_token_new_shape_and_hash),
+	    cmocka_unit_test(test_crypto_equal_cases),
+	    cmocka_unit_test(test_crypto_cert_issue_verifies_against_its_ca_only),
+	    cmocka_unit_test(test_crypto_cert_info_names_subject_and_serial),
+	    cmocka_unit_test(test_crypto_server_cert_with_sans),
+	    cmocka_unit_test(test_crypto_csr_check_rejects_tampering),
+	    cmocka_unit_test(test_crypto_key_save_is_private_and_loads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+/* Routes: health, metrics, enrolment, record ingest, tap listing. */
+#include "server/api.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "common/clk.h"
+#include "common/log.h"
+#include "common/record.h"
+#include "common/tz.h"
+#include "server/config.h"
+#include "server/db.h"
+#include "server/http.h"
+#include "server/ingest.h"
+#include "server/metrics.h"
+#include "server/site.h"
+
+#define JSON_TYPE "application/json"
+#define TAPS_MAX  100000 /* rows in one GET /api/v1/taps reply */
+
+void api_reply_done(struct api_reply *reply)
+{
+	FREE_AND_NULL(reply->body);
+}
+
+/* Reply with obj (reference stolen), adding server_time_usec. */
+static void reply_json(int status, json_t *obj, int64_t now_usec, struct api_reply *ret)
+{
+	char *text = NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	if (obj && json_object_set_new(obj, "server_time_usec", json_integer(now_usec)) == 0)
+		text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (!text) {
+		static const char oom[] = "{\"error\":\"out of memory\"}";
+
+		ret->status = 500;
+		ret->content_type = JSON_TYPE;
+		ret->body = strdup(oom);
+		ret->body_len = ret->body ? strlen(oom) : 0;
+		return;
+	}
+	ret->status = status;
+	ret->content_type = JSON_TYPE;
+	ret->body = text;
+	ret->body_len = strlen(text);
+}
+
+void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret)
+{
+	reply_json(status, json_pack("{s:s}", "error", msg), now_usec, ret);
+}
+
+static void route_healthz(int64_t now, struct api_reply *ret)
+{
+	reply_json(200, json_pack("{s:s}", "status", "ok"), now, ret);
+}
+
+static void route_metrics(struct api *api, int64_t now, struct api_reply *ret)
+{
+	char *text;
+	size_t len;
+
+	if (metrics_format(api->metrics, &text, &len) < 0) {
+		api_error(500, "out of memory", now, ret);
+		return;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->status = 200;
+	ret->content_type = "text/plain; version=0.0.4";
+	ret->body = text;
+	ret->body_len = len;
+}
+
+/* Parse a JSON object body; on failure fills ret with a 400 and returns NULL. */
+static json_t *parse_object(const struct http_request *req, int64_t now, struct api_reply *ret)
+{
+	json_error_t err;
+	json_t *root;
+
+	root = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &err);
+	if (!root || !json_is_object(root)) {
+		json_decref(root);
+		api_error(400, "body is not a JSON object", now, ret);
+		return NULL;
+	}
+	return root;
+}
+
+static void route_enroll(struct api *api, const struct http_request *req, int64_t now,
+			 struct api_reply *ret)
+{
+	const char *token, *csr;
+	char *cert, *ca;
+	size_t csr_len;
+	json_t *root;
+	int r;
+
+	root = parse_object(req, now, ret);
+	if (!root)
+		return;
+	token = json_string_value(json_object_get(root, "token"));
+	csr = json_string_value(json_object_get(root, "csr"));
+	if (!token || !csr) {
+		json_decref(root);
+		api_error(400, "token and csr (strings) are required", now, ret);
+		return;
+	}
+	csr_len = json_string_length(json_object_get(root, "csr"));
+	r = site_enroll(api->cfg, api->db, token, csr, csr_len, &cert, &ca);
+	json_decref(root);
+	if (r == -EACCES) {
+		api_error(403, "enrolment token unknown, used or expired", now, ret);
+		return;
+	}
+	if (r == -EBADMSG) {
+		api_error(400, "csr is not a valid, self-signed PKCS#10 request (EC P-256)", now,
+			  ret);
+		return;
+	}
+	if (r < 0) {
+		api_error(500, "enrolment failed", now, ret);
+		return;
+	}
+	api->metrics->enrolments++;
+	reply_json(200, json_pack("{s:s,s:s}", "certificate", cert, "ca", ca), now, ret);
+	free(cert);
+	free(ca);
+}
+
+/* The enrolled, enabled device behind the client certificate, or a 401/403 in ret. */
+static int device_of(struct api *api, const struct api_peer *peer, int64_t now,
+		     struct db_device *ret_dev, struct api_reply *ret)
+{
+	char fp[CRYPTO_SHA256_HEX];
+	int r;
+
+	if (!peer->has_cert) {
+		api_error(401, "a device client certificate is required", now, ret);
+		return -EACCES;
+	}
+	crypto_hex(peer->fingerprint, fp);
+	r = db_device_by_fingerprint(api->db, fp, ret_dev);
+	if (r == -ENOENT || (r == 0 && ret_dev->is_disabled)) {
+		api_error(403, "device unknown or disabled", now, ret);
+		return -EACCES;
+	}
+	if (r < 0) {
+		api_error(500, "storage error", now, ret);
+		return r;
+	}
+	return 0;
+}
+
+static void route_records(struct api *api, const struct api_peer *peer,
+			  const struct http_request *req, int64_t now, struct api_reply *ret)
+{
+	struct ingest_result res;
+	struct db_device dev;
+	struct record *recs;
+	char why[160] = "";
+	size_t n;
+	int r;
+
+	if (device_of(api, peer, now, &dev, ret) < 0)
+		return;
+	r = record_batch_decode(req->body ? req->body : "", req->body_len, &recs, &n, why,
+				sizeof(why));
+	if (r == -E2BIG) {
+		api_error(413, why[0] ? why : "batch too large", now, ret);
+		return;
+	}
+	if (r < 0) {
+		api_error(r == -ENOMEM ? 500 : 400, why[0] ? why : "malformed batch", now, ret);
+		return;
+	}
+	r = ingest_batch(api->db, &dev, recs, n, now, &res);
+	free(recs);
+	if (r == -EBADMSG) {
+		api_error(400, "records must be in strictly ascending seq order", now, ret);
+		return;
+	}
+	if (r < 0) {
+		log_err("api: ingest for device '%s': %s", dev.name, strerror(-r));
+		api_error(r == -EBUSY ? 503 : 500, "storage error; resend later", now, ret);
+		return;
+	}
+	api->metrics->records_ingested += res.stored;
+	api->metrics->records_duplicate += res.duplicates;
+	api->metrics->tamper_alerts += res.alerts;
+	reply_json(200,
+		   json_pack("{s:I,s:I,s:I,s:I}", "acked_seq", (json_int_t)res.acked_seq, "stored",
+			     (json_int_t)res.stored, "duplicates", (json_int_t)res.duplicates,
+			     "alerts", (json_int_t)res.alerts),
+		   now, ret);
+}
+
+/* An admin bearer token's role, or a 401 in ret. */
+static int admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+		    struct api_reply *ret)
+{
+	char hash[CRYPTO_SHA256_HEX];
+	const char *token;
+	int r;
+
+	if (strncasecmp(req->authorization, "Bearer ", 7) != 0) {
+		api_error(401, "an admin bearer token is required", now, ret);
+		return -EACCES;
+	}
+	token = req->authorization + 7;
+	crypto_token_hash(token, hash);
+	r = db_admin_token_role(api->db, hash, ret_role);
+	if (r == -ENOENT) {
+		api_error(401, "admin token not recognised", now, ret);
+		return -EACCES;
+	}
+	if (r < 0) {
+		api_error(500, "storage error", now, ret);
+		return r;
+	}
+	return 0;
+}
+
+static int tap_to_json(const struct db_tap *t, void *user)
+{
+	char rec[CLK_ISO_MAX], cor[CLK_ISO_MAX];
+	json_t *arr = user, *o;
+
+	if (json_array_size(arr) >= TAPS_MAX)
+		return -E2BIG;
+	clk_format_utc(t->wall_usec, rec);
+	if (t->has_corrected)
+		clk_format_utc(t->corrected_usec, cor);
+	o = json_pack("{s:s,s:I,s:s,s:I,s:s?,s:o,s:b,s:s,s:s,s:s,s:s}", "device", t->device, "seq",
+		      (json_int_t)t->seq, "recorded", rec, "recorded_usec",
+		      (json_int_t)t->wall_usec, "corrected", t->has_corrected ? cor : NULL,
+		      "corrected_usec",
+		      t->has_corrected ? json_integer(t->corrected_usec) : json_null(),
+		      "clock_trusted", t->clock_trusted, "nip", t->nip, "outcome", t->outcome,
+		      "credential", t->credential, "direction", t->direction);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* A query parameter as an instant: YYYY-MM-DD (UTC midnight; next one for is_end) or ISO 8601. */
+static int query_when(const char *query, const char *name, bool is_end, int64_t *ret_usec)
+{
+	char text[64];
+	int32_t days;
+	int r;
+
+	r = http_query_get(query, name, text, sizeof(text));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (strlen(text) == 10 && tz_parse_date(text, &days) == 0) {
+		*ret_usec = ((int64_t)days + (is_end ? 1 : 0)) * 86400 * CLK_USEC_PER_SEC;
+		return 0;
+	}
+	return clk_parse_iso8601(text, ret_usec);
+}
+
+static void route_taps(struct api *api, const struct http_request *req, int64_t now,
+		       struct api_reply *ret)
+{
+	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
+	char role[DB_ROLE_MAX], nip[RECORD_NIP_MAX];
+	json_t *arr;
+	int r;
+
+	if (admin_of(api, req, now, role, ret) < 0)
+		return;
+	r = http_query_get(req->query, "nip", nip, sizeof(nip));
+	if (r == 0 && nip[0])
+		q.nip = nip;
+	if ((r < 0 && r != -ENOENT) || query_when(req->query, "from", false, &q.from_usec) < 0 ||
+	    query_when(req->query, "to", true, &q.to_usec) < 0) {
+		api_error(400, "nip, from, to: an NIP, YYYY-MM-DD or ISO 8601", now, ret);
+		return;
+	}
+	arr = json_array();
+	if (!arr) {
+		api_error(500, "out of memory", now, ret);
+		return;
+	}
+	r = db_taps(api->db, &q, tap_to_json, arr);
+	if (r < 0) {
+		json_decref(arr);
+		api_error(r == -E2BIG ? 413 : 500,
+			  r == -E2BIG ? "too many taps; narrow from/to" : "storage error", now,
+			  ret);
+		return;
+	}
+	reply_json(200, json_pack("{s:o}", "taps", arr), now, ret);
+}
+
+struct route {
+	const char *path;
+	enum http_verb verb;
+	int id;
+};
+
+enum { R_HEALTHZ, R_METRICS, R_ENROLL, R_RECORDS, R_TAPS };
+
+static const struct route routes[] = {
+    {"/healthz", HTTP_VERB_GET, R_HEALTHZ},	  {"/metrics", HTTP_VERB_GET, R_METRICS},
+    {"/api/v1/enroll", HTTP_VERB_POST, R_ENROLL}, {"/api/v1/records", HTTP_VERB_POST, R_RECORDS},
+    {"/api/v1/taps", HTTP_VERB_GET, R_TAPS},
+};
+
+void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,
+		int64_t now_usec, struct api_reply *ret)
+{
+	const struct route *route = NULL;
+	enum http_verb verb = req->method == HTTP_VERB_HEAD ? HTTP_VERB_GET : req->method;
+
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++)
+		if (strcmp(req->path, routes[i].path) == 0)
+			route = &routes[i];
+	if (!route) {
+		api_error(404, "no such route", now_usec, ret);
+		return;
+	}
+	if (route->verb != verb) {
+		api_error(405, "method not allowed", now_usec, ret);
+		ret->extra_headers =
+		    route->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n" : "Allow: POST\r\n";
+		return;
+	}
+	switch (route->id) {
+	case R_HEALTHZ:
+		route_healthz(now_usec, ret);
+		break;
+	case R_METRICS:
+		route_metrics(api, now_usec, ret);
+		break;
+	case R_ENROLL:
+		route_enroll(api, req, now_usec, ret);
+		break;
+	case R_RECORDS:
+		route_records(api, peer, req, now_usec, ret);
+		break;
+	case R_TAPS:
+		route_taps(api, req, now_usec, ret);
+		break;
+	default:
+		api_error(500, "route table broken", now_usec, ret);
+		break;
+	}
+}

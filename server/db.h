@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The collector's storage interface: a struct of function pointers that a
+ * backend fills (db_sqlite.c now; a libpq backend later), so the rest of the
+ * server never names SQLite. Each backend translates its own errors into
+ * negative errno values and logs the library's message once.
+ *
+ * What is stored: devices (kiosks) with their enrolment state and certificate
+ * fingerprint; one-time enrolment tokens and admin tokens, as SHA-256 hashes
+ * only; records, unique on (device, seq); and tamper alerts. Ingest policy
+ * (chain checks, what counts as an alert) is not here but in ingest.c, on top
+ * of the primitives below, so every backend behaves alike.
+ */
+#ifndef HADIR_SERVER_DB_H
+#define HADIR_SERVER_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/crypto.h"
+#include "common/err.h"
+#include "common/record.h"
+
+struct config;
+
+#define DB_NAME_MAX  65	 /* device name: [A-Za-z0-9._-], 1..64 */
+#define DB_ROLE_MAX  16	 /* "superadmin", "unitadmin", "supervisor", "staff" */
+#define DB_ALERT_MAX 160 /* detail text of one alert */
+
+struct db_device {
+	int64_t id;
+	char name[DB_NAME_MAX];
+	bool is_disabled;
+	bool is_enrolled;
+	char cert_serial[CRYPTO_SERIAL_HEX_MAX];  /* "" until enrolled */
+	char cert_fingerprint[CRYPTO_SHA256_HEX]; /* SHA-256 of the DER, hex; "" until enrolled */
+	int64_t created_usec;			  /* CLOCK_REALTIME */
+	int64_t enrolled_usec;			  /* 0 until enrolled */
+	uint64_t acked_seq;			  /* highest seq with 1..seq all stored */
+};
+
+/* Extra facts stored with an ingested record. */
+struct db_record_meta {
+	bool has_corrected;	/* corrected_usec is known */
+	int64_t corrected_usec; /* the wall time the record should have had */
+	int64_t received_usec;	/* collector's CLOCK_REALTIME at ingest */
+	bool is_chain_ok;	/* its link matched its fields and its predecessor */
+};
+
+/* A stored tap as `taps` and GET /api/v1/taps show it. */
+struct db_tap {
+	char device[DB_NAME_MAX];
+	uint64_t seq;
+	char kind[RECORD_KIND_MAX];
+	int64_t wall_usec;
+	bool has_corrected;
+	int64_t corrected_usec;
+	int64_t received_usec;
+	bool clock_trusted;
+	char nip[RECORD_NIP_MAX];
+	char credential[RECORD_CREDENTIAL_MAX];
+	char outcome[RECORD_OUTCOME_MAX];
+	char direction[RECORD_DIRECTION_MAX];
+};
+
+/* A tamper alert as `alerts` shows it. */
+struct db_alert {
+	char device[DB_NAME_MAX];
+	uint64_t seq;
+	char kind[16]; /* "gap", "chain", "link", "conflict" */
+	char detail[DB_ALERT_MAX];
+	int64_t created_usec; /* CLOCK_REALTIME */
+};
+
+struct db_tap_query {
+	const char *nip;   /* NULL: everyone */
+	int64_t from_usec; /* recorded (corrected, else wall) time >= from */
+	int64_t to_usec;   /* and < to */
+};
+
+/* Callbacks for listings; a negative return stops the walk and is returned. */
+typedef int db_device_fn(const struct db_device *dev, void *user);
+typedef int db_tap_fn(const struct db_tap *tap, void *user);
+typedef int db_alert_fn(const struct db_alert *alert, void *user);
+
+struct db;
+
+struct db_ops {
+	const char *name;
+	void (*close)(struct db *db);
+
+	int (*begin)(struct db *db);
+	int (*commit)(struct db *db);
+	void (*rollback)(struct db *db);
+
+	int (*admin_token_add)(struct db *db, const char *token_hash, const char *role,
+			       int64_t now_usec);
+	int (*admin_token_role)(struct db *db, const char *token_hash, char *ret_role);
+
+	int (*device_add)(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
+			  int64_t expires_usec);
+	int (*device_list)(struct db *db, db_device_fn *fn, void *user);
+	int (*device_disable)(struct db *db, const char *name);
+	int (*device_by_token)(struct db *db, const char *token_hash, int64_t now_usec,
+			       struct db_device *ret_dev);
+	int (*device_enroll)(struct db *db, const char *token_hash, int64_t now_usec,
+			     const struct crypto_cert_info *cert);
+	int (*device_by_fingerprint)(struct db *db, const char *fingerprint_hex,
+				     struct db_device *ret_dev);
+	int (*device_set_acked)(struct db *db, int64_t device_id, uint64_t seq);
+
+	int (*record_chain)(struct db *db, int64_t device_id, uint64_t seq,
+			    uint8_t ret_prev[CRYPTO_SHA256_LEN],
+			    uint8_t ret_link[CRYPTO_SHA256_LEN]);
+	int (*record_insert)(struct db *db, int64_t device_id, const struct record *rec,
+			     const struct db_record_meta *meta);
+	int (*boot_offset)(struct db *db, int64_t device_id, const char *boot_id,
+			   int64_t *ret_offset_usec);
+	int (*boot_correct)(struct db *db, int64_t device_id, const char *boot_id,
+			    int64_t offset_usec);
+	int (*alert_add)(struct db *db, int64_t device_id, uint64_t seq, const char *kind,
+			 const char *detail, int64_t now_usec);
+	int (*taps)(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user);
+	int (*alerts)(struct db *db, db_alert_fn *fn, void *user);
+};
+
+/* Every backend's handle starts with this. */
+struct db {
+	const struct db_ops *ops;
+};
+
+/* Open the configured backend, creating and migrating its schema. Free with ::db_close. */
+int db_open(const struct config *cfg, struct db **ret_db) MUST_CHECK;
+int db_sqlite_open(const char *path, struct db **ret_db) MUST_CHECK;
+void db_close(struct db *db);
+
+/* True for a valid device name: 1..64 of [A-Za-z0-9._-]. */
+bool db_name_ok(const char *name);
+
+int db_begin(struct db *db) MUST_CHECK;
+int db_commit(struct db *db) MUST_CHECK;
+void db_rollback(struct db *db);
+
+/* Store an admin token's hash with a role. */
+int db_admin_token_add(struct db *db, const char *token_hash, const char *role,
+		       int64_t now_usec) MUST_CHECK;
+/* The role of a token hash (DB_ROLE_MAX bytes); -ENOENT when unknown. */
+int db_admin_token_role(struct db *db, const char *token_hash, char *ret_role) MUST_CHECK;
+
+/*
+ * A new device waiting for enrolment with a one-time token (its hash) valid
+ * until expires_usec; -EEXIST when the name is taken, -EINVAL for a bad name.
+ */
+int db_device_add(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
+		  int64_t expires_usec) MUST_CHECK;
+int db_device_list(struct db *db, db_device_fn *fn, void *user) MUST_CHECK;
+/* -ENOENT when there is no such device. */
+int db_device_disable(struct db *db, const char *name) MUST_CHECK;
+/* The device an unused, unexpired enrolment token belongs to; -ENOENT otherwise. */
+int db_device_by_token(struct db *db, const char *token_hash, int64_t now_usec,
+		       struct db_device *ret_dev) MUST_CHECK;
+/*
+ * Spend the token and bind the certificate to its device, atomically;
+ * -ENOENT when the token was used, expired or unknown meanwhile.
+ */
+int db_device_enroll(struct db *db, const char *token_hash, int64_t now_usec,
+		     const struct crypto_cert_info *cert) MUST_CHECK;
+/* The device holding a certificate (by SHA-256 fingerprint, hex); -ENOENT when none. */
+int db_device_by_fingerprint(struct db *db, const char *fingerprint_hex,
+			     struct db_device *ret_dev) MUST_CHECK;
+int db_device_set_acked(struct db *db, int64_t device_id, uint64_t seq) MUST_CHECK;
+
+/* The stored prev and link of (device, seq); -ENOENT when not stored. */
+int db_record_chain(struct db *db, int64_t device_id, uint64_t seq,
+		    uint8_t ret_prev[CRYPTO_SHA256_LEN],
+		    uint8_t ret_link[CRYPTO_SHA256_LEN]) MUST_CHECK;
+/* Store a record; -EEXIST when (device, seq) is already there. */
+int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
+		     const struct db_record_meta *meta) MUST_CHECK;
+/* wall - boot time of a clock-trusted record of that boot; -ENOENT when none yet. */
+int db_boot_offset(struct db *db, int64_t device_id, const char *boot_id,
+		   int64_t *ret_offset_usec) MUST_CHECK;
+/* Give the boot's records that lack a corrected time boot_usec + offset. Returns the count. */
+int db_boot_correct(struct db *db, int64_t device_id, const char *boot_id,
+		    int64_t offset_usec) MUST_CHECK;
+/* Raise a tamper alert; returns 1 when new, 0 when the same (device, seq, kind) exists. */
+int db_alert_add(struct db *db, int64_t device_id, uint64_t seq, const char *kind,
+		 const char *detail, int64_t now_usec) MUST_CHECK;
+/* Taps (kind "tap") matching q, ordered by time then device and seq. */
+int db_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user) MUST_CHECK;
+/* Every tamper alert, oldest first. */
+int db_alerts(struct db *db, db_alert_fn *fn, void *user) MUST_CHECK;
+
+#endif

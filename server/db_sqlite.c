@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The SQLite backend of the storage interface (db.h): WAL, synchronous=FULL
+ * (a record is on disk before the kiosk is told so), a busy timeout so the
+ * admin commands work while the service runs, and versioned migrations in
+ * PRAGMA user_version. It stores what it is told; policy is in ingest.c.
+ */
+#include "server/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "common/log.h"
+
+struct db_sqlite {
+	struct db base; /* first: a struct db * is a struct db_sqlite * */
+	sqlite3 *conn;
+	char path[256];
+};
+
+static sqlite3 *conn_of(struct db *db)
+{
+	return ((struct db_sqlite *)(void *)db)->conn;
+}
+
+/* Each entry moves the schema from version i to i + 1; never edit one, append. */
+static const char *const migrations[] = {
+    "CREATE TABLE devices ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_usec INTEGER NOT NULL,"
+    " enrolled_usec INTEGER,"
+    " cert_serial TEXT,"
+    " cert_fingerprint TEXT UNIQUE,"
+    " acked_seq INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE enroll_tokens ("
+    " hash TEXT PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " created_usec INTEGER NOT NULL,"
+    " expires_usec INTEGER NOT NULL,"
+    " used_usec INTEGER);"
+    "CREATE TABLE admin_tokens ("
+    " hash TEXT PRIMARY KEY,"
+    " role TEXT NOT NULL,"
+    " created_usec INTEGER NOT NULL);"
+    "CREATE TABLE records ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " wall_usec INTEGER NOT NULL,"
+    " boot_usec INTEGER NOT NULL,"
+    " boot_id TEXT NOT NULL,"
+    " clock_trusted INTEGER NOT NULL,"
+    " credential TEXT NOT NULL,"
+    " nip TEXT NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " direction TEXT NOT NULL,"
+    " payload TEXT NOT NULL,"
+    " prev BLOB NOT NULL,"
+    " link BLOB NOT NULL,"
+    " corrected_usec INTEGER,"
+    " received_usec INTEGER NOT NULL,"
+    " chain_ok INTEGER NOT NULL,"
+    " PRIMARY KEY (device_id, seq));"
+    "CREATE INDEX records_nip ON records(nip, wall_usec);"
+    "CREATE INDEX records_boot ON records(device_id, boot_id);"
+    "CREATE TABLE alerts ("
+    " id INTEGER PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " created_usec INTEGER NOT NULL,"
+    " UNIQUE (device_id, seq, kind));",
+};
+
+static int sql_error(struct db *db, const char *what)
+{
+	sqlite3 *conn = conn_of(db);
+	int code = sqlite3_errcode(conn);
+
+	log_err("db: %s: %s", what, sqlite3_errmsg(conn));
+	if (code == SQLITE_NOMEM)
+		return -ENOMEM;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return -EBUSY;
+	if (code == SQLITE_FULL)
+		return -ENOSPC;
+	return -EIO;
+}
+
+static int exec(struct db *db, const char *sql)
+{
+	if (sqlite3_exec(conn_of(db), sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_error(db, sql);
+	return 0;
+}
+
+static int prepare(struct db *db, const char *sql, sqlite3_stmt **ret_stmt)
+{
+	if (sqlite3_prepare_v2(conn_of(db), sql, -1, ret_stmt, NULL) != SQLITE_OK)
+		return sql_error(db, "prepare");
+	return 0;
+}
+
+/* Step a statement that returns no rows, then finalize it. */
+static int step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	int r = 0;
+
+	if (rc == SQLITE_CONSTRAINT)
+		r = -EEXIST;
+	else if (rc != SQLITE_DONE)
+		r = sql_error(db, what);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int migrate(struct db *db)
+{
+	sqlite3_stmt *stmt;
+	int version, r;
+
+	r = prepare(db, "PRAGMA user_version", &stmt);
+	if (r < 0)
+		return r;
+	version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+	sqlite3_finalize(stmt);
+	if (version < 0)
+		return sql_error(db, "read schema version");
+	if ((size_t)version > ARRAY_SIZE(migrations)) {
+		log_err("db: schema version %d is newer than this program (%zu)", version,
+			ARRAY_SIZE(migrations));
+		return -EPROTO;
+	}
+	for (size_t v = (size_t)version; v < ARRAY_SIZE(migrations); v++) {
+		char bump[64];
+
+		r = exec(db, "BEGIN IMMEDIATE");
+		if (r < 0)
+			return r;
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %zu", v + 1);
+		r = exec(db, migrations[v]);
+		if (r == 0)
+			r = exec(db, bump);
+		if (r == 0)
+			r = exec(db, "COMMIT");
+		if (r < 0) {
+			(void)exec(db, "ROLLBACK");
+			return r;
+		}
+		log_debug("db: migrated schema to version %zu", v + 1);
+	}
+	return 0;
+}
+
+static void sq_close(struct db *db)
+{
+	struct db_sqlite *s = (struct db_sqlite *)(void *)db;
+
+	sqlite3_close_v2(s->conn);
+	free(s);
+}
+
+static int sq_begin(struct db *db)
+{
+	return exec(db, "BEGIN IMMEDIATE");
+}
+
+static int sq_commit(struct db *db)
+{
+	return exec(db, "COMMIT");
+}
+
+static void sq_rollback(struct db *db)
+{
+	(void)exec(db, "ROLLBACK");
+}
+
+static int sq_admin_token_add(struct db *db, const char *token_hash, const char *role,
+			      int64_t now_usec)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = prepare(db, "INSERT INTO admin_tokens (hash, role, created_usec) VALUES (?, ?, ?)",
+		    &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, now_usec);
+	return step_done(db, stmt, "add admin token");
+}
+
+static int sq_admin_token_role(struct db *db, const char *token_hash, char *ret_role)
+{
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db, "SELECT role FROM admin_tokens WHERE hash = ?", &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(ret_role, DB_ROLE_MAX, "%s", (const char *)sqlite3_column_text(stmt, 0));
+		r = 0;
+	} else {
+		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find admin token");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int sq_device_add(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
+			 int64_t expires_usec)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = sq_begin(db);
+	if (r < 0)
+		return r;
+	r = prepare(db, "INSERT INTO devices (name, created_usec) VALUES (?, ?)", &stmt);
+	if (r < 0)
+		goto out_rollback;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now_usec);
+	r = step_done(db, stmt, "add device");
+	if (r < 0)
+		goto out_rollback;
+	r = prepare(db,
+		    "INSERT INTO enroll_tokens (hash, device_id, created_usec, expires_usec)"
+		    " VALUES (?, last_insert_rowid(), ?, ?)",
+		    &stmt);
+	if (r < 0)
+		goto out_rollback;
+	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now_usec);
+	sqlite3_bind_int64(stmt, 3, expires_usec);
+	r = step_done(db, stmt, "add enrolment token");
+	if (r < 0)
+		goto out_rollback;
+	return sq_commit(db);
+
+out_rollback:
+	sq_rollback(db);
+	return r;
+}
+
+#define DEVICE_COLUMNS                                                                             \
+	"d.id, d.name, d.disabled, d.created_usec, d.enrolled_usec, d.cert_serial,"                \
+	" d.cert_fingerprint, d.acked_seq"
+
+static void text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static void device_row(sqlite3_stmt *stmt, struct db_device *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->id = sqlite3_column_int64(stmt, 0);
+	text_col(stmt, 1, dev->name, sizeof(dev->name));
+	dev->is_disabled = sqlite3_column_int(stmt, 2) != 0;
+	dev->created_usec = sqlite3_column_int64(stmt, 3);
+	dev->is_enrolled = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
+	dev->enrolled_usec = sqlite3_column_int64(stmt, 4);
+	text_col(stmt, 5, dev->cert_serial, sizeof(dev->cert_serial));
+	text_col(stmt, 6, dev->cert_fingerprint, sizeof(dev->cert_fingerprint));
+	dev->acked_seq = (uint64_t)sqlite3_column_int64(stmt, 7);
+}
+
+static int sq_device_list(struct db *db, db_device_fn *fn, void *user)
+{
+	struct db_device dev;
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db, "SELECT " DEVICE_COLUMNS " FROM devices d ORDER BY d.name", &stmt);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		device_row(stmt, &dev);
+		r = fn(&dev, user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sql_error(db, "list devices");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* Run a one-device query whose first parameter is text and maybe second an int64. */
+static int device_query(struct db *db, const char *sql, const char *text, const int64_t *num,
+			struct db_device *ret_dev)
+{
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db, sql, &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+	if (num)
+		sqlite3_bind_int64(stmt, 2, *num);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		device_row(stmt, ret_dev);
+		r = 0;
+	} else {
+		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find device");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int sq_device_disable(struct db *db, const char *name)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = prepare(db, "UPDATE devices SET disabled = 1 WHERE name = ?", &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	r = step_done(db, stmt, "disable device");
+	if (r == 0 && sqlite3_changes(conn_of(db)) == 0)
+		r = -ENOENT;
+	return r;
+}
+
+static int sq_device_by_token(struct db *db, const char *token_hash, int64_t now_usec,
+			      struct db_device *ret_dev)
+{
+	return device_query(db,
+			    "SELECT " DEVICE_COLUMNS " FROM enroll_tokens t"
+			    " JOIN devices d ON d.id = t.device_id"
+			    " WHERE t.hash = ? AND t.used_usec IS NULL AND t.expires_usec > ?"
+			    " AND d.disabled = 0",
+			    token_hash, &now_usec, ret_dev);
+}
+
+static int sq_device_enroll(struct db *db, const char *token_hash, int64_t now_usec,
+			    const struct crypto_cert_info *cert)
+{
+	char fp[CRYPTO_SHA256_HEX];
+	sqlite3_stmt *stmt;
+	int r;
+
+	crypto_hex(cert->fingerprint, fp);
+	r = sq_begin(db);
+	if (r < 0)
+		return r;
+	r = prepare(db,
+		    "UPDATE enroll_tokens SET used_usec = ?2 WHERE hash = ?1"
+		    " AND used_usec IS NULL AND expires_usec > ?2",
+		    &stmt);
+	if (r < 0)
+		goto out_rollback;
+	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now_usec);
+	r = step_done(db, stmt, "spend enrolment token");
+	if (r == 0 && sqlite3_changes(conn_of(db)) != 1)
+		r = -ENOENT;
+	if (r < 0)
+		goto out_rollback;
+	r = prepare(db,
+		    "UPDATE devices SET enrolled_usec = ?2, cert_serial = ?3, cert_fingerprint = ?4"
+		    " WHERE id = (SELECT device_id FROM enroll_tokens WHERE hash = ?1)"
+		    " AND disabled = 0",
+		    &stmt);
+	if (r < 0)
+		goto out_rollback;
+	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now_usec);
+	sqlite3_bind_text(stmt, 3, cert->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, fp, -1, SQLITE_STATIC);
+	r = step_done(db, stmt, "bind certificate");
+	if (r == 0 && sqlite3_changes(conn_of(db)) != 1)
+		r = -ENOENT;
+	if (r < 0)
+		goto out_rollback;
+	return sq_commit(db);
+
+out_rollback:
+	sq_rollback(db);
+	return r;
+}
+
+static int sq_device_by_fingerprint(struct db *db, const char *fingerprint_hex,
+				    struct db_device *ret_dev)
+{
+	return device_query(db,
+			    "SELECT " DEVICE_COLUMNS " FROM devices d WHERE d.cert_fingerprint = ?",
+			    fingerprint_hex, NULL, ret_dev);
+}
+
+static int sq_device_set_acked(struct db *db, int64_t device_id, uint64_t seq)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = prepare(db, "UPDATE devices SET acked_seq = ? WHERE id = ?", &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, (int64_t)seq);
+	sqlite3_bind_int64(stmt, 2, device_id);
+	return step_done(db, stmt, "set acknowledged sequence");
+}
+
+static int sq_record_chain(struct db *db, int64_t device_id, uint64_t seq,
+			   uint8_t ret_prev[CRYPTO_SHA256_LEN], uint8_t ret_link[CRYPTO_SHA256_LEN])
+{
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db, "SELECT prev, link FROM records WHERE device_id = ? AND seq = ?", &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)seq);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(stmt, 0) == CRYPTO_SHA256_LEN &&
+		    sqlite3_column_bytes(stmt, 1) == CRYPTO_SHA256_LEN) {
+			memcpy(ret_prev, sqlite3_column_blob(stmt, 0), CRYPTO_SHA256_LEN);
+			memcpy(ret_link, sqlite3_column_blob(stmt, 1), CRYPTO_SHA256_LEN);
+			r = 0;
+		} else {
+			log_err("db: record %lld/%llu has a malformed link", (long long)device_id,
+				(unsigned long long)seq);
+			r = -EIO;
+		}
+	} else {
+		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find record");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int sq_record_insert(struct db *db, int64_t device_id, const struct record *rec,
+			    const struct db_record_meta *meta)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = prepare(db,
+		    "INSERT INTO records (device_id, seq, kind, wall_usec, boot_usec, boot_id,"
+		    " clock_trusted, credential, nip, outcome, reason, direction, payload, prev,"
+		    " link, corrected_usec, received_usec, chain_ok)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)rec->seq);
+	sqlite3_bind_text(stmt, 3, rec->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, rec->wall_usec);
+	sqlite3_bind_int64(stmt, 5, rec->boot_usec);
+	sqlite3_bind_text(stmt, 6, rec->boot_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 7, rec->clock_trusted);
+	sqlite3_bind_text(stmt, 8, rec->credential, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 9, rec->nip, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 10, rec->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 11, rec->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 12, rec->direction, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 13, rec->payload, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 14, rec->prev, CRYPTO_SHA256_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 15, rec->link, CRYPTO_SHA256_LEN, SQLITE_STATIC);
+	if (meta->has_corrected)
+		sqlite3_bind_int64(stmt, 16, meta->corrected_usec);
+	else
+		sqlite3_bind_null(stmt, 16);
+	sqlite3_bind_int64(stmt, 17, meta->received_usec);
+	sqlite3_bind_int(stmt, 18, meta->is_chain_ok);
+	return step_done(db, stmt, "store record");
+}
+
+static int sq_boot_offset(struct db *db, int64_t device_id, const char *boot_id,
+			  int64_t *ret_offset_usec)
+{
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db,
+		    "SELECT wall_usec - boot_usec FROM records WHERE device_id = ? AND boot_id = ?"
+		    " AND clock_trusted = 1 ORDER BY seq DESC LIMIT 1",
+		    &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	sqlite3_bind_text(stmt, 2, boot_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*ret_offset_usec = sqlite3_column_int64(stmt, 0);
+		r = 0;
+	} else {
+		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find boot offset");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int sq_boot_correct(struct db *db, int64_t device_id, const char *boot_id,
+			   int64_t offset_usec)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = prepare(db,
+		    "UPDATE records SET corrected_usec = boot_usec + ? WHERE device_id = ?"
+		    " AND boot_id = ? AND corrected_usec IS NULL",
+		    &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, offset_usec);
+	sqlite3_bind_int64(stmt, 2, device_id);
+	sqlite3_bind_text(stmt, 3, boot_id, -1, SQLITE_STATIC);
+	r = step_done(db, stmt, "correct boot times");
+	return r < 0 ? r : sqlite3_changes(conn_of(db));
+}
+
+static int sq_alert_add(struct db *db, int64_t device_id, uint64_t seq, const char *kind,
+			const char *detail, int64_t now_usec)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = prepare(db,
+		    "INSERT OR IGNORE INTO alerts (device_id, seq, kind, detail, created_usec)"
+		    " VALUES (?, ?, ?, ?, ?)",
+		    &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)seq);
+	sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, now_usec);
+	r = step_done(db, stmt, "raise alert");
+	return r < 0 ? r : sqlite3_changes(conn_of(db));
+}
+
+static int sq_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user)
+{
+	struct db_tap tap;
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db,
+		    "SELECT d.name, r.seq, r.kind, r.wall_usec, r.corrected_usec, r.received_usec,"
+		    " r.clock_trusted, r.nip, r.credential, r.outcome, r.direction"
+		    " FROM records r JOIN devices d ON d.id = r.device_id"
+		    " WHERE r.kind = 'tap' AND (?1 IS NULL OR r.nip = ?1)"
+		    " AND COALESCE(r.corrected_usec, r.wall_usec) >= ?2"
+		    " AND COALESCE(r.corrected_usec, r.wall_usec) < ?3"
+		    " ORDER BY COALESCE(r.corrected_usec, r.wall_usec), d.name, r.seq",
+		    &stmt);
+	if (r < 0)
+		return r;
+	if (q->nip)
+		sqlite3_bind_text(stmt, 1, q->nip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, q->from_usec);
+	sqlite3_bind_int64(stmt, 3, q->to_usec);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&tap, 0, sizeof(tap));
+		text_col(stmt, 0, tap.device, sizeof(tap.device));
+		tap.seq = (uint64_t)sqlite3_column_int64(stmt, 1);
+		text_col(stmt, 2, tap.kind, sizeof(tap.kind));
+		tap.wall_usec = sqlite3_column_int64(stmt, 3);
+		tap.has_corrected = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
+		tap.corrected_usec = sqlite3_column_int64(stmt, 4);
+		tap.received_usec = sqlite3_column_int64(stmt, 5);
+		tap.clock_trusted = sqlite3_column_int(stmt, 6) != 0;
+		text_col(stmt, 7, tap.nip, sizeof(tap.nip));
+		text_col(stmt, 8, tap.credential, sizeof(tap.credential));
+		text_col(stmt, 9, tap.outcome, sizeof(tap.outcome));
+		text_col(stmt, 10, tap.direction, sizeof(tap.direction));
+		r = fn(&tap, user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sql_error(db, "list taps");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int sq_alerts(struct db *db, db_alert_fn *fn, void *user)
+{
+	struct db_alert alert;
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db,
+		    "SELECT d.name, a.seq, a.kind, a.detail, a.created_usec"
+		    " FROM alerts a JOIN devices d ON d.id = a.device_id ORDER BY a.id",
+		    &stmt);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&alert, 0, sizeof(alert));
+		text_col(stmt, 0, alert.device, sizeof(alert.device));
+		alert.seq = (uint64_t)sqlite3_column_int64(stmt, 1);
+		text_col(stmt, 2, alert.kind, sizeof(alert.kind));
+		text_col(stmt, 3, alert.detail, sizeof(alert.detail));
+		alert.created_usec = sqlite3_column_int64(stmt, 4);
+		r = fn(&alert, user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sql_error(db, "list alerts");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static const struct db_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .admin_token_add = sq_admin_token_add,
+    .admin_token_role = sq_admin_token_role,
+    .device_add = sq_device_add,
+    .device_list = sq_device_list,
+    .device_disable = sq_device_disable,
+    .device_by_token = sq_device_by_token,
+    .device_enroll = sq_device_enroll,
+    .device_by_fingerprint = sq_device_by_fingerprint,
+    .device_set_acked = sq_device_set_acked,
+    .record_chain = sq_record_chain,
+    .record_insert = sq_record_insert,
+    .boot_offset = sq_boot_offset,
+    .boot_correct = sq_boot_correct,
+    .alert_add = sq_alert_add,
+    .taps = sq_taps,
+    .alerts = sq_alerts,
+};
+
+int db_sqlite_open(const char *path, struct db **ret_db)
+{
+	struct db_sqlite *s;
+	int rc, r;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &sqlite_ops;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	rc = sqlite3_open_v2(
+	    path, &s->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("db: open '%s': %s", path,
+			s->conn ? sqlite3_errmsg(s->conn) : sqlite3_errstr(rc));
+		r = -EIO;
+		goto out_close;
+	}
+	sqlite3_busy_timeout(s->conn, 5000);
+	r = exec(&s->base, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+			   " PRAGMA foreign_keys = ON");
+	if (r < 0)
+		goto out_close;
+	r = migrate(&s->base);
+	if (r < 0)
+		goto out_close;
+	*ret_db = &s->base;
+	return 0;
+
+out_close:
+	sqlite3_close_v2(s->conn); /* sqlite allocates a handle even on failure */
+	free(s);
+	return r;
+}

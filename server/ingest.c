@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/* Batch ingest: de-duplication, chain checks, tamper alerts, time correction. */
+#include "server/ingest.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "server/db.h"
+
+struct ingest {
+	struct db *db;
+	const struct db_device *dev;
+	int64_t now_usec;
+	struct ingest_result res;
+};
+
+static const uint8_t zero_link[CRYPTO_SHA256_LEN];
+
+/* Raise a tamper alert once per (device, seq, kind). */
+PRINTF_LIKE(4, 5)
+static int alert(struct ingest *in, uint64_t seq, const char *kind, const char *fmt, ...)
+{
+	char detail[DB_ALERT_MAX];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	r = db_alert_add(in->db, in->dev->id, seq, kind, detail, in->now_usec);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		log_warn("ingest: tamper alert for device '%s' seq %" PRIu64 ": %s: %s",
+			 in->dev->name, seq, kind, detail);
+		in->res.alerts++;
+	}
+	return 0;
+}
+
+/* Check rec against its stored neighbours; false when anything is off (alerts raised). */
+static int check_chain(struct ingest *in, const struct record *rec, bool *ret_ok)
+{
+	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
+	bool ok = true;
+	int r;
+
+	if (!record_link_ok(rec)) {
+		ok = false;
+		r = alert(in, rec->seq, "link", "link does not match the record's fields");
+		if (r < 0)
+			return r;
+	}
+	if (rec->seq == 1) {
+		if (memcmp(rec->prev, zero_link, sizeof(zero_link)) != 0) {
+			ok = false;
+			r = alert(in, rec->seq, "chain", "first record's prev is not zero");
+			if (r < 0)
+				return r;
+		}
+	} else {
+		r = db_record_chain(in->db, in->dev->id, rec->seq - 1, prev, link);
+		if (r == -ENOENT) {
+			r = alert(in, rec->seq, "gap", "seq %" PRIu64 " missing before it",
+				  rec->seq - 1);
+		} else if (r == 0 && memcmp(link, rec->prev, sizeof(link)) != 0) {
+			ok = false;
+			r = alert(in, rec->seq, "chain",
+				  "prev does not match the link of seq %" PRIu64, rec->seq - 1);
+		}
+		if (r < 0)
+			return r;
+	}
+	/* A successor stored earlier (after a gap) must point at this record. */
+	r = db_record_chain(in->db, in->dev->id, rec->seq + 1, prev, link);
+	if (r == 0 && memcmp(prev, rec->link, sizeof(prev)) != 0)
+		r = alert(in, rec->seq + 1, "chain", "prev does not match the link of seq %" PRIu64,
+			  rec->seq);
+	else if (r == -ENOENT)
+		r = 0;
+	if (r < 0)
+		return r;
+	*ret_ok = ok;
+	return 0;
+}
+
+/*
+ * The wall time a record should have had: its own when the kiosk trusted its
+ * clock, else its boot time plus the offset a trusted record of the same
+ * boot showed. Unknown until such a record arrives (db_boot_correct).
+ */
+static int corrected_time(struct ingest *in, const struct record *rec, struct db_record_meta *meta)
+{
+	int64_t offset;
+	int r;
+
+	if (rec->clock_trusted) {
+		meta->has_corrected = true;
+		meta->corrected_usec = rec->wall_usec;
+		return 0;
+	}
+	r = db_boot_offset(in->db, in->dev->id, rec->boot_id, &offset);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	meta->has_corrected = true;
+	meta->corrected_usec = rec->boot_usec + offset;
+	return 0;
+}
+
+static int ingest_one(struct ingest *in, const struct record *rec)
+{
+	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
+	struct db_record_meta meta = {.received_usec = in->now_usec};
+	int r;
+
+	r = db_record_chain(in->db, in->dev->id, rec->seq, prev, link);
+	if (r == 0) {
+		if (memcmp(link, rec->link, sizeof(link)) == 0) {
+			in->res.duplicates++;
+			return 0;
+		}
+		return alert(in, rec->seq, "conflict",
+			     "resent with a different link than the stored record");
+	}
+	if (r != -ENOENT)
+		return r;
+
+	r = check_chain(in, rec, &meta.is_chain_ok);
+	if (r == 0)
+		r = corrected_time(in, rec, &meta);
+	if (r == 0)
+		r = db_record_insert(in->db, in->dev->id, rec, &meta);
+	if (r < 0)
+		return r;
+	in->res.stored++;
+	if (rec->clock_trusted) {
+		r = db_boot_correct(in->db, in->dev->id, rec->boot_id,
+				    rec->wall_usec - rec->boot_usec);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int advance_ack(struct ingest *in)
+{
+	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
+	uint64_t acked = in->dev->acked_seq;
+	int r;
+
+	for (;;) {
+		r = db_record_chain(in->db, in->dev->id, acked + 1, prev, link);
+		if (r == -ENOENT)
+			break;
+		if (r < 0)
+			return r;
+		acked++;
+	}
+	in->res.acked_seq = acked;
+	if (acked == in->dev->acked_seq)
+		return 0;
+	return db_device_set_acked(in->db, in->dev->id, acked);
+}
+
+int ingest_batch(struct db *db, const struct db_device *dev, const struct record *recs, size_t n,
+		 int64_t now_usec, struct ingest_result *ret_result)
+{
+	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec};
+	int r;
+
+	for (size_t i = 1; i < n; i++)
+		if (recs[i].seq <= recs[i - 1].seq)
+			return -EBADMSG;
+	r = db_begin(db);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		r = ingest_one(&in, &recs[i]);
+		if (r < 0)
+			goto out_rollback;
+	}
+	r = advance_ack(&in);
+	if (r < 0)
+		goto out_rollback;
+	r = db_commit(db);
+	if (r < 0)
+		goto out_rollback;
+	*ret_result = in.res;
+	return 0;
+
+out_rollback:
+	db_rollback(db);
+	return r;
+}

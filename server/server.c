@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The event loop and connection state machine. Single-threaded: requests are
+ * answered in the loop (SQLite commits are short), so there is no locking.
+ * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
+ * in LINGER (drain what the client still sends after an error reply, so the
+ * reply is not lost to a reset) or is closed. Closed connections are freed
+ * after the current batch of events, never while an event may point at them.
+ */
+#include "server/server.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "common/clk.h"
+#include "common/log.h"
+#include "server/api.h"
+#include "server/config.h"
+#include "server/db.h"
+#include "server/http.h"
+#include "server/metrics.h"
+#include "server/tls.h"
+
+#define IN_BUF	     16384
+#define MAX_EVENTS   256
+#define SWEEP_USEC   (250 * 1000)
+#define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
+#define LINGER_BYTES (1 << 20)
+
+enum conn_state {
+	CONN_HANDSHAKE,
+	CONN_READING,
+	CONN_WRITING,
+	CONN_LINGER,
+	CONN_CLOSED,
+};
+
+struct server;
+
+struct conn {
+	struct server *srv;
+	int fd;
+	enum conn_state state;
+	struct tls_conn *tls;
+	struct http_reader *rd;
+	struct api_peer peer;
+	char in[IN_BUF]; /* received, decrypted, not yet parsed */
+	size_t in_len;
+	char *out; /* the response being sent */
+	size_t out_len, out_off;
+	bool is_closing_after; /* close once the response is out */
+	bool is_request_open;  /* a request's first byte arrived: the read timeout runs */
+	size_t lingered;       /* bytes drained in CONN_LINGER */
+	int64_t request_start; /* CLOCK_MONOTONIC usec */
+	int64_t deadline;      /* CLOCK_MONOTONIC usec */
+	uint32_t events;       /* registered with epoll */
+	struct conn *prev, *next;
+};
+
+struct server {
+	const struct config *cfg;
+	int epfd, listen_fd, signal_fd;
+	struct tls_server *tls;
+	struct db *db;
+	struct api api;
+	struct metrics metrics;
+	struct conn *conns; /* open */
+	struct conn *dead;  /* closed, freed after the event batch */
+	size_t n_conns, max_conns;
+	bool is_stopping;
+	int64_t stop_deadline;
+};
+
+/* epoll tags for the two non-connection fds. */
+static char listen_tag, signal_tag;
+
+static int64_t mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * CLK_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static void conn_close(struct conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->state == CONN_CLOSED)
+		return;
+	c->state = CONN_CLOSED;
+	(void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = NULL;
+	c->next = srv->dead;
+	srv->dead = c;
+	srv->n_conns--;
+	srv->metrics.connections_open--;
+}
+
+static void conn_free(struct conn *c)
+{
+	tls_conn_free(c->tls);
+	http_reader_free(c->rd);
+	free(c->out);
+	free(c);
+}
+
+static void free_dead(struct server *srv)
+{
+	while (srv->dead) {
+		struct conn *c = srv->dead;
+
+		srv->dead = c->next;
+		conn_free(c);
+	}
+}
+
+static void conn_want(struct conn *c, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = c};
+
+	if (c->events == events)
+		return;
+	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0) {
+		log_warn("server: epoll: %s, closing connection", strerror(errno));
+		conn_close(c);
+		return;
+	}
+	c->events = events;
+}
+
+static void conn_want_tls(struct conn *c)
+{
+	conn_want(c, tls_conn_wants_write(c->tls) ? EPOLLOUT : EPOLLIN);
+}
+
+/* Queue a formatted response; the connection moves to CONN_WRITING. */
+static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
+{
+	struct server *srv = c->srv;
+	struct http_response resp = {
+	    .status = reply->status,
+	    .content_type = reply->content_type,
+	    .body = reply->body,
+	    .body_len = reply->body_len,
+	    .extra_headers = reply->extra_headers,
+	    .is_keep_alive = !c->is_closing_after && !srv->is_stopping,
+	    .is_head = is_head,
+	    .server_time_usec = clk_wall_usec(),
+	};
+	int64_t now = mono_usec();
+	int r;
+
+	metrics_request(&srv->metrics, reply->status,
+			now - (c->request_start ? c->request_start : now));
+	r = http_response_format(&resp, &c->out, &c->out_len);
+	api_reply_done(reply);
+	if (r < 0) {
+		conn_close(c);
+		return;
+	}
+	if (!resp.is_keep_alive)
+		c->is_closing_after = true;
+	c->out_off = 0;
+	c->state = CONN_WRITING;
+	c->deadline = now + srv->cfg->read_timeout_ms * 1000;
+}
+
+static void conn_reject_request(struct conn *c, int err)
+{
+	struct api_reply reply;
+	int status;
+	const char *msg;
+
+	switch (err) {
+	case -EMSGSIZE:
+		status = 431;
+		msg = "request headers too large";
+		break;
+	case -E2BIG:
+		status = 413;
+		msg = "request body too large";
+		break;
+	case -ENOTSUP:
+		status = 501;
+		msg = "not supported";
+		break;
+	case -ENOMEM:
+		status = 500;
+		msg = "out of memory";
+		break;
+	default:
+		status = 400;
+		msg = "malformed HTTP request";
+		break;
+	}
+	log_debug("server: rejecting request: %d %s", status, msg);
+	c->is_closing_after = true;
+	api_error(status, msg, clk_wall_usec(), &reply);
+	conn_respond(c, &reply, false);
+}
+
+static void conn_handle(struct conn *c)
+{
+	const struct http_request *req = http_reader_request(c->rd);
+	struct api_reply reply;
+
+	if (!req->is_keep_alive)
+		c->is_closing_after = true;
+	api_handle(&c->srv->api, &c->peer, req, clk_wall_usec(), &reply);
+	log_debug("server: %s %s -> %d", req->method == HTTP_VERB_POST ? "POST" : "GET", req->path,
+		  reply.status);
+	conn_respond(c, &reply, req->method == HTTP_VERB_HEAD);
+}
+
+/* Parse what is buffered; true when the connection changed state. */
+static bool conn_parse(struct conn *c)
+{
+	size_t used = 0;
+	bool done = false;
+	int r;
+
+	r = http_reader_feed(c->rd, c->in, c->in_len, &used, &done);
+	if (r == 0 && !done && used < c->in_len)
+		r = -EBADMSG; /* the parser stopped without saying why */
+	if (r < 0) {
+		c->in_len = 0;
+		conn_reject_request(c, r);
+		return true;
+	}
+	memmove(c->in, c->in + used, c->in_len - used);
+	c->in_len -= used;
+	if (!c->is_request_open && http_reader_is_started(c->rd)) {
+		c->is_request_open = true;
+		c->request_start = mono_usec();
+		c->deadline = c->request_start + c->srv->cfg->read_timeout_ms * 1000;
+	}
+	if (done) {
+		conn_handle(c);
+		return true;
+	}
+	return false;
+}
+
+static void conn_step(struct conn *c)
+{
+	struct server *srv = c->srv;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		switch (c->state) {
+		case CONN_HANDSHAKE:
+			r = tls_handshake(c->tls);
+			if (r == -EAGAIN) {
+				conn_want_tls(c);
+				return;
+			}
+			if (r < 0) {
+				srv->metrics.handshake_failures++;
+				log_debug("server: handshake failed: %s", strerror(-r));
+				conn_close(c);
+				return;
+			}
+			c->peer.has_cert = tls_conn_peer(c->tls, c->peer.fingerprint);
+			c->state = CONN_READING;
+			c->deadline = mono_usec() + srv->cfg->idle_timeout_ms * 1000;
+			break;
+		case CONN_READING:
+			if (c->in_len > 0 && conn_parse(c))
+				break;
+			if (c->state != CONN_READING)
+				break;
+			if (srv->is_stopping && !c->is_request_open) {
+				conn_close(c);
+				return;
+			}
+			n = tls_read(c->tls, c->in + c->in_len, sizeof(c->in) - c->in_len);
+			if (n == -EAGAIN) {
+				conn_want_tls(c);
+				return;
+			}
+			if (n <= 0) {
+				conn_close(c);
+				return;
+			}
+			c->in_len += (size_t)n;
+			break;
+		case CONN_WRITING:
+			while (c->out_off < c->out_len) {
+				n = tls_write(c->tls, c->out + c->out_off, c->out_len - c->out_off);
+				if (n == -EAGAIN) {
+					conn_want_tls(c);
+					return;
+				}
+				if (n < 0) {
+					conn_close(c);
+					return;
+				}
+				c->out_off += (size_t)n;
+			}
+			FREE_AND_NULL(c->out);
+			if (c->is_closing_after) {
+				tls_close_notify(c->tls);
+				(void)shutdown(c->fd, SHUT_WR);
+				c->state = CONN_LINGER;
+				c->deadline = mono_usec() + LINGER_USEC;
+				conn_want(c, EPOLLIN);
+				return;
+			}
+			http_reader_next(c->rd);
+			c->is_request_open = false;
+			c->request_start = 0;
+			c->state = CONN_READING;
+			c->deadline = mono_usec() + srv->cfg->idle_timeout_ms * 1000;
+			break;
+		case CONN_LINGER: {
+			char scratch[4096];
+
+			n = recv(c->fd, scratch, sizeof(scratch), 0);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return;
+			c->lingered += n > 0 ? (size_t)n : 0;
+			if (n <= 0 || c->lingered > LINGER_BYTES) {
+				conn_close(c);
+				return;
+			}
+			break;
+		}
+		case CONN_CLOSED:
+			return;
+		}
+	}
+}
+
+static void accept_all(struct server *srv)
+{
+	for (;;) {
+		struct epoll_event ev = {.events = EPOLLIN};
+		struct conn *c;
+		int fd, r;
+
+		fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("server: accept: %s", strerror(errno));
+			return;
+		}
+		if (srv->n_conns >= srv->max_conns || srv->is_stopping) {
+			srv->metrics.connections_rejected++;
+			close(fd);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->srv = srv;
+		c->fd = fd;
+		c->rd = http_reader_new((size_t)srv->cfg->max_header_bytes,
+					(size_t)srv->cfg->max_body_bytes);
+		r = c->rd ? tls_conn_new(srv->tls, fd, &c->tls) : -ENOMEM;
+		ev.data.ptr = c;
+		if (r == 0 && epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+			r = -errno;
+		if (r < 0) {
+			log_warn("server: new connection: %s", strerror(-r));
+			close(fd);
+			conn_free(c);
+			continue;
+		}
+		c->events = EPOLLIN;
+		c->state = CONN_HANDSHAKE;
+		c->deadline = mono_usec() + srv->cfg->read_timeout_ms * 1000;
+		c->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = c;
+		srv->conns = c;
+		srv->n_conns++;
+		srv->metrics.connections_open++;
+		srv->metrics.connections_total++;
+	}
+}
+
+static void sweep(struct server *srv, int64_t now)
+{
+	struct conn *c = srv->conns, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (c->deadline <= now) {
+			if (c->state != CONN_LINGER)
+				srv->metrics.connections_timed_out++;
+			conn_close(c);
+		}
+	}
+}
+
+static void begin_stop(struct server *srv)
+{
+	struct conn *c, *next;
+
+	log_info("server: stopping; answering requests in flight");
+	(void)sd_notify(0, "STOPPING=1");
+	srv->is_stopping = true;
+	srv->stop_deadline = mono_usec() + srv->cfg->shutdown_timeout_ms * 1000;
+	(void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listen_fd, NULL);
+	close(srv->listen_fd);
+	srv->listen_fd = -1;
+	for (c = srv->conns; c; c = next) {
+		next = c->next;
+		if (c->state == CONN_HANDSHAKE || c->state == CONN_LINGER ||
+		    (c->state == CONN_READING && !c->is_request_open && c->in_len == 0))
+			conn_close(c);
+		else
+			c->is_closing_after = true;
+	}
+}
+
+static int open_listener(const char *listen_text)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	char host[CONFIG_HOST_MAX], port_text[8];
+	struct addrinfo *res, *ai;
+	uint16_t port;
+	int fd = -1, r;
+
+	if (config_parse_listen(listen_text, host, &port) < 0)
+		return -EINVAL;
+	snprintf(port_text, sizeof(port_text), "%u", port);
+	r = getaddrinfo(host, port_text, &hints, &res);
+	if (r != 0) {
+		log_err("server: listen address '%s': %s", listen_text, gai_strerror(r));
+		return -EADDRNOTAVAIL;
+	}
+	r = -EADDRNOTAVAIL;
+	for (ai = res; ai; ai = ai->ai_next) {
+		int one = 1;
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			r = -errno;
+			continue;
+		}
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 1024) == 0) {
+			r = 0;
+			break;
+		}
+		r = -errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (r < 0) {
+		log_err("server: listen on '%s': %s", listen_text, strerror(-r));
+		return r;
+	}
+	return fd;
+}
+
+/* Raise the open-file limit as far as allowed; returns how many connections fit. */
+static size_t fit_connections(int64_t wanted)
+{
+	struct rlimit rl;
+	size_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return (size_t)wanted;
+	room = rl.rlim_cur > 64 ? (size_t)rl.rlim_cur - 64 : 1;
+	if ((size_t)wanted > room) {
+		log_warn("server: max_connections %lld exceeds the open-file limit; using %zu",
+			 (long long)wanted, room);
+		return room;
+	}
+	return (size_t)wanted;
+}
+
+static int peer_check(const uint8_t fingerprint[CRYPTO_SHA256_LEN], void *user)
+{
+	struct server *srv = user;
+	char hex[CRYPTO_SHA256_HEX];
+	struct db_device dev;
+
+	crypto_hex(fingerprint, hex);
+	if (db_device_by_fingerprint(srv->db, hex, &dev) < 0 || dev.is_disabled)
+		return -EACCES;
+	return 0;
+}
+
+static int setup(struct server *srv)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+	sigset_t mask;
+	int r;
+
+	r = db_open(srv->cfg, &srv->db);
+	if (r < 0)
+		return r;
+	srv->api = (struct api){.cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics};
+	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
+	if (r < 0)
+		return r;
+	srv->max_conns = fit_connections(srv->cfg->max_connections);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	(void)signal(SIGPIPE, SIG_IGN);
+	srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (srv->signal_fd < 0)
+		return -errno;
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->epfd < 0)
+		return -errno;
+	srv->listen_fd = open_listener(srv->cfg->listen);
+	if (srv->listen_fd < 0)
+		return srv->listen_fd;
+	ev.data.ptr = &listen_tag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd, &ev) < 0)
+		return -errno;
+	ev.data.ptr = &signal_tag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->signal_fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+static void teardown(struct server *srv)
+{
+	while (srv->conns)
+		conn_close(srv->conns);
+	free_dead(srv);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	if (srv->signal_fd >= 0)
+		close(srv->signal_fd);
+	if (srv->epfd >= 0)
+		close(srv->epfd);
+	tls_server_free(srv->tls);
+	db_close(srv->db);
+}
+
+static void on_signal(struct server *srv)
+{
+	struct signalfd_siginfo si;
+
+	while (read(srv->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (!srv->is_stopping)
+			begin_stop(srv);
+}
+
+int server_run(const struct config *cfg)
+{
+	struct server srv = {.cfg = cfg, .epfd = -1, .listen_fd = -1, .signal_fd = -1};
+	struct epoll_event events[MAX_EVENTS];
+	int64_t next_sweep = 0;
+	int r;
+
+	r = setup(&srv);
+	if (r < 0) {
+		log_err("server: cannot start: %s", strerror(-r));
+		teardown(&srv);
+		return r;
+	}
+	log_info("server: listening on %s (at most %zu connections)", cfg->listen, srv.max_conns);
+	(void)sd_notify(0, "READY=1");
+
+	while (!srv.is_stopping || (srv.n_conns > 0 && mono_usec() < srv.stop_deadline)) {
+		int n = epoll_wait(srv.epfd, events, MAX_EVENTS, (int)(SWEEP_USEC / 1000));
+		int64_t now;
+
+		if (n < 0 && errno != EINTR) {
+			r = -errno;
+			log_err("server: epoll_wait: %s", strerror(-r));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			void *tag = events[i].data.ptr;
+
+			if (tag == &listen_tag) {
+				if (!srv.is_stopping)
+					accept_all(&srv);
+			} else if (tag == &signal_tag) {
+				on_signal(&srv);
+			} else {
+				struct conn *c = tag;
+
+				if (c->state != CONN_CLOSED)
+					conn_step(c);
+			}
+		}
+		free_dead(&srv);
+		now = mono_usec();
+		if (now >= next_sweep) {
+			sweep(&srv, now);
+			free_dead(&srv);
+			next_sweep = now + SWEEP_USEC;
+		}
+	}
+	if (srv.n_conns > 0)
+		log_warn("server: %zu connections still open at the shutdown timeout, closing",
+			 srv.n_conns);
+	teardown(&srv);
+	log_info("server: stopped");
+	return r < 0 ? r : 0;
+}

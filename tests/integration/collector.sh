@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+# Helpers for the collector's integration tests; source after lib.sh.
+# Real clients only: curl with --cert/--key/--cacert, openssl req / s_client.
+
+# site_start DIR: init a site on a free port in DIR and run the collector.
+# Sets PORT, URL, CONF, ADMIN_TOKEN and COLLECTOR_PID.
+site_start() {
+	local dir=$1
+	PORT=$(free_port)
+	URL=https://127.0.0.1:$PORT
+	CONF=$dir/collector.conf
+	"$COLLECTOR" init "$dir" --listen "127.0.0.1:$PORT" >"$dir.init.out" 2>&1 || return 1
+	ADMIN_TOKEN=$(sed -n 's/^admin token: //p' "$dir.init.out")
+	collector_up
+}
+
+# collector_up: (re)start the collector on $CONF and wait for /healthz.
+collector_up() {
+	start_bg "$T/collector.$PORT.log" env HADIR_LOG_LEVEL=debug "$COLLECTOR" --config "$CONF"
+	COLLECTOR_PID=$!
+	wait_for 10 curl -sf --cacert "$(dirname "$CONF")/ca.pem" "$URL/healthz"
+}
+
+# code ARGS...: curl, printing only the HTTP status (000 when no reply); body in $T/body.
+code() {
+	curl -s -o "$T/body" -w '%{http_code}' --max-time 10 "$@"
+}
+
+# enrol NAME KEYBASE: device add NAME, a CSR from openssl req, POST /api/v1/enroll.
+# Leaves KEYBASE.key and KEYBASE.pem (the issued certificate).
+enrol() {
+	local name=$1 base=$2 token
+	token=$("$COLLECTOR" --config "$CONF" device add "$name" | tail -n 1) || return 1
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$base.key" \
+		-subj "/CN=$name" -out "$base.csr" 2>/dev/null || return 1
+	python3 -c 'import json,sys; print(json.dumps({"token": sys.argv[1], "csr": open(sys.argv[2]).read()}))' \
+		"$token" "$base.csr" >"$base.req"
+	[ "$(code --cacert "$(dirname "$CONF")/ca.pem" -H 'Content-Type: application/json' \
+		--data @"$base.req" "$URL/api/v1/enroll")" = 200 ] || return 1
+	python3 -c 'import json,sys; open(sys.argv[2], "w").write(json.load(open(sys.argv[1]))["certificate"])' \
+		"$T/body" "$base.pem"
+}
+
+# batch FROM TO [TAMPER_SEQ]: a JSON batch of records FROM..TO of one hash chain
+# (canonical bytes as in common/record.h); TAMPER_SEQ gets its NIP edited after sealing.
+batch() {
+	python3 - "$@" <<'PY'
+import hashlib, json, struct, sys
+lo, hi = int(sys.argv[1]), int(sys.argv[2])
+tamper = int(sys.argv[3]) if len(sys.argv) > 3 else -1
+boot = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+def s(v):
+    b = v.encode()
+    return struct.pack(">I", len(b)) + b
+prev, recs = bytes(32), []
+for seq in range(1, hi + 1):
+    r = dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 60000000,
+             boot_usec=1000000 + seq * 60000000, boot_id=boot, clock_trusted=True,
+             credential="card:42", nip="198501012010011001", outcome="accepted",
+             reason="", direction="in", payload="")
+    canon = (prev + b"HADIR-REC-1" + struct.pack(">Q", seq) + s(r["kind"]) +
+             struct.pack(">q", r["wall_usec"]) + struct.pack(">q", r["boot_usec"]) +
+             s(r["boot_id"]) + bytes([1]) + s(r["credential"]) + s(r["nip"]) +
+             s(r["outcome"]) + s(r["reason"]) + s(r["direction"]) + s(r["payload"]))
+    link = hashlib.sha256(canon).digest()
+    r["prev"], r["link"] = prev.hex(), link.hex()
+    if seq == tamper:
+        r["nip"] = "199001012015011001"
+    if seq >= lo:
+        recs.append(r)
+    prev = link
+print(json.dumps({"version": 1, "records": recs}))
+PY
+}
+
+# json_field FILE KEY: a top-level value of a JSON object.
+json_field() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+# up: the service still answers.
+up() {
+	[ "$(code --cacert "$(dirname "$CONF")/ca.pem" "$URL/healthz")" = 200 ]
+}
