@@ -368,13 +368,12 @@ int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX])
 	return 0;
 }
 
-/* --- roster import --- */
+/* --- roster replacement --- */
 
-struct roster_import {
+struct store_roster {
 	struct store *st;
 	sqlite3_stmt *find_staff, *add_staff, *find_cred, *add_cred;
 	unsigned staff, credentials;
-	bool header_seen;
 };
 
 static bool is_digits(const char *s, size_t max)
@@ -392,156 +391,215 @@ static bool is_digits(const char *s, size_t max)
 static int step_once(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
-	int r = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, rc, what);
 
-	return r;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, rc, what);
 }
 
-static int roster_add_credential(struct roster_import *im, const char *cred, const char *nip,
+static void roster_free(struct store_roster *ro)
+{
+	sqlite3_finalize(ro->find_staff);
+	sqlite3_finalize(ro->add_staff);
+	sqlite3_finalize(ro->find_cred);
+	sqlite3_finalize(ro->add_cred);
+	free(ro);
+}
+
+int store_roster_begin(struct store *st, struct store_roster **ret_roster)
+{
+	struct store_roster *ro = calloc(1, sizeof(*ro));
+	int r;
+
+	if (!ro)
+		return -ENOMEM;
+	ro->st = st;
+	r = exec(st, "BEGIN IMMEDIATE");
+	if (r < 0) {
+		free(ro);
+		return r;
+	}
+	r = exec(st, "DELETE FROM credentials; DELETE FROM staff;");
+	if (r == 0)
+		r = prepare(st, "SELECT name, unit_id FROM staff WHERE nip = ?", &ro->find_staff);
+	if (r == 0)
+		r = prepare(st, "INSERT INTO staff (nip, name, unit_id) VALUES (?,?,?)",
+			    &ro->add_staff);
+	if (r == 0)
+		r = prepare(st, "SELECT nip FROM credentials WHERE credential = ?", &ro->find_cred);
+	if (r == 0)
+		r = prepare(st, "INSERT INTO credentials (credential, nip) VALUES (?,?)",
+			    &ro->add_cred);
+	if (r < 0) {
+		store_roster_abort(ro);
+		return r;
+	}
+	*ret_roster = ro;
+	return 0;
+}
+
+void store_roster_abort(struct store_roster *ro)
+{
+	if (!ro)
+		return;
+	(void)exec(ro->st, "ROLLBACK");
+	roster_free(ro);
+}
+
+int store_roster_commit(struct store_roster *ro, unsigned *ret_staff, unsigned *ret_credentials)
+{
+	int r = exec(ro->st, "COMMIT");
+
+	if (r < 0) {
+		store_roster_abort(ro);
+		return r;
+	}
+	*ret_staff = ro->staff;
+	*ret_credentials = ro->credentials;
+	roster_free(ro);
+	return 0;
+}
+
+static int roster_add_credential(struct store_roster *ro, const char *cred, const char *nip,
 				 char *why)
 {
 	int r;
 
-	bind_text(im->find_cred, 1, cred);
-	r = step_once(im->st, im->find_cred, "find credential");
-	if (r == 1 && strcmp((const char *)sqlite3_column_text(im->find_cred, 0), nip) != 0) {
+	bind_text(ro->find_cred, 1, cred);
+	r = step_once(ro->st, ro->find_cred, "find credential");
+	if (r == 1 && strcmp((const char *)sqlite3_column_text(ro->find_cred, 0), nip) != 0) {
 		snprintf(why, ROWS_WHY_MAX, "credential %s already belongs to NIP %s", cred,
-			 (const char *)sqlite3_column_text(im->find_cred, 0));
+			 (const char *)sqlite3_column_text(ro->find_cred, 0));
 		r = -EINVAL;
 	}
-	sqlite3_reset(im->find_cred);
+	sqlite3_reset(ro->find_cred);
 	if (r != 0)
 		return r < 0 ? r : 0; /* the same person listed twice: nothing to add */
 
-	bind_text(im->add_cred, 1, cred);
-	bind_text(im->add_cred, 2, nip);
-	r = step_once(im->st, im->add_cred, "add credential");
-	sqlite3_reset(im->add_cred);
+	bind_text(ro->add_cred, 1, cred);
+	bind_text(ro->add_cred, 2, nip);
+	r = step_once(ro->st, ro->add_cred, "add credential");
+	sqlite3_reset(ro->add_cred);
 	if (r == 0)
-		im->credentials++;
+		ro->credentials++;
 	return r;
 }
+
+int store_roster_add(struct store_roster *ro, const char *nip, const char *name,
+		     const char *unit_id, const char *card, const char *finger,
+		     char why[ROWS_WHY_MAX])
+{
+	char cred[RECORD_CREDENTIAL_MAX];
+	int r;
+
+	if (!is_digits(nip, RECORD_NIP_MAX - 1)) {
+		snprintf(why, ROWS_WHY_MAX, "nip: '%s' is not a number of 1 to %d digits", nip,
+			 RECORD_NIP_MAX - 1);
+		return -EINVAL;
+	}
+	if (name[0] == '\0' || strlen(name) >= STORE_NAME_MAX) {
+		snprintf(why, ROWS_WHY_MAX, "name: must be 1 to %d bytes", STORE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (unit_id[0] == '\0' || strlen(unit_id) >= STORE_UNIT_MAX) {
+		snprintf(why, ROWS_WHY_MAX, "unit_id: must be 1 to %d bytes", STORE_UNIT_MAX - 1);
+		return -EINVAL;
+	}
+
+	bind_text(ro->find_staff, 1, nip);
+	r = step_once(ro->st, ro->find_staff, "find staff");
+	if (r == 1 &&
+	    (strcmp((const char *)sqlite3_column_text(ro->find_staff, 0), name) != 0 ||
+	     strcmp((const char *)sqlite3_column_text(ro->find_staff, 1), unit_id) != 0)) {
+		snprintf(why, ROWS_WHY_MAX, "nip %s: listed before with another name or unit_id",
+			 nip);
+		r = -EINVAL;
+	}
+	sqlite3_reset(ro->find_staff);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		bind_text(ro->add_staff, 1, nip);
+		bind_text(ro->add_staff, 2, name);
+		bind_text(ro->add_staff, 3, unit_id);
+		r = step_once(ro->st, ro->add_staff, "add staff");
+		sqlite3_reset(ro->add_staff);
+		if (r < 0)
+			return r;
+		ro->staff++;
+	}
+
+	if (card && card[0] != '\0') {
+		if (store_card_credential(card, cred) < 0) {
+			snprintf(why, ROWS_WHY_MAX, "card: '%s' is not a number of up to 20 digits",
+				 card);
+			return -EINVAL;
+		}
+		r = roster_add_credential(ro, cred, nip, why);
+		if (r < 0)
+			return r;
+	}
+	if (finger && finger[0] != '\0') {
+		if (!is_digits(finger, 5) || atoi(finger) > 65535) {
+			snprintf(why, ROWS_WHY_MAX, "fingerprint_id: '%s' is not a slot 0 to 65535",
+				 finger);
+			return -EINVAL;
+		}
+		snprintf(cred, sizeof(cred), "finger:%d", atoi(finger));
+		r = roster_add_credential(ro, cred, nip, why);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* --- roster import from CSV --- */
+
+struct roster_csv {
+	struct store_roster *ro;
+	bool header_seen;
+};
 
 static int roster_row(void *user, unsigned line, char **f, size_t n, char *why)
 {
 	static const char *const columns[] = { "nip", "name", "unit_id", "card", "fingerprint_id",
 					       NULL };
-	struct roster_import *im = user;
-	char cred[RECORD_CREDENTIAL_MAX];
-	int r;
+	struct roster_csv *csv = user;
 
 	(void)line;
-	if (!im->header_seen) {
-		im->header_seen = true;
+	if (!csv->header_seen) {
+		csv->header_seen = true;
 		return rows_expect_header(f, n, columns, why);
 	}
 	if (n != 5) {
 		snprintf(why, ROWS_WHY_MAX, "expected 5 fields, found %zu", n);
 		return -EINVAL;
 	}
-	if (!is_digits(f[0], RECORD_NIP_MAX - 1)) {
-		snprintf(why, ROWS_WHY_MAX, "nip: '%s' is not a number of 1 to %d digits", f[0],
-			 RECORD_NIP_MAX - 1);
-		return -EINVAL;
-	}
-	if (f[1][0] == '\0' || strlen(f[1]) >= STORE_NAME_MAX) {
-		snprintf(why, ROWS_WHY_MAX, "name: must be 1 to %d bytes", STORE_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	if (f[2][0] == '\0' || strlen(f[2]) >= STORE_UNIT_MAX) {
-		snprintf(why, ROWS_WHY_MAX, "unit_id: must be 1 to %d bytes", STORE_UNIT_MAX - 1);
-		return -EINVAL;
-	}
-
-	bind_text(im->find_staff, 1, f[0]);
-	r = step_once(im->st, im->find_staff, "find staff");
-	if (r == 1 && (strcmp((const char *)sqlite3_column_text(im->find_staff, 0), f[1]) != 0 ||
-		       strcmp((const char *)sqlite3_column_text(im->find_staff, 1), f[2]) != 0)) {
-		snprintf(why, ROWS_WHY_MAX,
-			 "nip %s: listed before with another name or unit_id", f[0]);
-		r = -EINVAL;
-	}
-	sqlite3_reset(im->find_staff);
-	if (r < 0)
-		return r;
-	if (r == 0) {
-		bind_text(im->add_staff, 1, f[0]);
-		bind_text(im->add_staff, 2, f[1]);
-		bind_text(im->add_staff, 3, f[2]);
-		r = step_once(im->st, im->add_staff, "add staff");
-		sqlite3_reset(im->add_staff);
-		if (r < 0)
-			return r;
-		im->staff++;
-	}
-
-	if (f[3][0] != '\0') {
-		if (store_card_credential(f[3], cred) < 0) {
-			snprintf(why, ROWS_WHY_MAX, "card: '%s' is not a number of up to 20 digits",
-				 f[3]);
-			return -EINVAL;
-		}
-		r = roster_add_credential(im, cred, f[0], why);
-		if (r < 0)
-			return r;
-	}
-	if (f[4][0] != '\0') {
-		if (!is_digits(f[4], 5) || atoi(f[4]) > 65535) {
-			snprintf(why, ROWS_WHY_MAX, "fingerprint_id: '%s' is not a slot 0 to 65535",
-				 f[4]);
-			return -EINVAL;
-		}
-		snprintf(cred, sizeof(cred), "finger:%d", atoi(f[4]));
-		r = roster_add_credential(im, cred, f[0], why);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return store_roster_add(csv->ro, f[0], f[1], f[2], f[3], f[4], why);
 }
 
 int store_roster_import(struct store *st, const char *csv_path, unsigned *ret_staff,
 			unsigned *ret_credentials, char why[ROWS_WHY_MAX])
 {
-	struct roster_import im = { .st = st };
+	struct roster_csv csv = { .header_seen = false };
 	int r;
 
 	why[0] = '\0';
-	r = exec(st, "BEGIN IMMEDIATE");
-	if (r < 0)
-		return r;
-	r = exec(st, "DELETE FROM credentials; DELETE FROM staff;");
+	r = store_roster_begin(st, &csv.ro);
 	if (r == 0)
-		r = prepare(st, "SELECT name, unit_id FROM staff WHERE nip = ?", &im.find_staff);
-	if (r == 0)
-		r = prepare(st, "INSERT INTO staff (nip, name, unit_id) VALUES (?,?,?)",
-			    &im.add_staff);
-	if (r == 0)
-		r = prepare(st, "SELECT nip FROM credentials WHERE credential = ?", &im.find_cred);
-	if (r == 0)
-		r = prepare(st, "INSERT INTO credentials (credential, nip) VALUES (?,?)",
-			    &im.add_cred);
-	if (r == 0)
-		r = rows_read_file(csv_path, roster_row, &im, why);
-	if (r == 0 && !im.header_seen) {
+		r = rows_read_file(csv_path, roster_row, &csv, why);
+	if (r == 0 && !csv.header_seen) {
 		snprintf(why, ROWS_WHY_MAX, "%s: empty file (expected a header row)", csv_path);
 		r = -EINVAL;
 	}
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0 && why[0] == '\0')
-		snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
-
-	sqlite3_finalize(im.find_staff);
-	sqlite3_finalize(im.add_staff);
-	sqlite3_finalize(im.find_cred);
-	sqlite3_finalize(im.add_cred);
 	if (r < 0) {
-		(void)exec(st, "ROLLBACK");
+		if (why[0] == '\0')
+			snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
+		store_roster_abort(csv.ro);
 		return r;
 	}
-	*ret_staff = im.staff;
-	*ret_credentials = im.credentials;
-	return 0;
+	r = store_roster_commit(csv.ro, ret_staff, ret_credentials);
+	if (r < 0)
+		snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
+	return r;
 }
 
 /* --- reading back --- */

@@ -54,6 +54,21 @@ int store_lookup(struct store *st, const char *credential, char ret_nip[RECORD_N
 int store_last_accepted(struct store *st, const char *nip, struct record *ret_rec) MUST_CHECK;
 
 /*
+ * Replace the roster: begin (a transaction that empties it), add each
+ * person's row (a card and a fingerprint slot, either may be empty or NULL;
+ * several rows per person add several credentials), then commit, or abort
+ * to keep the old roster. Bad values are -EINVAL with why filled.
+ */
+struct store_roster;
+int store_roster_begin(struct store *st, struct store_roster **ret_roster) MUST_CHECK;
+int store_roster_add(struct store_roster *roster, const char *nip, const char *name,
+		     const char *unit_id, const char *card, const char *finger,
+		     char why[ROWS_WHY_MAX]) MUST_CHECK;
+int store_roster_commit(struct store_roster *roster, unsigned *ret_staff,
+			unsigned *ret_credentials) MUST_CHECK;
+void store_roster_abort(struct store_roster *roster);
+
+/*
  * Replace the roster with a CSV file (nip,name,unit_id,card,fingerprint_id).
  * All or nothing: any bad row leaves the old roster and is described in why.
  */
