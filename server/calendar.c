@@ -464,8 +464,11 @@ int calendar_seal(struct calendar *cal, struct cfg_diag *diag)
 	unsigned errors = diag->n_errors;
 
 	assert(!cal->is_sealed);
-	qsort(cal->units, cal->n_units, sizeof(*cal->units), cmp_unit);
-	qsort(cal->holidays, cal->n_holidays, sizeof(*cal->holidays), cmp_holiday);
+	/* qsort() wants a non-NULL base even for zero elements. */
+	if (cal->n_units)
+		qsort(cal->units, cal->n_units, sizeof(*cal->units), cmp_unit);
+	if (cal->n_holidays)
+		qsort(cal->holidays, cal->n_holidays, sizeof(*cal->holidays), cmp_holiday);
 	for (size_t i = 1; i < cal->n_holidays; i++) {
 		const struct holiday *h = &cal->holidays[i], *prev = &cal->holidays[i - 1];
 
@@ -479,7 +482,8 @@ int calendar_seal(struct calendar *cal, struct cfg_diag *diag)
 		}
 	}
 
-	qsort(cal->entries, cal->n_leaves, sizeof(*cal->entries), cmp_entry);
+	if (cal->n_leaves)
+		qsort(cal->entries, cal->n_leaves, sizeof(*cal->entries), cmp_entry);
 	for (size_t i = 1, reach = 0; i < cal->n_leaves; i++) {
 		const struct leave_entry *e = &cal->entries[i], *far;
 

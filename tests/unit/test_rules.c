@@ -740,7 +740,7 @@ static void test_rules_monthly_cap(void **state)
 {
 	static struct attendance a;
 	struct profile *p = variant("[absence]\ncap_bp = 2500\n");
-	int32_t skip[40];
+	int32_t skip[64];
 	struct rules_period r;
 	size_t n = 0;
 
