@@ -282,7 +282,8 @@ int calendar_add_unit(struct calendar *cal, const struct cal_unit_row *row, stru
 	if (r == -ENOMEM)
 		goto out_free;
 	if (r < 0) {
-		ROW_FAIL(row, diag, "timezone", "unknown zone '%s' (an IANA name, e.g. Asia/Jakarta)",
+		ROW_FAIL(row, diag, "timezone",
+			 "unknown zone '%s' (an IANA name, e.g. Asia/Jakarta)",
 			 row->timezone ? row->timezone : "");
 		r = -EINVAL;
 		goto out_free;

@@ -331,10 +331,12 @@ static json_t *day_json(const struct explain *x, const struct rules_day *d)
 		schedule = json_pack("{s:o,s:o,s:s}", "start", clock_json(d->cal.start_sec, false),
 				     "end", clock_json(d->cal.end_sec, false), "label",
 				     d->cal.schedule);
+	const char *off = d->cal.is_working ? NULL : cal_off_name(d->cal.off);
+
 	return json_pack("{s:o,s:i,s:b,s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:i,s:i,s:s?,s:s?,s:b,s:b,"
 			 "s:b,s:b,s:f,s:i,s:o}",
 			 "date", date_json(d->cal.day), "weekday", d->cal.weekday, "working",
-			 d->cal.is_working, "off", d->cal.is_working ? NULL : cal_off_name(d->cal.off),
+			 d->cal.is_working, "off", off,
 			 "holiday", d->cal.holiday, "schedule", schedule, "leave", leave_json(d),
 			 "taps", taps_json(x, d), "check_in",
 			 d->has_in ? clock_json(d->in_sec, true) : json_null(), "check_out",

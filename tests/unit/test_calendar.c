@@ -40,7 +40,8 @@ static int add_sched(struct calendar *cal, struct cfg_diag *diag, unsigned line,
 		     const char *from, const char *to, const char *wd, const char *start,
 		     const char *end, const char *label)
 {
-	struct cal_schedule_row row = { "schedules.csv", line, unit, from, to, wd, start, end, label };
+	struct cal_schedule_row row = { "schedules.csv", line, unit, from, to,
+					wd, start, end, label };
 
 	return calendar_add_schedule(cal, &row, diag);
 }
@@ -253,7 +254,8 @@ static void test_calendar_zone_shared(void **state)
 	assert_int_equal(calendar_new(&cal), 0);
 	add_unit(cal, "A", "Asia/Jayapura", true);
 	add_unit(cal, "B", "Asia/Jayapura", true);
-	assert_ptr_equal(cal_unit_tz(calendar_unit(cal, "A")), cal_unit_tz(calendar_unit(cal, "B")));
+	assert_ptr_equal(cal_unit_tz(calendar_unit(cal, "A")),
+			 cal_unit_tz(calendar_unit(cal, "B")));
 	assert_string_equal(tz_name(cal_unit_tz(calendar_unit(cal, "A"))), "Asia/Jayapura");
 	assert_null(calendar_unit(cal, "C"));
 	calendar_free(cal);
@@ -313,7 +315,8 @@ static void test_calendar_schedule_errors(void **state)
 	assert_int_equal(add_sched(cal, &diag, 7, "U", "2025-01-01", "2025-12-31", "1", "08:00",
 				   "16:00", NULL),
 			 -EINVAL);
-	assert_diag_has(&diag, "schedules.csv:7: weekday: unit 'U' already has hours for weekday 1");
+	assert_diag_has(&diag,
+			"schedules.csv:7: weekday: unit 'U' already has hours for weekday 1");
 	calendar_free(cal);
 }
 

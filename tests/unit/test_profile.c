@@ -244,7 +244,8 @@ static void test_profile_parse_ladder_duplicate_code_and_missing_text(void **sta
 static void test_profile_parse_ladder_shorter(void **state)
 {
 	struct loaded l = parse("[profile]\nname = t\n[sanction2]\nmax_days = 0\n"
-				"code = berat\n[sanction3]\nmin_days = 0\n[sanction4]\nmin_days = 0\n"
+				"code = berat\n[sanction3]\nmin_days = 0\n"
+				"[sanction4]\nmin_days = 0\n"
 				"[sanction5]\nmin_days = 0\n[sanction6]\nmin_days = 0\n"
 				"[sanction7]\nmin_days = 0\n[sanction8]\nmin_days = 0\n"
 				"[sanction9]\nmin_days = 0\n[year]\nconsecutive_code = berat\n");

@@ -282,9 +282,8 @@ static void test_report_explain_days(void **state)
 				  "\"until\":\"24:00\"}");
 	free(text);
 	assert_true(json_is_null(json_object_get(wed, "psw")));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(wed,
-											       "taps"),
-									     0),
+	taps = json_object_get(wed, "taps");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(taps, 0),
 							      "direction")),
 			    "in");
 
