@@ -55,6 +55,8 @@ struct rules_plan {
 	size_t n_days;
 	struct cal_day *days; /* first .. to, leave NULL */
 	int32_t *month;	      /* per day: year * 12 + month - 1 */
+	bool has_fixed_offset; /* one UTC offset over the whole range (every Indonesian zone) */
+	int32_t fixed_offset;  /* seconds east of UTC, when has_fixed_offset */
 };
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -180,10 +182,7 @@ static void decide(const struct profile *p, const struct cal_day *cal, const str
 {
 	const struct cal_leave *leave = cal->leave;
 
-	memset(d, 0, sizeof(*d));
-	d->cal = *cal;
-	d->n_taps = a->n_taps;
-	d->n_outside = a->n_outside;
+	*d = (struct rules_day){ .cal = *cal, .n_taps = a->n_taps, .n_outside = a->n_outside };
 	if (a->n_outside)
 		d->why |= WHY_OUTSIDE;
 	choose_taps(a, d);
@@ -292,9 +291,16 @@ int rules_plan_new(const struct calendar *cal, const struct cal_unit *unit,
 		r = -ENOMEM;
 		goto out_free;
 	}
-	for (size_t i = 0; i < plan->n_days; i++) {
+	plan->has_fixed_offset = true;
+	plan->fixed_offset = tz_offset_at(plan->tz, tz_instant(plan->tz, plan->first, 0));
+	for (size_t i = 0; i <= plan->n_days; i++) {
 		int32_t day = plan->first + (int32_t)i;
 
+		/* An offset change shows at some midnight: none lasts less than a day. */
+		if (tz_offset_at(plan->tz, tz_instant(plan->tz, day, 0)) != plan->fixed_offset)
+			plan->has_fixed_offset = false;
+		if (i == plan->n_days)
+			break;
 		calendar_day(cal, unit, NULL, 0, day, &plan->days[i]);
 		tz_civil_from_days(day, &y, &m, &d);
 		plan->month[i] = y * 12 + m - 1;
@@ -473,9 +479,18 @@ int rules_eval_period(const struct rules_plan *plan, const struct rules_employee
 		return -ENOMEM;
 
 	for (size_t i = 0; i < n_taps; i++) {
+		int64_t utc = floor_div(taps[i].usec, 1000000);
 		int32_t day, sec;
 
-		tz_local(plan->tz, floor_div(taps[i].usec, 1000000), &day, &sec);
+		if (plan->has_fixed_offset) {
+			/* The zone lookup, without the lookup: the hot path of a big report. */
+			int64_t local = utc + plan->fixed_offset;
+
+			day = (int32_t)floor_div(local, 86400);
+			sec = (int32_t)(local - (int64_t)day * 86400);
+		} else {
+			tz_local(plan->tz, utc, &day, &sec);
+		}
 		if (day < plan->first || day > plan->to)
 			continue;
 		acc_add(&acc[day - plan->first], p, &taps[i], sec);
@@ -501,6 +516,9 @@ int rules_eval_period(const struct rules_plan *plan, const struct rules_employee
 			w.month = plan->month[i];
 			w.month_late_days = 0;
 		}
+		/* A non-working day adds nothing; only an explanation needs to see it. */
+		if (!cal.is_working && (!on_day || day < plan->from))
+			continue;
 		decide(p, &cal, &acc[i], &d);
 		if (cal.is_working)
 			apply_threshold(&w, &d);

@@ -789,6 +789,42 @@ static void test_rules_equivalent_days(void **state)
 	profile_free(up);
 }
 
+/* A zone with DST takes the zone lookup per tap instead of the fixed-offset shortcut. */
+static void test_rules_period_in_zone_with_dst(void **state)
+{
+	struct cal_unit_row row = { "u", 1, "NYC", "America/New_York", true };
+	struct cfg_diag diag = { .len = 0 };
+	struct rules_employee emp = { "1", "x", "NYC", 1000000, NULL, 0 };
+	struct calendar *ny = NULL;
+	struct rules_plan *plan = NULL;
+	struct rules_tap t[4];
+	struct rules_period out;
+	const struct tz *tz;
+
+	(void)state;
+	assert_int_equal(calendar_new(&ny), 0);
+	assert_int_equal(calendar_add_unit(ny, &row, &diag), 0);
+	assert_int_equal(calendar_seal(ny, &diag), 0);
+	tz = cal_unit_tz(calendar_unit(ny, "NYC"));
+	/* Clocks went forward on Sunday 9 March 2025; Friday before, Monday after. */
+	t[0].usec = tz_instant(tz, date("2025-03-07"), 7 * 3600 + 45 * 60) * CLK_USEC_PER_SEC;
+	t[1].usec = tz_instant(tz, date("2025-03-07"), 16 * 3600 + 45 * 60) * CLK_USEC_PER_SEC;
+	t[2].usec = tz_instant(tz, date("2025-03-10"), 7 * 3600 + 45 * 60) * CLK_USEC_PER_SEC;
+	t[3].usec = tz_instant(tz, date("2025-03-10"), 16 * 3600) * CLK_USEC_PER_SEC;
+	for (size_t i = 0; i < 4; i++)
+		t[i].dir = RULES_DIR_ANY;
+	assert_int_equal(rules_plan_new(ny, calendar_unit(ny, "NYC"), def, date("2025-03-07"),
+					date("2025-03-10"), &plan),
+			 0);
+	assert_int_equal(rules_eval_period(plan, &emp, t, 4, NULL, NULL, &out), 0);
+	assert_int_equal(out.working_days, 2);
+	assert_int_equal(out.tl[0], 2);
+	assert_int_equal(out.late_minutes, 30);
+	assert_int_equal(out.psw[0] + out.psw[1] + out.psw[2] + out.psw[3], 0);
+	rules_plan_free(plan);
+	calendar_free(ny);
+}
+
 static void test_rules_plan_errors(void **state)
 {
 	struct rules_plan *plan = NULL;
@@ -1052,6 +1088,46 @@ static void test_rules_property_period_order_irrelevant(void **state)
 	assert_true(x.deduction_bp > 0);
 }
 
+struct day_check {
+	const struct rules_tap *taps;
+	size_t n_taps;
+	unsigned n_days;
+};
+
+static void check_day(const struct rules_day *d, void *user)
+{
+	struct day_check *c = user;
+	struct rules_day alone;
+
+	rules_eval_day(def, cal_unit_tz(unit("JKT")), &d->cal, c->taps, c->n_taps, &alone, NULL);
+	assert_day_equal(d, &alone);
+	c->n_days++;
+}
+
+/* The period walk (bucketed taps, fixed offset) decides every day as the single-day call does. */
+static void test_rules_property_period_days_match_single_days(void **state)
+{
+	static struct attendance a;
+	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0 };
+	struct day_check c = { .n_days = 0 };
+	struct rules_plan *plan = NULL;
+	struct rules_period out;
+
+	(void)state;
+	rng_state = 31337;
+	memset(&a, 0, sizeof(a));
+	for (int32_t d = date("2025-02-20"); d <= date("2025-04-10"); d++)
+		a.n += random_taps(d, a.taps + a.n, 5);
+	c.taps = a.taps;
+	c.n_taps = a.n;
+	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-03-01"),
+					date("2025-03-31"), &plan),
+			 0);
+	assert_int_equal(rules_eval_period(plan, &emp, a.taps, a.n, check_day, &c, &out), 0);
+	assert_int_equal(c.n_days, 31);
+	rules_plan_free(plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1079,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_rules_threshold_first_k_free),
 		cmocka_unit_test(test_rules_monthly_cap),
 		cmocka_unit_test(test_rules_equivalent_days),
+		cmocka_unit_test(test_rules_period_in_zone_with_dst),
 		cmocka_unit_test(test_rules_plan_errors),
 		cmocka_unit_test(test_rules_on_day_covers_period_only),
 		cmocka_unit_test(test_rules_summarize),
@@ -1086,6 +1163,7 @@ int main(void)
 		cmocka_unit_test(test_rules_property_leave_never_tk),
 		cmocka_unit_test(test_rules_property_tap_order_irrelevant),
 		cmocka_unit_test(test_rules_property_period_order_irrelevant),
+		cmocka_unit_test(test_rules_property_period_days_match_single_days),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
