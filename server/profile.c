@@ -334,6 +334,38 @@ out_close:
 	return r;
 }
 
+int profile_load_named(const char *dir, const char *name, struct profile **ret_profile,
+		       struct cfg_diag *diag)
+{
+	size_t len = strlen(name);
+	struct profile *p;
+	char path[4096];
+	int r;
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				      "0123456789_-";
+
+	if (len == 0 || len > 64 || strspn(name, allowed) != len) {
+		diag_add(diag, "profile name '%.64s': only letters, digits, _ and - (1-64)\n",
+			 name);
+		return -EINVAL;
+	}
+	if (snprintf(path, sizeof(path), "%s/%s.conf", dir, name) >= (int)sizeof(path)) {
+		diag_add(diag, "%s: path too long\n", dir);
+		return -ENAMETOOLONG;
+	}
+	r = profile_load(path, &p, diag);
+	if (r < 0)
+		return r;
+	if (strcmp(p->name, name) != 0) {
+		diag_add(diag, "%s: [profile] name: '%s' but the file is named for '%s'\n", path,
+			 p->name, name);
+		profile_free(p);
+		return -EINVAL;
+	}
+	*ret_profile = p;
+	return 0;
+}
+
 void profile_free(struct profile *profile)
 {
 	free(profile);

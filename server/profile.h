@@ -89,6 +89,14 @@ int profile_load(const char *path, struct profile **ret_profile, struct cfg_diag
 int profile_parse(const char *text, size_t len, const char *name, struct profile **ret_profile,
 		  struct cfg_diag *diag) MUST_CHECK;
 
+/*
+ * Load the profile a unit names: dir/NAME.conf, whose [profile] name must be
+ * NAME. Names are [A-Za-z0-9_-], 1–64 characters (-EINVAL otherwise, so a
+ * units.csv cell cannot reach outside dir). Otherwise as profile_load().
+ */
+int profile_load_named(const char *dir, const char *name, struct profile **ret_profile,
+		       struct cfg_diag *diag) MUST_CHECK;
+
 void profile_free(struct profile *profile);
 
 /* Print the effective profile as a valid profile file (for --check-config). */

@@ -43,8 +43,9 @@ int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t 
 /*
  * One employee's period day by day: {"nip",..,"profile","timezone","from","to",
  * "days":[{date, schedule, leave, taps:[{time, direction, use}], check_in,
- * check_out, late_minutes, early_minutes, tl, psw, tk, deduction_pct,
- * reasons:[…]}], "totals":{… as in the discipline report}}. taps as for
+ * check_out, late_minutes, early_minutes, tl, psw, tk, deduction_pct (the
+ * day's own, before the monthly cap), reasons:[…]}], "totals":{… as in the
+ * discipline report}}. taps as for
  * rules_eval_period(). Returns 0, -ENOMEM or rules_eval_period()'s error;
  * release the result with json_decref().
  */

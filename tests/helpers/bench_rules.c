@@ -67,6 +67,8 @@ int main(int argc, char **argv)
 			struct cal_day c;
 			int32_t in = 7 * 3600 + 15 * 60 + rand() % 1800; /* late now and then */
 
+			int32_t out = 16 * 3600 + rand() % 3600;
+
 			calendar_day(cal, unit, NULL, 0, day, &c);
 			if (!c.is_working || rand() % 50 == 0)
 				continue;
@@ -75,8 +77,7 @@ int main(int argc, char **argv)
 				RULES_DIR_ANY };
 			if (rand() % 40)
 				taps[v][n_taps[v]++] = (struct rules_tap){
-					tz_instant(cal_unit_tz(unit), day, 16 * 3600 + rand() % 3600) *
-						CLK_USEC_PER_SEC,
+					tz_instant(cal_unit_tz(unit), day, out) * CLK_USEC_PER_SEC,
 					RULES_DIR_ANY };
 		}
 	}

@@ -304,6 +304,24 @@ static void test_profile_load_missing_file(void **state)
 	assert_non_null(strstr(diag.text, "/nonexistent/x.conf: cannot open"));
 }
 
+static void test_profile_load_named(void **state)
+{
+	struct cfg_diag diag = { .len = 0 };
+	struct profile *p = NULL;
+
+	(void)state;
+	assert_int_equal(profile_load_named("profiles", "permentan", &p, &diag), 0);
+	assert_string_equal(p->name, "permentan");
+	profile_free(p);
+	p = NULL;
+	assert_int_equal(profile_load_named("profiles", "../profiles/default", &p, &diag), -EINVAL);
+	assert_int_equal(profile_load_named("profiles", "", &p, &diag), -EINVAL);
+	assert_int_equal(profile_load_named("profiles", "nope", &p, &diag), -ENOENT);
+	assert_null(p);
+	assert_non_null(strstr(diag.text, "only letters, digits"));
+	assert_non_null(strstr(diag.text, "profiles/nope.conf: cannot open"));
+}
+
 static void test_profile_print_reloads_identically(void **state)
 {
 	struct profile *a = load_file("profiles/permentan.conf");
@@ -345,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_profile_parse_unknown_key),
 		cmocka_unit_test(test_profile_parse_too_big),
 		cmocka_unit_test(test_profile_load_missing_file),
+		cmocka_unit_test(test_profile_load_named),
 		cmocka_unit_test(test_profile_print_reloads_identically),
 	};
 
