@@ -659,6 +659,8 @@ const char *cal_off_name(enum cal_off off)
 		return "holiday";
 	case CAL_OFF_NO_SCHEDULE:
 		return "no_schedule";
+	case CAL_OFF_UNTRACKED:
+		return "untracked";
 	case CAL_OFF_NONE:
 		break;
 	}

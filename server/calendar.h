@@ -57,6 +57,7 @@ enum cal_off {
 	CAL_OFF_WEEKEND,     /* Saturday or Sunday without working hours */
 	CAL_OFF_HOLIDAY,     /* national holiday or cuti bersama */
 	CAL_OFF_NO_SCHEDULE, /* Monday–Friday without working hours for the unit */
+	CAL_OFF_UNTRACKED,   /* outside the employee's tracked days (set by rules.c) */
 };
 
 /* One leave record of one employee. */
@@ -160,6 +161,7 @@ const struct cal_leave *cal_leave_on(const struct cal_leave *leaves, size_t n_le
 
 const char *cal_leave_code_name(enum cal_leave_code code); /* "CT", …; "" for NONE */
 int cal_leave_code_parse(const char *text, enum cal_leave_code *ret_code) MUST_CHECK;
-const char *cal_off_name(enum cal_off off); /* "weekend", "holiday", "no_schedule", "" */
+/* "weekend", "holiday", "no_schedule", "untracked"; "" for a working day */
+const char *cal_off_name(enum cal_off off);
 
 #endif

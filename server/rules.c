@@ -509,6 +509,11 @@ int rules_eval_period(const struct rules_plan *plan, const struct rules_employee
 			leave_i++;
 		if (leave_i < emp->n_leaves && emp->leaves[leave_i].from_day <= day)
 			cal.leave = &emp->leaves[leave_i];
+		if ((emp->first_day && day < emp->first_day) ||
+		    (emp->last_day && day > emp->last_day)) {
+			cal.is_working = false;
+			cal.off = CAL_OFF_UNTRACKED;
+		}
 
 		if (plan->month[i] != w.month) {
 			if (w.month_bp)
@@ -626,6 +631,9 @@ unsigned rules_day_reasons(const struct profile *p, const struct rules_day *d,
 			LINE("not a working day: holiday '%s'", d->cal.holiday);
 		else if (d->cal.off == CAL_OFF_WEEKEND)
 			LINE("not a working day: weekend");
+		else if (d->cal.off == CAL_OFF_UNTRACKED)
+			LINE("not evaluated: before the employee's first or after their last "
+			     "tracked day");
 		else
 			LINE("not a working day: no working hours for the unit on this weekday");
 	}

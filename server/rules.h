@@ -80,6 +80,13 @@ struct rules_employee {
 	int64_t allowance;		/* monthly tunjangan, whole Rupiah */
 	const struct cal_leave *leaves; /* sorted by from_day, non-overlapping (calendar_leaves) */
 	size_t n_leaves;
+	/*
+	 * The days the rules apply to (local day numbers, inclusive; 0: unbounded):
+	 * from joining, or from when the collector first had this unit's taps,
+	 * whichever is later. Days outside are not working days for the employee
+	 * — without this, the months before someone joined would all be TK.
+	 */
+	int32_t first_day, last_day;
 };
 
 /* The year part: 1 January of the `to` year up to `to`. */

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	if (rules_plan_new(cal, unit, profile, from, to, &plan) < 0)
 		return 1;
 	for (long i = 0; i < n_emp; i++) {
-		struct rules_employee emp = { "nip", "name", "U", 5000000, NULL, 0 };
+		struct rules_employee emp = { "nip", "name", "U", 5000000, NULL, 0, 0, 0 };
 		struct rules_period p;
 		int v = (int)(i % VARIANTS);
 

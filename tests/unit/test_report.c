@@ -107,7 +107,7 @@ static struct rules_period week_period(const struct rules_employee *emp)
 }
 
 static const struct rules_employee siti = { "198001012005011001", "Siti, S.E. \"Ita\"", "JKT",
-					     4000000, week_leave, 1 };
+					     4000000, week_leave, 1, 0, 0 };
 
 static char *dump(json_t *j)
 {
@@ -195,7 +195,7 @@ static void test_report_pct_prints_exact_decimals(void **state)
 static void test_report_csv_header_and_quoting(void **state)
 {
 	struct rules_period p = week_period(&siti);
-	struct rules_employee formula = { "1", "=HYPERLINK(\"x\")", "JKT", 0, NULL, 0 };
+	struct rules_employee formula = { "1", "=HYPERLINK(\"x\")", "JKT", 0, NULL, 0, 0, 0 };
 	struct rules_period zero;
 	struct report_entry e[] = { { &siti, &p }, { &formula, &zero } };
 	char *buf = NULL;

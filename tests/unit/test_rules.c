@@ -526,7 +526,7 @@ static struct rules_period period_p(const struct profile *p, const char *unit_id
 				    int64_t allowance)
 {
 	struct rules_employee emp = { "198001012005011001", "Siti", unit_id, allowance, leaves,
-				      n_leaves };
+				      n_leaves, 0, 0 };
 	struct rules_plan *plan = NULL;
 	struct rules_period out;
 
@@ -794,7 +794,7 @@ static void test_rules_period_in_zone_with_dst(void **state)
 {
 	struct cal_unit_row row = { "u", 1, "NYC", "America/New_York", true };
 	struct cfg_diag diag = { .len = 0 };
-	struct rules_employee emp = { "1", "x", "NYC", 1000000, NULL, 0 };
+	struct rules_employee emp = { "1", "x", "NYC", 1000000, NULL, 0, 0, 0 };
 	struct calendar *ny = NULL;
 	struct rules_plan *plan = NULL;
 	struct rules_tap t[4];
@@ -833,8 +833,8 @@ static void test_rules_plan_errors(void **state)
 		{ date("2025-10-08"), date("2025-10-09"), 0, 86400, CAL_LEAVE_CT },
 		{ date("2025-10-06"), date("2025-10-07"), 0, 86400, CAL_LEAVE_CT },
 	};
-	struct rules_employee emp = { "1", "x", "JKT", 1000, bad, 2 };
-	struct rules_employee other = { "1", "x", "JYP", 1000, NULL, 0 };
+	struct rules_employee emp = { "1", "x", "JKT", 1000, bad, 2, 0, 0 };
+	struct rules_employee other = { "1", "x", "JYP", 1000, NULL, 0, 0, 0 };
 
 	(void)state;
 	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-10-31"),
@@ -866,7 +866,7 @@ static void log_day(const struct rules_day *d, void *user)
 
 static void test_rules_on_day_covers_period_only(void **state)
 {
-	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0 };
+	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0, 0, 0 };
 	struct rules_plan *plan = NULL;
 	struct day_log log = { .n = 0 };
 	struct rules_period out;
@@ -882,6 +882,49 @@ static void test_rules_on_day_covers_period_only(void **state)
 	assert_int_equal(out.working_days, 7);
 	assert_int_equal(out.tk_days, 7);
 	assert_int_equal(out.year.tk_days, 209); /* every weekday of 2025 up to 20 October */
+	rules_plan_free(plan);
+}
+
+struct off_log {
+	enum cal_off off[32];
+	size_t n;
+};
+
+static void log_off(const struct rules_day *d, void *user)
+{
+	struct off_log *log = user;
+
+	if (log->n < 32)
+		log->off[log->n++] = d->cal.off;
+}
+
+/* Someone who joined on 15 October has no TK before it, in the period or in the year. */
+static void test_rules_tracked_days_only(void **state)
+{
+	struct rules_employee emp = { "1", "x", "JKT", 1000000, NULL, 0, date("2025-10-15"), 0 };
+	struct rules_plan *plan = NULL;
+	struct off_log log = { .n = 0 };
+	struct rules_period out;
+	char lines[RULES_REASONS_MAX][RULES_REASON_MAX];
+	struct rules_day d = { .why = 1, .cal = { .off = CAL_OFF_UNTRACKED } };
+
+	(void)state;
+	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-10-01"),
+					date("2025-10-31"), &plan),
+			 0);
+	assert_int_equal(rules_eval_period(plan, &emp, NULL, 0, log_off, &log, &out), 0);
+	assert_int_equal(out.working_days, 13); /* 15–31 October */
+	assert_int_equal(out.tk_days, 13);
+	assert_int_equal(out.year.tk_days, 13);
+	assert_int_equal(log.off[0], CAL_OFF_UNTRACKED);
+	assert_int_equal(log.off[14], CAL_OFF_NONE);
+	emp.last_day = date("2025-10-20");
+	assert_int_equal(rules_eval_period(plan, &emp, NULL, 0, NULL, NULL, &out), 0);
+	assert_int_equal(out.tk_days, 4);
+	assert_string_equal(cal_off_name(CAL_OFF_UNTRACKED), "untracked");
+	assert_int_equal(rules_day_reasons(def, &d, lines, RULES_REASONS_MAX), 1);
+	assert_string_equal(lines[0], "not evaluated: before the employee's first or after their "
+				      "last tracked day");
 	rules_plan_free(plan);
 }
 
@@ -1108,7 +1151,7 @@ static void check_day(const struct rules_day *d, void *user)
 static void test_rules_property_period_days_match_single_days(void **state)
 {
 	static struct attendance a;
-	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0 };
+	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0, 0, 0 };
 	struct day_check c = { .n_days = 0 };
 	struct rules_plan *plan = NULL;
 	struct rules_period out;
@@ -1158,6 +1201,7 @@ int main(void)
 		cmocka_unit_test(test_rules_period_in_zone_with_dst),
 		cmocka_unit_test(test_rules_plan_errors),
 		cmocka_unit_test(test_rules_on_day_covers_period_only),
+		cmocka_unit_test(test_rules_tracked_days_only),
 		cmocka_unit_test(test_rules_summarize),
 		cmocka_unit_test(test_rules_property_on_time_tap_never_hurts),
 		cmocka_unit_test(test_rules_property_leave_never_tk),
