@@ -22,7 +22,7 @@ static const char *const levels[] = { "ringan", "sedang", "berat", NULL };
 static const char *const roundings[] = { "down", "nearest", "up", NULL };
 
 #define KEY(sec, nam, type, field, def, lo, hi, choices, help)                                     \
-	{ sec, nam, type, offsetof(struct profile, field), def, lo, hi, choices, help }
+	{ sec, nam, type, offsetof(struct profile, field), def, lo, hi, choices, help, NULL }
 
 #define TIER_KEYS(sec, field, m1, m2, m3, b1, b2, b3, b4, what)                                    \
 	KEY(sec, "tier1_max", CFG_INT, field.max_minutes[0], m1, 1, 1440, NULL,                    \
