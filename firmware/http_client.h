@@ -10,6 +10,7 @@
 #define HADIR_FIRMWARE_HTTP_CLIENT_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,13 @@ struct hc_tls {
 	const char *ca;	  /* CA file the server must chain to; NULL: the system's */
 	const char *cert; /* client certificate for mutual TLS; NULL: none */
 	const char *key;
+	/*
+	 * Whether the local clock can judge certificate validity dates; on NULL
+	 * or true it can. A board without RTC that booted at 1970 cannot: its
+	 * connections then check the chain to the pinned CA but not the dates,
+	 * or it could never reach the collector that would tell it the time.
+	 */
+	bool (*clock_trusted)(void);
 };
 
 struct hc_response {

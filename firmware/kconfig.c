@@ -25,6 +25,8 @@ static const struct cfg_key kconfig_keys[] = {
 	K("kiosk", "debounce", CFG_DURATION, debounce_ms, "60s", 0, 3600000, NULL,
 	  "the same person again within this is answered but recorded once"),
 	K("kiosk", "log_level", CFG_ENUM, log_level, "info", 0, 0, levels, NULL),
+	K("kiosk", "trust_ntp", CFG_BOOL, trust_ntp, "yes", 0, 0, NULL,
+	  "trust the clock when the kernel says NTP synchronised it (no: only the collector's time)"),
 	K("input", "source", CFG_ENUM, source, "sim", 0, 0, sources,
 	  "sim (UNIX socket), wiegand (GPIO D0/D1) or evdev (USB keyboard-wedge reader)"),
 	K("input", "wiegand_gap", CFG_DURATION, wiegand_gap_ms, "25ms", 5, 1000, NULL,

@@ -29,6 +29,7 @@ struct kconfig {
 	char timezone[CFG_VALUE_MAX]; /* IANA zone of the office */
 	int64_t debounce_ms;	      /* same person again within this is one tap */
 	int log_level;		      /* index into log levels */
+	bool trust_ntp;		      /* the kernel's NTP-synchronised flag makes the clock trusted */
 
 	int source;		       /* enum kconfig_source */
 	int64_t wiegand_gap_ms;	       /* silence that ends a Wiegand frame */

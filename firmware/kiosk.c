@@ -30,6 +30,7 @@
 #include "firmware/store.h"
 #include "firmware/sync.h"
 #include "firmware/tap.h"
+#include "firmware/trust.h"
 #include "firmware/wiegand.h"
 
 #define WIEGAND_EVENTS_BATCH 64
@@ -468,6 +469,7 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 				strerror(-r), r == -EBADMSG ? " (damaged? it was left untouched)" : "");
 		goto out_free;
 	}
+	trust_use_ntp(cfg->trust_ntp);
 	r = tap_init(&k->tap, k->store, &tap_system_clock, cfg->debounce_ms * 1000);
 	if (r < 0) {
 		log_err("kiosk: cannot read the boot id: %s", strerror(-r));

@@ -27,6 +27,7 @@
 #include "firmware/kiosk.h"
 #include "firmware/store.h"
 #include "firmware/sync.h"
+#include "firmware/trust.h"
 
 struct opts {
 	const char *config;
@@ -327,7 +328,8 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 			s.accepted_in_range, "last_seq", (json_int_t)s.last_seq, "acked_seq",
 			(json_int_t)s.acked_seq, "outbox", (json_int_t)(s.last_seq - s.acked_seq),
 			"outbox_oldest_usec", json_null(),
-			"clock_trusted", clk_is_ntp_synced(), "last_record_trusted", s.last_trusted,
+			"clock_trusted", cfg->trust_ntp && clk_is_ntp_synced(), "last_record_trusted",
+			s.last_trusted,
 			"collector", sy.values[0][0] ? json_string(sy.values[0]) : json_null(),
 			"last_sync_usec", json_int_or_null(sy.values[1]), "last_error",
 			sy.values[2][0] ? json_string(sy.values[2]) : json_null(),
@@ -353,7 +355,7 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 		printf("records:      last seq %" PRIu64 "\n", s.last_seq);
 		printf("outbox:       %" PRIu64 " not yet acknowledged, oldest %s\n",
 		       s.last_seq - s.acked_seq, when);
-		printf("clock:        %s\n", clk_is_ntp_synced()
+		printf("clock:        %s\n", cfg->trust_ntp && clk_is_ntp_synced()
 						     ? "trusted (NTP synchronised)"
 						     : "not NTP-synchronised (records are marked untrusted "
 						       "until the collector's time is learned)");
@@ -470,7 +472,7 @@ static int write_file_atomic(const char *path, const char *text, mode_t mode)
 
 static int cmd_enroll(const struct kconfig *cfg, const struct opts *o)
 {
-	const struct hc_tls tls = { .ca = o->ca };
+	const struct hc_tls tls = { .ca = o->ca, .clock_trusted = trust_is_trusted };
 	const char *cert, *ca;
 	struct crypto_key *key = NULL;
 	struct hc_response resp = { .status = 0 };

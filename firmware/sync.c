@@ -47,6 +47,7 @@ struct sync {
 	unsigned warned_outbox_level; /* outbox size already warned about, as a power of 10 */
 	bool warned_outbox_age;
 	char last_error[HC_ERROR_MAX];
+	int64_t sent_anchor_rtt; /* rtt of this boot's anchor the collector has; -1: none */
 };
 
 static int64_t now_ms(void)
@@ -160,33 +161,22 @@ static void warn_outbox(struct sync *s)
 	}
 }
 
-/* Push one batch. 1: pushed something, 0: outbox empty, <0: failed (reason noted). */
-static int push_batch(struct sync *s)
+/*
+ * POST a batch; on a 200 reply returns 0 with the parsed reply in *ret_reply
+ * (json_decref it), else a negative errno with the reason noted.
+ */
+static int post_batch(struct sync *s, const struct record *recs, size_t n,
+		      const struct record_anchor *anchors, size_t n_anchors, json_t **ret_reply)
 {
-	struct record_anchor anchors[RECORD_ANCHORS_MAX];
-	struct hc_response resp;
-	struct store_status st;
 	char url[SYNC_URL_MAX + 32], why[HC_ERROR_MAX];
+	struct hc_response resp;
 	int64_t sent_boot, sent_wall;
-	json_t *reply = NULL, *acked;
-	size_t n, n_anchors;
 	char *body;
 	int r;
 
-	r = store_get_status(s->store, 0, 0, &st);
-	if (r == 0)
-		r = store_outbox(s->store, st.acked_seq, (size_t)s->cfg->sync_batch, s->batch, &n);
-	if (r < 0) {
-		note_error(s, "cannot read the outbox from the kiosk database");
-		return r;
-	}
-	if (n == 0)
-		return 0;
-	n_anchors = batch_anchors(s, n, anchors, RECORD_ANCHORS_MAX);
-	body = record_batch_encode(s->batch, n, anchors, n_anchors);
+	body = record_batch_encode(recs, n, anchors, n_anchors);
 	if (!body)
 		return -ENOMEM;
-
 	snprintf(url, sizeof(url), "%s/api/v1/records", s->url);
 	sent_boot = clk_boot_usec();
 	sent_wall = clk_wall_usec();
@@ -203,7 +193,54 @@ static int push_batch(struct sync *s)
 		hc_response_free(&resp);
 		return -EPROTO;
 	}
-	reply = json_loads(resp.body ? resp.body : "", 0, NULL);
+	*ret_reply = json_loads(resp.body ? resp.body : "", 0, NULL);
+	hc_response_free(&resp);
+	for (size_t i = 0; i < n_anchors; i++)
+		if (strcmp(anchors[i].boot_id, s->boot_id) == 0)
+			s->sent_anchor_rtt = anchors[i].rtt_usec;
+	return 0;
+}
+
+/*
+ * Hand the collector this boot's clock anchor when it has none or a worse
+ * one, so records already sent without it get their corrected times.
+ */
+static int push_anchor(struct sync *s)
+{
+	struct record_anchor a;
+	json_t *reply = NULL;
+	int r;
+
+	r = store_anchor_get(s->store, s->boot_id, &a);
+	if (r <= 0 || (s->sent_anchor_rtt >= 0 && a.rtt_usec >= s->sent_anchor_rtt))
+		return r;
+	r = post_batch(s, NULL, 0, &a, 1, &reply);
+	json_decref(reply);
+	return r;
+}
+
+/* Push one batch. 1: pushed something, 0: outbox empty, <0: failed (reason noted). */
+static int push_batch(struct sync *s)
+{
+	struct record_anchor anchors[RECORD_ANCHORS_MAX];
+	struct store_status st;
+	json_t *reply = NULL, *acked;
+	size_t n;
+	int r;
+
+	r = store_get_status(s->store, 0, 0, &st);
+	if (r == 0)
+		r = store_outbox(s->store, st.acked_seq, (size_t)s->cfg->sync_batch, s->batch, &n);
+	if (r < 0) {
+		note_error(s, "cannot read the outbox from the kiosk database");
+		return r;
+	}
+	if (n == 0)
+		return 0;
+	r = post_batch(s, s->batch, n, anchors, batch_anchors(s, n, anchors, RECORD_ANCHORS_MAX),
+		       &reply);
+	if (r < 0)
+		return r;
 	acked = json_object_get(reply, "acked_seq");
 	if (!json_is_integer(acked) || json_integer_value(acked) < 0) {
 		note_error(s, "collector reply without acked_seq");
@@ -223,7 +260,6 @@ static int push_batch(struct sync *s)
 		}
 	}
 	json_decref(reply);
-	hc_response_free(&resp);
 	return r;
 }
 
@@ -319,6 +355,8 @@ static int sync_round(struct sync *s)
 	while ((r = push_batch(s)) > 0)
 		if (atomic_load(&s->stop))
 			return 0;
+	if (r == 0)
+		r = push_anchor(s);
 	if (r < 0)
 		return r;
 	warn_outbox(s);
@@ -387,7 +425,7 @@ static void *sync_main(void *arg)
 int sync_start(const struct kconfig *cfg, const char *url, struct sync **ret_sync)
 {
 	const struct hc_tls tls = { .ca = cfg->sync_ca, .cert = cfg->sync_cert,
-				    .key = cfg->sync_key };
+				    .key = cfg->sync_key, .clock_trusted = trust_is_trusted };
 	struct sync *s;
 	size_t len;
 	int r;
@@ -397,6 +435,7 @@ int sync_start(const struct kconfig *cfg, const char *url, struct sync **ret_syn
 		return -ENOMEM;
 	s->cfg = cfg;
 	s->kick_fd = -1;
+	s->sent_anchor_rtt = -1;
 	snprintf(s->url, sizeof(s->url), "%s", url);
 	len = strlen(s->url);
 	while (len && s->url[len - 1] == '/')

@@ -9,6 +9,12 @@
 static atomic_llong trust_offset_usec;
 static atomic_bool trust_measured;
 static atomic_bool trust_agrees;
+static atomic_bool trust_ntp = true;
+
+void trust_use_ntp(bool use)
+{
+	atomic_store(&trust_ntp, use);
+}
 
 void trust_note_offset(int64_t offset_usec, int64_t rtt_usec)
 {
@@ -27,5 +33,5 @@ bool trust_offset(int64_t *ret_offset_usec)
 
 bool trust_is_trusted(void)
 {
-	return clk_is_ntp_synced() || atomic_load(&trust_agrees);
+	return (atomic_load(&trust_ntp) && clk_is_ntp_synced()) || atomic_load(&trust_agrees);
 }

@@ -13,6 +13,9 @@
 
 #define TRUST_BOUND_USEC INT64_C(1000000) /* |offset| + rtt/2 below this: trusted */
 
+/* Whether the kernel's NTP status counts (setting [kiosk] trust_ntp; default yes). */
+void trust_use_ntp(bool use);
+
 /* Record a measurement: true time minus our wall clock, and its round trip. */
 void trust_note_offset(int64_t offset_usec, int64_t rtt_usec);
 

@@ -10,6 +10,7 @@ build_pkgs=(
 	build-essential pkg-config
 	libsqlite3-dev          # kiosk and collector store
 	libcurl4-openssl-dev    # kiosk sync client
+	libssl-dev              # libcurl's TLS backend: clock-less boards skip the validity-date check
 	libgpiod-dev            # kiosk GPIO (v1 API on bookworm)
 	libmbedtls-dev          # crypto, collector TLS
 	libinih-dev             # INI config
@@ -26,6 +27,7 @@ check_pkgs=(
 	libcmocka-dev
 	clang libclang-rt-14-dev
 	curl openssl sqlite3 python3 procps iproute2 valgrind
+	faketime                # a kiosk whose clock starts at 1970
 )
 
 want=("${build_pkgs[@]}")
