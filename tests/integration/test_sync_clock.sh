@@ -31,7 +31,7 @@ kill -TERM "$COLLECTOR_PID"
 wait_for 10 bash -c "! kill -0 $COLLECTOR_PID 2>/dev/null"
 forget_pid "$COLLECTOR_PID"
 
-start_bg "$T/kiosk.log" env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="@1970-01-02 00:00:00" \
+start_bg "$T/kiosk.log" env ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" LD_PRELOAD="$FAKETIME_LIB" FAKETIME="@1970-01-02 00:00:00" \
 	FAKETIME_DONT_FAKE_MONOTONIC=1 HADIR_LOG_LEVEL=debug "$KIOSK" --config "$K/kiosk.conf"
 KPID=$!
 wait_for 10 python3 "$SIM" "$K/sim.sock" ping || { fail "kiosk did not start"; cat "$T/kiosk.log"; exit 1; }
