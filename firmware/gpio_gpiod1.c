@@ -66,8 +66,8 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 		if (!hl->line) {
 			r = errno_or(-ENOENT);
 			if (r == -ENOENT)
-				log_err("gpio: %s: no GPIO line named '%s' on any chip (see gpioinfo)",
-					hl->label, bl->name);
+				log_err("gpio: %s: no GPIO line named '%s' on any chip "
+					"(see gpioinfo)", hl->label, bl->name);
 			else
 				log_err("gpio: %s: looking up line '%s': %s", hl->label, bl->name,
 					strerror(-r));
@@ -85,7 +85,8 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 				"right for this board and kernel?)", hl->label, bl->chip);
 		else if (r == -EACCES || r == -EPERM)
 			log_err("gpio: %s: permission denied opening chip '%s' (needs root, or the "
-				"gpio group and a udev rule for /dev/gpiochip*)", hl->label, bl->chip);
+				"gpio group and a udev rule for /dev/gpiochip*)",
+				hl->label, bl->chip);
 		else
 			log_err("gpio: %s: opening chip '%s': %s", hl->label, bl->chip,
 				strerror(-r));

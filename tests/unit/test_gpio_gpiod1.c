@@ -385,7 +385,7 @@ static void test_gpiod1_card_through_backend_and_decoder(void **state)
 	n = wiegand_encode_edges("10111101100010001110101110", 5000 * MS, 50 * US, 2 * MS, edges,
 				 52);
 	wiegand_init(&w, NULL);
-	/* The loop reads whenever the fd is readable, here after every 8 edges: queues never fill. */
+	/* The loop reads when the fd is readable, here after every 8 edges: queues never fill. */
 	for (size_t i = 0; i < n; i++) {
 		fake_edge(edges[i].line ? 27 : 17, edges[i].rising, edges[i].ts_ns);
 		if (i % 8 != 7 && i != n - 1)
