@@ -287,7 +287,7 @@ int gpio_hw_in_open(const struct board_line *const *lines, size_t n, const char 
 		if (r < 0)
 			goto out_free;
 	}
-	*ret_in = &h->base;
+	*ret_in = (struct gpio_in *)h; /* base is the first member */
 	return 0;
 
 out_free:
@@ -340,7 +340,7 @@ int gpio_hw_out_open(const struct board_line *line, const char *consumer,
 		r = request_failed(&h->line, line);
 		goto out_free;
 	}
-	*ret_out = &h->base;
+	*ret_out = (struct gpio_out *)h; /* base is the first member */
 	return 0;
 
 out_free:
