@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -405,6 +406,36 @@ static void test_gpiod1_card_through_backend_and_decoder(void **state)
 	gpio_in_free(in);
 }
 
+static int64_t now_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	assert_int_equal(clock_gettime(id, &ts), 0);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Linux < 5.7 stamps v1 events with CLOCK_REALTIME; the backend hands out monotonic time. */
+static void test_gpiod1_realtime_stamps_become_monotonic(void **state)
+{
+	struct board_line d0 = parse("gpiochip0:17", "d0");
+	struct board_line d1 = parse("gpiochip0:27", "d1");
+	struct gpio_in *in = open_pair(&d0, &d1);
+	struct gpio_event ev[4];
+	int64_t mono, real;
+
+	(void)state;
+	mono = now_ns(CLOCK_MONOTONIC);
+	real = now_ns(CLOCK_REALTIME);
+	fake_edge(17, false, real - 3 * MS);	  /* an old kernel */
+	fake_edge(27, false, mono - 1 * MS);	  /* a current kernel */
+	assert_int_equal(gpio_in_read(in, ev, 4), 2);
+	assert_int_equal(ev[0].index, 0);
+	assert_true(ev[0].ts_ns > mono - 1000 * MS && ev[0].ts_ns < mono);
+	assert_int_equal(ev[1].index, 1);
+	assert_int_equal(ev[1].ts_ns, mono - 1 * MS);
+	gpio_in_free(in);
+}
+
 static void test_gpiod1_busy_line(void **state)
 {
 	struct board_line d0 = parse("gpiochip0:17", "d0");
@@ -460,6 +491,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gpiod1_small_batches_and_full_queues, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_card_through_backend_and_decoder, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_gpiod1_realtime_stamps_become_monotonic, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_busy_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_missing_lines, setup, teardown),
