@@ -335,11 +335,14 @@ static void board_check(struct board *b, const char *name, struct cfg_diag *diag
 		cfg_diag_add(diag, "%s: %s: required when %s is set", name,
 			     b->d0.present ? "[wiegand] d1" : "[wiegand] d0",
 			     b->d0.present ? "d0" : "d1");
-	if (b->d0.present && b->d1.present && board_line_is_sim(&b->d0) != board_line_is_sim(&b->d1))
-		cfg_diag_add(diag, "%s: [wiegand] d1: d0 and d1 must both be sim or both be hardware",
+	if (b->d0.present && b->d1.present &&
+	    board_line_is_sim(&b->d0) != board_line_is_sim(&b->d1))
+		cfg_diag_add(diag,
+			     "%s: [wiegand] d1: d0 and d1 must both be sim or both be hardware",
 			     name);
 	if (b->fp_touch.present && b->fp_uart[0] == '\0')
-		cfg_diag_add(diag, "%s: [fingerprint] touch: set but [fingerprint] uart is not", name);
+		cfg_diag_add(diag, "%s: [fingerprint] touch: set but [fingerprint] uart is not",
+			     name);
 
 	for (size_t i = 0; i < ARRAY_SIZE(named_lines); i++) {
 		for (size_t j = 0; j < i; j++) {

@@ -61,6 +61,24 @@ out_close:
 	return r;
 }
 
+/* A wedge reader reports the keys it can type; a mouse or a reader's second node does not. */
+static bool has_digit_keys(int fd)
+{
+	unsigned long keys[KEY_MAX / (8 * sizeof(unsigned long)) + 1];
+	const unsigned needed[] = { KEY_1, KEY_0, KEY_ENTER };
+
+	memset(keys, 0, sizeof(keys));
+	if (ioctl(fd, EVIOCGBIT(EV_KEY, sizeof(keys)), keys) < 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
+		unsigned long word = keys[needed[i] / (8 * sizeof(unsigned long))];
+
+		if (!(word & (1UL << (needed[i] % (8 * sizeof(unsigned long))))))
+			return false;
+	}
+	return true;
+}
+
 int evdev_open(const char *path, int64_t idle_timeout_ns, struct evdev **ret_evdev)
 {
 	int clock = CLOCK_MONOTONIC;
@@ -92,7 +110,13 @@ int evdev_open(const char *path, int64_t idle_timeout_ns, struct evdev **ret_evd
 			strerror(-r));
 		goto out_close;
 	}
-	if (ioctl(fd, EVIOCGRAB, (void *)1) < 0) {
+	if (!has_digit_keys(fd)) {
+		log_err("evdev: '%s' has no digit and Enter keys: not a keyboard-wedge reader "
+			"(a mouse, or the wrong event node of the reader?)", path);
+		r = -ENOTTY;
+		goto out_close;
+	}
+	if (ioctl(fd, EVIOCGRAB, 1) < 0) {
 		r = -errno;
 		if (r == -EBUSY)
 			log_err("evdev: grab '%s': another process holds it (an X server or "

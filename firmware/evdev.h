@@ -25,7 +25,8 @@ struct evdev;
 /*
  * Open and grab the input device at path. Logs what went wrong and returns
  * -ENOENT (no such device), -EACCES (permission: root or the 'input' group),
- * -ENOTTY (not an input event device) or -EBUSY (another process grabbed it).
+ * -ENOTTY (not an input event device, or one without digit and Enter keys)
+ * or -EBUSY (another process grabbed it).
  * The result must be freed with evdev_free(), which also releases the grab.
  */
 int evdev_open(const char *path, int64_t idle_timeout_ns, struct evdev **ret_evdev) MUST_CHECK;

@@ -10,6 +10,10 @@
  * gpiod_line_event_read_multiple, then merges the lines by timestamp. Edges
  * arriving on one line while another is being drained can still come a batch
  * late; the Wiegand decoder orders bits by timestamp for that reason.
+ *
+ * Linux before 5.7 stamps v1 events with CLOCK_REALTIME, not CLOCK_MONOTONIC
+ * (vendor 5.4 kernels still ship on some boards). Every other deadline in the
+ * kiosk is monotonic, so such stamps are moved onto the monotonic clock here.
  */
 #include "firmware/gpio.h"
 
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -66,8 +71,8 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 		if (!hl->line) {
 			r = errno_or(-ENOENT);
 			if (r == -ENOENT)
-				log_err("gpio: %s: no GPIO line named '%s' on any chip (see gpioinfo)",
-					hl->label, bl->name);
+				log_err("gpio: %s: no GPIO line named '%s' on any chip "
+					"(see gpioinfo)", hl->label, bl->name);
 			else
 				log_err("gpio: %s: looking up line '%s': %s", hl->label, bl->name,
 					strerror(-r));
@@ -85,7 +90,8 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 				"right for this board and kernel?)", hl->label, bl->chip);
 		else if (r == -EACCES || r == -EPERM)
 			log_err("gpio: %s: permission denied opening chip '%s' (needs root, or the "
-				"gpio group and a udev rule for /dev/gpiochip*)", hl->label, bl->chip);
+				"gpio group and a udev rule for /dev/gpiochip*)",
+				hl->label, bl->chip);
 		else
 			log_err("gpio: %s: opening chip '%s': %s", hl->label, bl->chip,
 				strerror(-r));
@@ -158,6 +164,35 @@ static int request_failed(struct hw_line *hl, const struct board_line *bl)
 	return r;
 }
 
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t distance(int64_t a, int64_t b)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(a, b, &d) || d == INT64_MIN)
+		return INT64_MAX;
+	return d < 0 ? -d : d;
+}
+
+/*
+ * An event is read within moments of happening, so its stamp lies near "now"
+ * on the clock that made it. When that is the realtime clock, shift it by the
+ * clocks' current difference.
+ */
+static int64_t to_monotonic(int64_t ts, int64_t mono_now, int64_t real_now)
+{
+	if (distance(ts, real_now) < distance(ts, mono_now))
+		return ts - (real_now - mono_now);
+	return ts;
+}
+
 static int hw_in_fd(const struct gpio_in *in)
 {
 	return ((const struct hw_in *)in)->epfd;
@@ -167,6 +202,8 @@ static int hw_in_fd(const struct gpio_in *in)
 static int hw_in_fill(struct hw_in *h)
 {
 	struct gpiod_line_event buf[KERNEL_QUEUE];
+	int64_t mono_now = clock_ns(CLOCK_MONOTONIC);
+	int64_t real_now = clock_ns(CLOCK_REALTIME);
 
 	h->pend_pos = 0;
 	h->pend_n = 0;
@@ -183,8 +220,10 @@ static int hw_in_fill(struct hw_in *h)
 				h->pend[h->pend_n++] = (struct gpio_event){
 					.index = (unsigned)i,
 					.rising = buf[k].event_type == GPIOD_LINE_EVENT_RISING_EDGE,
-					.ts_ns = (int64_t)buf[k].ts.tv_sec * 1000000000 +
-						 buf[k].ts.tv_nsec,
+					.ts_ns = to_monotonic((int64_t)buf[k].ts.tv_sec *
+								      1000000000 +
+								      buf[k].ts.tv_nsec,
+							      mono_now, real_now),
 				};
 			}
 			if (n < KERNEL_QUEUE)
@@ -286,7 +325,7 @@ int gpio_hw_in_open(const struct board_line *const *lines, size_t n, const char 
 		if (r < 0)
 			goto out_free;
 	}
-	*ret_in = &h->base;
+	*ret_in = (struct gpio_in *)h; /* base is the first member */
 	return 0;
 
 out_free:
@@ -339,7 +378,7 @@ int gpio_hw_out_open(const struct board_line *line, const char *consumer,
 		r = request_failed(&h->line, line);
 		goto out_free;
 	}
-	*ret_out = &h->base;
+	*ret_out = (struct gpio_out *)h; /* base is the first member */
 	return 0;
 
 out_free:

@@ -97,7 +97,7 @@ int gpio_sim_in_open(const struct board_line *const *lines, size_t n, const char
 	}
 	s->base.ops = &sim_in_ops;
 	s->n_lines = n;
-	*ret_in = &s->base;
+	*ret_in = (struct gpio_in *)s; /* base is the first member */
 	return 0;
 }
 
@@ -148,6 +148,6 @@ int gpio_sim_out_open(const struct board_line *line, const char *consumer,
 	/* The role ("led_green") is what a reader of the log wants to see. */
 	(void)snprintf(s->label, sizeof(s->label), "%s",
 		       line->role[0] ? line->role : consumer ? consumer : "sim");
-	*ret_out = &s->base;
+	*ret_out = (struct gpio_out *)s; /* base is the first member */
 	return 0;
 }

@@ -22,7 +22,7 @@ struct wiegand_layout {
 	unsigned fac_first, fac_len;
 	unsigned card_first, card_len;
 	unsigned even_last; /* even parity covers bits 1..even_last (bit 1 is the parity bit) */
-	unsigned odd_first; /* odd parity covers bits odd_first..nbits (the last is the parity bit) */
+	unsigned odd_first; /* odd parity covers bits odd_first..nbits (nbits is the parity bit) */
 };
 
 static const struct wiegand_layout layouts[] = {

@@ -253,7 +253,8 @@ static void test_board_d0_d1_same_backend(void **state)
 static void test_board_line_used_twice(void **state)
 {
 	struct loaded l = load("[board]\nname = x\n[wiegand]\nd0 = gpiochip0:17\n"
-			       "d1 = gpiochip0:27\n[outputs]\nled_red = /dev/gpiochip0:17 active-low\n"
+			       "d1 = gpiochip0:27\n[outputs]\n"
+			       "led_red = /dev/gpiochip0:17 active-low\n"
 			       "buzzer = GPIO5\nrelay = GPIO5\n");
 
 	(void)state;
@@ -275,14 +276,14 @@ static void test_board_touch_needs_uart(void **state)
 
 static void test_board_bad_values(void **state)
 {
-	struct loaded l = load("[board]\nname = my board\n[fingerprint]\nuart = ttyS0\nbaud = 56000\n"
-			       "[evdev]\ndevice = /dev/input/event 3\n");
+	struct loaded l = load("[board]\nname = my board\n[fingerprint]\nuart = ttyS0\n"
+			       "baud = 56000\n[evdev]\ndevice = /dev/input/event 3\n");
 
 	(void)state;
 	assert_int_equal(l.r, -EINVAL);
 	assert_diag_has(&l.diag, "x.conf:2: [board] name: not a board name");
 	assert_diag_has(&l.diag, "x.conf:4: [fingerprint] uart: not an absolute device path");
-	assert_diag_has(&l.diag, "x.conf:5: [fingerprint] baud: not a fingerprint module baud rate");
+	assert_diag_has(&l.diag, "x.conf:5: [fingerprint] baud: not a fingerprint module baud");
 	assert_diag_has(&l.diag, "x.conf:7: [evdev] device: not an absolute device path");
 	assert_int_equal(l.diag.n_errors, 4);
 	l = load("[board]\nname = x\ndescription =;x\n");
@@ -311,11 +312,13 @@ static void test_board_baud_rates(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		snprintf(text, sizeof(text), "[board]\nname = x\n[fingerprint]\nbaud = %s\n", good[i]);
+		snprintf(text, sizeof(text), "[board]\nname = x\n[fingerprint]\nbaud = %s\n",
+			 good[i]);
 		assert_int_equal(load(text).r, 0);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(text, sizeof(text), "[board]\nname = x\n[fingerprint]\nbaud = %s\n", bad[i]);
+		snprintf(text, sizeof(text), "[board]\nname = x\n[fingerprint]\nbaud = %s\n",
+			 bad[i]);
 		assert_int_equal(load(text).r, -EINVAL);
 	}
 }

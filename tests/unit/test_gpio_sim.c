@@ -203,7 +203,7 @@ static void test_gpio_sim_out_without_role_uses_consumer(void **state)
 	gpio_out_free(out);
 }
 
-/* The sim board's D0/D1 through the GPIO layer into the Wiegand decoder, as the kiosk will run it. */
+/* The sim board's D0/D1 through the GPIO layer into the Wiegand decoder, as the kiosk runs it. */
 static void test_gpio_sim_board_drives_wiegand(void **state)
 {
 	struct cfg_diag diag = { .len = 0 };
@@ -224,9 +224,11 @@ static void test_gpio_sim_board_drives_wiegand(void **state)
 	n = wiegand_encode_edges("0001100000011100100111100010010000001", T0, 50 * US, 2 * MS,
 				 edges, 2 * 37);
 	assert_int_equal(n, 2 * 37);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(gpio_sim_inject(in, edges[i].line, edges[i].rising, edges[i].ts_ns),
-				 0);
+	for (size_t i = 0; i < n; i++) {
+		int r = gpio_sim_inject(in, edges[i].line, edges[i].rising, edges[i].ts_ns);
+
+		assert_int_equal(r, 0);
+	}
 
 	wiegand_init(&w, NULL);
 	while (is_readable(gpio_in_fd(in))) {

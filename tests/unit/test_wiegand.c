@@ -181,7 +181,8 @@ static void test_wiegand_wrong_bit_count(void **state)
 {
 	(void)state;
 	check_vector("101111011000100011101011101",
-		     &(struct expect){ WIEGAND_BIT_COUNT, 0, 0, 0, "unknown", "wrong bit count 27" });
+		     &(struct expect){ WIEGAND_BIT_COUNT, 0, 0, 0, "unknown",
+				       "wrong bit count 27" });
 	check_vector("1", &(struct expect){ WIEGAND_BIT_COUNT, 0, 0, 0, "unknown",
 					  "wrong bit count 1" });
 }
