@@ -361,10 +361,11 @@ static int sync_round(struct sync *s)
 		return r;
 	warn_outbox(s);
 	if (now_ms() >= s->roster_due_ms) {
+		/* A failed pull is retried on its own schedule: it must not hold back pushes. */
 		r = pull_roster(s);
-		if (r < 0)
-			return r;
-		s->roster_due_ms = now_ms() + s->cfg->roster_interval_ms;
+		s->roster_due_ms = now_ms() + (r < 0 && s->cfg->roster_interval_ms > 60000
+						       ? 60000
+						       : s->cfg->roster_interval_ms);
 	}
 	return 0;
 }
