@@ -136,17 +136,30 @@ static json_t *record_to_json(const struct record *r)
 			 r->direction, "payload", r->payload, "prev", prev, "link", link);
 }
 
-char *record_batch_encode(const struct record *recs, size_t n)
+char *record_batch_encode(const struct record *recs, size_t n,
+			  const struct record_anchor *anchors, size_t n_anchors)
 {
-	json_t *root, *arr;
+	json_t *root, *arr, *anchor_arr;
 	char *text = NULL;
 
 	arr = json_array();
-	root = json_pack("{s:i,s:o}", "version", RECORD_WIRE_VERSION, "records", arr);
+	anchor_arr = json_array();
+	root = json_pack("{s:i,s:o,s:o}", "version", RECORD_WIRE_VERSION, "records", arr,
+			 "anchors", anchor_arr);
 	if (!root)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (json_array_append_new(arr, record_to_json(&recs[i])) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n_anchors; i++) {
+		const struct record_anchor *a = &anchors[i];
+
+		if (json_array_append_new(anchor_arr,
+					  json_pack("{s:s,s:I,s:I,s:I}", "boot_id", a->boot_id,
+						    "boot_usec", (json_int_t)a->boot_usec,
+						    "true_usec", (json_int_t)a->true_usec,
+						    "rtt_usec", (json_int_t)a->rtt_usec)) < 0)
 			goto out;
 	}
 	text = json_dumps(root, JSON_COMPACT);
@@ -260,13 +273,38 @@ static int record_from_json(json_t *obj, struct record *r, char *why, size_t why
 	return 0;
 }
 
-int record_batch_decode(const char *body, size_t len, struct record **ret_recs, size_t *ret_n,
-			char *why, size_t why_len)
+static int anchor_from_json(json_t *obj, struct record_anchor *a, char *why, size_t why_len)
 {
-	struct record *recs = NULL;
-	json_t *root, *version, *arr;
+	const char *what = NULL;
+
+	if (!json_is_object(obj))
+		return fail(why, why_len, "anchor is not an object");
+	if (get_str(obj, "boot_id", a->boot_id, sizeof(a->boot_id), &what) < 0)
+		return fail(why, why_len, "anchor boot_id: %s", what);
+	if (strlen(a->boot_id) != CLK_BOOT_ID_LEN)
+		return fail(why, why_len, "anchor boot_id: must be a 36-character id");
+	if (get_int(obj, "boot_usec", &a->boot_usec, &what) < 0 ||
+	    get_int(obj, "true_usec", &a->true_usec, &what) < 0 ||
+	    get_int(obj, "rtt_usec", &a->rtt_usec, &what) < 0)
+		return fail(why, why_len, "anchor times: %s", what);
+	if (a->boot_usec < 0 || a->rtt_usec < 0)
+		return fail(why, why_len, "anchor times: must not be negative");
+	return 0;
+}
+
+void record_batch_free(struct record_batch *batch)
+{
+	free(batch->recs);
+	free(batch->anchors);
+	memset(batch, 0, sizeof(*batch));
+}
+
+int record_batch_decode(const char *body, size_t len, struct record_batch *ret_batch, char *why,
+			size_t why_len)
+{
+	struct record_batch b = { .n = 0 };
+	json_t *root, *version, *arr, *anchors;
 	json_error_t jerr;
-	size_t n;
 	int r;
 
 	if (len > RECORD_BODY_MAX) {
@@ -279,7 +317,9 @@ int record_batch_decode(const char *body, size_t len, struct record **ret_recs, 
 			    jerr.column, jerr.text);
 	version = json_object_get(root, "version");
 	arr = json_object_get(root, "records");
-	if (!json_is_object(root) || !json_is_integer(version) || !json_is_array(arr)) {
+	anchors = json_object_get(root, "anchors");
+	if (!json_is_object(root) || !json_is_integer(version) || !json_is_array(arr) ||
+	    (anchors && !json_is_array(anchors))) {
 		r = fail(why, why_len, "expected {\"version\":%d,\"records\":[...]}",
 			 RECORD_WIRE_VERSION);
 		goto out;
@@ -289,28 +329,36 @@ int record_batch_decode(const char *body, size_t len, struct record **ret_recs, 
 			 json_integer_value(version));
 		goto out;
 	}
-	n = json_array_size(arr);
-	if (n > RECORD_BATCH_MAX) {
-		snprintf(why, why_len, "more than %d records in one batch", RECORD_BATCH_MAX);
+	b.n = json_array_size(arr);
+	b.n_anchors = json_array_size(anchors);
+	if (b.n > RECORD_BATCH_MAX || b.n_anchors > RECORD_ANCHORS_MAX) {
+		snprintf(why, why_len, "more than %d records or %d anchors in one batch",
+			 RECORD_BATCH_MAX, RECORD_ANCHORS_MAX);
 		r = -E2BIG;
 		goto out;
 	}
-	recs = calloc(n ? n : 1, sizeof(*recs));
-	if (!recs) {
+	b.recs = calloc(b.n ? b.n : 1, sizeof(*b.recs));
+	b.anchors = calloc(b.n_anchors ? b.n_anchors : 1, sizeof(*b.anchors));
+	if (!b.recs || !b.anchors) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		r = record_from_json(json_array_get(arr, i), &recs[i], why, why_len);
+	for (size_t i = 0; i < b.n; i++) {
+		r = record_from_json(json_array_get(arr, i), &b.recs[i], why, why_len);
 		if (r < 0)
 			goto out;
 	}
-	*ret_recs = recs;
-	*ret_n = n;
-	recs = NULL;
+	for (size_t i = 0; i < b.n_anchors; i++) {
+		r = anchor_from_json(json_array_get(anchors, i), &b.anchors[i], why, why_len);
+		if (r < 0)
+			goto out;
+	}
+	*ret_batch = b;
+	b.recs = NULL;
+	b.anchors = NULL;
 	r = 0;
 out:
-	free(recs);
+	record_batch_free(&b);
 	json_decref(root);
 	return r;
 }

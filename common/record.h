@@ -16,7 +16,9 @@
  *   {"version":1,"records":[{"seq":1,"kind":"tap","wall_usec":..,
  *    "boot_usec":..,"boot_id":"..","clock_trusted":true,"credential":"card:123",
  *    "nip":"..","outcome":"accepted","reason":"","direction":"","payload":"",
- *    "prev":"<64 hex>","link":"<64 hex>"}, ...]}
+ *    "prev":"<64 hex>","link":"<64 hex>"}, ...],
+ *   "anchors":[{"boot_id":"..","boot_usec":..,"true_usec":..,"rtt_usec":..}]}
+ * "anchors" is optional: the kiosk's clock anchors for the boots in the batch.
  */
 #ifndef HADIR_COMMON_RECORD_H
 #define HADIR_COMMON_RECORD_H
@@ -31,6 +33,7 @@
 
 #define RECORD_WIRE_VERSION 1
 #define RECORD_BATCH_MAX 1000	  /* records in one batch */
+#define RECORD_ANCHORS_MAX 64	  /* clock anchors in one batch */
 #define RECORD_BODY_MAX (4 << 20) /* bytes of one batch on the wire */
 
 #define RECORD_KIND_MAX 16
@@ -58,6 +61,19 @@ struct record {
 	uint8_t link[CRYPTO_SHA256_LEN];       /* SHA-256(prev || canonical bytes) */
 };
 
+/*
+ * A clock anchor: the true time (the collector's clock, read by the kiosk
+ * half a round trip after it was sent) at a moment of one boot's monotonic
+ * clock. With it every record of that boot gets its true time exactly:
+ * true_usec - (boot_usec - record's boot_usec), however wrong the wall clock.
+ */
+struct record_anchor {
+	char boot_id[CLK_BOOT_ID_LEN + 1];
+	int64_t boot_usec; /* CLOCK_BOOTTIME of that boot */
+	int64_t true_usec; /* the true wall time at boot_usec */
+	int64_t rtt_usec;  /* round trip of the measurement: the error is below half of it */
+};
+
 /* The link a record should carry, computed from its fields and rec->prev. */
 void record_compute_link(const struct record *rec, uint8_t ret_link[CRYPTO_SHA256_LEN]);
 
@@ -70,20 +86,31 @@ bool record_link_ok(const struct record *rec);
 /* Check field values (kind, outcome, direction vocabularies; seq >= 1). */
 int record_validate(const struct record *rec, const char **ret_why) MUST_CHECK;
 
-/*
- * Encode records as a batch; the returned string must be freed by the caller
- * with free(). NULL on allocation failure.
- */
-char *record_batch_encode(const struct record *recs, size_t n);
+/* A decoded batch; free with record_batch_free(). */
+struct record_batch {
+	struct record *recs;
+	size_t n;
+	struct record_anchor *anchors;
+	size_t n_anchors;
+};
 
 /*
- * Decode a batch body. On success *ret_recs (free with free()) holds *ret_n
- * records, each validated but with links not yet checked against a chain.
- * Returns -EBADMSG with a reason in why (for the client's error reply) for
- * malformed JSON, wrong types, bad sizes or values, -E2BIG when over the
- * bounds above.
+ * Encode records (and anchors, which may be NULL with n_anchors 0) as a
+ * batch; the returned string must be freed by the caller with free(). NULL
+ * on allocation failure.
  */
-int record_batch_decode(const char *body, size_t len, struct record **ret_recs, size_t *ret_n,
-			char *why, size_t why_len) MUST_CHECK;
+char *record_batch_encode(const struct record *recs, size_t n,
+			  const struct record_anchor *anchors, size_t n_anchors);
+
+/*
+ * Decode a batch body into ret_batch: records validated but with links not
+ * yet checked against a chain, and anchors. Returns -EBADMSG with a reason
+ * in why (for the client's error reply) for malformed JSON, wrong types, bad
+ * sizes or values, -E2BIG when over the bounds above.
+ */
+int record_batch_decode(const char *body, size_t len, struct record_batch *ret_batch, char *why,
+			size_t why_len) MUST_CHECK;
+
+void record_batch_free(struct record_batch *batch);
 
 #endif

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "common/record.h"
+
 #define K(section, name, type, field, def, min, max, choices, help)                               \
 	{ section, name, type, offsetof(struct kconfig, field), def, min, max, choices, help, NULL }
 
@@ -41,6 +43,28 @@ static const struct cfg_key kconfig_keys[] = {
 	  "how long the green or red LED stays lit"),
 	K("feedback", "relay", CFG_DURATION, relay_ms, "0s", 0, 60000, NULL,
 	  "door relay pulse on accept (0: no relay)"),
+	K("sync", "url", CFG_STRING, sync_url, "", 0, 0, NULL,
+	  "collector URL, e.g. https://hadir.example.go.id:8443 (empty: the one enrol stored)"),
+	K("sync", "ca", CFG_PATH, sync_ca, "collector-ca.pem", 0, 0, NULL,
+	  "CA certificate the collector must present a certificate from"),
+	K("sync", "cert", CFG_PATH, sync_cert, "device.pem", 0, 0, NULL,
+	  "this kiosk's certificate, written by hadir-kiosk enroll"),
+	K("sync", "key", CFG_PATH, sync_key, "device.key", 0, 0, NULL,
+	  "this kiosk's private key (0600), written by hadir-kiosk enroll"),
+	K("sync", "batch", CFG_INT, sync_batch, "500", 1, RECORD_BATCH_MAX, NULL,
+	  "records per push"),
+	K("sync", "timeout", CFG_DURATION, sync_timeout_ms, "30s", 1000, 600000, NULL,
+	  "limit for one exchange with the collector"),
+	K("sync", "backoff_min", CFG_DURATION, backoff_min_ms, "1s", 100, 3600000, NULL,
+	  "first retry delay after a failed exchange (doubles, with jitter)"),
+	K("sync", "backoff_max", CFG_DURATION, backoff_max_ms, "5min", 1000, 86400000, NULL,
+	  "longest retry delay"),
+	K("sync", "roster_interval", CFG_DURATION, roster_interval_ms, "5min", 1000, 86400000,
+	  NULL, "how often to ask the collector for a newer roster"),
+	K("sync", "outbox_warn", CFG_INT, outbox_warn, "1000", 1, 100000000, NULL,
+	  "warn in the log when this many records wait to be sent"),
+	K("sync", "outbox_warn_age", CFG_DURATION, outbox_warn_age_ms, "1h", 1000, 31536000000,
+	  NULL, "warn in the log when the oldest unsent record is this old"),
 };
 
 int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *diag)
@@ -51,6 +75,10 @@ int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *dia
 	r = cfg_load(path, kconfig_keys, ARRAY_SIZE(kconfig_keys), &cfg, diag);
 	if (r < 0)
 		return r;
+	if (cfg.backoff_min_ms > cfg.backoff_max_ms) {
+		cfg_diag_add(diag, "%s: [sync] backoff_min: must not exceed backoff_max", path);
+		return -EINVAL;
+	}
 	if (cfg.pulse_min_us >= cfg.pulse_max_us) {
 		cfg_diag_add(diag, "%s: [input] pulse_min_us: must be below pulse_max_us", path);
 		return -EINVAL;

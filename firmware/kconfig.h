@@ -41,6 +41,18 @@ struct kconfig {
 	int64_t reject_beep_ms;
 	int64_t led_ms;
 	int64_t relay_ms; /* door relay pulse on accept; 0: no relay */
+
+	char sync_url[CFG_VALUE_MAX];  /* collector base URL; "" = the one enrol stored */
+	char sync_ca[CFG_VALUE_MAX];   /* CA the collector's certificate must chain to */
+	char sync_cert[CFG_VALUE_MAX]; /* this kiosk's certificate (from enrol) */
+	char sync_key[CFG_VALUE_MAX];  /* its private key, 0600 */
+	int64_t sync_batch;	       /* records per push */
+	int64_t sync_timeout_ms;       /* one HTTPS exchange */
+	int64_t backoff_min_ms;	       /* first retry delay after a failure */
+	int64_t backoff_max_ms;	       /* retry delay cap */
+	int64_t roster_interval_ms;    /* how often to ask for a new roster */
+	int64_t outbox_warn;	       /* log when the outbox passes this many records */
+	int64_t outbox_warn_age_ms;    /* ... or its oldest record this age */
 };
 
 /* Load and validate path; problems are described in diag (file, line, key). */

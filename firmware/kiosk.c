@@ -28,6 +28,7 @@
 #include "firmware/loop.h"
 #include "firmware/sim.h"
 #include "firmware/store.h"
+#include "firmware/sync.h"
 #include "firmware/tap.h"
 #include "firmware/wiegand.h"
 
@@ -55,6 +56,7 @@ struct kiosk {
 	int sim_keys_fd; /* write end of the simulated wedge reader, or -1 */
 
 	struct sim *sim;
+	struct sync *sync; /* NULL until the kiosk is enrolled */
 
 	int signal_fd;
 	struct loop_source *signal_source;
@@ -80,6 +82,8 @@ static void kiosk_answer(struct kiosk *k, const struct tap_result *res)
 	char reply[160];
 
 	feedback_signal(k->feedback, signals[res->outcome]);
+	if (k->sync && res->outcome != TAP_FAILED && res->outcome != TAP_REPEAT)
+		sync_kick(k->sync);
 	switch (res->outcome) {
 	case TAP_ACCEPTED:
 	case TAP_REPEAT:
@@ -346,6 +350,8 @@ static int sim_start(void *user, const struct sim_cmd *cmd, const char **ret_why
 	return -EINVAL;
 }
 
+static int sync_setup(struct kiosk *k);
+
 /* --- signals and watchdog --- */
 
 static void on_signal(void *user, int fd, uint32_t events)
@@ -362,6 +368,9 @@ static void on_signal(void *user, int fd, uint32_t events)
 		if (store_get_status(k->store, 0, 0, &st) == 0)
 			log_info("kiosk: roster has %u staff, %u credentials", st.roster_staff,
 				 st.roster_credentials);
+		/* Enrolled since start-up: begin syncing now. */
+		if (!k->sync && sync_setup(k) == 0 && k->sync)
+			sync_kick(k->sync);
 		return;
 	}
 	log_info("kiosk: signal %u, shutting down", si.ssi_signo);
@@ -401,6 +410,31 @@ static int signals_setup(struct kiosk *k)
 		on_watchdog(k);
 	}
 	return 0;
+}
+
+/* --- sync --- */
+
+static int sync_setup(struct kiosk *k)
+{
+	char url[CFG_VALUE_MAX];
+	int r;
+
+	snprintf(url, sizeof(url), "%s", k->cfg->sync_url);
+	if (url[0] == '\0' && store_sync_get(k->store, SYNC_KEY_URL, url, sizeof(url)) <= 0)
+		url[0] = '\0';
+	if (url[0] == '\0') {
+		log_info("sync: not enrolled (hadir-kiosk enroll), records stay in the outbox");
+		return 0;
+	}
+	if (access(k->cfg->sync_cert, R_OK) < 0 || access(k->cfg->sync_key, R_OK) < 0) {
+		log_err("sync: certificate '%s' or key '%s' missing: enrol this kiosk again",
+			k->cfg->sync_cert, k->cfg->sync_key);
+		return 0; /* the door keeps working; taps wait in the outbox */
+	}
+	r = sync_start(k->cfg, url, &k->sync);
+	if (r < 0)
+		log_err("sync: cannot start: %s", strerror(-r));
+	return r;
 }
 
 /* --- lifecycle --- */
@@ -466,6 +500,9 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 			goto out_free;
 		}
 	}
+	r = sync_setup(k);
+	if (r < 0)
+		goto out_free;
 	*ret_kiosk = k;
 	return 0;
 
@@ -493,6 +530,7 @@ void kiosk_free(struct kiosk *k)
 {
 	if (!k)
 		return;
+	sync_stop(k->sync);
 	sim_free(k->sim);
 	if (k->evdev_timer)
 		loop_timer_free(k->loop, k->evdev_timer);

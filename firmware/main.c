@@ -18,16 +18,22 @@
 #include <unistd.h>
 
 #include "common/clk.h"
+#include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
 #include "firmware/board.h"
+#include "firmware/http_client.h"
 #include "firmware/kconfig.h"
 #include "firmware/kiosk.h"
 #include "firmware/store.h"
+#include "firmware/sync.h"
 
 struct opts {
 	const char *config;
 	const char *board;
+	const char *url;
+	const char *token;
+	const char *ca;
 	bool json;
 	long limit;
 };
@@ -43,6 +49,8 @@ static void usage(FILE *out)
 		"       hadir-kiosk status [--json]                 roster, taps today, outbox, clock\n"
 		"       hadir-kiosk log [--json] [--limit N]        recent taps, newest first\n"
 		"       hadir-kiosk verify                          check the whole hash chain\n"
+		"       hadir-kiosk enroll --url URL --token TOKEN [--ca FILE]\n"
+		"                   get this kiosk's certificate from the collector\n"
 		"       hadir-kiosk --version\n"
 		"Boards: rpi4, rpi5, orangepi-zero3, sim (files in the boards folder).\n");
 }
@@ -257,9 +265,40 @@ static void format_local(int64_t usec, const struct tz *tz, char buf[CLK_ISO_MAX
 	clk_format_offset(sec * CLK_USEC_PER_SEC, tz_offset_at(tz, sec), buf);
 }
 
+/* The sync facts `status` shows, in the order of sync_keys. */
+static const char *const sync_keys[] = { SYNC_KEY_URL, SYNC_KEY_LAST_OK, SYNC_KEY_LAST_ERROR,
+					  SYNC_KEY_LAST_ERROR_AT, SYNC_KEY_OFFSET, SYNC_KEY_RTT };
+struct sync_facts {
+	char values[ARRAY_SIZE(sync_keys)][HC_ERROR_MAX];
+};
+
+static json_t *json_int_or_null(const char *text)
+{
+	return text[0] ? json_integer(strtoll(text, NULL, 10)) : json_null();
+}
+
+static void print_sync_facts(const struct sync_facts *sy, const struct tz *tz)
+{
+	char ok_at[CLK_ISO_MAX] = "never", err_at[CLK_ISO_MAX] = "";
+
+	if (sy->values[1][0])
+		format_local(strtoll(sy->values[1], NULL, 10), tz, ok_at);
+	if (sy->values[3][0])
+		format_local(strtoll(sy->values[3], NULL, 10), tz, err_at);
+	printf("collector:    %s\n", sy->values[0][0] ? sy->values[0] : "not enrolled");
+	printf("last sync:    %s\n", ok_at);
+	if (sy->values[2][0])
+		printf("last error:   %s (%s)\n", sy->values[2], err_at);
+	if (sy->values[4][0])
+		printf("clock offset: %+.3f s (collector minus kiosk, round trip %.3f s)\n",
+		       (double)strtoll(sy->values[4], NULL, 10) / 1e6,
+		       (double)strtoll(sy->values[5], NULL, 10) / 1e6);
+}
+
 static int cmd_status(const struct kconfig *cfg, bool json)
 {
 	int64_t now = clk_wall_usec();
+	struct sync_facts sy;
 	struct store_status s;
 	int32_t today, sod;
 	struct store *st;
@@ -271,6 +310,9 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	tz_local(tz, now / CLK_USEC_PER_SEC, &today, &sod);
 	r = store_get_status(st, tz_instant(tz, today, 0) * CLK_USEC_PER_SEC,
 			     tz_instant(tz, today + 1, 0) * CLK_USEC_PER_SEC, &s);
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(sy.values); i++)
+		if (store_sync_get(st, sync_keys[i], sy.values[i], sizeof(sy.values[i])) <= 0)
+			sy.values[i][0] = '\0';
 	store_close(st);
 	if (r < 0) {
 		fprintf(stderr, "hadir-kiosk: cannot read status: %s\n", strerror(-r));
@@ -278,15 +320,24 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 		return 1;
 	}
 	if (json) {
-		json_t *o = json_pack("{s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:b,s:b}", "name", cfg->name,
-				      "roster_staff", s.roster_staff, "roster_credentials",
-				      s.roster_credentials, "taps_today", s.taps_in_range,
-				      "accepted_today", s.accepted_in_range, "last_seq",
-				      (json_int_t)s.last_seq, "acked_seq", (json_int_t)s.acked_seq,
-				      "outbox", (json_int_t)(s.last_seq - s.acked_seq),
-				      "clock_trusted", clk_is_ntp_synced(), "last_record_trusted",
-				      s.last_trusted);
+		json_t *o = json_pack(
+			"{s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o}",
+			"name", cfg->name, "roster_staff", s.roster_staff, "roster_credentials",
+			s.roster_credentials, "taps_today", s.taps_in_range, "accepted_today",
+			s.accepted_in_range, "last_seq", (json_int_t)s.last_seq, "acked_seq",
+			(json_int_t)s.acked_seq, "outbox", (json_int_t)(s.last_seq - s.acked_seq),
+			"outbox_oldest_usec", json_null(),
+			"clock_trusted", clk_is_ntp_synced(), "last_record_trusted", s.last_trusted,
+			"collector", sy.values[0][0] ? json_string(sy.values[0]) : json_null(),
+			"last_sync_usec", json_int_or_null(sy.values[1]), "last_error",
+			sy.values[2][0] ? json_string(sy.values[2]) : json_null(),
+			"last_error_usec", json_int_or_null(sy.values[3]), "clock_offset_usec",
+			json_int_or_null(sy.values[4]), "clock_rtt_usec",
+			json_int_or_null(sy.values[5]));
 
+		if (s.oldest_unacked_usec)
+			json_object_set_new(o, "outbox_oldest_usec",
+					    json_integer(s.oldest_unacked_usec));
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
@@ -304,7 +355,9 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 		       s.last_seq - s.acked_seq, when);
 		printf("clock:        %s\n", clk_is_ntp_synced()
 						     ? "trusted (NTP synchronised)"
-						     : "untrusted (not synchronised; records are marked)");
+						     : "not NTP-synchronised (records are marked untrusted "
+						       "until the collector's time is learned)");
+		print_sync_facts(&sy, tz);
 	}
 	tz_free(tz);
 	return 0;
@@ -391,6 +444,111 @@ static int cmd_verify(const struct kconfig *cfg)
 	return 0;
 }
 
+/* Write text to path through a temporary file, so a crash never leaves half a file. */
+static int write_file_atomic(const char *path, const char *text, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(text);
+	FILE *f;
+	int r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if (fchmod(fileno(f), mode) < 0 || fwrite(text, 1, len, f) != len || fflush(f) != 0 ||
+	    fsync(fileno(f)) < 0)
+		r = -EIO;
+	if (fclose(f) != 0)
+		r = -EIO;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlink(tmp);
+	return r;
+}
+
+static int cmd_enroll(const struct kconfig *cfg, const struct opts *o)
+{
+	const struct hc_tls tls = { .ca = o->ca };
+	const char *cert, *ca;
+	struct crypto_key *key = NULL;
+	struct hc_response resp = { .status = 0 };
+	char url[512], why[HC_ERROR_MAX];
+	json_t *req = NULL, *reply = NULL;
+	char *csr = NULL, *body = NULL;
+	struct store *st = NULL;
+	struct hc *hc = NULL;
+	int r, rc = 1;
+
+	if (!o->url || !o->token) {
+		fprintf(stderr, "hadir-kiosk: enroll needs --url URL and --token TOKEN\n");
+		return 2;
+	}
+	if (strncmp(o->url, "https://", 8) != 0) {
+		fprintf(stderr, "hadir-kiosk: --url must be https://HOST:PORT\n");
+		return 2;
+	}
+	if (open_store(cfg, &st) < 0)
+		return 1;
+	r = crypto_key_generate(&key);
+	if (r == 0)
+		r = crypto_csr_create(key, cfg->name, &csr);
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: cannot make a key and CSR: %s\n", strerror(-r));
+		goto out;
+	}
+	req = json_pack("{s:s,s:s}", "token", o->token, "csr", csr);
+	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	r = body ? hc_new(&tls, cfg->sync_timeout_ms, NULL, &hc) : -ENOMEM;
+	if (r < 0)
+		goto out;
+	snprintf(url, sizeof(url), "%s/api/v1/enroll", o->url);
+	r = hc_request(hc, "POST", url, body, NULL, &resp);
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: enrolment failed: %s\n", resp.error);
+		goto out;
+	}
+	if (resp.status != 200) {
+		hc_error_text(&resp, why, sizeof(why));
+		fprintf(stderr, "hadir-kiosk: enrolment failed: %s\n", why);
+		goto out;
+	}
+	reply = json_loads(resp.body, 0, NULL);
+	cert = json_string_value(json_object_get(reply, "certificate"));
+	ca = json_string_value(json_object_get(reply, "ca"));
+	if (!cert || !ca || crypto_cert_verify(cert, ca) < 0) {
+		fprintf(stderr, "hadir-kiosk: enrolment reply without a certificate from its CA\n");
+		goto out;
+	}
+	/* Key first: a certificate without its key would be useless. */
+	r = crypto_key_save(key, cfg->sync_key);
+	if (r == 0)
+		r = write_file_atomic(cfg->sync_cert, cert, 0644);
+	if (r == 0)
+		r = write_file_atomic(cfg->sync_ca, ca, 0644);
+	if (r == 0)
+		r = store_sync_set(st, SYNC_KEY_URL, o->url);
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: cannot store the credentials: %s\n", strerror(-r));
+		goto out;
+	}
+	printf("enrolled as '%s' with %s\n  key %s, certificate %s, collector CA %s\n"
+	       "  a running kiosk daemon starts syncing on SIGHUP (systemctl reload hadir-kiosk)\n",
+	       cfg->name, o->url, cfg->sync_key, cfg->sync_cert, cfg->sync_ca);
+	rc = 0;
+out:
+	json_decref(reply);
+	json_decref(req);
+	hc_response_free(&resp);
+	hc_free(hc);
+	free(body);
+	free(csr);
+	crypto_key_free(key);
+	store_close(st);
+	return rc;
+}
+
 static int run_daemon(const struct kconfig *cfg, const struct board *board)
 {
 	struct kiosk *k;
@@ -411,6 +569,9 @@ int main(int argc, char **argv)
 		{ "board", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "token", required_argument, NULL, 't' },
+		{ "ca", required_argument, NULL, 'a' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -425,6 +586,10 @@ int main(int argc, char **argv)
 	int c;
 
 	log_init_from_env();
+	if (hc_global_init() < 0) {
+		fprintf(stderr, "hadir-kiosk: cannot initialise libcurl\n");
+		return 1;
+	}
 	while ((c = getopt_long(argc, argv, "c:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -442,6 +607,15 @@ int main(int argc, char **argv)
 				fprintf(stderr, "hadir-kiosk: --limit takes 1 to 1000000\n");
 				return 2;
 			}
+			break;
+		case 'u':
+			o.url = optarg;
+			break;
+		case 't':
+			o.token = optarg;
+			break;
+		case 'a':
+			o.ca = optarg;
 			break;
 		case 'C':
 			check_config = true;
@@ -490,6 +664,8 @@ int main(int argc, char **argv)
 		return cmd_log(&cfg, o.json, o.limit);
 	if (strcmp(cmd, "verify") == 0 && argc - optind == 1)
 		return cmd_verify(&cfg);
+	if (strcmp(cmd, "enroll") == 0 && argc - optind == 1)
+		return cmd_enroll(&cfg, &o);
 	usage(stderr);
 	return 2;
 }

@@ -52,6 +52,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX records_wall ON records(wall_usec);"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 	"INSERT INTO meta VALUES ('acked_seq', 0);",
+	/* 2: sync status for `status`, clock anchors learned from the collector */
+	"CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE clock_anchors ("
+	"  boot_id TEXT PRIMARY KEY,"
+	"  boot_usec INTEGER NOT NULL,"
+	"  true_usec INTEGER NOT NULL,"
+	"  rtt_usec INTEGER NOT NULL);",
 };
 
 static int sqlite_errno(int rc)
@@ -361,13 +368,12 @@ int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX])
 	return 0;
 }
 
-/* --- roster import --- */
+/* --- roster replacement --- */
 
-struct roster_import {
+struct store_roster {
 	struct store *st;
 	sqlite3_stmt *find_staff, *add_staff, *find_cred, *add_cred;
 	unsigned staff, credentials;
-	bool header_seen;
 };
 
 static bool is_digits(const char *s, size_t max)
@@ -385,156 +391,215 @@ static bool is_digits(const char *s, size_t max)
 static int step_once(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
-	int r = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, rc, what);
 
-	return r;
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(st, rc, what);
 }
 
-static int roster_add_credential(struct roster_import *im, const char *cred, const char *nip,
+static void roster_free(struct store_roster *ro)
+{
+	sqlite3_finalize(ro->find_staff);
+	sqlite3_finalize(ro->add_staff);
+	sqlite3_finalize(ro->find_cred);
+	sqlite3_finalize(ro->add_cred);
+	free(ro);
+}
+
+int store_roster_begin(struct store *st, struct store_roster **ret_roster)
+{
+	struct store_roster *ro = calloc(1, sizeof(*ro));
+	int r;
+
+	if (!ro)
+		return -ENOMEM;
+	ro->st = st;
+	r = exec(st, "BEGIN IMMEDIATE");
+	if (r < 0) {
+		free(ro);
+		return r;
+	}
+	r = exec(st, "DELETE FROM credentials; DELETE FROM staff;");
+	if (r == 0)
+		r = prepare(st, "SELECT name, unit_id FROM staff WHERE nip = ?", &ro->find_staff);
+	if (r == 0)
+		r = prepare(st, "INSERT INTO staff (nip, name, unit_id) VALUES (?,?,?)",
+			    &ro->add_staff);
+	if (r == 0)
+		r = prepare(st, "SELECT nip FROM credentials WHERE credential = ?", &ro->find_cred);
+	if (r == 0)
+		r = prepare(st, "INSERT INTO credentials (credential, nip) VALUES (?,?)",
+			    &ro->add_cred);
+	if (r < 0) {
+		store_roster_abort(ro);
+		return r;
+	}
+	*ret_roster = ro;
+	return 0;
+}
+
+void store_roster_abort(struct store_roster *ro)
+{
+	if (!ro)
+		return;
+	(void)exec(ro->st, "ROLLBACK");
+	roster_free(ro);
+}
+
+int store_roster_commit(struct store_roster *ro, unsigned *ret_staff, unsigned *ret_credentials)
+{
+	int r = exec(ro->st, "COMMIT");
+
+	if (r < 0) {
+		store_roster_abort(ro);
+		return r;
+	}
+	*ret_staff = ro->staff;
+	*ret_credentials = ro->credentials;
+	roster_free(ro);
+	return 0;
+}
+
+static int roster_add_credential(struct store_roster *ro, const char *cred, const char *nip,
 				 char *why)
 {
 	int r;
 
-	bind_text(im->find_cred, 1, cred);
-	r = step_once(im->st, im->find_cred, "find credential");
-	if (r == 1 && strcmp((const char *)sqlite3_column_text(im->find_cred, 0), nip) != 0) {
+	bind_text(ro->find_cred, 1, cred);
+	r = step_once(ro->st, ro->find_cred, "find credential");
+	if (r == 1 && strcmp((const char *)sqlite3_column_text(ro->find_cred, 0), nip) != 0) {
 		snprintf(why, ROWS_WHY_MAX, "credential %s already belongs to NIP %s", cred,
-			 (const char *)sqlite3_column_text(im->find_cred, 0));
+			 (const char *)sqlite3_column_text(ro->find_cred, 0));
 		r = -EINVAL;
 	}
-	sqlite3_reset(im->find_cred);
+	sqlite3_reset(ro->find_cred);
 	if (r != 0)
 		return r < 0 ? r : 0; /* the same person listed twice: nothing to add */
 
-	bind_text(im->add_cred, 1, cred);
-	bind_text(im->add_cred, 2, nip);
-	r = step_once(im->st, im->add_cred, "add credential");
-	sqlite3_reset(im->add_cred);
+	bind_text(ro->add_cred, 1, cred);
+	bind_text(ro->add_cred, 2, nip);
+	r = step_once(ro->st, ro->add_cred, "add credential");
+	sqlite3_reset(ro->add_cred);
 	if (r == 0)
-		im->credentials++;
+		ro->credentials++;
 	return r;
 }
+
+int store_roster_add(struct store_roster *ro, const char *nip, const char *name,
+		     const char *unit_id, const char *card, const char *finger,
+		     char why[ROWS_WHY_MAX])
+{
+	char cred[RECORD_CREDENTIAL_MAX];
+	int r;
+
+	if (!is_digits(nip, RECORD_NIP_MAX - 1)) {
+		snprintf(why, ROWS_WHY_MAX, "nip: '%s' is not a number of 1 to %d digits", nip,
+			 RECORD_NIP_MAX - 1);
+		return -EINVAL;
+	}
+	if (name[0] == '\0' || strlen(name) >= STORE_NAME_MAX) {
+		snprintf(why, ROWS_WHY_MAX, "name: must be 1 to %d bytes", STORE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (unit_id[0] == '\0' || strlen(unit_id) >= STORE_UNIT_MAX) {
+		snprintf(why, ROWS_WHY_MAX, "unit_id: must be 1 to %d bytes", STORE_UNIT_MAX - 1);
+		return -EINVAL;
+	}
+
+	bind_text(ro->find_staff, 1, nip);
+	r = step_once(ro->st, ro->find_staff, "find staff");
+	if (r == 1 &&
+	    (strcmp((const char *)sqlite3_column_text(ro->find_staff, 0), name) != 0 ||
+	     strcmp((const char *)sqlite3_column_text(ro->find_staff, 1), unit_id) != 0)) {
+		snprintf(why, ROWS_WHY_MAX, "nip %s: listed before with another name or unit_id",
+			 nip);
+		r = -EINVAL;
+	}
+	sqlite3_reset(ro->find_staff);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		bind_text(ro->add_staff, 1, nip);
+		bind_text(ro->add_staff, 2, name);
+		bind_text(ro->add_staff, 3, unit_id);
+		r = step_once(ro->st, ro->add_staff, "add staff");
+		sqlite3_reset(ro->add_staff);
+		if (r < 0)
+			return r;
+		ro->staff++;
+	}
+
+	if (card && card[0] != '\0') {
+		if (store_card_credential(card, cred) < 0) {
+			snprintf(why, ROWS_WHY_MAX, "card: '%s' is not a number of up to 20 digits",
+				 card);
+			return -EINVAL;
+		}
+		r = roster_add_credential(ro, cred, nip, why);
+		if (r < 0)
+			return r;
+	}
+	if (finger && finger[0] != '\0') {
+		if (!is_digits(finger, 5) || atoi(finger) > 65535) {
+			snprintf(why, ROWS_WHY_MAX, "fingerprint_id: '%s' is not a slot 0 to 65535",
+				 finger);
+			return -EINVAL;
+		}
+		snprintf(cred, sizeof(cred), "finger:%d", atoi(finger));
+		r = roster_add_credential(ro, cred, nip, why);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* --- roster import from CSV --- */
+
+struct roster_csv {
+	struct store_roster *ro;
+	bool header_seen;
+};
 
 static int roster_row(void *user, unsigned line, char **f, size_t n, char *why)
 {
 	static const char *const columns[] = { "nip", "name", "unit_id", "card", "fingerprint_id",
 					       NULL };
-	struct roster_import *im = user;
-	char cred[RECORD_CREDENTIAL_MAX];
-	int r;
+	struct roster_csv *csv = user;
 
 	(void)line;
-	if (!im->header_seen) {
-		im->header_seen = true;
+	if (!csv->header_seen) {
+		csv->header_seen = true;
 		return rows_expect_header(f, n, columns, why);
 	}
 	if (n != 5) {
 		snprintf(why, ROWS_WHY_MAX, "expected 5 fields, found %zu", n);
 		return -EINVAL;
 	}
-	if (!is_digits(f[0], RECORD_NIP_MAX - 1)) {
-		snprintf(why, ROWS_WHY_MAX, "nip: '%s' is not a number of 1 to %d digits", f[0],
-			 RECORD_NIP_MAX - 1);
-		return -EINVAL;
-	}
-	if (f[1][0] == '\0' || strlen(f[1]) >= STORE_NAME_MAX) {
-		snprintf(why, ROWS_WHY_MAX, "name: must be 1 to %d bytes", STORE_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	if (f[2][0] == '\0' || strlen(f[2]) >= STORE_UNIT_MAX) {
-		snprintf(why, ROWS_WHY_MAX, "unit_id: must be 1 to %d bytes", STORE_UNIT_MAX - 1);
-		return -EINVAL;
-	}
-
-	bind_text(im->find_staff, 1, f[0]);
-	r = step_once(im->st, im->find_staff, "find staff");
-	if (r == 1 && (strcmp((const char *)sqlite3_column_text(im->find_staff, 0), f[1]) != 0 ||
-		       strcmp((const char *)sqlite3_column_text(im->find_staff, 1), f[2]) != 0)) {
-		snprintf(why, ROWS_WHY_MAX,
-			 "nip %s: listed before with another name or unit_id", f[0]);
-		r = -EINVAL;
-	}
-	sqlite3_reset(im->find_staff);
-	if (r < 0)
-		return r;
-	if (r == 0) {
-		bind_text(im->add_staff, 1, f[0]);
-		bind_text(im->add_staff, 2, f[1]);
-		bind_text(im->add_staff, 3, f[2]);
-		r = step_once(im->st, im->add_staff, "add staff");
-		sqlite3_reset(im->add_staff);
-		if (r < 0)
-			return r;
-		im->staff++;
-	}
-
-	if (f[3][0] != '\0') {
-		if (store_card_credential(f[3], cred) < 0) {
-			snprintf(why, ROWS_WHY_MAX, "card: '%s' is not a number of up to 20 digits",
-				 f[3]);
-			return -EINVAL;
-		}
-		r = roster_add_credential(im, cred, f[0], why);
-		if (r < 0)
-			return r;
-	}
-	if (f[4][0] != '\0') {
-		if (!is_digits(f[4], 5) || atoi(f[4]) > 65535) {
-			snprintf(why, ROWS_WHY_MAX, "fingerprint_id: '%s' is not a slot 0 to 65535",
-				 f[4]);
-			return -EINVAL;
-		}
-		snprintf(cred, sizeof(cred), "finger:%d", atoi(f[4]));
-		r = roster_add_credential(im, cred, f[0], why);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return store_roster_add(csv->ro, f[0], f[1], f[2], f[3], f[4], why);
 }
 
 int store_roster_import(struct store *st, const char *csv_path, unsigned *ret_staff,
 			unsigned *ret_credentials, char why[ROWS_WHY_MAX])
 {
-	struct roster_import im = { .st = st };
+	struct roster_csv csv = { .header_seen = false };
 	int r;
 
 	why[0] = '\0';
-	r = exec(st, "BEGIN IMMEDIATE");
-	if (r < 0)
-		return r;
-	r = exec(st, "DELETE FROM credentials; DELETE FROM staff;");
+	r = store_roster_begin(st, &csv.ro);
 	if (r == 0)
-		r = prepare(st, "SELECT name, unit_id FROM staff WHERE nip = ?", &im.find_staff);
-	if (r == 0)
-		r = prepare(st, "INSERT INTO staff (nip, name, unit_id) VALUES (?,?,?)",
-			    &im.add_staff);
-	if (r == 0)
-		r = prepare(st, "SELECT nip FROM credentials WHERE credential = ?", &im.find_cred);
-	if (r == 0)
-		r = prepare(st, "INSERT INTO credentials (credential, nip) VALUES (?,?)",
-			    &im.add_cred);
-	if (r == 0)
-		r = rows_read_file(csv_path, roster_row, &im, why);
-	if (r == 0 && !im.header_seen) {
+		r = rows_read_file(csv_path, roster_row, &csv, why);
+	if (r == 0 && !csv.header_seen) {
 		snprintf(why, ROWS_WHY_MAX, "%s: empty file (expected a header row)", csv_path);
 		r = -EINVAL;
 	}
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0 && why[0] == '\0')
-		snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
-
-	sqlite3_finalize(im.find_staff);
-	sqlite3_finalize(im.add_staff);
-	sqlite3_finalize(im.find_cred);
-	sqlite3_finalize(im.add_cred);
 	if (r < 0) {
-		(void)exec(st, "ROLLBACK");
+		if (why[0] == '\0')
+			snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
+		store_roster_abort(csv.ro);
 		return r;
 	}
-	*ret_staff = im.staff;
-	*ret_credentials = im.credentials;
-	return 0;
+	r = store_roster_commit(csv.ro, ret_staff, ret_credentials);
+	if (r < 0)
+		snprintf(why, ROWS_WHY_MAX, "%s: %s", csv_path, strerror(-r));
+	return r;
 }
 
 /* --- reading back --- */
@@ -667,6 +732,135 @@ int store_verify_chain(struct store *st, uint64_t *ret_bad_seq)
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = fail(st, rc, "read records");
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* --- sync: outbox, acknowledgements, status, clock anchors --- */
+
+int store_outbox(struct store *st, uint64_t after_seq, size_t max, struct record *recs,
+		 size_t *ret_n)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
+				" credential, nip, outcome, reason, direction, payload, prev, link"
+				" FROM records WHERE seq > ? ORDER BY seq LIMIT ?",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read outbox");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)after_seq);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		read_record(s, &recs[n++]);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, rc, "read outbox");
+	*ret_n = n;
+	return 0;
+}
+
+int store_set_acked(struct store *st, uint64_t seq)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* Never backwards: a late reply to an old request must not resend the acknowledged. */
+	rc = sqlite3_prepare_v2(st->db,
+				"UPDATE meta SET value = max(value, ?) WHERE key = 'acked_seq'", -1,
+				&s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "set acked");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "set acked");
+}
+
+int store_sync_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO sync_state VALUES (?, ?)", -1, &s,
+				NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "set sync state");
+	bind_text(s, 1, key);
+	bind_text(s, 2, value);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "set sync state");
+}
+
+int store_sync_get(struct store *st, const char *key, char *value, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT value FROM sync_state WHERE key = ?", -1, &s,
+				NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "get sync state");
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		copy_column(s, 0, value, len);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "get sync state");
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_anchor_put(struct store *st, const struct record_anchor *a)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* Keep the estimate with the shortest round trip: it bounds the error best. */
+	rc = sqlite3_prepare_v2(st->db,
+				"INSERT INTO clock_anchors VALUES (?1, ?2, ?3, ?4)"
+				" ON CONFLICT(boot_id) DO UPDATE SET boot_usec = ?2, true_usec = ?3,"
+				" rtt_usec = ?4 WHERE ?4 < rtt_usec",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "store clock anchor");
+	bind_text(s, 1, a->boot_id);
+	sqlite3_bind_int64(s, 2, a->boot_usec);
+	sqlite3_bind_int64(s, 3, a->true_usec);
+	sqlite3_bind_int64(s, 4, a->rtt_usec);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "store clock anchor");
+}
+
+int store_anchor_get(struct store *st, const char *boot_id, struct record_anchor *ret)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT boot_usec, true_usec, rtt_usec FROM clock_anchors"
+				" WHERE boot_id = ?",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "read clock anchor");
+	bind_text(s, 1, boot_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(ret->boot_id, sizeof(ret->boot_id), "%s", boot_id);
+		ret->boot_usec = sqlite3_column_int64(s, 0);
+		ret->true_usec = sqlite3_column_int64(s, 1);
+		ret->rtt_usec = sqlite3_column_int64(s, 2);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "read clock anchor");
+	}
 	sqlite3_finalize(s);
 	return r;
 }

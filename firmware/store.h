@@ -54,6 +54,21 @@ int store_lookup(struct store *st, const char *credential, char ret_nip[RECORD_N
 int store_last_accepted(struct store *st, const char *nip, struct record *ret_rec) MUST_CHECK;
 
 /*
+ * Replace the roster: begin (a transaction that empties it), add each
+ * person's row (a card and a fingerprint slot, either may be empty or NULL;
+ * several rows per person add several credentials), then commit, or abort
+ * to keep the old roster. Bad values are -EINVAL with why filled.
+ */
+struct store_roster;
+int store_roster_begin(struct store *st, struct store_roster **ret_roster) MUST_CHECK;
+int store_roster_add(struct store_roster *roster, const char *nip, const char *name,
+		     const char *unit_id, const char *card, const char *finger,
+		     char why[ROWS_WHY_MAX]) MUST_CHECK;
+int store_roster_commit(struct store_roster *roster, unsigned *ret_staff,
+			unsigned *ret_credentials) MUST_CHECK;
+void store_roster_abort(struct store_roster *roster);
+
+/*
  * Replace the roster with a CSV file (nip,name,unit_id,card,fingerprint_id).
  * All or nothing: any bad row leaves the old roster and is described in why.
  */
@@ -90,6 +105,22 @@ int store_each_recent(struct store *st, unsigned limit, store_record_fn *fn,
  * sequence in ret_bad_seq otherwise.
  */
 int store_verify_chain(struct store *st, uint64_t *ret_bad_seq) MUST_CHECK;
+
+/* Up to max outbox records with seq > after_seq, oldest first, into recs. */
+int store_outbox(struct store *st, uint64_t after_seq, size_t max, struct record *recs,
+		 size_t *ret_n) MUST_CHECK;
+
+/* The collector acknowledged every record up to seq (never moves backwards). */
+int store_set_acked(struct store *st, uint64_t seq) MUST_CHECK;
+
+/* Sync status kept for `status`: small text values by key. Get returns 1, or 0 if unset. */
+int store_sync_set(struct store *st, const char *key, const char *value) MUST_CHECK;
+int store_sync_get(struct store *st, const char *key, char *value, size_t len) MUST_CHECK;
+
+/* Clock anchors: the collector's time seen at a boot time, one per boot (best kept). */
+int store_anchor_put(struct store *st, const struct record_anchor *anchor) MUST_CHECK;
+int store_anchor_get(struct store *st, const char *boot_id,
+		     struct record_anchor *ret_anchor) MUST_CHECK;
 
 /* Normalise a card number as typed or decoded: digits, leading zeros dropped. */
 int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX]) MUST_CHECK;

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "firmware/trust.h"
 
 const struct tap_clock tap_system_clock = {
 	.wall_usec = clk_wall_usec,
 	.boot_usec = clk_boot_usec,
-	.is_trusted = clk_is_ntp_synced,
+	.is_trusted = trust_is_trusted,
 };
 
 int tap_init(struct tap *t, struct store *store, const struct tap_clock *clock,

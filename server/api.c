@@ -163,15 +163,14 @@ static void route_records(struct api *api, const struct api_peer *peer,
 			  const struct http_request *req, int64_t now, struct api_reply *ret)
 {
 	struct ingest_result res;
+	struct record_batch batch;
 	struct db_device dev;
-	struct record *recs;
 	char why[160] = "";
-	size_t n;
 	int r;
 
 	if (device_of(api, peer, now, &dev, ret) < 0)
 		return;
-	r = record_batch_decode(req->body ? req->body : "", req->body_len, &recs, &n, why,
+	r = record_batch_decode(req->body ? req->body : "", req->body_len, &batch, why,
 				sizeof(why));
 	if (r == -E2BIG) {
 		api_error(413, why[0] ? why : "batch too large", now, ret);
@@ -181,8 +180,8 @@ static void route_records(struct api *api, const struct api_peer *peer,
 		api_error(r == -ENOMEM ? 500 : 400, why[0] ? why : "malformed batch", now, ret);
 		return;
 	}
-	r = ingest_batch(api->db, &dev, recs, n, now, &res);
-	free(recs);
+	r = ingest_batch(api->db, &dev, &batch, now, &res);
+	record_batch_free(&batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
 		return;

@@ -116,6 +116,12 @@ int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
 	return db->ops->record_insert(db, device_id, rec, meta);
 }
 
+int db_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id, int64_t offset_usec,
+		       int64_t rtt_usec)
+{
+	return db->ops->boot_anchor_put(db, device_id, boot_id, offset_usec, rtt_usec);
+}
+
 int db_boot_offset(struct db *db, int64_t device_id, const char *boot_id, int64_t *ret_offset_usec)
 {
 	return db->ops->boot_offset(db, device_id, boot_id, ret_offset_usec);

@@ -115,6 +115,8 @@ struct db_ops {
 			    uint8_t ret_link[CRYPTO_SHA256_LEN]);
 	int (*record_insert)(struct db *db, int64_t device_id, const struct record *rec,
 			     const struct db_record_meta *meta);
+	int (*boot_anchor_put)(struct db *db, int64_t device_id, const char *boot_id,
+			       int64_t offset_usec, int64_t rtt_usec);
 	int (*boot_offset)(struct db *db, int64_t device_id, const char *boot_id,
 			   int64_t *ret_offset_usec);
 	int (*boot_correct)(struct db *db, int64_t device_id, const char *boot_id,
@@ -178,7 +180,13 @@ int db_record_chain(struct db *db, int64_t device_id, uint64_t seq,
 /* Store a record; -EEXIST when (device, seq) is already there. */
 int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
 		     const struct db_record_meta *meta) MUST_CHECK;
-/* wall - boot time of a clock-trusted record of that boot; -ENOENT when none yet. */
+/* A kiosk measured this collector's time at a boot time: true = boot_usec + offset. */
+int db_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id,
+		       int64_t offset_usec, int64_t rtt_usec) MUST_CHECK;
+/*
+ * true - boot time for a boot: from its anchor, else a clock-trusted record
+ * of that boot; -ENOENT when neither exists yet.
+ */
 int db_boot_offset(struct db *db, int64_t device_id, const char *boot_id,
 		   int64_t *ret_offset_usec) MUST_CHECK;
 /* Give the boot's records that lack a corrected time boot_usec + offset. Returns the count. */

@@ -78,6 +78,13 @@ static const char *const migrations[] = {
     " detail TEXT NOT NULL,"
     " created_usec INTEGER NOT NULL,"
     " UNIQUE (device_id, seq, kind));",
+    /* 2: clock anchors kiosks measured against this collector's time */
+    "CREATE TABLE boot_anchors ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " boot_id TEXT NOT NULL,"
+    " offset_usec INTEGER NOT NULL,"
+    " rtt_usec INTEGER NOT NULL,"
+    " PRIMARY KEY (device_id, boot_id));",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -488,15 +495,39 @@ static int sq_record_insert(struct db *db, int64_t device_id, const struct recor
 	return step_done(db, stmt, "store record");
 }
 
+static int sq_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id,
+			      int64_t offset_usec, int64_t rtt_usec)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	/* The shortest round trip bounds the error best: keep that one. */
+	r = prepare(db,
+		    "INSERT INTO boot_anchors VALUES (?1, ?2, ?3, ?4)"
+		    " ON CONFLICT(device_id, boot_id) DO UPDATE SET offset_usec = ?3,"
+		    " rtt_usec = ?4 WHERE ?4 < rtt_usec",
+		    &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	sqlite3_bind_text(stmt, 2, boot_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, offset_usec);
+	sqlite3_bind_int64(stmt, 4, rtt_usec);
+	return step_done(db, stmt, "store boot anchor");
+}
+
 static int sq_boot_offset(struct db *db, int64_t device_id, const char *boot_id,
 			  int64_t *ret_offset_usec)
 {
 	sqlite3_stmt *stmt;
 	int rc, r;
 
+	/* An anchor on this collector's clock first, else a record the kiosk trusted. */
 	r = prepare(db,
-		    "SELECT wall_usec - boot_usec FROM records WHERE device_id = ? AND boot_id = ?"
-		    " AND clock_trusted = 1 ORDER BY seq DESC LIMIT 1",
+		    "SELECT offset_usec FROM boot_anchors WHERE device_id = ?1 AND boot_id = ?2"
+		    " UNION ALL SELECT * FROM (SELECT wall_usec - boot_usec FROM records"
+		    " WHERE device_id = ?1 AND boot_id = ?2 AND clock_trusted = 1"
+		    " ORDER BY seq DESC LIMIT 1) LIMIT 1",
 		    &stmt);
 	if (r < 0)
 		return r;
@@ -644,6 +675,7 @@ static const struct db_ops sqlite_ops = {
     .device_set_acked = sq_device_set_acked,
     .record_chain = sq_record_chain,
     .record_insert = sq_record_insert,
+    .boot_anchor_put = sq_boot_anchor_put,
     .boot_offset = sq_boot_offset,
     .boot_correct = sq_boot_correct,
     .alert_add = sq_alert_add,

@@ -169,19 +169,39 @@ static int advance_ack(struct ingest *in)
 	return db_device_set_acked(in->db, in->dev->id, acked);
 }
 
-int ingest_batch(struct db *db, const struct db_device *dev, const struct record *recs, size_t n,
+static int ingest_anchor(struct ingest *in, const struct record_anchor *a)
+{
+	int64_t offset;
+	int r;
+
+	r = db_boot_anchor_put(in->db, in->dev->id, a->boot_id, a->true_usec - a->boot_usec,
+			       a->rtt_usec);
+	if (r == 0)
+		r = db_boot_offset(in->db, in->dev->id, a->boot_id, &offset);
+	if (r == 0)
+		r = db_boot_correct(in->db, in->dev->id, a->boot_id, offset);
+	return r < 0 ? r : 0;
+}
+
+int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
 		 int64_t now_usec, struct ingest_result *ret_result)
 {
 	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec};
+	const struct record *recs = batch->recs;
 	int r;
 
-	for (size_t i = 1; i < n; i++)
+	for (size_t i = 1; i < batch->n; i++)
 		if (recs[i].seq <= recs[i - 1].seq)
 			return -EBADMSG;
 	r = db_begin(db);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < batch->n_anchors; i++) {
+		r = ingest_anchor(&in, &batch->anchors[i]);
+		if (r < 0)
+			goto out_rollback;
+	}
+	for (size_t i = 0; i < batch->n; i++) {
 		r = ingest_one(&in, &recs[i]);
 		if (r < 0)
 			goto out_rollback;

@@ -29,11 +29,13 @@ struct ingest_result {
 };
 
 /*
- * Store recs (n of them, ascending by seq) for dev in one transaction,
- * committed before returning. -EBADMSG when the seqs are not strictly
+ * Store a batch's records (ascending by seq) and clock anchors for dev in
+ * one transaction, committed before returning. Anchors come first, so the
+ * records of their boots get corrected times at once, and earlier records
+ * of those boots are corrected too. -EBADMSG when the seqs are not strictly
  * ascending; storage errors roll everything back.
  */
-int ingest_batch(struct db *db, const struct db_device *dev, const struct record *recs, size_t n,
+int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
 		 int64_t now_usec, struct ingest_result *ret_result) MUST_CHECK;
 
 #endif

@@ -10,23 +10,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct record *recs = NULL, *again = NULL;
-	size_t n = 0, n2 = 0;
+	struct record_batch batch, again;
 	char why[256];
 	char *text;
 
-	if (record_batch_decode((const char *)data, size, &recs, &n, why, sizeof(why)) < 0)
+	if (record_batch_decode((const char *)data, size, &batch, why, sizeof(why)) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		(void)record_link_ok(&recs[i]);
-	text = record_batch_encode(recs, n);
+	for (size_t i = 0; i < batch.n; i++)
+		(void)record_link_ok(&batch.recs[i]);
+	text = record_batch_encode(batch.recs, batch.n, batch.anchors, batch.n_anchors);
 	if (!text)
 		abort();
-	if (record_batch_decode(text, strlen(text), &again, &n2, why, sizeof(why)) < 0 || n2 != n ||
-	    (n && memcmp(recs, again, n * sizeof(*recs)) != 0))
+	if (record_batch_decode(text, strlen(text), &again, why, sizeof(why)) < 0 ||
+	    again.n != batch.n || again.n_anchors != batch.n_anchors ||
+	    (batch.n && memcmp(batch.recs, again.recs, batch.n * sizeof(*batch.recs)) != 0) ||
+	    (batch.n_anchors &&
+	     memcmp(batch.anchors, again.anchors, batch.n_anchors * sizeof(*batch.anchors)) != 0))
 		abort();
 	free(text);
-	free(again);
-	free(recs);
+	record_batch_free(&again);
+	record_batch_free(&batch);
 	return 0;
 }

@@ -98,9 +98,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Ingest recs, refreshing the device row (acked_seq) first, as the API does. */
-static struct ingest_result ingest(struct fixture *f, const struct record *recs, size_t n)
+/* Ingest recs and anchors, refreshing the device row (acked_seq) first, as the API does. */
+static struct ingest_result ingest_with(struct fixture *f, const struct record *recs, size_t n,
+					const struct record_anchor *anchors, size_t n_anchors)
 {
+	struct record_batch batch = {.recs = (struct record *)(uintptr_t)recs, .n = n,
+				     .anchors = (struct record_anchor *)(uintptr_t)anchors,
+				     .n_anchors = n_anchors};
 	char fp[CRYPTO_SHA256_HEX];
 	struct ingest_result res;
 	uint8_t raw[CRYPTO_SHA256_LEN];
@@ -108,8 +112,13 @@ static struct ingest_result ingest(struct fixture *f, const struct record *recs,
 	memset(raw, 7, sizeof(raw));
 	crypto_hex(raw, fp);
 	assert_int_equal(db_device_by_fingerprint(f->db, fp, &f->dev), 0);
-	assert_int_equal(ingest_batch(f->db, &f->dev, recs, n, 5, &res), 0);
+	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, 5, &res), 0);
 	return res;
+}
+
+static struct ingest_result ingest(struct fixture *f, const struct record *recs, size_t n)
+{
+	return ingest_with(f, recs, n, NULL, 0);
 }
 
 static void test_ingest_batch_stores_and_acks(void **state)
@@ -206,9 +215,10 @@ static void test_ingest_batch_out_of_order_refused(void **state)
 {
 	struct fixture *f = *state;
 	struct record r[2] = {f->chain[1], f->chain[0]};
+	struct record_batch batch = {.recs = r, .n = 2};
 	struct ingest_result res;
 
-	assert_int_equal(ingest_batch(f->db, &f->dev, r, 2, 5, &res), -EBADMSG);
+	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, 5, &res), -EBADMSG);
 	assert_int_equal(count_taps(f), 0);
 }
 
@@ -241,6 +251,35 @@ static void test_ingest_batch_corrects_untrusted_time(void **state)
 	assert_int_equal(db_taps(f->db, &q, corrected_fn, got), 0);
 	assert_int_equal(got[0], f->chain[0].wall_usec);
 	assert_int_equal(got[1], f->chain[1].wall_usec);
+}
+
+/* A kiosk whose clock started at 1970 learned the collector's time: every record is corrected. */
+static void test_ingest_batch_anchor_corrects_earlier_records(void **state)
+{
+	static const uint8_t zero[CRYPTO_SHA256_LEN];
+	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
+	struct fixture *f = *state;
+	struct record_anchor a = {.boot_usec = 0, .rtt_usec = 2000};
+	int64_t got[3] = {0};
+	struct record r[3];
+
+	memcpy(r, f->chain, sizeof(r));
+	for (int i = 0; i < 3; i++) {
+		r[i].clock_trusted = false;
+		r[i].wall_usec = 86400 * INT64_C(1000000) + r[i].boot_usec; /* 1970-01-02 */
+		record_seal(&r[i], i ? r[i - 1].link : zero);
+	}
+	(void)ingest(f, r, 2);
+	assert_int_equal(db_taps(f->db, &q, corrected_fn, got), 0);
+	assert_int_equal(got[0], -1);
+	/* The anchor: at boot time 10 s the collector's clock read 2025-03-03T00:41:10Z. */
+	strcpy(a.boot_id, r[0].boot_id);
+	a.boot_usec = 10 * INT64_C(1000000);
+	a.true_usec = INT64_C(1740962470) * 1000000;
+	(void)ingest_with(f, r + 2, 1, &a, 1);
+	assert_int_equal(db_taps(f->db, &q, corrected_fn, got), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(got[i], a.true_usec - a.boot_usec + r[i].boot_usec);
 }
 
 static void test_db_device_rules(void **state)
@@ -279,7 +318,9 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest_batch_corrects_untrusted_time, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_anchor_corrects_earlier_records, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

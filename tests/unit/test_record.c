@@ -98,33 +98,36 @@ static void test_record_link_detects_any_change(void **state)
 static void test_record_batch_roundtrip(void **state)
 {
 	static const uint8_t zero[CRYPTO_SHA256_LEN];
-	struct record in[2] = { first(), second() }, *out = NULL;
+	struct record in[2] = { first(), second() };
+	struct record_anchor anchor = { .boot_usec = 99, .true_usec = 1740962460000000,
+					.rtt_usec = 1500 };
+	struct record_batch out;
 	char why[256] = "";
-	size_t n = 0;
 	char *text;
 
 	(void)state;
+	strcpy(anchor.boot_id, boot);
 	record_seal(&in[0], zero);
 	record_seal(&in[1], in[0].link);
-	text = record_batch_encode(in, 2);
+	text = record_batch_encode(in, 2, &anchor, 1);
 	assert_non_null(text);
-	assert_int_equal(record_batch_decode(text, strlen(text), &out, &n, why, sizeof(why)), 0);
-	assert_int_equal(n, 2);
-	assert_memory_equal(&in[0], &out[0], sizeof(in[0]));
-	assert_memory_equal(&in[1], &out[1], sizeof(in[1]));
-	free(out);
+	assert_int_equal(record_batch_decode(text, strlen(text), &out, why, sizeof(why)), 0);
+	assert_int_equal(out.n, 2);
+	assert_memory_equal(&in[0], &out.recs[0], sizeof(in[0]));
+	assert_memory_equal(&in[1], &out.recs[1], sizeof(in[1]));
+	assert_int_equal(out.n_anchors, 1);
+	assert_memory_equal(&anchor, &out.anchors[0], sizeof(anchor));
+	record_batch_free(&out);
 	free(text);
 }
 
 static void assert_refused(const char *body, const char *want_why)
 {
-	struct record *out = NULL;
+	struct record_batch out = { .n = 7 };
 	char why[256] = "";
-	size_t n = 0;
 
-	assert_int_equal(record_batch_decode(body, strlen(body), &out, &n, why, sizeof(why)),
-			 -EBADMSG);
-	assert_null(out);
+	assert_int_equal(record_batch_decode(body, strlen(body), &out, why, sizeof(why)), -EBADMSG);
+	assert_int_equal(out.n, 7); /* untouched on failure */
 	if (!strstr(why, want_why))
 		fail_msg("reason '%s' lacks '%s'", why, want_why);
 }
@@ -149,38 +152,40 @@ static void test_record_batch_decode_refusals(void **state)
 	assert_refused(REC(",\"outcome\":\"accepted\",\"seq\":2"), "malformed JSON"); /* dup key */
 	assert_refused(REC(",\"outcome\":7"), "outcome: missing or not a string");
 	assert_refused(REC(",\"outcome\":\"acc\\u0000epted\""), "not allowed");
+	assert_refused("{\"version\":1,\"records\":[],\"anchors\":{}}", "expected");
+	assert_refused("{\"version\":1,\"records\":[],\"anchors\":[{\"boot_id\":\"x\"}]}",
+		       "anchor boot_id");
 }
 
 static void test_record_batch_decode_accepts_minimal(void **state)
 {
 	const char *body = REC(",\"outcome\":\"unknown\"");
-	struct record *out = NULL;
+	struct record_batch out;
 	char why[256] = "";
-	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(record_batch_decode(body, strlen(body), &out, &n, why, sizeof(why)), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(out[0].credential, "card:1");
-	assert_false(record_link_ok(&out[0])); /* zeros are not a link: the caller checks */
-	free(out);
+	assert_int_equal(record_batch_decode(body, strlen(body), &out, why, sizeof(why)), 0);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.n_anchors, 0); /* anchors are optional */
+	assert_string_equal(out.recs[0].credential, "card:1");
+	assert_false(record_link_ok(&out.recs[0])); /* zeros are not a link: the caller checks */
+	record_batch_free(&out);
 }
 
 static void test_record_batch_decode_bounds(void **state)
 {
 	size_t cap = 64 + (RECORD_BATCH_MAX + 1) * 3, len = 0;
-	struct record *out = NULL;
+	struct record_batch out;
 	char *body = malloc(cap);
 	char why[256];
-	size_t n;
 
 	(void)state;
 	len += (size_t)sprintf(body, "{\"version\":1,\"records\":[");
 	for (int i = 0; i <= RECORD_BATCH_MAX; i++)
 		len += (size_t)sprintf(body + len, "%s{}", i ? "," : "");
 	len += (size_t)sprintf(body + len, "]}");
-	assert_int_equal(record_batch_decode(body, len, &out, &n, why, sizeof(why)), -E2BIG);
-	assert_int_equal(record_batch_decode(body, RECORD_BODY_MAX + 1, &out, &n, why, sizeof(why)),
+	assert_int_equal(record_batch_decode(body, len, &out, why, sizeof(why)), -E2BIG);
+	assert_int_equal(record_batch_decode(body, RECORD_BODY_MAX + 1, &out, why, sizeof(why)),
 			 -E2BIG);
 	free(body);
 }

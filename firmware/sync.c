@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The sync thread. It owns its store connection and HTTPS handle; the only
+ * shared state is the eventfd it is kicked through, the stop flag, and the
+ * clock trust it reports (firmware/trust.h).
+ */
+#include "firmware/sync.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "common/clk.h"
+#include "common/log.h"
+#include "firmware/http_client.h"
+#include "firmware/kconfig.h"
+#include "firmware/store.h"
+#include "firmware/trust.h"
+
+#define SYNC_COALESCE_MS 50 /* taps arriving this close together ride in one batch */
+#define SYNC_URL_MAX 256
+
+struct sync {
+	const struct kconfig *cfg;
+	char url[SYNC_URL_MAX];
+	char boot_id[CLK_BOOT_ID_LEN + 1];
+	pthread_t thread;
+	int kick_fd;
+	atomic_bool stop;
+
+	/* Owned by the thread from here on. */
+	struct store *store;
+	struct hc *hc;
+	struct record *batch;
+	int64_t backoff_ms;	     /* 0 while healthy */
+	int64_t retry_at_ms;	     /* CLOCK_BOOTTIME ms of the next attempt after a failure */
+	int64_t roster_due_ms;	     /* next roster pull */
+	unsigned warned_outbox_level; /* outbox size already warned about, as a power of 10 */
+	bool warned_outbox_age;
+	char last_error[HC_ERROR_MAX];
+};
+
+static int64_t now_ms(void)
+{
+	return clk_boot_usec() / 1000;
+}
+
+void sync_kick(struct sync *sync)
+{
+	uint64_t one = 1;
+
+	/* A full counter still wakes the thread, so a failed write loses nothing. */
+	(void)!write(sync->kick_fd, &one, sizeof(one));
+}
+
+static void set_state_int(struct sync *s, const char *key, int64_t v)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%" PRId64, v);
+	if (store_sync_set(s->store, key, text) < 0)
+		log_debug("sync: cannot keep %s", key);
+}
+
+static void note_error(struct sync *s, const char *what)
+{
+	if (strcmp(what, s->last_error) != 0)
+		log_warn("sync: %s", what);
+	snprintf(s->last_error, sizeof(s->last_error), "%s", what);
+	if (store_sync_set(s->store, SYNC_KEY_LAST_ERROR, what) < 0)
+		log_debug("sync: cannot keep the last error");
+	set_state_int(s, SYNC_KEY_LAST_ERROR_AT, clk_wall_usec());
+}
+
+static void note_success(struct sync *s)
+{
+	if (s->last_error[0])
+		log_info("sync: collector reachable again");
+	s->last_error[0] = '\0';
+	if (store_sync_set(s->store, SYNC_KEY_LAST_ERROR, "") < 0)
+		log_debug("sync: cannot clear the last error");
+	set_state_int(s, SYNC_KEY_LAST_OK, clk_wall_usec());
+}
+
+/*
+ * Learn the collector's time from a reply: it stamped the reply between our
+ * send and receive, so at the midpoint of our boot-time measurements the
+ * true time was server_time, give or take half the round trip.
+ */
+static void learn_clock(struct sync *s, int64_t sent_boot, int64_t sent_wall, int64_t server_usec)
+{
+	int64_t now_boot = clk_boot_usec(), now_wall = clk_wall_usec();
+	struct record_anchor a = { .rtt_usec = now_boot - sent_boot };
+	int64_t offset;
+
+	if (server_usec <= 0)
+		return;
+	memcpy(a.boot_id, s->boot_id, sizeof(a.boot_id));
+	a.boot_usec = sent_boot + a.rtt_usec / 2;
+	a.true_usec = server_usec;
+	offset = server_usec - (sent_wall + (now_wall - sent_wall) / 2);
+	trust_note_offset(offset, a.rtt_usec);
+	set_state_int(s, SYNC_KEY_OFFSET, offset);
+	set_state_int(s, SYNC_KEY_RTT, a.rtt_usec);
+	if (store_anchor_put(s->store, &a) < 0)
+		log_warn("sync: cannot store the clock anchor, ignoring");
+}
+
+/* Anchors for every boot that records in the batch come from. */
+static size_t batch_anchors(struct sync *s, size_t n, struct record_anchor *out, size_t max)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n && count < max; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < count && !seen; j++)
+			seen = strcmp(out[j].boot_id, s->batch[i].boot_id) == 0;
+		if (!seen && store_anchor_get(s->store, s->batch[i].boot_id, &out[count]) == 1)
+			count++;
+	}
+	return count;
+}
+
+static void warn_outbox(struct sync *s)
+{
+	struct store_status st;
+	uint64_t backlog;
+	unsigned level = 0;
+
+	if (store_get_status(s->store, 0, 0, &st) < 0)
+		return;
+	backlog = st.last_seq - st.acked_seq;
+	for (uint64_t step = (uint64_t)s->cfg->outbox_warn; backlog >= step && level < 12;
+	     step *= 10)
+		level++;
+	if (level > s->warned_outbox_level)
+		log_warn("sync: %" PRIu64 " records waiting to be sent", backlog);
+	else if (level < s->warned_outbox_level && level == 0)
+		log_info("sync: outbox back to %" PRIu64 " records", backlog);
+	s->warned_outbox_level = level;
+
+	if (st.oldest_unacked_usec &&
+	    clk_wall_usec() - st.oldest_unacked_usec > s->cfg->outbox_warn_age_ms * 1000) {
+		if (!s->warned_outbox_age)
+			log_warn("sync: oldest unsent record is older than %" PRId64 " s",
+				 s->cfg->outbox_warn_age_ms / 1000);
+		s->warned_outbox_age = true;
+	} else {
+		s->warned_outbox_age = false;
+	}
+}
+
+/* Push one batch. 1: pushed something, 0: outbox empty, <0: failed (reason noted). */
+static int push_batch(struct sync *s)
+{
+	struct record_anchor anchors[RECORD_ANCHORS_MAX];
+	struct hc_response resp;
+	struct store_status st;
+	char url[SYNC_URL_MAX + 32], why[HC_ERROR_MAX];
+	int64_t sent_boot, sent_wall;
+	json_t *reply = NULL, *acked;
+	size_t n, n_anchors;
+	char *body;
+	int r;
+
+	r = store_get_status(s->store, 0, 0, &st);
+	if (r == 0)
+		r = store_outbox(s->store, st.acked_seq, (size_t)s->cfg->sync_batch, s->batch, &n);
+	if (r < 0) {
+		note_error(s, "cannot read the outbox from the kiosk database");
+		return r;
+	}
+	if (n == 0)
+		return 0;
+	n_anchors = batch_anchors(s, n, anchors, RECORD_ANCHORS_MAX);
+	body = record_batch_encode(s->batch, n, anchors, n_anchors);
+	if (!body)
+		return -ENOMEM;
+
+	snprintf(url, sizeof(url), "%s/api/v1/records", s->url);
+	sent_boot = clk_boot_usec();
+	sent_wall = clk_wall_usec();
+	r = hc_request(s->hc, "POST", url, body, NULL, &resp);
+	free(body);
+	if (r < 0) {
+		note_error(s, resp.error);
+		return r;
+	}
+	learn_clock(s, sent_boot, sent_wall, resp.server_time_usec);
+	if (resp.status != 200) {
+		hc_error_text(&resp, why, sizeof(why));
+		note_error(s, why);
+		hc_response_free(&resp);
+		return -EPROTO;
+	}
+	reply = json_loads(resp.body ? resp.body : "", 0, NULL);
+	acked = json_object_get(reply, "acked_seq");
+	if (!json_is_integer(acked) || json_integer_value(acked) < 0) {
+		note_error(s, "collector reply without acked_seq");
+		r = -EPROTO;
+	} else if ((uint64_t)json_integer_value(acked) < st.acked_seq + 1) {
+		/* Stored nothing new: a gap or a broken link it will not take. Do not spin. */
+		note_error(s, "collector did not take the next record (chain mismatch?); "
+			      "it keeps a tamper alert");
+		r = -EPROTO;
+	} else {
+		r = store_set_acked(s->store, (uint64_t)json_integer_value(acked));
+		if (r == 0) {
+			note_success(s);
+			log_debug("sync: acknowledged up to %" JSON_INTEGER_FORMAT,
+				  json_integer_value(acked));
+			r = 1;
+		}
+	}
+	json_decref(reply);
+	hc_response_free(&resp);
+	return r;
+}
+
+/* Replace the roster with the collector's, if it changed (ETag). */
+static int pull_roster(struct sync *s)
+{
+	char url[SYNC_URL_MAX + 32], etag[128] = "", why[ROWS_WHY_MAX] = "";
+	struct store_roster *ro = NULL;
+	struct hc_response resp;
+	unsigned staff, creds;
+	json_t *root, *list, *person;
+	size_t i;
+	int r;
+
+	if (store_sync_get(s->store, SYNC_KEY_ROSTER_ETAG, etag, sizeof(etag)) < 0)
+		etag[0] = '\0';
+	snprintf(url, sizeof(url), "%s/api/v1/roster", s->url);
+	r = hc_request(s->hc, "GET", url, NULL, etag, &resp);
+	if (r < 0) {
+		note_error(s, resp.error);
+		return r;
+	}
+	if (resp.status == 304) {
+		hc_response_free(&resp);
+		return 0;
+	}
+	if (resp.status != 200) {
+		hc_error_text(&resp, why, sizeof(why));
+		note_error(s, why);
+		hc_response_free(&resp);
+		return -EPROTO;
+	}
+	root = json_loads(resp.body, 0, NULL);
+	list = json_object_get(root, "staff");
+	r = json_is_array(list) ? store_roster_begin(s->store, &ro) : -EBADMSG;
+	json_array_foreach(list, i, person)
+	{
+		json_t *cards = json_object_get(person, "cards");
+		json_t *fingers = json_object_get(person, "fingers");
+		const char *nip = json_string_value(json_object_get(person, "nip"));
+		const char *name = json_string_value(json_object_get(person, "name"));
+		const char *unit = json_string_value(json_object_get(person, "unit_id"));
+		size_t j, n_creds;
+
+		if (r < 0)
+			break;
+		if (!nip || !name || !unit) {
+			r = -EBADMSG;
+			snprintf(why, sizeof(why), "staff %zu: nip, name or unit_id missing", i);
+			break;
+		}
+		n_creds = json_array_size(cards) > json_array_size(fingers)
+				  ? json_array_size(cards)
+				  : json_array_size(fingers);
+		for (j = 0; j == 0 || j < n_creds; j++) {
+			char slot[16] = "";
+			json_t *finger = json_array_get(fingers, j);
+
+			if (json_is_integer(finger))
+				snprintf(slot, sizeof(slot), "%" JSON_INTEGER_FORMAT,
+					 json_integer_value(finger));
+			r = store_roster_add(ro, nip, name, unit,
+					     json_string_value(json_array_get(cards, j)), slot, why);
+			if (r < 0)
+				break;
+		}
+	}
+	if (r == 0)
+		r = store_roster_commit(ro, &staff, &creds);
+	else if (ro)
+		store_roster_abort(ro);
+	if (r < 0) {
+		char msg[HC_ERROR_MAX + ROWS_WHY_MAX];
+
+		snprintf(msg, sizeof(msg), "roster from the collector refused: %s",
+			 r == -EBADMSG ? "malformed" : why[0] ? why : strerror(-r));
+		note_error(s, msg);
+	} else {
+		log_info("sync: roster updated: %u staff, %u credentials", staff, creds);
+		if (store_sync_set(s->store, SYNC_KEY_ROSTER_ETAG, resp.etag) < 0)
+			log_debug("sync: cannot keep the roster ETag");
+	}
+	json_decref(root);
+	hc_response_free(&resp);
+	return r;
+}
+
+/* One round: push until the outbox is empty, then the roster if due. */
+static int sync_round(struct sync *s)
+{
+	int r;
+
+	while ((r = push_batch(s)) > 0)
+		if (atomic_load(&s->stop))
+			return 0;
+	if (r < 0)
+		return r;
+	warn_outbox(s);
+	if (now_ms() >= s->roster_due_ms) {
+		r = pull_roster(s);
+		if (r < 0)
+			return r;
+		s->roster_due_ms = now_ms() + s->cfg->roster_interval_ms;
+	}
+	return 0;
+}
+
+static int64_t jittered(int64_t ms)
+{
+	uint32_t rnd = 0;
+
+	/* Spread retries of many kiosks after a collector outage: 50–100% of the delay. */
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = (uint32_t)clk_boot_usec();
+	return ms / 2 + (int64_t)(rnd % (uint32_t)(ms / 2 + 1));
+}
+
+static void *sync_main(void *arg)
+{
+	struct sync *s = arg;
+	bool pending = true; /* start with a round: there may be a backlog */
+
+	while (!atomic_load(&s->stop)) {
+		int64_t wait_ms = -1, now = now_ms();
+		struct pollfd pfd = { .fd = s->kick_fd, .events = POLLIN };
+		uint64_t kicks;
+
+		if (s->backoff_ms && now < s->retry_at_ms)
+			wait_ms = s->retry_at_ms - now;
+		else if (pending)
+			wait_ms = 0;
+		else
+			wait_ms = s->roster_due_ms > now ? s->roster_due_ms - now : 0;
+		if (poll(&pfd, 1, (int)(wait_ms > 3600000 ? 3600000 : wait_ms)) > 0) {
+			if (read(s->kick_fd, &kicks, sizeof(kicks)) == sizeof(kicks))
+				pending = true;
+			/* Let a quick run of taps gather into one batch. */
+			(void)poll(NULL, 0, SYNC_COALESCE_MS);
+			continue;
+		}
+		if (atomic_load(&s->stop))
+			break;
+		if (s->backoff_ms && now_ms() < s->retry_at_ms)
+			continue;
+		if (sync_round(s) < 0) {
+			s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : s->cfg->backoff_min_ms;
+			if (s->backoff_ms > s->cfg->backoff_max_ms)
+				s->backoff_ms = s->cfg->backoff_max_ms;
+			s->retry_at_ms = now_ms() + jittered(s->backoff_ms);
+			log_debug("sync: retrying in %" PRId64 " ms",
+				  s->retry_at_ms - now_ms());
+			warn_outbox(s);
+		} else {
+			s->backoff_ms = 0;
+			pending = false;
+		}
+	}
+	return NULL;
+}
+
+int sync_start(const struct kconfig *cfg, const char *url, struct sync **ret_sync)
+{
+	const struct hc_tls tls = { .ca = cfg->sync_ca, .cert = cfg->sync_cert,
+				    .key = cfg->sync_key };
+	struct sync *s;
+	size_t len;
+	int r;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->cfg = cfg;
+	s->kick_fd = -1;
+	snprintf(s->url, sizeof(s->url), "%s", url);
+	len = strlen(s->url);
+	while (len && s->url[len - 1] == '/')
+		s->url[--len] = '\0';
+	s->batch = calloc((size_t)cfg->sync_batch, sizeof(*s->batch));
+	if (!s->batch) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	r = clk_boot_id(s->boot_id);
+	if (r < 0)
+		goto out_free;
+	r = store_open(cfg->database, STORE_EXISTING, &s->store);
+	if (r < 0)
+		goto out_free;
+	r = hc_new(&tls, cfg->sync_timeout_ms, &s->stop, &s->hc);
+	if (r < 0)
+		goto out_free;
+	s->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->kick_fd < 0) {
+		r = -errno;
+		goto out_free;
+	}
+	r = -pthread_create(&s->thread, NULL, sync_main, s);
+	if (r < 0)
+		goto out_free;
+	log_info("sync: pushing to %s", s->url);
+	*ret_sync = s;
+	return 0;
+
+out_free:
+	if (s->kick_fd >= 0)
+		close(s->kick_fd);
+	hc_free(s->hc);
+	store_close(s->store);
+	free(s->batch);
+	free(s);
+	return r;
+}
+
+void sync_stop(struct sync *s)
+{
+	if (!s)
+		return;
+	atomic_store(&s->stop, true);
+	sync_kick(s);
+	pthread_join(s->thread, NULL);
+	close(s->kick_fd);
+	hc_free(s->hc);
+	store_close(s->store);
+	free(s->batch);
+	free(s);
+}

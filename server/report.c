@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Report formatting with jansson (JSON) and plain stdio (CSV). Every object
+ * is built with json_pack(), which fails as a whole and releases what it was
+ * given, so one NULL check covers a record. The explanation walks the period
+ * through rules_eval_period()'s per-day callback: the days shown are the
+ * days counted.
+ */
+#include "server/report.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clk.h"
+#include "common/tz.h"
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+static double pct_of(int64_t bp)
+{
+	return (double)bp / 100.0;
+}
+
+static json_t *date_json(int32_t day)
+{
+	char buf[TZ_DATE_MAX];
+
+	tz_format_date(day, buf);
+	return json_string(buf);
+}
+
+static json_t *tiers_json(const int32_t *counts, char kind)
+{
+	return json_pack("{s:i,s:i,s:i,s:i}", rules_tier_name(kind, 1), counts[0],
+			 rules_tier_name(kind, 2), counts[1], rules_tier_name(kind, 3), counts[2],
+			 rules_tier_name(kind, 4), counts[3]);
+}
+
+static json_t *leave_days_json(const int32_t *days)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++) {
+		if (json_object_set_new(o, cal_leave_code_name((enum cal_leave_code)c),
+					json_integer(days[c])) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static json_t *sanction_json(const struct rules_year *y)
+{
+	if (!y->sanction)
+		return json_null();
+	return json_pack("{s:s,s:s,s:s,s:b}", "level", profile_level_name(y->sanction->level),
+			 "code", y->sanction->code, "text", y->sanction->text, "by_consecutive_tk",
+			 y->is_run_sanction);
+}
+
+static json_t *year_json(const struct rules_year *y)
+{
+	return json_pack("{s:i,s:I,s:i,s:i,s:i,s:o}", "tk_days", y->tk_days, "minutes",
+			 (json_int_t)y->minutes, "equivalent_days", y->equivalent_days,
+			 "total_days", y->total_days, "max_consecutive_tk", y->max_consecutive_tk,
+			 "sanction", sanction_json(y));
+}
+
+/* One employee object of the contract, plus a few exact extras (deduction_bp, …). */
+static json_t *employee_json(const struct rules_employee *e, const struct rules_period *p)
+{
+	return json_pack("{s:s?,s:s?,s:s?,s:i,s:i,s:I,s:I,s:o,s:o,s:i,s:o,s:f,s:I,s:I,"
+			 "s:i,s:i,s:i,s:i,s:o}",
+			 "nip", e->nip, "name", e->name, "unit_id", e->unit_id, "working_days",
+			 p->working_days, "present_days", p->present_days, "late_minutes",
+			 (json_int_t)p->late_minutes, "early_minutes", (json_int_t)p->early_minutes,
+			 "tl", tiers_json(p->tl, 'L'), "psw", tiers_json(p->psw, 'E'), "tk_days",
+			 p->tk_days, "leave_days", leave_days_json(p->leave_days), "deduction_pct",
+			 pct_of(p->deduction_bp), "deduction_bp", (json_int_t)p->deduction_bp,
+			 "deduction_amount", (json_int_t)p->deduction_amount, "required_days",
+			 p->required_days, "compliant_days", p->compliant_days,
+			 "compensated_days", p->compensated_days, "forgiven_late_days",
+			 p->forgiven_late_days, "year", year_json(&p->year));
+}
+
+int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
+			   size_t n, json_t **ret_json)
+{
+	json_t *root, *list;
+
+	list = json_array();
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (json_array_append_new(list, employee_json(entries[i].emp, entries[i].period)) <
+		    0) {
+			json_decref(list);
+			return -ENOMEM;
+		}
+	}
+	root = json_pack("{s:o,s:o,s:o}", "from", date_json(from), "to", date_json(to),
+			 "employees", list);
+	if (!root)
+		return -ENOMEM;
+	*ret_json = root;
+	return 0;
+}
+
+/* --- CSV (RFC 4180) --- */
+
+/*
+ * A text field: quoted when it holds a comma, quote or line break, quotes
+ * doubled. A leading = + - @ gets a ' so a spreadsheet shows a name instead
+ * of running it as a formula.
+ */
+static void csv_text(FILE *out, const char *s)
+{
+	bool needs_quotes = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (needs_quotes)
+		fputc('"', out);
+	if (s[0] && strchr("=+-@", s[0]))
+		fputc('\'', out);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	if (needs_quotes)
+		fputc('"', out);
+}
+
+static void csv_pct(FILE *out, int64_t bp)
+{
+	fprintf(out, ",%lld.%02lld", (long long)(bp / 100), (long long)(bp % 100));
+}
+
+static const char *const csv_header[] = {
+	"NIP",
+	"Nama",
+	"Unit",
+	"Hari Kerja",
+	"Hari Hadir",
+	"Menit Terlambat",
+	"Menit Pulang Cepat",
+	"TL1",
+	"TL2",
+	"TL3",
+	"TL4",
+	"PSW1",
+	"PSW2",
+	"PSW3",
+	"PSW4",
+	"Hari TK",
+	/* then one column per leave code: "Cuti/Izin CT" … */
+};
+
+static const char *const csv_trailer[] = {
+	"Potongan (%)",
+	"Potongan (Rp)",
+	"TK Tahun Berjalan",
+	"Hari Setara (Terlambat/Pulang Cepat)",
+	"Jumlah Hari",
+	"TK Berturut-turut Terpanjang",
+	"Tingkat Hukuman",
+	"Kode Hukuman",
+	"Rekomendasi Hukuman Disiplin",
+};
+
+static void csv_row(FILE *out, const struct rules_employee *e, const struct rules_period *p)
+{
+	const struct rules_year *y = &p->year;
+
+	csv_text(out, e->nip ? e->nip : "");
+	fputc(',', out);
+	csv_text(out, e->name ? e->name : "");
+	fputc(',', out);
+	csv_text(out, e->unit_id ? e->unit_id : "");
+	fprintf(out, ",%d,%d,%lld,%lld", p->working_days, p->present_days,
+		(long long)p->late_minutes, (long long)p->early_minutes);
+	for (int i = 0; i < PROFILE_TIERS; i++)
+		fprintf(out, ",%d", p->tl[i]);
+	for (int i = 0; i < PROFILE_TIERS; i++)
+		fprintf(out, ",%d", p->psw[i]);
+	fprintf(out, ",%d", p->tk_days);
+	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
+		fprintf(out, ",%d", p->leave_days[c]);
+	csv_pct(out, p->deduction_bp);
+	fprintf(out, ",%lld,%d,%d,%d,%d,", (long long)p->deduction_amount, y->tk_days,
+		y->equivalent_days, y->total_days, y->max_consecutive_tk);
+	if (y->sanction) {
+		csv_text(out, profile_level_name(y->sanction->level));
+		fputc(',', out);
+		csv_text(out, y->sanction->code);
+		fputc(',', out);
+		csv_text(out, y->sanction->text);
+	} else {
+		fputs(",,", out);
+	}
+	fputs("\r\n", out);
+}
+
+int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(csv_header); i++)
+		fprintf(out, "%s%s", i ? "," : "", csv_header[i]);
+	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
+		fprintf(out, ",Cuti/Izin %s", cal_leave_code_name((enum cal_leave_code)c));
+	for (size_t i = 0; i < ARRAY_SIZE(csv_trailer); i++)
+		fprintf(out, ",%s", csv_trailer[i]);
+	fputs("\r\n", out);
+	for (size_t i = 0; i < n; i++)
+		csv_row(out, entries[i].emp, entries[i].period);
+	return ferror(out) ? -EIO : 0;
+}
+
+/* --- the day-by-day explanation --- */
+
+struct explain {
+	const struct rules_plan *plan;
+	const struct rules_tap *taps;
+	size_t n_taps;
+	json_t *days;
+	int error;
+};
+
+static json_t *clock_json(int32_t sec, bool has_seconds)
+{
+	char buf[16];
+
+	if (has_seconds)
+		snprintf(buf, sizeof(buf), "%02d:%02d:%02d", sec / 3600 % 100, sec / 60 % 60,
+			 sec % 60);
+	else
+		snprintf(buf, sizeof(buf), "%02d:%02d", sec / 3600 % 100, sec / 60 % 60);
+	return json_string(buf);
+}
+
+static const char *dir_name(enum rules_dir dir)
+{
+	return dir == RULES_DIR_IN ? "in" : dir == RULES_DIR_OUT ? "out" : NULL;
+}
+
+static const char *use_name(enum rules_tap_use use)
+{
+	static const char *const names[] = { "check_in", "check_out", "unused",
+					     "outside_window", "other_day" };
+
+	return (unsigned)use < ARRAY_SIZE(names) ? names[use] : "?";
+}
+
+/* The day's taps in time order (an insertion into a sorted array: days hold few taps). */
+static json_t *taps_json(const struct explain *x, const struct rules_day *d)
+{
+	const struct profile *p = rules_plan_profile(x->plan);
+	const struct tz *tz = rules_plan_tz(x->plan);
+	json_t *list = json_array();
+
+	if (!list)
+		return NULL;
+	for (size_t i = 0; i < x->n_taps; i++) {
+		const struct rules_tap *t = &x->taps[i];
+		enum rules_tap_use use = rules_tap_use(p, tz, d, t);
+		char when[CLK_ISO_MAX];
+		size_t at = json_array_size(list);
+		json_t *o;
+
+		if (use == RULES_TAP_OTHER_DAY)
+			continue;
+		clk_format_offset(t->usec, tz_offset_at(tz, t->usec / CLK_USEC_PER_SEC), when);
+		o = json_pack("{s:s,s:s?,s:s,s:I}", "time", when, "direction", dir_name(t->dir),
+			      "use", use_name(use), "usec", (json_int_t)t->usec);
+		while (at > 0 && json_integer_value(json_object_get(
+					 json_array_get(list, at - 1), "usec")) > t->usec)
+			at--;
+		if (!o || json_array_insert_new(list, at, o) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	/* usec only served the ordering. */
+	for (size_t i = 0; i < json_array_size(list); i++)
+		(void)json_object_del(json_array_get(list, i), "usec");
+	return list;
+}
+
+static json_t *leave_json(const struct rules_day *d)
+{
+	const struct cal_leave *l = d->cal.leave;
+
+	if (!l)
+		return json_null();
+	if (l->from_sec == 0 && l->to_sec == CAL_DAY_SECONDS)
+		return json_pack("{s:s,s:b}", "code", cal_leave_code_name(l->code), "whole_day",
+				 true);
+	return json_pack("{s:s,s:b,s:o,s:o}", "code", cal_leave_code_name(l->code), "whole_day",
+			 false, "from", clock_json(l->from_sec, false), "until",
+			 l->to_sec >= CAL_DAY_SECONDS ? json_string("24:00")
+						      : clock_json(l->to_sec, false));
+}
+
+static json_t *reasons_json(const struct profile *p, const struct rules_day *d)
+{
+	char lines[RULES_REASONS_MAX][RULES_REASON_MAX];
+	unsigned n = rules_day_reasons(p, d, lines, RULES_REASONS_MAX);
+	json_t *list = json_array();
+
+	if (!list)
+		return NULL;
+	for (unsigned i = 0; i < n; i++) {
+		if (json_array_append_new(list, json_string(lines[i])) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+static json_t *day_json(const struct explain *x, const struct rules_day *d)
+{
+	const struct profile *p = rules_plan_profile(x->plan);
+	json_t *schedule = json_null();
+
+	if (d->cal.is_working)
+		schedule = json_pack("{s:o,s:o,s:s}", "start", clock_json(d->cal.start_sec, false),
+				     "end", clock_json(d->cal.end_sec, false), "label",
+				     d->cal.schedule);
+	const char *off = d->cal.is_working ? NULL : cal_off_name(d->cal.off);
+
+	return json_pack("{s:o,s:i,s:b,s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:i,s:i,s:s?,s:s?,s:b,s:b,"
+			 "s:b,s:b,s:f,s:i,s:o}",
+			 "date", date_json(d->cal.day), "weekday", d->cal.weekday, "working",
+			 d->cal.is_working, "off", off,
+			 "holiday", d->cal.holiday, "schedule", schedule, "leave", leave_json(d),
+			 "taps", taps_json(x, d), "check_in",
+			 d->has_in ? clock_json(d->in_sec, true) : json_null(), "check_out",
+			 d->has_out ? clock_json(d->out_sec, true) : json_null(), "late_minutes",
+			 d->late_minutes, "early_minutes", d->early_minutes, "tl",
+			 rules_tier_name('L', d->tl), "psw", rules_tier_name('E', d->psw),
+			 "compensated", d->is_compensated, "late_forgiven", d->is_late_forgiven,
+			 "leave_day", d->is_leave, "tk", d->is_tk, "deduction_pct",
+			 pct_of(d->deduction_bp), "deduction_bp", d->deduction_bp, "reasons",
+			 reasons_json(p, d));
+}
+
+static void explain_day(const struct rules_day *d, void *user)
+{
+	struct explain *x = user;
+
+	if (x->error)
+		return;
+	if (json_array_append_new(x->days, day_json(x, d)) < 0)
+		x->error = -ENOMEM;
+}
+
+int report_explain_json(const struct rules_plan *plan, const struct rules_employee *emp,
+			const struct rules_tap *taps, size_t n_taps, json_t **ret_json)
+{
+	struct explain x = { .plan = plan, .taps = taps, .n_taps = n_taps };
+	struct rules_period period;
+	json_t *root;
+	int r;
+
+	x.days = json_array();
+	if (!x.days)
+		return -ENOMEM;
+	r = rules_eval_period(plan, emp, taps, n_taps, explain_day, &x, &period);
+	if (r == 0)
+		r = x.error;
+	if (r < 0) {
+		json_decref(x.days);
+		return r;
+	}
+	root = json_pack("{s:s?,s:s?,s:s?,s:s,s:s,s:o,s:o,s:o,s:o}", "nip", emp->nip, "name",
+			 emp->name, "unit_id", emp->unit_id, "profile",
+			 rules_plan_profile(plan)->name, "timezone", tz_name(rules_plan_tz(plan)),
+			 "from", date_json(period.from), "to", date_json(period.to), "days", x.days,
+			 "totals", employee_json(emp, &period));
+	if (!root)
+		return -ENOMEM;
+	*ret_json = root;
+	return 0;
+}
+
+int report_summary_json(const char *unit_id, const struct rules_summary *s, json_t **ret_json)
+{
+	json_t *root;
+
+	root = json_pack("{s:s?,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:I,"
+			 "s:{s:I,s:I,s:I}}",
+			 "unit_id", unit_id, "head_count", (json_int_t)s->head_count,
+			 "working_days", (json_int_t)s->working_days, "required_days",
+			 (json_int_t)s->required_days, "compliant_days",
+			 (json_int_t)s->compliant_days, "compliance_bp",
+			 (json_int_t)s->compliance_bp, "compliance_pct", pct_of(s->compliance_bp),
+			 "present_days", (json_int_t)s->present_days, "late_minutes",
+			 (json_int_t)s->late_minutes, "early_minutes", (json_int_t)s->early_minutes,
+			 "tk_days", (json_int_t)s->tk_days, "deduction_amount",
+			 (json_int_t)s->deduction_amount, "avg_late_minutes",
+			 (double)s->avg_late_minutes_x100 / 100.0, "avg_early_minutes",
+			 (double)s->avg_early_minutes_x100 / 100.0, "avg_tk_days",
+			 (double)s->avg_tk_days_x100 / 100.0, "avg_deduction_pct",
+			 pct_of(s->avg_deduction_bp), "sanctioned", (json_int_t)s->n_sanctioned,
+			 "sanctioned_by_level", "ringan", (json_int_t)s->n_by_level[0], "sedang",
+			 (json_int_t)s->n_by_level[1], "berat", (json_int_t)s->n_by_level[2]);
+	if (!root)
+		return -ENOMEM;
+	*ret_json = root;
+	return 0;
+}
+
+int report_dumps(const json_t *json, char **ret_text)
+{
+	char *text = json_dumps(json, DUMP_FLAGS);
+
+	if (!text)
+		return -ENOMEM;
+	*ret_text = text;
+	return 0;
+}
+
+int report_dumpf(const json_t *json, FILE *out)
+{
+	return json_dumpf(json, out, DUMP_FLAGS) < 0 ? -EIO : 0;
+}

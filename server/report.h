@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Discipline reports from evaluated periods: the JSON of DESIGN.md (Admin
+ * interfaces, contract), the same as CSV with a header row in Bahasa
+ * Indonesia (RFC 4180), a day-by-day explanation of one employee, and a unit
+ * summary. Formatting only: the numbers come from rules.c unchanged.
+ *
+ * Percentages are exact basis points inside; JSON shows deduction_pct as a
+ * number (475 bp → 4.75), so dump with report_dumps()/report_dumpf(), which
+ * print reals with 15 significant digits (jansson's default of 17 would show
+ * 1.15 as 1.1499999999999999). Each object also carries the exact
+ * deduction_bp integer.
+ */
+#ifndef HADIR_SERVER_REPORT_H
+#define HADIR_SERVER_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/err.h"
+#include "server/rules.h"
+
+struct json_t;
+
+/* One employee's line: who, and their evaluated period. */
+struct report_entry {
+	const struct rules_employee *emp;
+	const struct rules_period *period;
+};
+
+/*
+ * {"from":..,"to":..,"employees":[{nip, name, unit_id, working_days, …,
+ * year:{…, sanction}}]} for entries[0..n). Returns 0 or -ENOMEM; the result
+ * must be released with json_decref().
+ */
+int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
+			   size_t n, struct json_t **ret_json) MUST_CHECK;
+
+/* The same as CSV: a header row, then one row per employee, CRLF line ends. */
+int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n) MUST_CHECK;
+
+/*
+ * One employee's period day by day: {"nip",..,"profile","timezone","from","to",
+ * "days":[{date, schedule, leave, taps:[{time, direction, use}], check_in,
+ * check_out, late_minutes, early_minutes, tl, psw, tk, deduction_pct (the
+ * day's own, before the monthly cap), reasons:[…]}], "totals":{… as in the
+ * discipline report}}. taps as for
+ * rules_eval_period(). Returns 0, -ENOMEM or rules_eval_period()'s error;
+ * release the result with json_decref().
+ */
+int report_explain_json(const struct rules_plan *plan, const struct rules_employee *emp,
+			const struct rules_tap *taps, size_t n_taps,
+			struct json_t **ret_json) MUST_CHECK;
+
+/* A unit's summary: head count, compliance rate, averages, employees at a sanction. */
+int report_summary_json(const char *unit_id, const struct rules_summary *summary,
+			struct json_t **ret_json) MUST_CHECK;
+
+/* Serialize with the precision above; *ret_text must be freed with free(). */
+int report_dumps(const struct json_t *json, char **ret_text) MUST_CHECK;
+int report_dumpf(const struct json_t *json, FILE *out) MUST_CHECK;
+
+#endif
