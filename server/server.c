@@ -65,6 +65,7 @@ struct conn {
 	size_t out_len, out_off;
 	bool is_closing_after; /* close once the response is out */
 	bool is_request_open;  /* a request's first byte arrived: the read timeout runs */
+	bool is_interim;       /* the output is "100 Continue": the request goes on after it */
 	size_t lingered;       /* bytes drained in CONN_LINGER */
 	int64_t request_start; /* CLOCK_MONOTONIC usec */
 	int64_t deadline;      /* CLOCK_MONOTONIC usec */
@@ -262,6 +263,20 @@ static bool conn_parse(struct conn *c)
 		conn_handle(c);
 		return true;
 	}
+	if (http_reader_take_continue(c->rd)) {
+		static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+		c->out = strdup(interim);
+		if (!c->out) {
+			conn_close(c);
+			return true;
+		}
+		c->out_len = sizeof(interim) - 1;
+		c->out_off = 0;
+		c->is_interim = true;
+		c->state = CONN_WRITING; /* the request's read deadline keeps running */
+		return true;
+	}
 	return false;
 }
 
@@ -328,6 +343,11 @@ static void conn_step(struct conn *c)
 				c->out_off += (size_t)n;
 			}
 			FREE_AND_NULL(c->out);
+			if (c->is_interim) {
+				c->is_interim = false;
+				c->state = CONN_READING;
+				break;
+			}
 			if (c->is_closing_after) {
 				tls_close_notify(c->tls);
 				(void)shutdown(c->fd, SHUT_WR);
