@@ -34,6 +34,7 @@
 #include "server/db.h"
 #include "server/http.h"
 #include "server/metrics.h"
+#include "server/site.h"
 #include "server/tls.h"
 
 #define IN_BUF	     16384
@@ -555,6 +556,9 @@ static int setup(struct server *srv)
 	sigset_t mask;
 	int r;
 
+	r = site_check(srv->cfg);
+	if (r < 0)
+		return r;
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;

@@ -11,6 +11,13 @@ check "init printed the admin token once" test "$(grep -c '^admin token: ' "$S.i
 check "admin token is not stored in clear" bash -c "! grep -rqF -- '$ADMIN_TOKEN' '$S'"
 check "keys are private" test "$(stat -c %a "$S/ca.key") $(stat -c %a "$S/server.key")" = "600 600"
 check "--check-config" "$COLLECTOR" --config "$CONF" --check-config
+chmod 0644 "$S/server.key"
+refuses_open_key() {
+	local out
+	! out=$("$COLLECTOR" --config "$CONF" --check-config 2>&1) && grep -q 'readable by others' <<<"$out"
+}
+check "--check-config refuses a world-readable key" refuses_open_key
+chmod 0600 "$S/server.key"
 check "init refuses to overwrite" bash -c "! '$COLLECTOR' init '$S' 2>/dev/null"
 
 CA=$S/ca.pem
