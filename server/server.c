@@ -314,8 +314,8 @@ static void conn_step(struct conn *c)
 				conn_close(c);
 				return;
 			}
-			if (c->in_len ==
-			    sizeof(c->in)) { /* the parser always empties it; be sure */
+			/* The parser always empties the buffer; be sure of it. */
+			if (c->in_len == sizeof(c->in)) {
 				conn_reject_request(c, -EBADMSG);
 				break;
 			}
