@@ -159,6 +159,18 @@ static void conn_want_tls(struct conn *c)
 	conn_want(c, tls_conn_wants_write(c->tls) ? EPOLLOUT : EPOLLIN);
 }
 
+/*
+ * How long a connection may wait for its next request. Only devices (a
+ * verified client certificate) are held for idle_timeout; anyone else gets
+ * read_timeout, so anonymous clients cannot fill the connection limit.
+ */
+static int64_t idle_usec(const struct conn *c)
+{
+	const struct config *cfg = c->srv->cfg;
+
+	return (c->peer.has_cert ? cfg->idle_timeout_ms : cfg->read_timeout_ms) * 1000;
+}
+
 /* Queue a formatted response; the connection moves to CONN_WRITING. */
 static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 {
@@ -303,7 +315,7 @@ static void conn_step(struct conn *c)
 			}
 			c->peer.has_cert = tls_conn_peer(c->tls, c->peer.fingerprint);
 			c->state = CONN_READING;
-			c->deadline = mono_usec() + srv->cfg->idle_timeout_ms * 1000;
+			c->deadline = mono_usec() + idle_usec(c);
 			break;
 		case CONN_READING:
 			if (c->in_len > 0 && conn_parse(c))
@@ -361,7 +373,7 @@ static void conn_step(struct conn *c)
 			c->is_request_open = false;
 			c->request_start = 0;
 			c->state = CONN_READING;
-			c->deadline = mono_usec() + srv->cfg->idle_timeout_ms * 1000;
+			c->deadline = mono_usec() + idle_usec(c);
 			break;
 		case CONN_LINGER: {
 			char scratch[4096];
