@@ -85,6 +85,15 @@ static const char *const migrations[] = {
     " offset_usec INTEGER NOT NULL,"
     " rtt_usec INTEGER NOT NULL,"
     " PRIMARY KEY (device_id, boot_id));",
+    /*
+     * 3: time correction without scanning a boot's whole history: only the
+     * records still lacking a corrected time are indexed for the update, and
+     * the latest trusted record of a boot is found by index.
+     */
+    "CREATE INDEX records_uncorrected ON records(device_id, boot_id)"
+    " WHERE corrected_usec IS NULL;"
+    "CREATE INDEX records_boot_trusted ON records(device_id, boot_id, clock_trusted, seq);"
+    "DROP INDEX records_boot;",
 };
 
 static int sql_error(struct db *db, const char *what)

@@ -20,6 +20,7 @@ enum header_kind {
 	HEADER_OTHER,
 	HEADER_CONTENT_TYPE,
 	HEADER_AUTHORIZATION,
+	HEADER_EXPECT,
 };
 
 struct http_reader {
@@ -37,6 +38,9 @@ struct http_reader {
 	size_t value_len;
 	int err; /* set by a callback that stopped the parser */
 	bool is_started, is_done;
+	char expect[32];      /* Expect header, truncated */
+	bool is_headers_done; /* of the current request */
+	bool is_continue_due; /* "100 Continue" owed to the client */
 	struct http_request req;
 };
 
@@ -101,6 +105,7 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 {
 	struct http_reader *rd = reader_of(p);
 	char *slot = NULL;
+	size_t cap = HTTP_VALUE_MAX;
 
 	if (count_header(rd, len) < 0)
 		return -1;
@@ -111,6 +116,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 			rd->kind = HEADER_CONTENT_TYPE;
 		else if (strcasecmp(rd->field, "Authorization") == 0)
 			rd->kind = HEADER_AUTHORIZATION;
+		else if (strcasecmp(rd->field, "Expect") == 0)
+			rd->kind = HEADER_EXPECT;
 		else
 			rd->kind = HEADER_OTHER;
 	}
@@ -118,9 +125,15 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 		slot = rd->req.content_type;
 	else if (rd->kind == HEADER_AUTHORIZATION)
 		slot = rd->req.authorization;
+	if (rd->kind == HEADER_EXPECT) {
+		slot = rd->expect;
+		cap = sizeof(rd->expect);
+		if (rd->value_len + len >= cap)
+			return 0; /* not "100-continue" then */
+	}
 	if (!slot)
 		return 0;
-	if (rd->value_len + len >= HTTP_VALUE_MAX) {
+	if (rd->value_len + len >= cap) {
 		rd->err = -EMSGSIZE;
 		return -1;
 	}
@@ -181,6 +194,9 @@ static int on_headers_complete(http_parser *p)
 		rd->err = -E2BIG;
 		return -1;
 	}
+	rd->is_headers_done = true;
+	rd->is_continue_due =
+	    strcasecmp(rd->expect, "100-continue") == 0 && p->http_major == 1 && p->http_minor >= 1;
 	return 0;
 }
 
@@ -277,6 +293,9 @@ void http_reader_next(struct http_reader *rd)
 	rd->err = 0;
 	rd->is_started = false;
 	rd->is_done = false;
+	rd->expect[0] = '\0';
+	rd->is_headers_done = false;
+	rd->is_continue_due = false;
 	http_parser_pause(&rd->parser, 0);
 }
 
@@ -315,6 +334,14 @@ int http_reader_feed(struct http_reader *rd, const char *data, size_t len, size_
 const struct http_request *http_reader_request(const struct http_reader *rd)
 {
 	return &rd->req;
+}
+
+bool http_reader_take_continue(struct http_reader *rd)
+{
+	bool is_due = rd->is_continue_due && rd->is_headers_done && !rd->is_done;
+
+	rd->is_continue_due = false;
+	return is_due;
 }
 
 bool http_reader_is_started(const struct http_reader *rd)

@@ -58,6 +58,14 @@ const struct http_request *http_reader_request(const struct http_reader *rd);
 /* Forget the request and get ready for the next on the same connection. */
 void http_reader_next(struct http_reader *rd);
 
+/*
+ * True, once per request, when the client sent "Expect: 100-continue", its
+ * headers are within the limits and the body has not arrived yet: the
+ * caller then sends "HTTP/1.1 100 Continue" before reading on (RFC 9110
+ * 10.1.1), instead of letting the client wait out its timeout.
+ */
+bool http_reader_take_continue(struct http_reader *rd);
+
 /* True once any byte of the current request has arrived. */
 bool http_reader_is_started(const struct http_reader *rd);
 

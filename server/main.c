@@ -380,6 +380,8 @@ static int cmd_run(const struct args *a)
 	if (load_config(a->config, &cfg) < 0)
 		return 1;
 	if (a->is_check_config) {
+		if (site_check(&cfg) < 0)
+			return 1;
 		printf("# %s: valid\n", a->config);
 		config_print(stdout, &cfg);
 		return 0;

@@ -348,3 +348,55 @@ out_free_csr:
 	free(csr_copy);
 	return r;
 }
+
+static int check_key(const char *what, const char *path)
+{
+	struct crypto_key *key;
+	struct stat st;
+	int r;
+
+	r = crypto_key_load(path, &key);
+	if (r < 0) {
+		log_err("check: %s '%s': cannot load: %s", what, path, strerror(-r));
+		return r;
+	}
+	crypto_key_free(key);
+	if (stat(path, &st) == 0 && (st.st_mode & 0007)) {
+		log_err("check: %s '%s' is readable by others (mode %03o); chmod 0600 it", what,
+			path, (unsigned)(st.st_mode & 0777));
+		return -EPERM;
+	}
+	if (stat(path, &st) == 0 && (st.st_mode & 0070))
+		log_warn("check: %s '%s' is readable by its group (mode %03o)", what, path,
+			 (unsigned)(st.st_mode & 0777));
+	return 0;
+}
+
+int site_check(const struct config *cfg)
+{
+	char *cert = NULL, *ca = NULL;
+	int r, failed = 0;
+
+	r = site_read_file(cfg->certificate, SITE_FILE_MAX, &cert, NULL);
+	if (r < 0) {
+		log_err("check: certificate '%s': %s", cfg->certificate, strerror(-r));
+		failed = 1;
+	}
+	r = site_read_file(cfg->ca, SITE_FILE_MAX, &ca, NULL);
+	if (r < 0) {
+		log_err("check: CA '%s': %s", cfg->ca, strerror(-r));
+		failed = 1;
+	}
+	if (cert && ca && crypto_cert_verify(cert, ca) < 0) {
+		log_err("check: certificate '%s' is not valid now or not issued by CA '%s'",
+			cfg->certificate, cfg->ca);
+		failed = 1;
+	}
+	free(cert);
+	free(ca);
+	if (check_key("key", cfg->key) < 0)
+		failed = 1;
+	if (check_key("CA key", cfg->ca_key) < 0)
+		failed = 1;
+	return failed ? -EINVAL : 0;
+}

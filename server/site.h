@@ -48,6 +48,13 @@ int site_device_add(const struct config *cfg, struct db *db, const char *name,
 int site_enroll(const struct config *cfg, struct db *db, const char *token, const char *csr,
 		size_t csr_len, char **ret_cert, char **ret_ca) MUST_CHECK;
 
+/*
+ * Check the files the configuration names: the server certificate chains to
+ * the device CA, both private keys load and are not readable by others.
+ * Every problem is logged; -EINVAL when there was any.
+ */
+int site_check(const struct config *cfg) MUST_CHECK;
+
 /* Read a whole file of at most max bytes, NUL-terminated; free with free(). */
 int site_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len) MUST_CHECK;
 

@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (http_reader_feed(rd, (const char *)data + off, n, &used, &done) < 0)
 			break;
 		off += used;
+		(void)http_reader_take_continue(rd);
 		if (done) {
 			const struct http_request *req = http_reader_request(rd);
 			char v[64];

@@ -11,6 +11,13 @@ check "init printed the admin token once" test "$(grep -c '^admin token: ' "$S.i
 check "admin token is not stored in clear" bash -c "! grep -rqF -- '$ADMIN_TOKEN' '$S'"
 check "keys are private" test "$(stat -c %a "$S/ca.key") $(stat -c %a "$S/server.key")" = "600 600"
 check "--check-config" "$COLLECTOR" --config "$CONF" --check-config
+chmod 0644 "$S/server.key"
+refuses_open_key() {
+	local out
+	! out=$("$COLLECTOR" --config "$CONF" --check-config 2>&1) && grep -q 'readable by others' <<<"$out"
+}
+check "--check-config refuses a world-readable key" refuses_open_key
+chmod 0600 "$S/server.key"
 check "init refuses to overwrite" bash -c "! '$COLLECTOR' init '$S' 2>/dev/null"
 
 CA=$S/ca.pem
@@ -42,6 +49,17 @@ check "issued certificate verifies against ca.pem" openssl verify -CAfile "$CA" 
 check "certificate names the device and is for clients" bash -c \
 	"openssl x509 -in '$T/k1.pem' -noout -subject -ext extendedKeyUsage | tr -d ' ' | grep -q 'CN=kiosk-1' && openssl x509 -in '$T/k1.pem' -noout -ext extendedKeyUsage | grep -q 'Client Authentication'"
 check "enrolment reply carries the CA" cmp -s <(json_field "$T/body" ca) <(cat "$CA"; echo)
+check "Expect: 100-continue answered at once (no 1 s client wait)" python3 - "$URL" "$CA" <<'PY'
+import json, subprocess, sys, time
+url, ca = sys.argv[1], sys.argv[2]
+body = json.dumps({"token": "t", "csr": "a" * 1500000})
+t = time.time()
+out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca,
+                      "-H", "Expect: 100-continue", "--expect100-timeout", "5",
+                      "--data-binary", "@-", url + "/api/v1/enroll"],
+                     input=body, capture_output=True, text=True).stdout
+assert out == "403" and time.time() - t < 3, (out, time.time() - t)
+PY
 check "the token works once" test "$(code --cacert "$CA" --data @"$T/k1.req" "$URL/api/v1/enroll")" = 403
 check "a made-up token is refused" test "$(code --cacert "$CA" \
 	--data '{"token":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","csr":"x"}' "$URL/api/v1/enroll")" = 403

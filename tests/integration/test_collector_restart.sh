@@ -82,9 +82,12 @@ while True:
     print(s.recv(4096).decode(), flush=True)
 ' "$T/notify.sock"
 wait_for 5 test -S "$T/notify.sock"
-start_bg "$T/collector.notify.log" env NOTIFY_SOCKET="$T/notify.sock" "$COLLECTOR" --config "$CONF"
+start_bg "$T/collector.notify.log" env NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=400000 \
+	"$COLLECTOR" --config "$CONF"
 COLLECTOR_PID=$!
 check "READY=1 sent to NOTIFY_SOCKET" wait_for 10 grep -q '^READY=1' "$T/notify.out"
+check "WATCHDOG=1 keep-alives when WATCHDOG_USEC is set" wait_for 10 \
+	bash -c "[ \$(grep -c '^WATCHDOG=1' '$T/notify.out') -ge 2 ]"
 kill -TERM "$COLLECTOR_PID"
 check "STOPPING=1 on SIGTERM" wait_for 10 grep -q '^STOPPING=1' "$T/notify.out"
 echo "1..$_tap_n"

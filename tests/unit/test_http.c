@@ -114,6 +114,34 @@ static void test_http_reader_garbage(void **state)
 	http_reader_free(rd);
 }
 
+static void test_http_reader_take_continue_once(void **state)
+{
+	static const char head[] = "POST /x HTTP/1.1\r\nExpect: 100-continue\r\n"
+				   "Content-Length: 3\r\n\r\n";
+	struct http_reader *rd = http_reader_new(1024, 1024);
+	size_t used;
+	bool done;
+
+	(void)state;
+	assert_int_equal(feed(rd, head, &used, &done), 0);
+	assert_false(done);
+	assert_true(http_reader_take_continue(rd));
+	assert_false(http_reader_take_continue(rd));
+	assert_int_equal(feed(rd, "abc", &used, &done), 0);
+	assert_true(done);
+	assert_string_equal(http_reader_request(rd)->body, "abc");
+	http_reader_next(rd);
+	/* Body already there with the headers: nothing to announce. */
+	assert_int_equal(feed(rd,
+			      "POST /x HTTP/1.1\r\nExpect: 100-continue\r\n"
+			      "Content-Length: 1\r\n\r\nz",
+			      &used, &done),
+			 0);
+	assert_true(done);
+	assert_false(http_reader_take_continue(rd));
+	http_reader_free(rd);
+}
+
 static void test_http_query_get_cases(void **state)
 {
 	char v[16];
@@ -158,6 +186,7 @@ int main(void)
 	    cmocka_unit_test(test_http_reader_byte_by_byte_and_pipelined),
 	    cmocka_unit_test(test_http_reader_limits),
 	    cmocka_unit_test(test_http_reader_garbage),
+	    cmocka_unit_test(test_http_reader_take_continue_once),
 	    cmocka_unit_test(test_http_query_get_cases),
 	    cmocka_unit_test(test_http_response_format_headers),
 	};

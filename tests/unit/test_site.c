@@ -156,6 +156,33 @@ static void test_config_parse_listen_forms(void **state)
 	assert_int_equal(config_parse_listen("host", host, &port), -EINVAL);
 }
 
+static void test_config_load_rejects_bad_listen_and_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct cfg_diag diag = {.len = 0};
+	struct config cfg;
+	char path[128];
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/bad.conf", f->dir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	fputs("[server]\nlisten = 127.0.0.1\n", out);
+	fclose(out);
+	assert_int_equal(config_load(path, &cfg, &diag), -EINVAL);
+	assert_non_null(strstr(diag.text, "[server] listen: not HOST:PORT: '127.0.0.1'"));
+
+	memset(&diag, 0, sizeof(diag));
+	out = fopen(path, "w");
+	assert_non_null(out);
+	fputs("[server]\nmax_connections = 0\n[store]\nbackend = postgres\nfoo = 1\n", out);
+	fclose(out);
+	assert_int_equal(config_load(path, &cfg, &diag), -EINVAL);
+	assert_non_null(strstr(diag.text, "max_connections: out of range"));
+	assert_non_null(strstr(diag.text, "backend: not one of the allowed values"));
+	assert_non_null(strstr(diag.text, "[store] foo: unknown key"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +190,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_site_enroll_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_site_enroll_refusals, setup, teardown),
 	    cmocka_unit_test(test_config_parse_listen_forms),
+	    cmocka_unit_test_setup_teardown(test_config_load_rejects_bad_listen_and_keys, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
