@@ -629,12 +629,16 @@ static int keep_record(void *user, const struct record *rec)
 int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
 		     struct store_status *ret_status)
 {
-	struct store_status s = { .last_seq = st->head_seq };
+	struct store_status s = { .last_seq = 0 };
 	struct record last;
 	int64_t v;
 	int r;
 
-	r = query_int64(st, "SELECT count(*) FROM staff", 0, 0, &v);
+	/* From the table, not head_seq: another connection (the daemon) may have appended. */
+	r = query_int64(st, "SELECT coalesce(max(seq), 0) FROM records", 0, 0, &v);
+	s.last_seq = (uint64_t)v;
+	if (r == 0)
+		r = query_int64(st, "SELECT count(*) FROM staff", 0, 0, &v);
 	s.roster_staff = (unsigned)v;
 	if (r == 0)
 		r = query_int64(st, "SELECT count(*) FROM credentials", 0, 0, &v);

@@ -35,10 +35,11 @@ start_bg "$T/burst2.log" "$KIOSK" --config "$K/kiosk.conf"
 KPID=$!
 if wait_for 10 python3 "$SIM" "$K/sim.sock" ping; then ok "daemon restarts cleanly after kill -9"; else fail "no restart"; cat "$T/burst2.log"; fi
 check "chain verifies after kill -9" "$KIOSK" verify --config "$K/kiosk.conf"
-check "every answered tap is in the database" python3 - "$T/replies" "$("$KIOSK" log --json --limit 100000 --config "$K/kiosk.conf")" <<'PY'
+"$KIOSK" log --json --limit 100000 --config "$K/kiosk.conf" >"$T/log.json"
+check "every answered tap is in the database" python3 - "$T/replies" "$T/log.json" <<'PY'
 import json, sys
 answered = [int(l.split()[2]) for l in open(sys.argv[1]) if l.startswith("accepted")]
-stored = {r["seq"]: r for r in json.loads(sys.argv[2])}
+stored = {r["seq"]: r for r in json.load(open(sys.argv[2]))}
 missing = [s for s in answered if s not in stored or stored[s]["outcome"] != "accepted"]
 assert not missing, missing[:10]
 assert answered == list(range(1, len(answered) + 1)), "replies out of order"
