@@ -396,16 +396,21 @@ static void *sync_main(void *arg)
 			wait_ms = 0;
 		else
 			wait_ms = s->roster_due_ms > now ? s->roster_due_ms - now : 0;
-		if (poll(&pfd, 1, (int)(wait_ms > 3600000 ? 3600000 : wait_ms)) > 0) {
-			if (read(s->kick_fd, &kicks, sizeof(kicks)) == sizeof(kicks))
-				pending = true;
-			/* Let a quick run of taps gather into one batch. */
+		if (poll(&pfd, 1, (int)(wait_ms > 3600000 ? 3600000 : wait_ms)) > 0 &&
+		    read(s->kick_fd, &kicks, sizeof(kicks)) == sizeof(kicks)) {
+			pending = true;
+			/*
+			 * Let a quick run of taps gather into one batch; the kicks they
+			 * make meanwhile are drained with the round, never delay it.
+			 */
 			(void)poll(NULL, 0, SYNC_COALESCE_MS);
-			continue;
+			(void)!read(s->kick_fd, &kicks, sizeof(kicks));
 		}
 		if (atomic_load(&s->stop))
 			break;
 		if (s->backoff_ms && now_ms() < s->retry_at_ms)
+			continue;
+		if (!pending && now_ms() < s->roster_due_ms)
 			continue;
 		if (sync_round(s) < 0) {
 			s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : s->cfg->backoff_min_ms;

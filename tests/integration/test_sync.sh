@@ -41,6 +41,20 @@ arrived() {
 }
 python3 "$SIM" "$K/sim.sock" "card 42" "card 43" "card 999" >/dev/null
 if wait_for 3 arrived 3; then ok "taps reach the collector within a second or so"; else fail "taps did not arrive"; fi
+# A steady stream of taps is pushed while it goes on, not only when it pauses.
+python3 - "$K/sim.sock" "$COLLECTOR" "$CONF" <<'PY' && ok "pushed while taps keep coming" || fail "a steady stream held pushes back"
+import json, socket, subprocess, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rb")
+t0 = time.monotonic()
+for i in range(80):  # 40 taps/s for 2 s
+    while time.monotonic() < t0 + i / 40.0:
+        time.sleep(0.002)
+    s.sendall(b"card 42\n"); f.readline()
+out = subprocess.run([sys.argv[2], "--config", sys.argv[3], "taps", "--json"], capture_output=True)
+taps = json.loads(out.stdout); taps = taps.get("taps", taps) if isinstance(taps, dict) else taps
+print("# arrived during the stream:", len(taps) - 3); sys.exit(0 if len(taps) >= 3 + 40 else 1)  # the first second is there
+PY
+if wait_for 5 arrived 83; then ok "the stream arrived completely"; else fail "stream incomplete"; fi
 check "status shows the last sync" bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'last sync:    20'"
 check "status shows the clock offset" bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'clock offset:'"
 
@@ -57,7 +71,7 @@ else
 fi
 check "outbox length shown" bash -c "'$KIOSK' status --json --config '$K/kiosk.conf' | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"outbox\"] >= 2000'"
 collector_up
-if wait_for 30 arrived 2003; then ok "after the outage every tap arrived"; else fail "after outage: $("$COLLECTOR" --config "$CONF" taps --json | head -c 300)"; fi
+if wait_for 30 arrived 2083; then ok "after the outage every tap arrived"; else fail "after outage: $("$COLLECTOR" --config "$CONF" taps --json | head -c 300)"; fi
 check "no record stored twice, chain intact, no alerts" bash -c "'$COLLECTOR' --config '$CONF' alerts --json | python3 -c 'import json,sys; a=json.load(sys.stdin); a=a.get(\"alerts\",a) if isinstance(a,dict) else a; assert len(a)==0, a'"
 check "kiosk outbox drained" bash -c "'$KIOSK' status --json --config '$K/kiosk.conf' | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"outbox\"] == 0'"
 
@@ -74,7 +88,7 @@ collector_up
 start_bg "$T/kiosk2.log" "$KIOSK" --config "$K/kiosk.conf"
 KPID=$!
 wait_for 10 python3 "$SIM" "$K/sim.sock" ping
-if wait_for 30 arrived 3503; then ok "kill -9 of both sides: every record arrives exactly once"; else fail "after kill -9: not all arrived"; fi
+if wait_for 30 arrived 3583; then ok "kill -9 of both sides: every record arrives exactly once"; else fail "after kill -9: not all arrived"; fi
 check "chain intact after kill -9" bash -c "'$COLLECTOR' --config '$CONF' alerts --json | python3 -c 'import json,sys; a=json.load(sys.stdin); a=a.get(\"alerts\",a) if isinstance(a,dict) else a; assert len(a)==0, a'"
 
 # A disabled device: sync stops with a clear status; taps keep being recorded.
