@@ -44,6 +44,21 @@ int db_begin(struct db *db)
 	return db->ops->begin(db);
 }
 
+int db_savepoint(struct db *db)
+{
+	return db->ops->savepoint(db);
+}
+
+int db_release(struct db *db)
+{
+	return db->ops->release(db);
+}
+
+void db_rollback_to(struct db *db)
+{
+	db->ops->rollback_to(db);
+}
+
 int db_commit(struct db *db)
 {
 	return db->ops->commit(db);
@@ -114,6 +129,11 @@ int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
 		     const struct db_record_meta *meta)
 {
 	return db->ops->record_insert(db, device_id, rec, meta);
+}
+
+int db_record_max_seq(struct db *db, int64_t device_id, uint64_t *ret_seq)
+{
+	return db->ops->record_max_seq(db, device_id, ret_seq);
 }
 
 int db_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id, int64_t offset_usec,

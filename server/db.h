@@ -93,6 +93,9 @@ struct db_ops {
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
 	void (*rollback)(struct db *db);
+	int (*savepoint)(struct db *db);
+	int (*release)(struct db *db);
+	void (*rollback_to)(struct db *db);
 
 	int (*admin_token_add)(struct db *db, const char *token_hash, const char *role,
 			       int64_t now_usec);
@@ -113,6 +116,7 @@ struct db_ops {
 	int (*record_chain)(struct db *db, int64_t device_id, uint64_t seq,
 			    uint8_t ret_prev[CRYPTO_SHA256_LEN],
 			    uint8_t ret_link[CRYPTO_SHA256_LEN]);
+	int (*record_max_seq)(struct db *db, int64_t device_id, uint64_t *ret_seq);
 	int (*record_insert)(struct db *db, int64_t device_id, const struct record *rec,
 			     const struct db_record_meta *meta);
 	int (*boot_anchor_put)(struct db *db, int64_t device_id, const char *boot_id,
@@ -143,6 +147,13 @@ bool db_name_ok(const char *name);
 int db_begin(struct db *db) MUST_CHECK;
 int db_commit(struct db *db) MUST_CHECK;
 void db_rollback(struct db *db);
+/*
+ * A nested unit of work: inside a transaction it can be undone alone
+ * (db_rollback_to); outside one, db_release commits it.
+ */
+int db_savepoint(struct db *db) MUST_CHECK;
+int db_release(struct db *db) MUST_CHECK;
+void db_rollback_to(struct db *db);
 
 /* Store an admin token's hash with a role. */
 int db_admin_token_add(struct db *db, const char *token_hash, const char *role,
@@ -177,6 +188,8 @@ int db_device_set_acked(struct db *db, int64_t device_id, uint64_t seq) MUST_CHE
 int db_record_chain(struct db *db, int64_t device_id, uint64_t seq,
 		    uint8_t ret_prev[CRYPTO_SHA256_LEN],
 		    uint8_t ret_link[CRYPTO_SHA256_LEN]) MUST_CHECK;
+/* The highest seq stored for the device (0 when none). */
+int db_record_max_seq(struct db *db, int64_t device_id, uint64_t *ret_seq) MUST_CHECK;
 /* Store a record; -EEXIST when (device, seq) is already there. */
 int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
 		     const struct db_record_meta *meta) MUST_CHECK;

@@ -16,10 +16,22 @@
 
 #include "common/log.h"
 
+#define STMT_CACHE_MAX 48
+
 struct db_sqlite {
 	struct db base; /* first: a struct db * is a struct db_sqlite * */
 	sqlite3 *conn;
 	char path[256];
+	/*
+	 * Prepared statements kept by their SQL text's address (all SQL here is
+	 * string literals): ingest runs a handful of queries per record, and
+	 * preparing them afresh each time cost more than executing them.
+	 */
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE_MAX];
+	size_t n_cached;
 };
 
 static sqlite3 *conn_of(struct db *db)
@@ -118,11 +130,50 @@ static int exec(struct db *db, const char *sql)
 	return 0;
 }
 
+/* A statement for sql, from the cache when it was prepared before; give it back with done(). */
 static int prepare(struct db *db, const char *sql, sqlite3_stmt **ret_stmt)
 {
-	if (sqlite3_prepare_v2(conn_of(db), sql, -1, ret_stmt, NULL) != SQLITE_OK)
+	struct db_sqlite *s = (struct db_sqlite *)(void *)db;
+	sqlite3_stmt *stmt;
+
+	for (size_t i = 0; i < s->n_cached; i++) {
+		if (s->cache[i].sql == sql) {
+			*ret_stmt = s->cache[i].stmt;
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v3(s->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	    SQLITE_OK)
 		return sql_error(db, "prepare");
+	if (s->n_cached < STMT_CACHE_MAX) {
+		s->cache[s->n_cached].sql = sql;
+		s->cache[s->n_cached].stmt = stmt;
+		s->n_cached++;
+	}
+	*ret_stmt = stmt;
 	return 0;
+}
+
+/* Hand a statement from prepare() back: reset for the next use, or finalized if not cached. */
+static void done(struct db *db, sqlite3_stmt *stmt)
+{
+	struct db_sqlite *s = (struct db_sqlite *)(void *)db;
+
+	for (size_t i = 0; i < s->n_cached; i++) {
+		if (s->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return;
+		}
+	}
+	done(db, stmt);
+}
+
+static void cache_free(struct db_sqlite *s)
+{
+	for (size_t i = 0; i < s->n_cached; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	s->n_cached = 0;
 }
 
 /* Step a statement that returns no rows, then finalize it. */
@@ -135,7 +186,7 @@ static int step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
 		r = -EEXIST;
 	else if (rc != SQLITE_DONE)
 		r = sql_error(db, what);
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -148,7 +199,7 @@ static int migrate(struct db *db)
 	if (r < 0)
 		return r;
 	version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	if (version < 0)
 		return sql_error(db, "read schema version");
 	if ((size_t)version > ARRAY_SIZE(migrations)) {
@@ -181,6 +232,7 @@ static void sq_close(struct db *db)
 {
 	struct db_sqlite *s = (struct db_sqlite *)(void *)db;
 
+	cache_free(s);
 	sqlite3_close_v2(s->conn);
 	free(s);
 }
@@ -198,6 +250,23 @@ static int sq_commit(struct db *db)
 static void sq_rollback(struct db *db)
 {
 	(void)exec(db, "ROLLBACK");
+}
+
+static int sq_savepoint(struct db *db)
+{
+	return exec(db, "SAVEPOINT unit");
+}
+
+static int sq_release(struct db *db)
+{
+	return exec(db, "RELEASE unit");
+}
+
+static void sq_rollback_to(struct db *db)
+{
+	/* ROLLBACK TO keeps the savepoint open: release it too. */
+	(void)exec(db, "ROLLBACK TO unit");
+	(void)exec(db, "RELEASE unit");
 }
 
 static int sq_admin_token_add(struct db *db, const char *token_hash, const char *role,
@@ -232,7 +301,7 @@ static int sq_admin_token_role(struct db *db, const char *token_hash, char *ret_
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find admin token");
 	}
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -314,7 +383,7 @@ static int sq_device_list(struct db *db, db_device_fn *fn, void *user)
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = sql_error(db, "list devices");
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -338,7 +407,7 @@ static int device_query(struct db *db, const char *sql, const char *text, const 
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find device");
 	}
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -462,7 +531,7 @@ static int sq_record_chain(struct db *db, int64_t device_id, uint64_t seq,
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find record");
 	}
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -502,6 +571,24 @@ static int sq_record_insert(struct db *db, int64_t device_id, const struct recor
 	sqlite3_bind_int64(stmt, 17, meta->received_usec);
 	sqlite3_bind_int(stmt, 18, meta->is_chain_ok);
 	return step_done(db, stmt, "store record");
+}
+
+static int sq_record_max_seq(struct db *db, int64_t device_id, uint64_t *ret_seq)
+{
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = prepare(db, "SELECT coalesce(max(seq), 0) FROM records WHERE device_id = ?", &stmt);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(stmt, 1, device_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*ret_seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+	else
+		r = sql_error(db, "find the last seq");
+	done(db, stmt);
+	return r;
 }
 
 static int sq_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id,
@@ -549,7 +636,7 @@ static int sq_boot_offset(struct db *db, int64_t device_id, const char *boot_id,
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find boot offset");
 	}
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -634,7 +721,7 @@ static int sq_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, v
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = sql_error(db, "list taps");
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -663,7 +750,7 @@ static int sq_alerts(struct db *db, db_alert_fn *fn, void *user)
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = sql_error(db, "list alerts");
-	sqlite3_finalize(stmt);
+	done(db, stmt);
 	return r;
 }
 
@@ -684,6 +771,10 @@ static const struct db_ops sqlite_ops = {
     .device_set_acked = sq_device_set_acked,
     .record_chain = sq_record_chain,
     .record_insert = sq_record_insert,
+    .record_max_seq = sq_record_max_seq,
+    .savepoint = sq_savepoint,
+    .release = sq_release,
+    .rollback_to = sq_rollback_to,
     .boot_anchor_put = sq_boot_anchor_put,
     .boot_offset = sq_boot_offset,
     .boot_correct = sq_boot_correct,
@@ -722,6 +813,7 @@ int db_sqlite_open(const char *path, struct db **ret_db)
 	return 0;
 
 out_close:
+	cache_free(s);
 	sqlite3_close_v2(s->conn); /* sqlite allocates a handle even on failure */
 	free(s);
 	return r;

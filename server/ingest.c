@@ -17,6 +17,18 @@ struct ingest {
 	const struct db_device *dev;
 	int64_t now_usec;
 	struct ingest_result res;
+	/*
+	 * What the batch itself tells, so the common case (the next records of
+	 * an intact chain) needs no lookups: the highest seq stored before the
+	 * batch (nothing above it can be a duplicate or have a stored
+	 * successor) and the link of the record just stored.
+	 */
+	uint64_t max_seq_before;
+	uint64_t last_seq;
+	uint8_t last_link[CRYPTO_SHA256_LEN];
+	bool has_last;
+	uint64_t contiguous;			 /* 1..contiguous all stored */
+	char corrected_boot[CLK_BOOT_ID_LEN + 1]; /* boot already corrected in this batch */
 };
 
 static const uint8_t zero_link[CRYPTO_SHA256_LEN];
@@ -64,7 +76,12 @@ static int check_chain(struct ingest *in, const struct record *rec, bool *ret_ok
 				return r;
 		}
 	} else {
-		r = db_record_chain(in->db, in->dev->id, rec->seq - 1, prev, link);
+		if (in->has_last && in->last_seq == rec->seq - 1) {
+			memcpy(link, in->last_link, sizeof(link));
+			r = 0;
+		} else {
+			r = db_record_chain(in->db, in->dev->id, rec->seq - 1, prev, link);
+		}
 		if (r == -ENOENT) {
 			r = alert(in, rec->seq, "gap", "seq %" PRIu64 " missing before it",
 				  rec->seq - 1);
@@ -77,6 +94,10 @@ static int check_chain(struct ingest *in, const struct record *rec, bool *ret_ok
 			return r;
 	}
 	/* A successor stored earlier (after a gap) must point at this record. */
+	if (rec->seq + 1 > in->max_seq_before) {
+		*ret_ok = ok;
+		return 0;
+	}
 	r = db_record_chain(in->db, in->dev->id, rec->seq + 1, prev, link);
 	if (r == 0 && memcmp(prev, rec->link, sizeof(prev)) != 0)
 		r = alert(in, rec->seq + 1, "chain", "prev does not match the link of seq %" PRIu64,
@@ -114,16 +135,27 @@ static int corrected_time(struct ingest *in, const struct record *rec, struct db
 	return 0;
 }
 
+static void note_stored(struct ingest *in, const struct record *rec)
+{
+	in->last_seq = rec->seq;
+	memcpy(in->last_link, rec->link, sizeof(in->last_link));
+	in->has_last = true;
+	if (rec->seq == in->contiguous + 1)
+		in->contiguous++;
+}
+
 static int ingest_one(struct ingest *in, const struct record *rec)
 {
 	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
 	struct db_record_meta meta = {.received_usec = in->now_usec};
 	int r;
 
-	r = db_record_chain(in->db, in->dev->id, rec->seq, prev, link);
+	r = rec->seq > in->max_seq_before ? -ENOENT
+					  : db_record_chain(in->db, in->dev->id, rec->seq, prev, link);
 	if (r == 0) {
 		if (memcmp(link, rec->link, sizeof(link)) == 0) {
 			in->res.duplicates++;
+			note_stored(in, rec);
 			return 0;
 		}
 		return alert(in, rec->seq, "conflict",
@@ -140,11 +172,14 @@ static int ingest_one(struct ingest *in, const struct record *rec)
 	if (r < 0)
 		return r;
 	in->res.stored++;
-	if (rec->clock_trusted) {
+	note_stored(in, rec);
+	/* The first trusted record of a boot corrects the boot's earlier records; once is enough. */
+	if (rec->clock_trusted && strcmp(in->corrected_boot, rec->boot_id) != 0) {
 		r = db_boot_correct(in->db, in->dev->id, rec->boot_id,
 				    rec->wall_usec - rec->boot_usec);
 		if (r < 0)
 			return r;
+		memcpy(in->corrected_boot, rec->boot_id, sizeof(in->corrected_boot));
 	}
 	return 0;
 }
@@ -152,10 +187,11 @@ static int ingest_one(struct ingest *in, const struct record *rec)
 static int advance_ack(struct ingest *in)
 {
 	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
-	uint64_t acked = in->dev->acked_seq;
+	uint64_t acked = in->contiguous;
 	int r;
 
-	for (;;) {
+	/* Past the batch, only records stored before it (after a gap) can extend the run. */
+	while (acked + 1 <= in->max_seq_before) {
 		r = db_record_chain(in->db, in->dev->id, acked + 1, prev, link);
 		if (r == -ENOENT)
 			break;
@@ -186,16 +222,21 @@ static int ingest_anchor(struct ingest *in, const struct record_anchor *a)
 int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
 		 int64_t now_usec, struct ingest_result *ret_result)
 {
-	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec};
+	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec,
+			    .contiguous = dev->acked_seq};
 	const struct record *recs = batch->recs;
 	int r;
 
 	for (size_t i = 1; i < batch->n; i++)
 		if (recs[i].seq <= recs[i - 1].seq)
 			return -EBADMSG;
-	r = db_begin(db);
+	/* A savepoint: its own transaction, or its part of the server's group commit. */
+	r = db_savepoint(db);
 	if (r < 0)
 		return r;
+	r = db_record_max_seq(db, dev->id, &in.max_seq_before);
+	if (r < 0)
+		goto out_rollback;
 	for (size_t i = 0; i < batch->n_anchors; i++) {
 		r = ingest_anchor(&in, &batch->anchors[i]);
 		if (r < 0)
@@ -209,13 +250,13 @@ int ingest_batch(struct db *db, const struct db_device *dev, const struct record
 	r = advance_ack(&in);
 	if (r < 0)
 		goto out_rollback;
-	r = db_commit(db);
+	r = db_release(db);
 	if (r < 0)
 		goto out_rollback;
 	*ret_result = in.res;
 	return 0;
 
 out_rollback:
-	db_rollback(db);
+	db_rollback_to(db);
 	return r;
 }

@@ -47,6 +47,7 @@ enum conn_state {
 	CONN_HANDSHAKE,
 	CONN_READING,
 	CONN_WRITING,
+	CONN_HELD, /* answered, but the answer waits for the group commit */
 	CONN_LINGER,
 	CONN_CLOSED,
 };
@@ -72,6 +73,8 @@ struct conn {
 	int64_t deadline;      /* CLOCK_MONOTONIC usec */
 	uint32_t events;       /* registered with epoll */
 	struct conn *prev, *next;
+	struct api_reply held; /* CONN_HELD: the reply to send after the commit */
+	struct conn *next_held;
 };
 
 struct server {
@@ -86,6 +89,12 @@ struct server {
 	size_t n_conns, max_conns;
 	bool is_stopping;
 	int64_t stop_deadline;
+	/*
+	 * Group commit: record batches that arrive in one turn of the loop share
+	 * one transaction (one fsync); their answers are held until it commits.
+	 */
+	bool is_group_open;
+	struct conn *held; /* connections in CONN_HELD, newest first */
 };
 
 /* epoll tags for the two non-connection fds. */
@@ -237,17 +246,68 @@ static void conn_reject_request(struct conn *c, int err)
 	conn_respond(c, &reply, false);
 }
 
+static void conn_step(struct conn *c);
+
+/* Commit the group and send the answers it held (a 503 each if the commit failed). */
+static void group_flush(struct server *srv)
+{
+	struct conn *c, *next;
+	int r;
+
+	if (!srv->is_group_open)
+		return;
+	srv->is_group_open = false;
+	r = db_commit(srv->db);
+	if (r < 0) {
+		log_err("server: group commit failed: %s; batches must be resent", strerror(-r));
+		db_rollback(srv->db);
+	}
+	for (c = srv->held, srv->held = NULL; c; c = next) {
+		next = c->next_held;
+		c->next_held = NULL;
+		if (c->state != CONN_HELD)
+			continue;
+		if (r < 0) {
+			api_reply_done(&c->held);
+			api_error(503, "storage error; resend later", clk_wall_usec(), &c->held);
+		}
+		conn_respond(c, &c->held, false);
+		conn_step(c);
+	}
+}
+
+static bool is_group_request(const struct http_request *req)
+{
+	return req->method == HTTP_VERB_POST && strcmp(req->path, "/api/v1/records") == 0;
+}
+
 static void conn_handle(struct conn *c)
 {
 	const struct http_request *req = http_reader_request(c->rd);
+	struct server *srv = c->srv;
 	struct api_reply reply;
+	bool is_grouped = false;
 
 	if (!req->is_keep_alive)
 		c->is_closing_after = true;
-	api_handle(&c->srv->api, &c->peer, req, clk_wall_usec(), &reply);
+	if (is_group_request(req)) {
+		is_grouped = srv->is_group_open || db_begin(srv->db) == 0;
+		srv->is_group_open = is_grouped;
+	} else {
+		/* Anything else may open its own transaction: close the group first. */
+		group_flush(srv);
+	}
+	api_handle(&srv->api, &c->peer, req, clk_wall_usec(), &reply);
 	log_debug("server: %s %s -> %d", req->method == HTTP_VERB_POST ? "POST" : "GET", req->path,
 		  reply.status);
-	conn_respond(c, &reply, req->method == HTTP_VERB_HEAD);
+	if (!is_grouped) {
+		conn_respond(c, &reply, req->method == HTTP_VERB_HEAD);
+		return;
+	}
+	c->held = reply;
+	c->state = CONN_HELD;
+	c->next_held = srv->held;
+	srv->held = c;
 }
 
 /* Parse what is buffered; true when the connection changed state. */
@@ -375,6 +435,8 @@ static void conn_step(struct conn *c)
 			c->state = CONN_READING;
 			c->deadline = mono_usec() + idle_usec(c);
 			break;
+		case CONN_HELD:
+			return;
 		case CONN_LINGER: {
 			char scratch[4096];
 
@@ -672,6 +734,7 @@ int server_run(const struct config *cfg)
 					conn_step(c);
 			}
 		}
+		group_flush(&srv);
 		free_dead(&srv);
 		now = mono_usec();
 		if (now >= next_sweep) {
