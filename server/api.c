@@ -16,7 +16,7 @@
 #include "common/tz.h"
 #include "server/config.h"
 #include "server/db.h"
-#include "server/http.h"
+#include "common/http.h"
 #include "server/ingest.h"
 #include "server/metrics.h"
 #include "server/site.h"

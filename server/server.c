@@ -32,7 +32,7 @@
 #include "server/api.h"
 #include "server/config.h"
 #include "server/db.h"
-#include "server/http.h"
+#include "common/http.h"
 #include "server/metrics.h"
 #include "server/site.h"
 #include "server/tls.h"

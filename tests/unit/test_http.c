@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "server/http.h"
+#include "common/http.h"
 
 /* Feed text in one go; returns the feed result, with used and done. */
 static int feed(struct http_reader *rd, const char *text, size_t *used, bool *done)

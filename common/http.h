@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * HTTP/1.1 for the collector: an incremental request reader on http-parser
+ * HTTP/1.1 for the collector and the kiosk screen: an incremental request reader on http-parser
  * with bounded headers and body, and the response writer. No I/O: the event
  * loop feeds bytes in and sends the bytes out. Treats every input as
  * hostile; fuzzed by tests/fuzz/fuzz_http.c.
  */
-#ifndef HADIR_SERVER_HTTP_H
-#define HADIR_SERVER_HTTP_H
+#ifndef HADIR_COMMON_HTTP_H
+#define HADIR_COMMON_HTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>

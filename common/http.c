@@ -5,7 +5,7 @@
  * most max_header_bytes (http-parser's own 80 KiB cap also holds), the body
  * at most max_body_bytes whether sent with Content-Length or chunked.
  */
-#include "server/http.h"
+#include "common/http.h"
 
 #include <errno.h>
 #include <inttypes.h>
