@@ -154,6 +154,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/hadir/boards
 	install -m 0755 $(KIOSK) $(COLLECTOR) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
+	install -d $(DESTDIR)$(PREFIX)/share/hadir/profiles
+	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/hadir/profiles/
 	for f in config/*.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/hadir/$$(basename $$f); \
 		if [ ! -e $$t ]; then \

@@ -50,6 +50,8 @@ static void usage(FILE *out)
 		"       hadir-kiosk status [--json]                 roster, taps today, outbox, clock\n"
 		"       hadir-kiosk log [--json] [--limit N]        recent taps, newest first\n"
 		"       hadir-kiosk verify                          check the whole hash chain\n"
+		"       hadir-kiosk db create                       make the configured database\n"
+		"                   (once, at installation; never over an existing one)\n"
 		"       hadir-kiosk enroll --url URL --token TOKEN [--ca FILE]\n"
 		"                   get this kiosk's certificate from the collector\n"
 		"       hadir-kiosk --version\n"
@@ -424,6 +426,26 @@ static int cmd_log(const struct kconfig *cfg, bool json, long limit)
 	return 0;
 }
 
+/* A database lost by accident must not be replaced silently: this is an explicit step. */
+static int cmd_db_create(const struct kconfig *cfg)
+{
+	struct store *st;
+	int r;
+
+	if (access(cfg->database, F_OK) == 0) {
+		fprintf(stderr, "hadir-kiosk: '%s' exists; not replacing it\n", cfg->database);
+		return 1;
+	}
+	r = store_open(cfg->database, STORE_CREATE, &st);
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: cannot create '%s': %s\n", cfg->database, strerror(-r));
+		return 1;
+	}
+	store_close(st);
+	printf("database created: %s\n", cfg->database);
+	return 0;
+}
+
 static int cmd_verify(const struct kconfig *cfg)
 {
 	uint64_t bad = 0;
@@ -666,6 +688,8 @@ int main(int argc, char **argv)
 		return cmd_log(&cfg, o.json, o.limit);
 	if (strcmp(cmd, "verify") == 0 && argc - optind == 1)
 		return cmd_verify(&cfg);
+	if (strcmp(cmd, "db") == 0 && argc - optind == 2 && strcmp(argv[optind + 1], "create") == 0)
+		return cmd_db_create(&cfg);
 	if (strcmp(cmd, "enroll") == 0 && argc - optind == 1)
 		return cmd_enroll(&cfg, &o);
 	usage(stderr);

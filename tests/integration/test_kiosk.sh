@@ -98,6 +98,9 @@ rm -f "$K/hadir.db-wal" "$K/hadir.db-shm"
 out=$("$KIOSK" --config "$CONF" 2>&1)
 if [ $? -ne 0 ] && grep -q "database .* missing" <<<"$out"; then ok "missing database refused with a clear error"; else fail "missing db: $out"; fi
 check "no database invented" test ! -e "$K/hadir.db"
+check "db create makes it on request" "$KIOSK" db create --config "$CONF"
+check "db create never replaces one" bash -c "! '$KIOSK' db create --config '$CONF'"
+rm -f "$K/hadir.db" "$K/hadir.db-wal" "$K/hadir.db-shm"
 printf 'garbage, not sqlite\n%.0s' {1..200} >"$K/hadir.db"
 sum=$(sha256sum "$K/hadir.db")
 out=$("$KIOSK" --config "$CONF" 2>&1)
