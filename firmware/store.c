@@ -448,8 +448,11 @@ void store_roster_abort(struct store_roster *ro)
 	roster_free(ro);
 }
 
+static int query_int64(struct store *st, const char *sql, int64_t a, int64_t b, int64_t *ret);
+
 int store_roster_commit(struct store_roster *ro, unsigned *ret_staff, unsigned *ret_credentials)
 {
+	int64_t count = 0;
 	int r;
 
 	/*
@@ -461,9 +464,11 @@ int store_roster_commit(struct store_roster *ro, unsigned *ret_staff, unsigned *
 			 " SELECT 'finger:' || page, nip FROM fingers"
 			 " WHERE nip IN (SELECT nip FROM staff)");
 	if (r == 0)
-		ro->credentials += (unsigned)sqlite3_changes(ro->st->db);
-	if (r == 0)
+		r = query_int64(ro->st, "SELECT count(*) FROM credentials", 0, 0, &count);
+	if (r == 0) {
+		ro->credentials = (unsigned)count;
 		r = exec(ro->st, "COMMIT");
+	}
 
 	if (r < 0) {
 		store_roster_abort(ro);
