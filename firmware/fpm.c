@@ -660,7 +660,7 @@ static void on_readable(void *user, int fd, uint32_t events)
 	struct fpm *f = user;
 	uint8_t chunk[FPM_READ_CHUNK];
 	struct fpm_packet pkt;
-	ssize_t n;
+	ssize_t n = 0;
 
 	(void)events;
 	while (f->fd == fd && (n = read(fd, chunk, sizeof(chunk))) > 0) {

@@ -41,7 +41,7 @@ static const struct cfg_key kconfig_keys[] = {
 	  "UNIX socket of the sim input (source = sim)"),
 	K("input", "control_socket", CFG_PATH, control_socket, "control.sock", 0, 0, NULL,
 	  "UNIX socket for hadir-kiosk fingerprint enroll/delete (boards with a fingerprint module)"),
-	K("fingerprint", "timeout", CFG_DURATION, fp_timeout_ms, "1s", 50, 60000, NULL,
+	K("fingerprint", "timeout", CFG_DURATION, fp_timeout_ms, "2s", 50, 60000, NULL,
 	  "a module command not answered within this fails, and the module is reset"),
 	K("fingerprint", "enroll_wait", CFG_DURATION, fp_enroll_wait_ms, "15s", 100, 600000, NULL,
 	  "enrolment waits this long for the finger each time it asks for it"),
