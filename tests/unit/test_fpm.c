@@ -6,6 +6,7 @@
  * delete, template upload and download, the touch line, a missing device.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -336,6 +339,116 @@ static void test_fpm_missing_device(void **state)
 	loop_free(t.loop);
 }
 
+/* --- a scripted module: the test reads the driver's bytes and writes the replies --- */
+
+static size_t hex(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	unsigned v;
+	int used;
+
+	while (sscanf(s, " %2x%n", &v, &used) == 1) {
+		assert_true(n < max);
+		out[n++] = (uint8_t)v;
+		s += used;
+	}
+	return n;
+}
+
+/* The driver must write exactly these bytes next. */
+static void expect_wire(struct t *t, int master, const char *want)
+{
+	uint8_t w[64], got[64];
+	size_t n = hex(want, w, sizeof(w)), len = 0;
+
+	for (int i = 0; i < 100 && len < n; i++) {
+		ssize_t r = read(master, got + len, sizeof(got) - len);
+
+		if (r > 0)
+			len += (size_t)r;
+		else
+			run(t, 5);
+	}
+	assert_int_equal(len, n);
+	assert_memory_equal(got, w, n);
+}
+
+static void say(int master, const char *bytes)
+{
+	uint8_t b[128];
+	size_t n = hex(bytes, b, sizeof(b));
+
+	assert_int_equal(write(master, b, n), (ssize_t)n);
+}
+
+static void test_fpm_scripted_module(void **state)
+{
+	struct fpm_config cfg = test_cfg;
+	struct t t = { .status = "" };
+	struct termios tio;
+	char path[64];
+	int master, keeper;
+
+	(void)state;
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	assert_int_equal(ptsname_r(master, path, sizeof(path)), 0);
+	keeper = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	assert_true(keeper >= 0);
+	assert_int_equal(tcgetattr(keeper, &tio), 0);
+	cfmakeraw(&tio);
+	assert_int_equal(tcsetattr(keeper, TCSANOW, &tio), 0);
+	assert_int_equal(loop_new(&t.loop), 0);
+	assert_int_equal(loop_timer_new(t.loop, on_guard, &t, &t.guard), 0);
+	cfg.device = path;
+	assert_int_equal(fpm_new(t.loop, &cfg, on_status, &t, &t.fpm), 0);
+
+	/* Reset: the spec's VerifyPwd bytes; a reply from another address is not ours. */
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 07 13 00 00 00 00 00 1B");
+	say(master, "EF 01 12 34 56 78 07 00 03 13 00 1D "	/* wrong address, wrong password */
+		    "00 EF 55 "					/* line noise */
+		    "EF 01 FF FF FF FF 07 00 03 00 00 0A"); /* OK */
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 03 0F 00 13");
+	/* ReadSysPara's answer in two pieces: 1000 pages, 128-byte packets, 57600 baud. */
+	say(master, "EF 01 FF FF FF FF 07 00 13 00 00 04 00 09 03 E8");
+	run(&t, 5);
+	say(master, "00 03 FF FF FF FF 00 02 00 06 05 19");
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 03 1D 00 21");
+	say(master, "EF 01 FF FF FF FF 07 00 05 00 00 03 00 0F");
+	wait_status(&t, "ok");
+	assert_string_equal(t.status, "ok, 3 of 1000 pages used");
+
+	/* Identify: every command byte-exact as in hardware.md, the spec's Search reply. */
+	assert_int_equal(fpm_identify(t.fpm, on_done, &t), 0);
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 03 01 00 05");
+	say(master, "EF 01 FF FF FF FF 07 00 03 00 00 0A");
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 04 02 01 00 08");
+	say(master, "EF 01 FF FF FF FF 07 00 03 00 00 0A");
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 08 04 01 00 00 03 E8 00 F9");
+	say(master, "EF 01 FF FF FF FF 07 00 07 00 00 05 00 64 00 77");
+	assert_int_equal(result(&t)->outcome, FPM_DONE);
+	assert_int_equal(t.res.page, 5);
+	assert_int_equal(t.res.score, 100);
+
+	/* A data packet where an acknowledgement is due, then silence: timeout, reset. */
+	assert_int_equal(fpm_identify(t.fpm, on_done, &t), 0);
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 03 01 00 05");
+	say(master, "EF 01 FF FF FF FF 02 00 03 00 00 05");
+	assert_int_equal(result(&t)->outcome, FPM_FAILED);
+	assert_string_equal(t.res.reason, "timeout");
+	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 07 13 00 00 00 00 00 1B");
+	say(master, "EF 01 FF FF FF FF 07 00 03 13 00 1D"); /* wrong password */
+	wait_status(&t, "wrong password");
+
+	fpm_free(t.fpm);
+	loop_timer_free(t.loop, t.guard);
+	loop_free(t.loop);
+	close(keeper);
+	close(master);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -352,6 +465,7 @@ int main(void)
 		T(test_fpm_upload_download),
 		T(test_fpm_touch_line),
 		cmocka_unit_test(test_fpm_missing_device),
+		cmocka_unit_test(test_fpm_scripted_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
