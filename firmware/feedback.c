@@ -98,6 +98,8 @@ const char *feedback_signal_name(enum feedback_signal signal)
 		return "reject: red, long beep";
 	case FEEDBACK_FAULT:
 		return "fault: red blinking, long beep";
+	case FEEDBACK_PROMPT:
+		return "prompt: green blink, short beep";
 	}
 	return "?";
 }
@@ -139,6 +141,11 @@ void feedback_signal(struct feedback *fb, enum feedback_signal signal)
 			add_step(fb, i * t->led_ms / 4 + t->led_ms / 8, OUT_RED, false);
 		}
 		add_beeps(fb, 1, t->reject_beep_ms);
+		break;
+	case FEEDBACK_PROMPT:
+		add_step(fb, 0, OUT_GREEN, true);
+		add_step(fb, t->led_ms / 4, OUT_GREEN, false);
+		add_beeps(fb, 1, t->accept_beep_ms);
 		break;
 	}
 	log_info("feedback: %s", feedback_signal_name(signal));

@@ -23,6 +23,7 @@ enum feedback_signal {
 	FEEDBACK_UNKNOWN, /* red, three short beeps */
 	FEEDBACK_REJECT,  /* red, one long beep: the read failed, try again */
 	FEEDBACK_FAULT,	  /* red blinking, long beep: the kiosk cannot record */
+	FEEDBACK_PROMPT,  /* green blink, short beep, no relay: enrolment asks for the finger */
 };
 
 struct feedback_timing {

@@ -37,6 +37,11 @@ struct kconfig {
 	int64_t pulse_max_us;	       /* longer low pulses are noise */
 	int64_t wedge_timeout_ms;      /* a half-typed card number is dropped after this */
 	char sim_socket[CFG_VALUE_MAX]; /* UNIX socket of the sim input */
+	char control_socket[CFG_VALUE_MAX]; /* UNIX socket for `hadir-kiosk fingerprint` */
+
+	int64_t fp_timeout_ms;	   /* one fingerprint module command's reply */
+	int64_t fp_enroll_wait_ms; /* enrolment: wait this long for each placing of the finger */
+	int64_t fp_password;	   /* the module's VerifyPwd password */
 
 	int64_t accept_beep_ms;
 	int64_t reject_beep_ms;

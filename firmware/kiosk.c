@@ -23,6 +23,7 @@
 #include "firmware/board.h"
 #include "firmware/evdev.h"
 #include "firmware/feedback.h"
+#include "firmware/fingers.h"
 #include "firmware/gpio.h"
 #include "firmware/kconfig.h"
 #include "firmware/loop.h"
@@ -55,6 +56,8 @@ struct kiosk {
 	struct loop_source *evdev_source;
 	struct loop_timer *evdev_timer;
 	int sim_keys_fd; /* write end of the simulated wedge reader, or -1 */
+
+	struct fingers *fingers; /* NULL: the board has no fingerprint module */
 
 	struct sim *sim;
 	struct sync *sync; /* NULL until the kiosk is enrolled */
@@ -117,6 +120,47 @@ static void kiosk_refuse_read(struct kiosk *k, const char *token, const char *wh
 	log_warn("input: read dropped: %s, ignoring", why);
 	snprintf(reply, sizeof(reply), "rejected %s", token);
 	reply_sim(k, reply);
+}
+
+/* --- fingerprint module (fingers.c runs it; outcomes come back here) --- */
+
+static void on_finger(void *user, const char *credential)
+{
+	struct kiosk *k = user;
+	struct tap_result res;
+
+	tap_credential(&k->tap, credential, "", &res);
+	kiosk_answer(k, &res);
+}
+
+static void on_finger_refused(void *user, enum feedback_signal signal, const char *token,
+			      const char *why)
+{
+	struct kiosk *k = user;
+	char reply[160];
+
+	feedback_signal(k->feedback, signal);
+	log_warn("%s (%s), not recorded", why, token);
+	snprintf(reply, sizeof(reply), "rejected %s", token);
+	reply_sim(k, reply);
+}
+
+static int fingers_setup(struct kiosk *k)
+{
+	const struct fingers_deps deps = {
+		.loop = k->loop,
+		.store = k->store,
+		.feedback = k->feedback,
+		.board = k->board,
+		.cfg = k->cfg,
+		.tap = on_finger,
+		.refuse = on_finger_refused,
+		.user = k,
+	};
+
+	if (k->board->fp_uart[0] == '\0')
+		return 0;
+	return fingers_new(&deps, &k->fingers);
 }
 
 /* --- Wiegand --- */
@@ -340,12 +384,30 @@ static int sim_start(void *user, const struct sim_cmd *cmd, const char **ret_why
 		char cred[RECORD_CREDENTIAL_MAX];
 		struct tap_result res;
 
-		/* Stands for the module's Search reply; the UART path comes with the fpm input. */
+		/* The emulated module: the real protocol over a pty, answered via on_finger. */
+		if (k->fingers && fingers_is_emulated(k->fingers))
+			return fingers_sim_touch(k->fingers, (unsigned)atoi(cmd->arg), ret_why);
+		/* No emulated module: SLOT stands for the module's Search reply. */
 		snprintf(cred, sizeof(cred), "finger:%d", atoi(cmd->arg));
 		tap_credential(&k->tap, cred, "", &res);
 		kiosk_answer(k, &res);
 		return 0;
 	}
+	case SIM_FPM: {
+		int r;
+
+		if (!k->fingers) {
+			*ret_why = "this board has no fingerprint module";
+			return -EINVAL;
+		}
+		r = fingers_sim_fault(k->fingers, cmd->arg, ret_why);
+		if (r == 0)
+			sim_finish(k->sim, "ok");
+		return r;
+	}
+	case SIM_FINGERPRINT:
+		*ret_why = "fingerprint commands go to the control socket (hadir-kiosk fingerprint)";
+		return -EINVAL;
 	}
 	*ret_why = "unknown command";
 	return -EINVAL;
@@ -495,6 +557,9 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 		if (r < 0)
 			goto out_free;
 	}
+	r = fingers_setup(k);
+	if (r < 0)
+		goto out_free;
 	if (cfg->source == KCONFIG_SOURCE_SIM) {
 		r = sim_new(k->loop, cfg->sim_socket, sim_start, k, &k->sim);
 		if (r < 0) {
@@ -534,6 +599,7 @@ void kiosk_free(struct kiosk *k)
 		return;
 	sync_stop(k->sync);
 	sim_free(k->sim);
+	fingers_free(k->fingers);
 	if (k->evdev_timer)
 		loop_timer_free(k->loop, k->evdev_timer);
 	evdev_free(k->evdev);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * hadir-kiosk: the door daemon and its operator commands (contract in
- * DESIGN.md): init, --check-config, roster import, status, log, verify.
+ * DESIGN.md): init, --check-config, roster import, status, log, verify,
+ * enroll, fingerprint enroll|delete.
  * Every command takes --config FILE (default /etc/hadir/kiosk.conf).
  */
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include "common/log.h"
 #include "common/tz.h"
 #include "firmware/board.h"
+#include "firmware/fingers.h"
 #include "firmware/http_client.h"
 #include "firmware/kconfig.h"
 #include "firmware/kiosk.h"
@@ -54,6 +56,9 @@ static void usage(FILE *out)
 		"                   (once, at installation; never over an existing one)\n"
 		"       hadir-kiosk enroll --url URL --token TOKEN [--ca FILE]\n"
 		"                   get this kiosk's certificate from the collector\n"
+		"       hadir-kiosk fingerprint enroll NIP          with the daemon running: capture\n"
+		"                   a finger on the module and give NIP the credential finger:PAGE\n"
+		"       hadir-kiosk fingerprint delete NIP          remove NIP's fingers from the module\n"
 		"       hadir-kiosk --version\n"
 		"Boards: rpi4, rpi5, orangepi-zero3, sim (files in the boards folder).\n");
 }
@@ -573,6 +578,37 @@ out:
 	return rc;
 }
 
+/* Ask the running daemon, over its control socket, to enrol or delete NIP's finger. */
+static int cmd_fingerprint(const struct kconfig *cfg, const struct board *board, const char *what,
+			   const char *nip)
+{
+	char line[96], reply[256];
+	int r;
+
+	if (board->fp_uart[0] == '\0') {
+		fprintf(stderr, "hadir-kiosk: board '%s' has no fingerprint module ([fingerprint] uart)\n",
+			board->name);
+		return 1;
+	}
+	if (strlen(nip) >= 40) {
+		fprintf(stderr, "hadir-kiosk: '%s' is not an NIP\n", nip);
+		return 2;
+	}
+	snprintf(line, sizeof(line), "fingerprint %s %s", what, nip);
+	if (strcmp(what, "enroll") == 0)
+		printf("enrolling %s: follow the kiosk's beeps (place, lift, place again)\n", nip);
+	r = fingers_request(cfg->control_socket, line, 3 * cfg->fp_enroll_wait_ms + 30000, reply,
+			    sizeof(reply));
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: no answer from the daemon on '%s': %s%s\n",
+			cfg->control_socket, strerror(-r),
+			r == -ENOENT || r == -ECONNREFUSED ? " (is hadir-kiosk running?)" : "");
+		return 1;
+	}
+	printf("%s\n", reply);
+	return strncmp(reply, "enrolled ", 9) == 0 || strncmp(reply, "deleted ", 8) == 0 ? 0 : 1;
+}
+
 static int run_daemon(const struct kconfig *cfg, const struct board *board)
 {
 	struct kiosk *k;
@@ -692,6 +728,9 @@ int main(int argc, char **argv)
 		return cmd_db_create(&cfg);
 	if (strcmp(cmd, "enroll") == 0 && argc - optind == 1)
 		return cmd_enroll(&cfg, &o);
+	if (strcmp(cmd, "fingerprint") == 0 && argc - optind == 3 &&
+	    (strcmp(argv[optind + 1], "enroll") == 0 || strcmp(argv[optind + 1], "delete") == 0))
+		return cmd_fingerprint(&cfg, &board, argv[optind + 1], argv[optind + 2]);
 	usage(stderr);
 	return 2;
 }

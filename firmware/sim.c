@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/record.h"
 #include "firmware/loop.h"
 
 #define SIM_CLIENTS_MAX 16
@@ -74,7 +75,8 @@ int sim_parse(const char *line, struct sim_cmd *ret_cmd, const char **ret_why)
 	static const struct {
 		const char *word;
 		enum sim_kind kind;
-	} words[] = { { "wiegand", SIM_WIEGAND }, { "card", SIM_CARD }, { "finger", SIM_FINGER } };
+	} words[] = { { "wiegand", SIM_WIEGAND }, { "card", SIM_CARD }, { "finger", SIM_FINGER },
+		      { "fpm", SIM_FPM }, { "fingerprint", SIM_FINGERPRINT } };
 	const char *space = strchr(line, ' ');
 	struct sim_cmd cmd = { .kind = SIM_CARD };
 	size_t word_len = space ? (size_t)(space - line) : strlen(line);
@@ -88,7 +90,7 @@ int sim_parse(const char *line, struct sim_cmd *ret_cmd, const char **ret_why)
 		}
 	}
 	if (!known) {
-		*ret_why = "unknown command (wiegand BITS, card DIGITS, finger SLOT, ping)";
+		*ret_why = "unknown command (wiegand BITS, card DIGITS, finger SLOT, fpm FAULT, ping)";
 		return -EINVAL;
 	}
 	if (strlen(arg) >= SIM_ARG_MAX) {
@@ -111,6 +113,21 @@ int sim_parse(const char *line, struct sim_cmd *ret_cmd, const char **ret_why)
 	case SIM_FINGER:
 		if (!parse_digits(arg, 5) || atoi(arg) > 65535) {
 			*ret_why = "finger takes a slot 0 to 65535, e.g. finger 7";
+			return -EINVAL;
+		}
+		break;
+	case SIM_FPM:
+		if (strcmp(arg, "garbage") != 0 && strcmp(arg, "badsum") != 0 &&
+		    strcmp(arg, "hang") != 0 && strcmp(arg, "nofinger") != 0 &&
+		    strcmp(arg, "recover") != 0) {
+			*ret_why = "fpm takes garbage, badsum, hang, nofinger or recover";
+			return -EINVAL;
+		}
+		break;
+	case SIM_FINGERPRINT:
+		if ((strncmp(arg, "enroll ", 7) != 0 && strncmp(arg, "delete ", 7) != 0) ||
+		    !parse_digits(arg + 7, RECORD_NIP_MAX - 1)) {
+			*ret_why = "fingerprint takes enroll NIP or delete NIP";
 			return -EINVAL;
 		}
 		break;

@@ -59,6 +59,10 @@ static const char *const migrations[] = {
 	"  boot_usec INTEGER NOT NULL,"
 	"  true_usec INTEGER NOT NULL,"
 	"  rtt_usec INTEGER NOT NULL);",
+	/* 3: fingers enrolled on this kiosk's module (page -> NIP), kept across roster imports */
+	"CREATE TABLE fingers ("
+	"  page INTEGER PRIMARY KEY,"
+	"  nip TEXT NOT NULL);",
 };
 
 static int sqlite_errno(int rc)
@@ -444,9 +448,27 @@ void store_roster_abort(struct store_roster *ro)
 	roster_free(ro);
 }
 
+static int query_int64(struct store *st, const char *sql, int64_t a, int64_t b, int64_t *ret);
+
 int store_roster_commit(struct store_roster *ro, unsigned *ret_staff, unsigned *ret_credentials)
 {
-	int r = exec(ro->st, "COMMIT");
+	int64_t count = 0;
+	int r;
+
+	/*
+	 * Fingers enrolled on this kiosk name pages of its own module, which the
+	 * roster cannot know: they are put back for everyone still listed, and
+	 * win over a roster row naming the same page for someone else.
+	 */
+	r = exec(ro->st, "INSERT OR REPLACE INTO credentials (credential, nip)"
+			 " SELECT 'finger:' || page, nip FROM fingers"
+			 " WHERE nip IN (SELECT nip FROM staff)");
+	if (r == 0)
+		r = query_int64(ro->st, "SELECT count(*) FROM credentials", 0, 0, &count);
+	if (r == 0) {
+		ro->credentials = (unsigned)count;
+		r = exec(ro->st, "COMMIT");
+	}
 
 	if (r < 0) {
 		store_roster_abort(ro);
@@ -867,4 +889,112 @@ int store_anchor_get(struct store *st, const char *boot_id, struct record_anchor
 	}
 	sqlite3_finalize(s);
 	return r;
+}
+
+/* --- fingers enrolled on this kiosk --- */
+
+/* Run a one-statement change with a text and an integer parameter. */
+static int change(struct store *st, const char *sql, const char *text, int64_t number)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, sql);
+	if (text)
+		bind_text(s, 1, text);
+	sqlite3_bind_int64(s, 2, number);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, sql);
+}
+
+int store_staff_name(struct store *st, const char *nip, char ret_name[STORE_NAME_MAX])
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT name FROM staff WHERE nip = ?", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "find staff");
+	bind_text(s, 1, nip);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		copy_column(s, 0, ret_name, STORE_NAME_MAX);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(st, rc, "find staff");
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+int store_finger_add(struct store *st, const char *nip, unsigned page)
+{
+	char name[STORE_NAME_MAX];
+	int r;
+
+	r = store_staff_name(st, nip, name);
+	if (r <= 0)
+		return r < 0 ? r : -ENOENT;
+	r = exec(st, "BEGIN IMMEDIATE");
+	if (r < 0)
+		return r;
+	r = change(st, "INSERT OR REPLACE INTO fingers (nip, page) VALUES (?1, ?2)", nip, page);
+	if (r == 0)
+		r = change(st,
+			   "INSERT OR REPLACE INTO credentials (nip, credential)"
+			   " VALUES (?1, 'finger:' || ?2)",
+			   nip, page);
+	if (r == 0)
+		r = exec(st, "COMMIT");
+	if (r < 0)
+		(void)exec(st, "ROLLBACK");
+	return r;
+}
+
+int store_finger_remove(struct store *st, unsigned page)
+{
+	int r = exec(st, "BEGIN IMMEDIATE");
+
+	if (r < 0)
+		return r;
+	r = change(st, "DELETE FROM fingers WHERE page = ?2", NULL, page);
+	if (r == 0)
+		r = change(st, "DELETE FROM credentials WHERE credential = 'finger:' || ?2", NULL,
+			   page);
+	if (r == 0)
+		r = exec(st, "COMMIT");
+	if (r < 0)
+		(void)exec(st, "ROLLBACK");
+	return r;
+}
+
+int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_t max,
+		       size_t *ret_n)
+{
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT CAST(substr(credential, 8) AS INTEGER) AS page FROM credentials"
+				" WHERE nip = ?1 AND credential LIKE 'finger:%'"
+				" UNION SELECT page FROM fingers WHERE nip = ?1 ORDER BY page",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "list fingers");
+	bind_text(s, 1, nip);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t page = sqlite3_column_int64(s, 0);
+
+		if (n < max && page >= 0 && page <= UINT16_MAX)
+			pages[n++] = (uint16_t)page;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, rc, "list fingers");
+	*ret_n = n;
+	return 0;
 }

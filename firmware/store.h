@@ -122,6 +122,26 @@ int store_anchor_put(struct store *st, const struct record_anchor *anchor) MUST_
 int store_anchor_get(struct store *st, const char *boot_id,
 		     struct record_anchor *ret_anchor) MUST_CHECK;
 
+/*
+ * Fingers enrolled on this kiosk's module (hadir-kiosk fingerprint enroll).
+ * Each is a row page -> NIP in the fingers table plus the credential
+ * "finger:PAGE" of that NIP. The fingers table is kiosk-local: a roster
+ * import (CSV or from the collector) empties the credentials and then puts
+ * these back for every NIP still in the roster, replacing a roster row that
+ * names the same page (the module's page holds this finger, whatever the
+ * roster says). A NIP missing from a roster keeps its rows, unused, until it
+ * returns or the finger is deleted.
+ */
+/* The name of nip: 1, or 0 when nip is not in the roster. */
+int store_staff_name(struct store *st, const char *nip, char ret_name[STORE_NAME_MAX]) MUST_CHECK;
+/* Map page to nip (replacing what the page meant before); -ENOENT if nip is not in the roster. */
+int store_finger_add(struct store *st, const char *nip, unsigned page) MUST_CHECK;
+/* Forget page: its enrolment row and its credential, whoever it belonged to. */
+int store_finger_remove(struct store *st, unsigned page) MUST_CHECK;
+/* Up to max pages of nip's fingers (enrolled here or from the roster), ascending. */
+int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_t max,
+		       size_t *ret_n) MUST_CHECK;
+
 /* Normalise a card number as typed or decoded: digits, leading zeros dropped. */
 int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX]) MUST_CHECK;
 

@@ -5,6 +5,7 @@
   simclient.py SOCK LINE...             send each line, print each reply
   simclient.py SOCK --burst N --card C  pipeline N 'card C+i' taps, print replies as they come
   simclient.py SOCK --latency N --card C  N taps one at a time; print p50/p99 in microseconds
+  simclient.py SOCK --latency N --finger F  the same with 'finger F+i' touches (--cards cycles)
 """
 import argparse
 import socket
@@ -43,6 +44,7 @@ def main():
     ap.add_argument("--latency", type=int)
     ap.add_argument("--card", type=int, default=1)
     ap.add_argument("--cards", type=int, default=1, help="cycle over this many card numbers")
+    ap.add_argument("--finger", type=int, help="--latency with finger touches from this slot")
     ap.add_argument("--timeout", type=float, default=30.0)
     a = ap.parse_args()
     s = connect(a.sock, a.timeout)
@@ -68,7 +70,10 @@ def main():
         replies = lines_of(s)
         for i in range(a.latency):
             t0 = time.perf_counter()
-            s.sendall(b"card %d\n" % (a.card + i % a.cards))
+            if a.finger is not None:
+                s.sendall(b"finger %d\n" % (a.finger + i % a.cards))
+            else:
+                s.sendall(b"card %d\n" % (a.card + i % a.cards))
             reply = next(replies)
             lat.append((time.perf_counter() - t0) * 1e6)
             if not reply.startswith("accepted"):

@@ -39,6 +39,14 @@ static void test_sim_parse_commands(void **state)
 	assert_parses("card 0008000987", SIM_CARD, "0008000987");
 	assert_parses("finger 7", SIM_FINGER, "7");
 	assert_parses("finger 65535", SIM_FINGER, "65535");
+	assert_parses("fpm garbage", SIM_FPM, "garbage");
+	assert_parses("fpm badsum", SIM_FPM, "badsum");
+	assert_parses("fpm hang", SIM_FPM, "hang");
+	assert_parses("fpm nofinger", SIM_FPM, "nofinger");
+	assert_parses("fpm recover", SIM_FPM, "recover");
+	assert_parses("fingerprint enroll 199002022015022002", SIM_FINGERPRINT,
+		      "enroll 199002022015022002");
+	assert_parses("fingerprint delete 1", SIM_FINGERPRINT, "delete 1");
 }
 
 static void test_sim_parse_refusals(void **state)
@@ -58,6 +66,15 @@ static void test_sim_parse_refusals(void **state)
 	assert_refused("finger 65536");
 	assert_refused("finger seven");
 	assert_refused("open sesame");
+	assert_refused("fpm");
+	assert_refused("fpm explode");
+	assert_refused("fpm hang ");
+	assert_refused("fingerprint");
+	assert_refused("fingerprint enroll");
+	assert_refused("fingerprint enroll ");
+	assert_refused("fingerprint enroll 12x");
+	assert_refused("fingerprint wipe 12");
+	assert_refused("fingerprint delete 1234567890123456789012345");
 	memset(long_bits, '1', sizeof(long_bits) - 1);
 	memcpy(long_bits, "wiegand ", 8);
 	long_bits[sizeof(long_bits) - 1] = '\0';

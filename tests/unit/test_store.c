@@ -246,6 +246,50 @@ static void test_store_status_counts(void **state)
 	assert_true(s.last_trusted);
 }
 
+static void test_store_fingers_survive_roster_import(void **state)
+{
+	struct fixture *f = *state;
+	char nip[RECORD_NIP_MAX], name[STORE_NAME_MAX], why[ROWS_WHY_MAX];
+	unsigned staff, creds;
+	uint16_t pages[4];
+	size_t n;
+
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,7\n2,Budi,U1,,100\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_finger_add(f->st, "9", 100), -ENOENT);
+	assert_int_equal(store_finger_add(f->st, "1", 100), 0); /* takes page 100 from Budi */
+	assert_int_equal(store_lookup(f->st, "finger:100", nip, name), 1);
+	assert_string_equal(nip, "1");
+	assert_int_equal(store_finger_pages(f->st, "1", pages, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(pages[0], 7);
+	assert_int_equal(pages[1], 100);
+
+	/* A new import keeps the enrolment, and it wins over the roster's page 100. */
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(creds, 3); /* 42, finger:7, finger:100 (now Ani's) */
+	assert_int_equal(store_lookup(f->st, "finger:100", nip, name), 1);
+	assert_string_equal(nip, "1");
+
+	/* Someone gone from the roster loses the credential, and gets it back on return. */
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n2,Budi,U1,,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_lookup(f->st, "finger:100", nip, name), 0);
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_lookup(f->st, "finger:100", nip, name), 1);
+
+	assert_int_equal(store_finger_remove(f->st, 100), 0);
+	assert_int_equal(store_lookup(f->st, "finger:100", nip, name), 0);
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_lookup(f->st, "finger:100", nip, name), 0);
+	assert_int_equal(store_finger_pages(f->st, "1", pages, 4, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_staff_name(f->st, "1", name), 1);
+	assert_string_equal(name, "Ani");
+	assert_int_equal(store_staff_name(f->st, "2", name), 0);
+}
+
 static void test_store_card_credential_normalises(void **state)
 {
 	char c[RECORD_CREDENTIAL_MAX];
@@ -274,6 +318,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_roster_import_all_or_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store_status_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_fingers_survive_roster_import, setup,
+						teardown),
 		cmocka_unit_test(test_store_card_credential_normalises),
 	};
 
