@@ -24,6 +24,7 @@
 #include "common/tz.h"
 #include "firmware/board.h"
 #include "firmware/fingers.h"
+#include "firmware/fpm.h"
 #include "firmware/http_client.h"
 #include "firmware/kconfig.h"
 #include "firmware/kiosk.h"
@@ -274,8 +275,10 @@ static void format_local(int64_t usec, const struct tz *tz, char buf[CLK_ISO_MAX
 }
 
 /* The sync facts `status` shows, in the order of sync_keys. */
-static const char *const sync_keys[] = { SYNC_KEY_URL, SYNC_KEY_LAST_OK, SYNC_KEY_LAST_ERROR,
-					  SYNC_KEY_LAST_ERROR_AT, SYNC_KEY_OFFSET, SYNC_KEY_RTT };
+static const char *const sync_keys[] = { SYNC_KEY_URL,		  SYNC_KEY_LAST_OK,
+					  SYNC_KEY_LAST_ERROR,	  SYNC_KEY_LAST_ERROR_AT,
+					  SYNC_KEY_OFFSET,	  SYNC_KEY_RTT,
+					  FPM_STATUS_KEY };
 struct sync_facts {
 	char values[ARRAY_SIZE(sync_keys)][HC_ERROR_MAX];
 };
@@ -301,6 +304,8 @@ static void print_sync_facts(const struct sync_facts *sy, const struct tz *tz)
 		printf("clock offset: %+.3f s (collector minus kiosk, round trip %.3f s)\n",
 		       (double)strtoll(sy->values[4], NULL, 10) / 1e6,
 		       (double)strtoll(sy->values[5], NULL, 10) / 1e6);
+	if (sy->values[6][0])
+		printf("fingerprint:  %s\n", sy->values[6]);
 }
 
 static int cmd_status(const struct kconfig *cfg, bool json)
@@ -343,6 +348,9 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 			"last_error_usec", json_int_or_null(sy.values[3]), "clock_offset_usec",
 			json_int_or_null(sy.values[4]), "clock_rtt_usec",
 			json_int_or_null(sy.values[5]));
+
+		json_object_set_new(o, "fingerprint",
+				    sy.values[6][0] ? json_string(sy.values[6]) : json_null());
 
 		if (s.oldest_unacked_usec)
 			json_object_set_new(o, "outbox_oldest_usec",

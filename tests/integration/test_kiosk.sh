@@ -78,6 +78,7 @@ assert all("time" in r and r["time"][-6:] == "+07:00" for r in recs)
 PY
 check "limit is honoured" bash -c "[ \$('$KIOSK' log --json --limit 2 --config '$CONF' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') = 2 ]"
 check "status shows roster and taps" bash -c "'$KIOSK' status --config '$CONF' | grep -q 'roster:       3 staff'"
+check "status shows the fingerprint module" bash -c "'$KIOSK' status --config '$CONF' | grep -q 'fingerprint:  ok'"
 check "status --json counts today's taps" bash -c "'$KIOSK' status --json --config '$CONF' | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"taps_today\"] == 9 and s[\"accepted_today\"] == 2, s'"
 check "chain verifies" "$KIOSK" verify --config "$CONF"
 check "feedback signalled after commit" grep -q "feedback: accept" "$T/kiosk.log"
