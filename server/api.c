@@ -29,8 +29,7 @@ void api_reply_done(struct api_reply *reply)
 	FREE_AND_NULL(reply->body);
 }
 
-/* Reply with obj (reference stolen), adding server_time_usec. */
-static void reply_json(int status, json_t *obj, int64_t now_usec, struct api_reply *ret)
+void api_reply_json(int status, json_t *obj, int64_t now_usec, struct api_reply *ret)
 {
 	char *text = NULL;
 
@@ -55,16 +54,18 @@ static void reply_json(int status, json_t *obj, int64_t now_usec, struct api_rep
 
 void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret)
 {
-	reply_json(status, json_pack("{s:s}", "error", msg), now_usec, ret);
+	api_reply_json(status, json_pack("{s:s}", "error", msg), now_usec, ret);
 }
 
-static void route_healthz(int64_t now, struct api_reply *ret)
+static void route_healthz(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	reply_json(200, json_pack("{s:s}", "status", "ok"), now, ret);
+	(void)api;
+	api_reply_json(200, json_pack("{s:s}", "status", "ok"), call->now, ret);
 }
 
-static void route_metrics(struct api *api, int64_t now, struct api_reply *ret)
+static void route_metrics(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
+	int64_t now = call->now;
 	char *text;
 	size_t len;
 
@@ -79,8 +80,7 @@ static void route_metrics(struct api *api, int64_t now, struct api_reply *ret)
 	ret->body_len = len;
 }
 
-/* Parse a JSON object body; on failure fills ret with a 400 and returns NULL. */
-static json_t *parse_object(const struct http_request *req, int64_t now, struct api_reply *ret)
+json_t *api_parse_object(const struct http_request *req, int64_t now, struct api_reply *ret)
 {
 	json_error_t err;
 	json_t *root;
@@ -94,16 +94,17 @@ static json_t *parse_object(const struct http_request *req, int64_t now, struct 
 	return root;
 }
 
-static void route_enroll(struct api *api, const struct http_request *req, int64_t now,
-			 struct api_reply *ret)
+static void route_enroll(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
+	const struct http_request *req = call->req;
+	int64_t now = call->now;
 	const char *token, *csr;
 	char *cert, *ca;
 	size_t csr_len;
 	json_t *root;
 	int r;
 
-	root = parse_object(req, now, ret);
+	root = api_parse_object(req, now, ret);
 	if (!root)
 		return;
 	token = json_string_value(json_object_get(root, "token"));
@@ -130,13 +131,12 @@ static void route_enroll(struct api *api, const struct http_request *req, int64_
 		return;
 	}
 	api->metrics->enrolments++;
-	reply_json(200, json_pack("{s:s,s:s}", "certificate", cert, "ca", ca), now, ret);
+	api_reply_json(200, json_pack("{s:s,s:s}", "certificate", cert, "ca", ca), now, ret);
 	free(cert);
 	free(ca);
 }
 
-/* The enrolled, enabled device behind the client certificate, or a 401/403 in ret. */
-static int device_of(struct api *api, const struct api_peer *peer, int64_t now,
+int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 		     struct db_device *ret_dev, struct api_reply *ret)
 {
 	char fp[CRYPTO_SHA256_HEX];
@@ -159,16 +159,17 @@ static int device_of(struct api *api, const struct api_peer *peer, int64_t now,
 	return 0;
 }
 
-static void route_records(struct api *api, const struct api_peer *peer,
-			  const struct http_request *req, int64_t now, struct api_reply *ret)
+static void route_records(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
+	const struct http_request *req = call->req;
+	int64_t now = call->now;
 	struct ingest_result res;
 	struct record_batch batch;
 	struct db_device dev;
 	char why[160] = "";
 	int r;
 
-	if (device_of(api, peer, now, &dev, ret) < 0)
+	if (api_device_of(api, call->peer, now, &dev, ret) < 0)
 		return;
 	r = record_batch_decode(req->body ? req->body : "", req->body_len, &batch, why,
 				sizeof(why));
@@ -194,15 +195,14 @@ static void route_records(struct api *api, const struct api_peer *peer,
 	api->metrics->records_ingested += res.stored;
 	api->metrics->records_duplicate += res.duplicates;
 	api->metrics->tamper_alerts += res.alerts;
-	reply_json(200,
+	api_reply_json(200,
 		   json_pack("{s:I,s:I,s:I,s:I}", "acked_seq", (json_int_t)res.acked_seq, "stored",
 			     (json_int_t)res.stored, "duplicates", (json_int_t)res.duplicates,
 			     "alerts", (json_int_t)res.alerts),
 		   now, ret);
 }
 
-/* An admin bearer token's role, or a 401 in ret. */
-static int admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
 		    struct api_reply *ret)
 {
 	char hash[CRYPTO_SHA256_HEX];
@@ -249,8 +249,7 @@ static int tap_to_json(const struct db_tap *t, void *user)
 	return 0;
 }
 
-/* A query parameter as an instant: YYYY-MM-DD (UTC midnight; next one for is_end) or ISO 8601. */
-static int query_when(const char *query, const char *name, bool is_end, int64_t *ret_usec)
+int api_query_when(const char *query, const char *name, bool is_end, int64_t *ret_usec)
 {
 	char text[64];
 	int32_t days;
@@ -268,21 +267,22 @@ static int query_when(const char *query, const char *name, bool is_end, int64_t 
 	return clk_parse_iso8601(text, ret_usec);
 }
 
-static void route_taps(struct api *api, const struct http_request *req, int64_t now,
-		       struct api_reply *ret)
+static void route_taps(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
+	const struct http_request *req = call->req;
+	int64_t now = call->now;
 	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
 	char role[DB_ROLE_MAX], nip[RECORD_NIP_MAX];
 	json_t *arr;
 	int r;
 
-	if (admin_of(api, req, now, role, ret) < 0)
+	if (api_admin_of(api, req, now, role, ret) < 0)
 		return;
 	r = http_query_get(req->query, "nip", nip, sizeof(nip));
 	if (r == 0 && nip[0])
 		q.nip = nip;
-	if ((r < 0 && r != -ENOENT) || query_when(req->query, "from", false, &q.from_usec) < 0 ||
-	    query_when(req->query, "to", true, &q.to_usec) < 0) {
+	if ((r < 0 && r != -ENOENT) || api_query_when(req->query, "from", false, &q.from_usec) < 0 ||
+	    api_query_when(req->query, "to", true, &q.to_usec) < 0) {
 		api_error(400, "nip, from, to: an NIP, YYYY-MM-DD or ISO 8601", now, ret);
 		return;
 	}
@@ -299,60 +299,65 @@ static void route_taps(struct api *api, const struct http_request *req, int64_t 
 			  ret);
 		return;
 	}
-	reply_json(200, json_pack("{s:o}", "taps", arr), now, ret);
+	api_reply_json(200, json_pack("{s:o}", "taps", arr), now, ret);
 }
 
 struct route {
-	const char *path;
+	const char *pattern; /* "*" matches one path segment, captured in call->params */
 	enum http_verb verb;
-	int id;
+	api_route_fn *fn;
 };
 
-enum { R_HEALTHZ, R_METRICS, R_ENROLL, R_RECORDS, R_TAPS };
-
+/* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
-    {"/healthz", HTTP_VERB_GET, R_HEALTHZ},	  {"/metrics", HTTP_VERB_GET, R_METRICS},
-    {"/api/v1/enroll", HTTP_VERB_POST, R_ENROLL}, {"/api/v1/records", HTTP_VERB_POST, R_RECORDS},
-    {"/api/v1/taps", HTTP_VERB_GET, R_TAPS},
+    {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
+    {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/taps", HTTP_VERB_GET, route_taps},
+    {"/healthz", HTTP_VERB_GET, route_healthz},
+    {"/metrics", HTTP_VERB_GET, route_metrics},
 };
+
+/* Match path against pattern, capturing "*" segments (non-empty, no '/'). */
+static bool route_match(const char *pattern, const char *path, struct api_call *call)
+{
+	call->n_params = 0;
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t len = strcspn(path, "/");
+
+			if (len == 0 || len >= API_PARAM_MAX || call->n_params >= API_PARAMS_MAX)
+				return false;
+			memcpy(call->params[call->n_params], path, len);
+			call->params[call->n_params++][len] = '\0';
+			pattern++;
+			path += len;
+		} else if (*pattern++ != *path++) {
+			return false;
+		}
+	}
+	return *pattern == '\0' && *path == '\0';
+}
 
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,
 		int64_t now_usec, struct api_reply *ret)
 {
-	const struct route *route = NULL;
+	struct api_call call = {.peer = peer, .req = req, .now = now_usec};
 	enum http_verb verb = req->method == HTTP_VERB_HEAD ? HTTP_VERB_GET : req->method;
+	const struct route *other_verb = NULL;
 
-	for (size_t i = 0; i < ARRAY_SIZE(routes); i++)
-		if (strcmp(req->path, routes[i].path) == 0)
-			route = &routes[i];
-	if (!route) {
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		if (!route_match(routes[i].pattern, req->path, &call))
+			continue;
+		if (routes[i].verb == verb) {
+			routes[i].fn(api, &call, ret);
+			return;
+		}
+		other_verb = &routes[i];
+	}
+	if (!other_verb) {
 		api_error(404, "no such route", now_usec, ret);
 		return;
 	}
-	if (route->verb != verb) {
-		api_error(405, "method not allowed", now_usec, ret);
-		ret->extra_headers =
-		    route->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n" : "Allow: POST\r\n";
-		return;
-	}
-	switch (route->id) {
-	case R_HEALTHZ:
-		route_healthz(now_usec, ret);
-		break;
-	case R_METRICS:
-		route_metrics(api, now_usec, ret);
-		break;
-	case R_ENROLL:
-		route_enroll(api, req, now_usec, ret);
-		break;
-	case R_RECORDS:
-		route_records(api, peer, req, now_usec, ret);
-		break;
-	case R_TAPS:
-		route_taps(api, req, now_usec, ret);
-		break;
-	default:
-		api_error(500, "route table broken", now_usec, ret);
-		break;
-	}
+	api_error(405, "method not allowed", now_usec, ret);
+	ret->extra_headers = other_verb->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n" : "Allow: POST\r\n";
 }

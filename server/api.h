@@ -21,6 +21,8 @@
 
 struct config;
 struct db;
+struct db_device;
+struct json_t;
 struct http_request;
 struct metrics;
 
@@ -44,6 +46,24 @@ struct api_reply {
 	const char *extra_headers; /* static text */
 };
 
+#define API_PARAMS_MAX 2
+#define API_PARAM_MAX  64
+
+/* One request as a route handler sees it. */
+struct api_call {
+	const struct api_peer *peer;
+	const struct http_request *req;
+	int64_t now;				       /* CLOCK_REALTIME, usec */
+	char params[API_PARAMS_MAX][API_PARAM_MAX]; /* the "*" segments of the route pattern */
+	size_t n_params;
+};
+
+/*
+ * A route handler: always fills ret. Routes live in api.c's table (one line
+ * each); handlers of a feature live in that feature's api_*.c file.
+ */
+typedef void api_route_fn(struct api *api, const struct api_call *call, struct api_reply *ret);
+
 /* Answer req. Always fills ret (a 500 when something inside failed). */
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,
 		int64_t now_usec, struct api_reply *ret);
@@ -52,5 +72,24 @@ void api_handle(struct api *api, const struct api_peer *peer, const struct http_
 void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret);
 
 void api_reply_done(struct api_reply *reply);
+
+/* Helpers for route handlers. Each that can fail fills ret with the error reply. */
+
+/* Reply with obj (reference stolen), adding "server_time_usec"; a 500 if obj is NULL. */
+void api_reply_json(int status, struct json_t *obj, int64_t now_usec, struct api_reply *ret);
+/* The request body as a JSON object, or NULL after a 400 in ret. */
+struct json_t *api_parse_object(const struct http_request *req, int64_t now,
+				struct api_reply *ret);
+/* The enrolled, enabled device behind the client certificate, or a 401/403 in ret. */
+int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
+		  struct db_device *ret_dev, struct api_reply *ret);
+/* The role (DB_ROLE_MAX bytes) of the request's admin bearer token, or a 401 in ret. */
+int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+		 struct api_reply *ret);
+/*
+ * Query parameter name as an instant: YYYY-MM-DD (UTC midnight; the next one
+ * for is_end) or ISO 8601. Leaves *ret_usec alone when absent; < 0 if malformed.
+ */
+int api_query_when(const char *query, const char *name, bool is_end, int64_t *ret_usec);
 
 #endif
