@@ -27,7 +27,7 @@ BUILD ?= build
 endif
 
 CC      ?= gcc
-PKGS    := sqlite3 libcurl libgpiod inih jansson libsystemd openssl
+PKGS    := sqlite3 libcurl libgpiod inih jansson libsystemd openssl libargon2
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wcast-qual -Wvla -Wundef -Wnull-dereference \
 	   -Wimplicit-fallthrough

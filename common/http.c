@@ -21,6 +21,8 @@ enum header_kind {
 	HEADER_CONTENT_TYPE,
 	HEADER_AUTHORIZATION,
 	HEADER_EXPECT,
+	HEADER_COOKIE,
+	HEADER_CSRF,
 };
 
 struct http_reader {
@@ -118,6 +120,10 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 			rd->kind = HEADER_AUTHORIZATION;
 		else if (strcasecmp(rd->field, "Expect") == 0)
 			rd->kind = HEADER_EXPECT;
+		else if (strcasecmp(rd->field, "Cookie") == 0)
+			rd->kind = HEADER_COOKIE;
+		else if (strcasecmp(rd->field, "X-CSRF-Token") == 0)
+			rd->kind = HEADER_CSRF;
 		else
 			rd->kind = HEADER_OTHER;
 	}
@@ -125,6 +131,12 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 		slot = rd->req.content_type;
 	else if (rd->kind == HEADER_AUTHORIZATION)
 		slot = rd->req.authorization;
+	else if (rd->kind == HEADER_CSRF)
+		slot = rd->req.csrf_token;
+	else if (rd->kind == HEADER_COOKIE) {
+		slot = rd->req.cookie;
+		cap = sizeof(rd->req.cookie);
+	}
 	if (rd->kind == HEADER_EXPECT) {
 		slot = rd->expect;
 		cap = sizeof(rd->expect);
@@ -393,6 +405,37 @@ int http_query_get(const char *query, const char *name, char *buf, size_t size)
 			return 0;
 		}
 		p = end ? end + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+int http_cookie_get(const char *header, const char *name, char *buf, size_t size)
+{
+	size_t name_len = strlen(name);
+	const char *p = header;
+
+	while (*p) {
+		const char *end = strchr(p, ';');
+		size_t part;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		part = end ? (size_t)(end - p) : strlen(p);
+		if (part > name_len && strncmp(p, name, name_len) == 0 && p[name_len] == '=') {
+			size_t len = part - name_len - 1;
+
+			while (len > 0 && (p[name_len + 1 + len - 1] == ' ' ||
+					   p[name_len + 1 + len - 1] == '\t'))
+				len--;
+			if (len + 1 > size)
+				return -E2BIG;
+			memcpy(buf, p + name_len + 1, len);
+			buf[len] = '\0';
+			return 0;
+		}
+		if (!end)
+			break;
+		p = end + 1;
 	}
 	return -ENOENT;
 }

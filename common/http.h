@@ -17,6 +17,7 @@
 #define HTTP_PATH_MAX  1024
 #define HTTP_QUERY_MAX 1024
 #define HTTP_VALUE_MAX 512 /* kept header values (content type, authorization) */
+#define HTTP_COOKIE_MAX 4096 /* the Cookie header: browsers send every cookie of the host */
 
 enum http_verb {
 	HTTP_VERB_OTHER,
@@ -31,6 +32,8 @@ struct http_request {
 	char query[HTTP_QUERY_MAX];	    /* after '?', or "" */
 	char content_type[HTTP_VALUE_MAX];  /* "" when absent */
 	char authorization[HTTP_VALUE_MAX]; /* "" when absent */
+	char cookie[HTTP_COOKIE_MAX];	    /* "" when absent */
+	char csrf_token[HTTP_VALUE_MAX];    /* X-CSRF-Token, "" when absent */
 	bool is_keep_alive;		    /* the client allows another request after this */
 	char *body;			    /* NUL-terminated; owned by the reader */
 	size_t body_len;
@@ -71,6 +74,12 @@ bool http_reader_is_started(const struct http_reader *rd);
 
 /* The value of name in a query string ("a=1&b=2"), percent-decoded, in buf; -ENOENT if absent. */
 int http_query_get(const char *query, const char *name, char *buf, size_t size) MUST_CHECK;
+
+/*
+ * The value of cookie name in a Cookie header ("a=1; b=2", RFC 6265 5.4), in
+ * buf (quotes around it kept); -ENOENT if absent, -E2BIG if it does not fit.
+ */
+int http_cookie_get(const char *header, const char *name, char *buf, size_t size) MUST_CHECK;
 
 /* The standard reason phrase of a status code. */
 const char *http_reason(int status);

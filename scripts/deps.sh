@@ -20,6 +20,7 @@ build_pkgs=(
 	libxlsxwriter-dev       # XLSX reports
 	libpq-dev               # PostgreSQL store backend
 	libsystemd-dev          # sd_notify, watchdog
+	libargon2-dev           # collector: Argon2id password hashes
 	tzdata                  # IANA zones for Asia/Jakarta, Makassar, Jayapura
 )
 # Tests: unit framework, real clients for integration tests, fuzzing toolchain.

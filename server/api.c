@@ -15,10 +15,12 @@
 #include "common/record.h"
 #include "common/tz.h"
 #include "server/config.h"
+#include "server/api_account.h"
 #include "server/db.h"
 #include "common/http.h"
 #include "server/ingest.h"
 #include "server/metrics.h"
+#include "server/scope.h"
 #include "server/site.h"
 
 #define JSON_TYPE "application/json"
@@ -27,6 +29,7 @@
 void api_reply_done(struct api_reply *reply)
 {
 	FREE_AND_NULL(reply->body);
+	FREE_AND_NULL(reply->headers);
 }
 
 void api_reply_json(int status, json_t *obj, int64_t now_usec, struct api_reply *ret)
@@ -203,35 +206,40 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 }
 
 int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
-		    struct api_reply *ret)
+		 struct api_reply *ret)
 {
-	char hash[CRYPTO_SHA256_HEX];
-	const char *token;
+	const struct api_call call = {.req = req, .now = now};
+	struct scope sc;
 	int r;
 
-	if (strncasecmp(req->authorization, "Bearer ", 7) != 0) {
-		api_error(401, "an admin bearer token is required", now, ret);
-		return -EACCES;
-	}
-	token = req->authorization + 7;
-	crypto_token_hash(token, hash);
-	r = db_admin_token_role(api->db, hash, ret_role);
-	if (r == -ENOENT) {
-		api_error(401, "admin token not recognised", now, ret);
-		return -EACCES;
-	}
-	if (r < 0) {
-		api_error(500, "storage error", now, ret);
+	r = scope_of_superadmin(api, &call, &sc, ret);
+	if (r < 0)
 		return r;
-	}
+	snprintf(ret_role, DB_ROLE_MAX, "%s", scope_role_name(sc.role));
 	return 0;
 }
+
+struct taps_out {
+	json_t *arr;
+	const struct scope *sc;
+	char last_nip[RECORD_NIP_MAX]; /* taps come by time: one person's often follow */
+	bool is_last_seen;
+};
 
 static int tap_to_json(const struct db_tap *t, void *user)
 {
 	char rec[CLK_ISO_MAX], cor[CLK_ISO_MAX];
-	json_t *arr = user, *o;
+	struct taps_out *out = user;
+	json_t *arr = out->arr, *o;
 
+	if (!scope_is_all(out->sc)) {
+		if (strcmp(t->nip, out->last_nip) != 0) {
+			snprintf(out->last_nip, sizeof(out->last_nip), "%s", t->nip);
+			out->is_last_seen = scope_may_see_nip(out->sc, t->nip);
+		}
+		if (!out->is_last_seen)
+			return 0;
+	}
 	if (json_array_size(arr) >= TAPS_MAX)
 		return -E2BIG;
 	clk_format_utc(t->wall_usec, rec);
@@ -272,11 +280,12 @@ static void route_taps(struct api *api, const struct api_call *call, struct api_
 	const struct http_request *req = call->req;
 	int64_t now = call->now;
 	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
-	char role[DB_ROLE_MAX], nip[RECORD_NIP_MAX];
-	json_t *arr;
+	char nip[RECORD_NIP_MAX];
+	struct taps_out out = {.last_nip = ""};
+	struct scope sc;
 	int r;
 
-	if (api_admin_of(api, req, now, role, ret) < 0)
+	if (scope_of_call(api, call, &sc, ret) < 0)
 		return;
 	r = http_query_get(req->query, "nip", nip, sizeof(nip));
 	if (r == 0 && nip[0])
@@ -286,20 +295,25 @@ static void route_taps(struct api *api, const struct api_call *call, struct api_
 		api_error(400, "nip, from, to: an NIP, YYYY-MM-DD or ISO 8601", now, ret);
 		return;
 	}
-	arr = json_array();
-	if (!arr) {
+	if (q.nip && !scope_may_see_nip(&sc, q.nip)) {
+		scope_deny(now, ret);
+		return;
+	}
+	out.sc = &sc;
+	out.arr = json_array();
+	if (!out.arr) {
 		api_error(500, "out of memory", now, ret);
 		return;
 	}
-	r = db_taps(api->db, &q, tap_to_json, arr);
+	r = db_taps(api->db, &q, tap_to_json, &out);
 	if (r < 0) {
-		json_decref(arr);
+		json_decref(out.arr);
 		api_error(r == -E2BIG ? 413 : 500,
 			  r == -E2BIG ? "too many taps; narrow from/to" : "storage error", now,
 			  ret);
 		return;
 	}
-	api_reply_json(200, json_pack("{s:o}", "taps", arr), now, ret);
+	api_reply_json(200, json_pack("{s:o}", "taps", out.arr), now, ret);
 }
 
 struct route {
@@ -310,7 +324,11 @@ struct route {
 
 /* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
+    {"/api/v1/audit", HTTP_VERB_GET, api_audit},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
+    {"/api/v1/login", HTTP_VERB_POST, api_login},
+    {"/api/v1/logout", HTTP_VERB_POST, api_logout},
+    {"/api/v1/me", HTTP_VERB_GET, api_me},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},

@@ -8,7 +8,8 @@
  *   GET  /metrics          Prometheus text
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
- *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
+ *   GET  /api/v1/taps      ?nip=&from=&to=; scoped (scope.h): a bearer token or a login
+ *   login, logout, me, audit: api_account.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -32,10 +33,13 @@ struct api {
 	struct metrics *metrics;
 };
 
+#define API_ADDR_MAX 64
+
 /* Who is asking, as TLS established it. */
 struct api_peer {
 	bool has_cert; /* a client certificate verified against the device CA */
 	uint8_t fingerprint[CRYPTO_SHA256_LEN];
+	char addr[API_ADDR_MAX]; /* the client's IP address, for the audit log */
 };
 
 struct api_reply {
@@ -44,6 +48,7 @@ struct api_reply {
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
 	const char *extra_headers; /* static text */
+	char *headers; /* owned "Name: value\r\n" lines, sent instead of extra_headers; or NULL */
 };
 
 #define API_PARAMS_MAX 2
@@ -83,7 +88,11 @@ struct json_t *api_parse_object(const struct http_request *req, int64_t now,
 /* The enrolled, enabled device behind the client certificate, or a 401/403 in ret. */
 int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 		  struct db_device *ret_dev, struct api_reply *ret);
-/* The role (DB_ROLE_MAX bytes) of the request's admin bearer token, or a 401 in ret. */
+/*
+ * A superadmin caller (bearer token or login session; role in DB_ROLE_MAX
+ * bytes), or a 401/403 in ret. For routes not yet scoped: they stay
+ * superadmin-only. Scoped routes use scope_of_call() (scope.h) instead.
+ */
 int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
 		 struct api_reply *ret);
 /*

@@ -44,6 +44,22 @@ static const struct cfg_key config_keys[] = {
       INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
     K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d", 86400000,
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
+    K("accounts", "argon2_time", CFG_INT, argon2_time, "3", 1, 100, NULL,
+      "Argon2id passes over memory per password hash (a login costs ~0.14 s at 3 and 64 MiB)"),
+    K("accounts", "argon2_memory", CFG_INT, argon2_memory_kib, "65536", 1024, 4194304, NULL,
+      "Argon2id memory per password hash, KiB; stored hashes are redone at the next login"),
+    K("accounts", "argon2_lanes", CFG_INT, argon2_lanes, "1", 1, 16, NULL,
+      "Argon2id parallelism (lanes)"),
+    K("accounts", "max_failures", CFG_INT, max_failures, "5", 1, 1000, NULL,
+      "failed logins in a row before an account locks"),
+    K("accounts", "lockout", CFG_DURATION, lockout_ms, "1min", 1000, 86400000, NULL,
+      "first lockout; each further failure doubles it"),
+    K("accounts", "lockout_max", CFG_DURATION, lockout_max_ms, "1h", 1000, 604800000, NULL,
+      "longest lockout"),
+    K("accounts", "session_idle", CFG_DURATION, session_idle_ms, "30min", 60000, 86400000,
+      NULL, "a dashboard session ends after this long without a request"),
+    K("accounts", "session_lifetime", CFG_DURATION, session_lifetime_ms, "12h", 60000,
+      INT64_C(2592000000), NULL, "a dashboard session ends this long after login"),
 };
 
 int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)

@@ -40,6 +40,15 @@ struct config {
 	/* [enroll] */
 	int64_t token_lifetime_ms;	 /* a one-time enrolment token is valid this long */
 	int64_t certificate_lifetime_ms; /* validity of an issued device certificate */
+	/* [accounts] */
+	int64_t argon2_time;	     /* Argon2id passes (t) */
+	int64_t argon2_memory_kib;   /* Argon2id memory (m), KiB */
+	int64_t argon2_lanes;	     /* Argon2id parallelism (p) */
+	int64_t max_failures;	     /* failed logins before the account locks */
+	int64_t lockout_ms;	     /* first lockout; doubles with each failure after */
+	int64_t lockout_max_ms;	     /* longest lockout */
+	int64_t session_idle_ms;     /* a session ends after this long without a request */
+	int64_t session_lifetime_ms; /* and this long after login in any case */
 };
 
 /* Load and validate path; every problem is described in diag. */

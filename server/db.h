@@ -25,7 +25,7 @@
 struct config;
 
 #define DB_NAME_MAX  65	 /* device name: [A-Za-z0-9._-], 1..64 */
-#define DB_ROLE_MAX  16	 /* "superadmin", "unitadmin", "supervisor", "staff" */
+#define DB_ROLE_MAX  16	 /* "superadmin", "unit_admin", "supervisor", "staff" */
 #define DB_ALERT_MAX 160 /* detail text of one alert */
 
 struct db_device {
@@ -85,6 +85,7 @@ typedef int db_tap_fn(const struct db_tap *tap, void *user);
 typedef int db_alert_fn(const struct db_alert *alert, void *user);
 
 struct db;
+struct db_account_ops;
 
 struct db_ops {
 	const char *name;
@@ -129,6 +130,8 @@ struct db_ops {
 			 const char *detail, int64_t now_usec);
 	int (*taps)(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user);
 	int (*alerts)(struct db *db, db_alert_fn *fn, void *user);
+
+	const struct db_account_ops *account; /* users, sessions, audit log: db_account.h */
 };
 
 /* Every backend's handle starts with this. */

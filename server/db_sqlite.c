@@ -15,8 +15,10 @@
 #include <sqlite3.h>
 
 #include "common/log.h"
+#include "server/db_account.h"
+#include "server/db_sqlite.h"
 
-#define STMT_CACHE_MAX 48
+#define STMT_CACHE_MAX 128
 
 struct db_sqlite {
 	struct db base; /* first: a struct db * is a struct db_sqlite * */
@@ -106,6 +108,47 @@ static const char *const migrations[] = {
     " WHERE corrected_usec IS NULL;"
     "CREATE INDEX records_boot_trusted ON records(device_id, boot_id, clock_trusted, seq);"
     "DROP INDEX records_boot;",
+    /* 4..6: placeholders for the organisation, activities and templates migrations */
+    "",
+    "",
+    "",
+    /*
+     * 7: accounts (db_account.h). The audit log is append-only: triggers
+     * refuse every UPDATE and DELETE on it, whoever runs them.
+     */
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('superadmin', 'unit_admin', 'supervisor', 'staff')),"
+    " units TEXT NOT NULL DEFAULT '',"
+    " nip TEXT NOT NULL DEFAULT '',"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " password_hash TEXT NOT NULL,"
+    " failures INTEGER NOT NULL DEFAULT 0,"
+    " locked_until_usec INTEGER NOT NULL DEFAULT 0,"
+    " created_usec INTEGER NOT NULL,"
+    " changed_usec INTEGER NOT NULL);"
+    "CREATE TABLE sessions ("
+    " hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " csrf_hash TEXT NOT NULL,"
+    " created_usec INTEGER NOT NULL,"
+    " seen_usec INTEGER NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "ALTER TABLE admin_tokens ADD COLUMN units TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE audit_log ("
+    " id INTEGER PRIMARY KEY,"
+    " time_usec INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " target TEXT NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " source TEXT NOT NULL);"
+    "CREATE INDEX audit_log_time ON audit_log(time_usec);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -166,7 +209,7 @@ static void done(struct db *db, sqlite3_stmt *stmt)
 			return;
 		}
 	}
-	done(db, stmt);
+	sqlite3_finalize(stmt);
 }
 
 static void cache_free(struct db_sqlite *s)
@@ -781,6 +824,7 @@ static const struct db_ops sqlite_ops = {
     .alert_add = sq_alert_add,
     .taps = sq_taps,
     .alerts = sq_alerts,
+    .account = &db_sqlite_account_ops,
 };
 
 int db_sqlite_open(const char *path, struct db **ret_db)
@@ -817,4 +861,31 @@ out_close:
 	sqlite3_close_v2(s->conn); /* sqlite allocates a handle even on failure */
 	free(s);
 	return r;
+}
+
+/* Lent to the other db_sqlite_*.c files through db_sqlite.h. */
+
+int db_sqlite_prepare(struct db *db, const char *sql, sqlite3_stmt **ret_stmt)
+{
+	return prepare(db, sql, ret_stmt);
+}
+
+void db_sqlite_done(struct db *db, sqlite3_stmt *stmt)
+{
+	done(db, stmt);
+}
+
+int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	return step_done(db, stmt, what);
+}
+
+int db_sqlite_error(struct db *db, const char *what)
+{
+	return sql_error(db, what);
+}
+
+void db_sqlite_text(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+	text_col(stmt, col, buf, size);
 }

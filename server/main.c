@@ -10,6 +10,10 @@
  *   hadir-collector device add NAME | list [--json] | disable NAME
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector user add NAME --role R [--unit U1,U2] [--nip N] [--generate]
+ *   hadir-collector user list [--json] | disable NAME | passwd NAME [--generate]
+ *   hadir-collector token add --role R [--unit U1,U2] [--nip N]
+ *   hadir-collector audit [--from D] [--to D] [--actor A] [--action X] [--format json|csv]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -24,6 +30,8 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "server/account.h"
+#include "server/audit.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "server/server.h"
@@ -36,7 +44,8 @@ struct args {
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
 	const char *listen, *host, *nip, *from, *to;
-	bool is_json, is_check_config, is_version, is_help;
+	const char *role, *unit, *format, *actor, *action;
+	bool is_json, is_check_config, is_version, is_help, is_generate;
 };
 
 static void usage(FILE *out)
@@ -49,9 +58,19 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
+		" [--nip N] [--generate]\n"
+		"       hadir-collector [--config FILE] user list [--json] | disable NAME |"
+		" passwd NAME [--generate]\n"
+		"       hadir-collector [--config FILE] token add --role ROLE [--unit U1,U2]"
+		" [--nip N]\n"
+		"       hadir-collector [--config FILE] audit [--from DATE] [--to DATE] [--actor A]"
+		" [--action X] [--format json|csv]\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
-		" instant.\n",
+		" instant.\nROLE is superadmin, unit_admin (with --unit), supervisor or staff"
+		" (with --nip). A password is\nread from standard input (asked twice, unechoed,"
+		" on a terminal), or made up with --generate.\n",
 		CONFIG_DEFAULT_PATH);
 }
 
@@ -67,6 +86,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--nip", offsetof(struct args, nip)},
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
+	    {"--role", offsetof(struct args, role)},
+	    {"--unit", offsetof(struct args, unit)},
+	    {"--format", offsetof(struct args, format)},
+	    {"--actor", offsetof(struct args, actor)},
+	    {"--action", offsetof(struct args, action)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -89,6 +113,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->is_json = true;
 		else if (strcmp(arg, "--check-config") == 0)
 			a->is_check_config = true;
+		else if (strcmp(arg, "--generate") == 0)
+			a->is_generate = true;
 		else if (strcmp(arg, "--version") == 0)
 			a->is_version = true;
 		else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
@@ -372,6 +398,244 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+/* Read one line of at most ACCOUNT_PASSWORD_MAX bytes from stdin, unechoed on a terminal. */
+static int read_line(const char *prompt, char *buf, size_t size)
+{
+	bool is_tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	bool is_quiet = false;
+	size_t len;
+	int r = 0;
+
+	if (is_tty) {
+		fprintf(stderr, "%s", prompt);
+		if (tcgetattr(STDIN_FILENO, &old) == 0) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			is_quiet = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	if (!fgets(buf, (int)size, stdin))
+		r = -EIO;
+	if (is_quiet) {
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (r < 0)
+		return r;
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	else if (len + 1 >= size)
+		return -E2BIG;
+	return 0;
+}
+
+/* A password from stdin (twice on a terminal) or, with --generate, a new one shown once. */
+static int get_password(const struct args *a, char *buf, size_t size)
+{
+	char again[ACCOUNT_PASSWORD_MAX + 2];
+	int r;
+
+	if (a->is_generate) {
+		char made[CRYPTO_TOKEN_LEN + 1];
+
+		r = account_password_new(made);
+		if (r == 0) {
+			snprintf(buf, size, "%s", made);
+			printf("password (shown once): %s\n", made);
+		}
+		return r;
+	}
+	r = read_line("kata sandi / password: ", buf, size);
+	if (r == 0 && isatty(STDIN_FILENO)) {
+		r = read_line("ulangi / again: ", again, sizeof(again));
+		if (r == 0 && strcmp(buf, again) != 0) {
+			fprintf(stderr, "hadir-collector: the passwords differ\n");
+			r = -EINVAL;
+		}
+		explicit_bzero(again, sizeof(again));
+	}
+	if (r == -E2BIG)
+		fprintf(stderr, "hadir-collector: a password is at most %d bytes\n",
+			ACCOUNT_PASSWORD_MAX);
+	else if (r == -EIO)
+		fprintf(stderr, "hadir-collector: no password on standard input\n");
+	return r;
+}
+
+static int print_user(const struct db_user *u, void *arg)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = arg;
+
+	clk_format_utc(u->changed_usec, when);
+	if (arr) {
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "name", u->name, "role",
+				      u->role, "units", u->units, "nip", u->nip, "disabled",
+				      u->is_disabled, "locked", u->locked_until_usec > clk_wall_usec(),
+				      "changed", when);
+
+		if (!o || json_array_append_new(arr, o) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	printf("%-24s %-10s %-9s %-20s %s\n", u->name, u->role,
+	       u->is_disabled ? "disabled" : "active",
+	       u->units[0] ? u->units : u->nip[0] ? u->nip : "-", when);
+	return 0;
+}
+
+static int user_change(const struct args *a, struct config *cfg, struct db *db, const char *verb)
+{
+	const char *name = a->pos[2];
+	char password[ACCOUNT_PASSWORD_MAX + 2], why[160] = "";
+	struct account_spec spec = {.name = name, .role = a->role ? a->role : "",
+				    .units = a->unit, .nip = a->nip};
+	const char *action;
+	int r;
+
+	if (strcmp(verb, "disable") == 0) {
+		action = AUDIT_USER_DISABLE;
+		r = account_disable(db, name, clk_wall_usec());
+	} else if (strcmp(verb, "add") == 0) {
+		action = AUDIT_USER_ADD;
+		r = account_spec_check(&spec, true, why, sizeof(why));
+		if (r == 0)
+			r = get_password(a, password, sizeof(password));
+		if (r == 0)
+			r = account_user_add(cfg, db, &spec, password, clk_wall_usec(), why,
+					     sizeof(why));
+	} else {
+		action = AUDIT_USER_PASSWD;
+		r = get_password(a, password, sizeof(password));
+		if (r == 0)
+			r = account_passwd(cfg, db, name, password, clk_wall_usec());
+		if (r == -EINVAL)
+			snprintf(why, sizeof(why), "a password is %d to %d characters",
+				 ACCOUNT_PASSWORD_MIN, ACCOUNT_PASSWORD_MAX);
+	}
+	explicit_bzero(password, sizeof(password));
+	if (r == -ENOENT)
+		snprintf(why, sizeof(why), "no user '%s'", name);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: user %s: %s\n", verb, why[0] ? why : strerror(-r));
+		return r;
+	}
+	r = audit_cli(db, action, name, "%s%s%s%s%s", spec.role, a->unit ? " units " : "",
+		      a->unit ? a->unit : "", a->nip ? " nip " : "", a->nip ? a->nip : "");
+	if (r == 0)
+		printf("user %s: %s done\n", name, verb);
+	return r;
+}
+
+static int cmd_user(const struct args *a)
+{
+	const char *verb = a->n_pos >= 2 ? a->pos[1] : "";
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (!((strcmp(verb, "list") == 0 && a->n_pos == 2) ||
+	      ((strcmp(verb, "add") == 0 || strcmp(verb, "disable") == 0 ||
+		strcmp(verb, "passwd") == 0) &&
+	       a->n_pos == 3))) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (strcmp(verb, "list") != 0) {
+		r = user_change(a, &cfg, db, verb);
+	} else if (a->is_json) {
+		json_t *arr = json_array();
+
+		r = arr ? db_users(db, print_user, arr) : -ENOMEM;
+		if (r == 0)
+			r = dump_json(arr);
+		else
+			json_decref(arr);
+	} else {
+		r = db_users(db, print_user, NULL);
+	}
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
+static int cmd_token(const struct args *a)
+{
+	struct account_spec spec = {.role = a->role ? a->role : "", .units = a->unit, .nip = a->nip};
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], why[160], target[32];
+	struct db_token tok;
+	struct config cfg;
+	struct db *db;
+	int64_t id;
+	int r;
+
+	if (a->n_pos != 2 || strcmp(a->pos[1], "add") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (account_spec_check(&spec, false, why, sizeof(why)) < 0) {
+		fprintf(stderr, "hadir-collector: token add: %s\n", why);
+		return 2;
+	}
+	memset(&tok, 0, sizeof(tok));
+	snprintf(tok.role, sizeof(tok.role), "%s", spec.role);
+	snprintf(tok.units, sizeof(tok.units), "%s", a->unit ? a->unit : "");
+	snprintf(tok.nip, sizeof(tok.nip), "%s", a->nip ? a->nip : "");
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = crypto_token_new(token);
+	if (r == 0) {
+		crypto_token_hash(token, hash);
+		r = db_token_add(db, hash, &tok, clk_wall_usec(), &id);
+	}
+	if (r == 0) {
+		snprintf(target, sizeof(target), "token:%lld", (long long)id);
+		r = audit_cli(db, AUDIT_TOKEN_ADD, target, "%s%s%s%s%s", tok.role,
+			      tok.units[0] ? " units " : "", tok.units, tok.nip[0] ? " nip " : "",
+			      tok.nip);
+	}
+	db_close(db);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: token add: %s\n", strerror(-r));
+		return 1;
+	}
+	printf("%s token %s added (shown once; stored only as a hash):\n%s\n", tok.role, target,
+	       token);
+	return 0;
+}
+
+static int cmd_audit(const struct args *a)
+{
+	struct db_audit_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX,
+				   .actor = a->actor, .action = a->action};
+	const char *format = a->format ? a->format : "json";
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 1 || (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)) {
+		usage(stderr);
+		return 2;
+	}
+	if ((a->from && parse_when(a->from, false, &q.from_usec) < 0) ||
+	    (a->to && parse_when(a->to, true, &q.to_usec) < 0)) {
+		fprintf(stderr,
+			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = audit_export(db, &q, strcmp(format, "csv") == 0 ? AUDIT_CSV : AUDIT_JSON, 0, stdout);
+	db_close(db);
+	if (r < 0)
+		fprintf(stderr, "hadir-collector: audit: %s\n",
+			r == -E2BIG ? "too many entries; narrow --from/--to" : strerror(-r));
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -418,6 +682,12 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "user") == 0)
+		return cmd_user(&a);
+	if (strcmp(a.pos[0], "token") == 0)
+		return cmd_token(&a);
+	if (strcmp(a.pos[0], "audit") == 0)
+		return cmd_audit(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;

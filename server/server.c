@@ -189,7 +189,7 @@ static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 	    .content_type = reply->content_type,
 	    .body = reply->body,
 	    .body_len = reply->body_len,
-	    .extra_headers = reply->extra_headers,
+	    .extra_headers = reply->headers ? reply->headers : reply->extra_headers,
 	    .is_keep_alive = !c->is_closing_after && !srv->is_stopping,
 	    .is_head = is_head,
 	    .server_time_usec = clk_wall_usec(),
@@ -460,10 +460,13 @@ static void accept_all(struct server *srv)
 {
 	for (;;) {
 		struct epoll_event ev = {.events = EPOLLIN};
+		struct sockaddr_storage addr;
+		socklen_t addr_len = sizeof(addr);
 		struct conn *c;
 		int fd, r, one = 1;
 
-		fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(srv->listen_fd, (struct sockaddr *)&addr, &addr_len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -486,6 +489,9 @@ static void accept_all(struct server *srv)
 		}
 		c->srv = srv;
 		c->fd = fd;
+		if (getnameinfo((struct sockaddr *)&addr, addr_len, c->peer.addr,
+				sizeof(c->peer.addr), NULL, 0, NI_NUMERICHOST) != 0)
+			snprintf(c->peer.addr, sizeof(c->peer.addr), "?");
 		c->rd = http_reader_new((size_t)srv->cfg->max_header_bytes,
 					(size_t)srv->cfg->max_body_bytes);
 		r = c->rd ? tls_conn_new(srv->tls, fd, &c->tls) : -ENOMEM;

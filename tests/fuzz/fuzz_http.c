@@ -2,7 +2,8 @@
 /*
  * The HTTP request reader against arbitrary bytes, fed in the chunk sizes
  * the first input byte picks, with requests read back to back as on a
- * keep-alive connection. Must never crash, read out of bounds or leak.
+ * keep-alive connection, and the query and cookie getters over what it
+ * read. Must never crash, read out of bounds or leak.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,6 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strlen(v) >= sizeof(v))
 				__builtin_trap();
 			if (strlen(req->path) >= HTTP_PATH_MAX || req->body_len > 8192)
+				__builtin_trap();
+			if (http_cookie_get(req->cookie, "hadir_session", v, sizeof(v)) == 0 &&
+			    strlen(v) >= sizeof(v))
 				__builtin_trap();
 			http_reader_next(rd);
 		} else if (used < n) {
