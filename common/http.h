@@ -34,6 +34,7 @@ struct http_request {
 	char authorization[HTTP_VALUE_MAX]; /* "" when absent */
 	char cookie[HTTP_COOKIE_MAX];	    /* "" when absent */
 	char csrf_token[HTTP_VALUE_MAX];    /* X-CSRF-Token, "" when absent */
+	char if_none_match[HTTP_VALUE_MAX]; /* "" when absent */
 	bool is_keep_alive;		    /* the client allows another request after this */
 	char *body;			    /* NUL-terminated; owned by the reader */
 	size_t body_len;
@@ -81,6 +82,12 @@ int http_query_get(const char *query, const char *name, char *buf, size_t size) 
  */
 int http_cookie_get(const char *header, const char *name, char *buf, size_t size) MUST_CHECK;
 
+/*
+ * True when an If-None-Match value ("*", or a list of entity tags) names etag
+ * (a quoted entity tag), compared weakly as RFC 9110 13.1.2 asks: W/ ignored.
+ */
+bool http_etag_match(const char *if_none_match, const char *etag);
+
 /* The standard reason phrase of a status code. */
 const char *http_reason(int status);
 
@@ -90,6 +97,7 @@ struct http_response {
 	const char *body;
 	size_t body_len;
 	const char *extra_headers; /* "Name: value\r\n" lines, or NULL */
+	const char *etag;	   /* quoted entity tag for an ETag header, or NULL */
 	bool is_keep_alive;
 	bool is_head;		  /* send the headers only */
 	int64_t server_time_usec; /* X-Hadir-Time */

@@ -42,6 +42,8 @@ struct api_peer {
 	char addr[API_ADDR_MAX]; /* the client's IP address, for the audit log */
 };
 
+#define API_ETAG_MAX 80
+
 struct api_reply {
 	int status;
 	const char *content_type;
@@ -49,6 +51,7 @@ struct api_reply {
 	size_t body_len;
 	const char *extra_headers; /* static text */
 	char *headers; /* owned "Name: value\r\n" lines, sent instead of extra_headers; or NULL */
+	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
 };
 
 #define API_PARAMS_MAX 2

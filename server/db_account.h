@@ -27,9 +27,6 @@
 #define DB_TARGET_MAX	  160
 #define DB_DETAIL_MAX	  512
 #define DB_SOURCE_MAX	  64 /* client address, or "cli" */
-#ifndef DB_UNIT_ID_MAX
-#define DB_UNIT_ID_MAX 32 /* until the organisation data (db.h) defines it */
-#endif
 
 struct db_user {
 	int64_t id;

@@ -20,12 +20,12 @@ static void user_row(sqlite3_stmt *stmt, int col, struct db_user *u)
 {
 	memset(u, 0, sizeof(*u));
 	u->id = sqlite3_column_int64(stmt, col);
-	db_sqlite_text(stmt, col + 1, u->name, sizeof(u->name));
-	db_sqlite_text(stmt, col + 2, u->role, sizeof(u->role));
-	db_sqlite_text(stmt, col + 3, u->units, sizeof(u->units));
-	db_sqlite_text(stmt, col + 4, u->nip, sizeof(u->nip));
+	db_sqlite_text_col(stmt, col + 1, u->name, sizeof(u->name));
+	db_sqlite_text_col(stmt, col + 2, u->role, sizeof(u->role));
+	db_sqlite_text_col(stmt, col + 3, u->units, sizeof(u->units));
+	db_sqlite_text_col(stmt, col + 4, u->nip, sizeof(u->nip));
 	u->is_disabled = sqlite3_column_int(stmt, col + 5) != 0;
-	db_sqlite_text(stmt, col + 6, u->password_hash, sizeof(u->password_hash));
+	db_sqlite_text_col(stmt, col + 6, u->password_hash, sizeof(u->password_hash));
 	u->failures = sqlite3_column_int64(stmt, col + 7);
 	u->locked_until_usec = sqlite3_column_int64(stmt, col + 8);
 	u->created_usec = sqlite3_column_int64(stmt, col + 9);
@@ -191,7 +191,7 @@ static void session_of_row(sqlite3_stmt *stmt, void *arg)
 
 	memset(out->session, 0, sizeof(*out->session));
 	out->session->user_id = sqlite3_column_int64(stmt, 0);
-	db_sqlite_text(stmt, 1, out->session->csrf_hash, sizeof(out->session->csrf_hash));
+	db_sqlite_text_col(stmt, 1, out->session->csrf_hash, sizeof(out->session->csrf_hash));
 	out->session->created_usec = sqlite3_column_int64(stmt, 2);
 	out->session->seen_usec = sqlite3_column_int64(stmt, 3);
 	user_row(stmt, 4, out->user);
@@ -263,8 +263,8 @@ static void token_of_row(sqlite3_stmt *stmt, void *arg)
 
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(stmt, 0);
-	db_sqlite_text(stmt, 1, t->role, sizeof(t->role));
-	db_sqlite_text(stmt, 2, t->units, sizeof(t->units));
+	db_sqlite_text_col(stmt, 1, t->role, sizeof(t->role));
+	db_sqlite_text_col(stmt, 2, t->units, sizeof(t->units));
 }
 
 static int sq_token_get(struct db *db, const char *hash, struct db_token *ret_token)
@@ -281,8 +281,8 @@ static void staff_of_row(sqlite3_stmt *stmt, void *arg)
 {
 	struct staff_row *out = arg;
 
-	db_sqlite_text(stmt, 0, out->unit_id, DB_UNIT_ID_MAX);
-	db_sqlite_text(stmt, 1, out->supervisor_nip, RECORD_NIP_MAX);
+	db_sqlite_text_col(stmt, 0, out->unit_id, DB_UNIT_ID_MAX);
+	db_sqlite_text_col(stmt, 1, out->supervisor_nip, RECORD_NIP_MAX);
 }
 
 static int sq_staff_scope(struct db *db, const char *nip, char *ret_unit_id,
@@ -336,11 +336,11 @@ static int sq_audit(struct db *db, const struct db_audit_query *q, db_audit_fn *
 		memset(&e, 0, sizeof(e));
 		e.id = sqlite3_column_int64(stmt, 0);
 		e.time_usec = sqlite3_column_int64(stmt, 1);
-		db_sqlite_text(stmt, 2, e.actor, sizeof(e.actor));
-		db_sqlite_text(stmt, 3, e.action, sizeof(e.action));
-		db_sqlite_text(stmt, 4, e.target, sizeof(e.target));
-		db_sqlite_text(stmt, 5, e.detail, sizeof(e.detail));
-		db_sqlite_text(stmt, 6, e.source, sizeof(e.source));
+		db_sqlite_text_col(stmt, 2, e.actor, sizeof(e.actor));
+		db_sqlite_text_col(stmt, 3, e.action, sizeof(e.action));
+		db_sqlite_text_col(stmt, 4, e.target, sizeof(e.target));
+		db_sqlite_text_col(stmt, 5, e.detail, sizeof(e.detail));
+		db_sqlite_text_col(stmt, 6, e.source, sizeof(e.source));
 		r = fn(&e, arg);
 		if (r < 0)
 			break;

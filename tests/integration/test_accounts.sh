@@ -16,10 +16,11 @@ PW='correct horse battery'
 NIP_A=198501012010011001 # the taps batch() makes are this person's
 NIP_B=199001012015011002
 
-# The staff table: who is in which unit. Through the store, as an import would leave it.
-sqlite3 "$S/collector.db" "CREATE TABLE IF NOT EXISTS staff (nip TEXT PRIMARY KEY,
-	name TEXT NOT NULL, unit_id TEXT NOT NULL, supervisor_nip TEXT NOT NULL DEFAULT '');
-	INSERT INTO staff (nip, name, unit_id) VALUES ('$NIP_A', 'Ani', 'A'), ('$NIP_B', 'Budi', 'B');"
+printf 'unit_id,name,timezone,profile\nA,Unit A,Asia/Jakarta,default\nB,Unit B,Asia/Makassar,default\n' >"$T/units.csv"
+printf 'nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip\n%s,Ani,A,42,1,4500000,\n%s,Budi,B,43,2,4500000,\n' \
+	"$NIP_A" "$NIP_B" >"$T/staff.csv"
+check "import units" "${C[@]}" import units "$T/units.csv"
+check "import staff: $NIP_A in A, $NIP_B in B" "${C[@]}" import staff "$T/staff.csv"
 enrol kiosk-1 "$T/k1" && ok "enrol a kiosk" || fail "enrol a kiosk"
 batch 1 3 >"$T/b"
 check "three taps of unit A's $NIP_A stored" test "$(code --cacert "$CA" --cert "$T/k1.pem" \
@@ -143,7 +144,7 @@ has_entry() { # ACTION TARGET
 sys.exit(0 if any(e["action"] == sys.argv[2] and e["target"] == sys.argv[3] for e in j["entries"]) else 1)' \
 		"$T/audit.json" "$1" "$2"
 }
-for entry in "user_add alice" "user_add adm-a" "login alice" "logout alice" \
+for entry in "import units" "import staff" "user_add alice" "user_add adm-a" "login alice" "logout alice" \
 	"login_failed locky" "login_locked locky" "login_failed nobody" "login adm-b"; do
 	check "audit has $entry" has_entry $entry
 done

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "common/http.h"
 #include "server/account.h"
@@ -45,21 +44,20 @@ struct fixture {
 	struct db *db;
 };
 
-static void put_staff(sqlite3 *raw, const char *nip, const char *unit, const char *supervisor)
+static void put_staff(struct db *db, const char *nip, const char *unit, const char *supervisor)
 {
-	char sql[256];
+	struct db_staff st = {.allowance = 0};
 
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO staff (nip, name, unit_id, supervisor_nip) VALUES ('%s', 'N%s',"
-		 " '%s', '%s')",
-		 nip, nip, unit, supervisor);
-	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(st.nip, sizeof(st.nip), "%s", nip);
+	snprintf(st.name, sizeof(st.name), "N%s", nip);
+	snprintf(st.unit_id, sizeof(st.unit_id), "%s", unit);
+	snprintf(st.supervisor_nip, sizeof(st.supervisor_nip), "%s", supervisor);
+	assert_int_equal(db_staff_put(db, &st), 0);
 }
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	sqlite3 *raw;
 
 	assert_non_null(f);
 	strcpy(f->dir, "/tmp/hadir-scope.XXXXXX");
@@ -75,20 +73,11 @@ static int setup(void **state)
 	f->cfg.session_idle_ms = 1800000;
 	f->cfg.session_lifetime_ms = 43200000;
 	f->api = (struct api){.cfg = &f->cfg, .db = f->db, .metrics = &f->metrics};
-	/* The organisation tables belong to another module: rows go in by SQL. */
-	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw,
-				      "CREATE TABLE IF NOT EXISTS staff (nip TEXT PRIMARY KEY,"
-				      " name TEXT NOT NULL, unit_id TEXT NOT NULL,"
-				      " supervisor_nip TEXT NOT NULL DEFAULT '')",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
-	put_staff(raw, HEAD_A, "A", "");
-	put_staff(raw, STAFF_A, "A", HEAD_A);
-	put_staff(raw, OTHER_A, "A", "");
-	put_staff(raw, HEAD_B, "B", "");
-	put_staff(raw, STAFF_B, "B", HEAD_B);
-	sqlite3_close(raw);
+	put_staff(f->db, HEAD_A, "A", "");
+	put_staff(f->db, STAFF_A, "A", HEAD_A);
+	put_staff(f->db, OTHER_A, "A", "");
+	put_staff(f->db, HEAD_B, "B", "");
+	put_staff(f->db, STAFF_B, "B", HEAD_B);
 	*state = f;
 	return 0;
 }
