@@ -27,32 +27,27 @@ static bool role_ok(const char *role)
 	return false;
 }
 
-/* "U1,U2": each unit 1..DB_UNIT_ID_MAX-1 bytes, no space, control character or comma. */
+/* "U1,U2": each unit 1..DB_UNIT_ID_MAX-1 of [A-Za-z0-9._-], as unit imports take them. */
 static int units_check(const char *units, char *why, size_t why_size)
 {
-	size_t n = 0, len = 0;
+	static const char id_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				       "0123456789._-";
+	size_t n = 0;
 
-	for (const char *p = units;; p++) {
-		if (*p == ',' || *p == '\0') {
-			if (len == 0 || len >= DB_UNIT_ID_MAX) {
-				snprintf(why, why_size,
-					 "units: a unit id is 1 to %d characters, comma-separated",
-					 DB_UNIT_ID_MAX - 1);
-				return -EINVAL;
-			}
-			n++;
-			len = 0;
-			if (*p == '\0')
-				break;
-			continue;
-		}
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			snprintf(why, why_size, "units: no spaces or control characters");
+	for (const char *p = units;; n++) {
+		size_t len = strcspn(p, ",");
+
+		if (len == 0 || len >= DB_UNIT_ID_MAX || strspn(p, id_chars) != len) {
+			snprintf(why, why_size,
+				 "units: comma-separated unit ids, each 1 to %d of A-Z a-z 0-9 . _ -",
+				 DB_UNIT_ID_MAX - 1);
 			return -EINVAL;
 		}
-		len++;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
 	}
-	if (n > ACCOUNT_UNITS_MAX) {
+	if (n + 1 > ACCOUNT_UNITS_MAX) {
 		snprintf(why, why_size, "units: at most %d", ACCOUNT_UNITS_MAX);
 		return -EINVAL;
 	}

@@ -46,7 +46,7 @@ struct account_spec {
 
 /*
  * Check a spec: a known role; a unit_admin has 1..ACCOUNT_UNITS_MAX units
- * (each 1..DB_UNIT_ID_MAX-1 bytes of [A-Za-z0-9._-]); a supervisor and a
+ * (each 1..DB_UNIT_ID_MAX-1 of [A-Za-z0-9._-]); a supervisor and a
  * staff member have an NIP (digits); others have neither. -EINVAL with a
  * message (why_size bytes) otherwise.
  */

@@ -318,11 +318,26 @@ static void test_account_spec_check(void **state)
 	spec_refused("x", "unit_admin", "U1,,U2", NULL);
 	spec_refused("x", "unit_admin", "U1, U2", NULL);
 	spec_refused("x", "unit_admin", "U1,", NULL);
+	spec_refused("x", "unit_admin", "U1;U2", NULL);
+	spec_refused("x", "unit_admin", "0123456789012345678901234567890123", NULL);
 	spec_refused("x", "unit_admin", "U1", "1985");
 	spec_refused("x", "supervisor", NULL, NULL);
 	spec_refused("x", "staff", NULL, "19850101x");
 	spec_refused("x", "staff", "U1", "1985");
 	spec_refused("x", "superadmin", "U1", NULL);
+}
+
+static void test_account_spec_units_max(void **state)
+{
+	char units[ACCOUNT_UNITS_MAX * 4 + 8] = "";
+	size_t len = 0;
+
+	(void)state;
+	for (int i = 0; i < ACCOUNT_UNITS_MAX; i++)
+		len += (size_t)snprintf(units + len, sizeof(units) - len, "%sU%d", i ? "," : "", i);
+	spec_taken("many", "unit_admin", units, NULL);
+	snprintf(units + len, sizeof(units) - len, ",X");
+	spec_refused("many", "unit_admin", units, NULL);
 }
 
 static void test_account_user_add_refuses(void **state)
@@ -423,6 +438,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_account_csrf, setup, teardown),
 	    cmocka_unit_test(test_account_spec_check),
+	    cmocka_unit_test(test_account_spec_units_max),
 	    cmocka_unit_test_setup_teardown(test_account_user_add_refuses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_append_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_export_csv, setup, teardown),
