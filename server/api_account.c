@@ -140,10 +140,11 @@ void api_me(struct api *api, const struct api_call *call, struct api_reply *ret)
 	if (scope_of_call(api, call, &sc, ret) < 0)
 		return;
 	api_reply_json(200,
-		       json_pack("{s:s?,s:s,s:o,s:s?,s:s,s:s}", "user", sc.user[0] ? sc.user : NULL,
-				 "role", scope_role_name(sc.role), "units", units_json(&sc), "nip",
-				 sc.nip[0] ? sc.nip : NULL, "actor", sc.actor, "via",
-				 sc.is_session ? "session" : "token"),
+		       json_pack("{s:s?,s:s,s:o,s:s?,s:s,s:s,s:s?}", "user",
+				 sc.user[0] ? sc.user : NULL, "role", scope_role_name(sc.role),
+				 "units", units_json(&sc), "nip", sc.nip[0] ? sc.nip : NULL,
+				 "actor", sc.actor, "via", sc.is_session ? "session" : "token",
+				 "csrf_token", sc.is_session ? sc.csrf : NULL),
 		       call->now, ret);
 }
 

@@ -6,7 +6,8 @@
  *                        Secure, SameSite=Strict, Path=/) and {"user","role","units","nip",
  *                        "csrf_token"}; 401 with one message for every refusal
  *   POST /api/v1/logout  ends the cookie's session (X-CSRF-Token required)
- *   GET  /api/v1/me      who the caller is: {"user","role","units","nip","via"}
+ *   GET  /api/v1/me      who the caller is: {"user","role","units","nip","actor","via",
+ *                        "csrf_token" (a session's, so a reloaded page can send it)}
  *   GET  /api/v1/audit   ?from=&to=&actor=&action=&format=json|csv; superadmin only
  */
 #ifndef HADIR_SERVER_API_ACCOUNT_H

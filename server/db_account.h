@@ -5,8 +5,9 @@
  * of the storage interface (db.h), reached through db_ops.account so the
  * rest of the server never names SQLite. Stores what it is told: password
  * policy, lockout and session rules are in account.c, scope rules in scope.c.
- * Secrets are never stored: passwords as Argon2id PHC strings, session and
- * CSRF tokens as SHA-256 hex.
+ * Secrets are never stored: passwords as Argon2id PHC strings, session
+ * tokens as SHA-256 hex. A session's CSRF token is kept as it is, so the
+ * dashboard can ask for it again (GET /api/v1/me) after a page reload.
  */
 #ifndef HADIR_SERVER_DB_ACCOUNT_H
 #define HADIR_SERVER_DB_ACCOUNT_H
@@ -44,7 +45,7 @@ struct db_user {
 
 struct db_session {
 	int64_t user_id;
-	char csrf_hash[CRYPTO_SHA256_HEX];
+	char csrf[CRYPTO_TOKEN_LEN + 1]; /* useless without the session cookie: kept as is */
 	int64_t created_usec; /* CLOCK_REALTIME */
 	int64_t seen_usec;    /* last request, within a minute */
 };

@@ -189,7 +189,7 @@ static const char *const migrations[] = {
     "CREATE TABLE sessions ("
     " hash TEXT PRIMARY KEY,"
     " user_id INTEGER NOT NULL REFERENCES users(id),"
-    " csrf_hash TEXT NOT NULL,"
+    " csrf TEXT NOT NULL,"
     " created_usec INTEGER NOT NULL,"
     " seen_usec INTEGER NOT NULL);"
     "CREATE INDEX sessions_user ON sessions(user_id);"

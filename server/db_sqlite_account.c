@@ -167,14 +167,14 @@ static int sq_session_add(struct db *db, const char *hash, const struct db_sessi
 	int r;
 
 	r = db_sqlite_prepare(db,
-			      "INSERT INTO sessions (hash, user_id, csrf_hash, created_usec,"
+			      "INSERT INTO sessions (hash, user_id, csrf, created_usec,"
 			      " seen_usec) VALUES (?, ?, ?, ?, ?)",
 			      &stmt);
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, s->user_id);
-	sqlite3_bind_text(stmt, 3, s->csrf_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, s->csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, s->created_usec);
 	sqlite3_bind_int64(stmt, 5, s->seen_usec);
 	return db_sqlite_step_done(db, stmt, "add session");
@@ -191,7 +191,7 @@ static void session_of_row(sqlite3_stmt *stmt, void *arg)
 
 	memset(out->session, 0, sizeof(*out->session));
 	out->session->user_id = sqlite3_column_int64(stmt, 0);
-	db_sqlite_text_col(stmt, 1, out->session->csrf_hash, sizeof(out->session->csrf_hash));
+	db_sqlite_text_col(stmt, 1, out->session->csrf, sizeof(out->session->csrf));
 	out->session->created_usec = sqlite3_column_int64(stmt, 2);
 	out->session->seen_usec = sqlite3_column_int64(stmt, 3);
 	user_row(stmt, 4, out->user);
@@ -203,7 +203,7 @@ static int sq_session_get(struct db *db, const char *hash, struct db_session *re
 	struct session_row out = {.session = ret_session, .user = ret_user};
 
 	return get_row(db,
-		       "SELECT s.user_id, s.csrf_hash, s.created_usec, s.seen_usec, " USER_COLUMNS
+		       "SELECT s.user_id, s.csrf, s.created_usec, s.seen_usec, " USER_COLUMNS
 		       " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?",
 		       hash, "find session", session_of_row, &out);
 }

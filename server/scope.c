@@ -116,6 +116,7 @@ static int scope_of_session(struct api *api, const struct api_call *call, struct
 	}
 	snprintf(ret_scope->user, sizeof(ret_scope->user), "%s", user.name);
 	ret_scope->is_session = true;
+	memcpy(ret_scope->csrf, session.csrf, sizeof(ret_scope->csrf));
 	return 0;
 }
 

@@ -59,7 +59,8 @@ struct scope {
 	char nip[RECORD_NIP_MAX]; /* supervisor, staff: their own NIP; else "" */
 	char units[ACCOUNT_UNITS_MAX][DB_UNIT_ID_MAX]; /* unit_admin: their units */
 	size_t n_units;
-	bool is_session; /* from a login session (cookie), not a bearer token */
+	bool is_session;		 /* from a login session (cookie), not a bearer token */
+	char csrf[CRYPTO_TOKEN_LEN + 1]; /* the session's CSRF token; "" for a bearer token */
 };
 
 /*

@@ -70,6 +70,8 @@ check "login reply has a CSRF token and the role" \
 	test "${#ALICE_CSRF}-$(json_get "$T/body" 'j["role"]')" = "43-superadmin"
 check "GET /me with the cookie: alice" \
 	test "$(code --cacert "$CA" -b "hadir_session=$ALICE" "$URL/api/v1/me")-$(json_get "$T/body" 'j["user"]')" = 200-alice
+check "GET /me gives the session's CSRF token again" \
+	test "$(json_get "$T/body" 'j["csrf_token"]')" = "$ALICE_CSRF"
 check "GET /me without credentials: 401" test "$(code --cacert "$CA" "$URL/api/v1/me")" = 401
 check "POST /logout without X-CSRF-Token: 403" \
 	test "$(code --cacert "$CA" -b "hadir_session=$ALICE" -X POST "$URL/api/v1/logout")" = 403

@@ -247,6 +247,7 @@ static void test_scope_of_call_session_and_csrf(void **state)
 	assert_true(s.is_session);
 	assert_string_equal(s.user, "sup");
 	assert_string_equal(s.actor, "user:sup");
+	assert_string_equal(s.csrf, l.csrf);
 	assert_int_equal(s.role, SCOPE_SUPERVISOR);
 	assert_true(scope_may_see_nip(&s, STAFF_B));
 	assert_false(scope_may_see_nip(&s, STAFF_A));
