@@ -17,6 +17,7 @@
 #include "server/api_roster.h"
 #include "server/config.h"
 #include "server/api_account.h"
+#include "server/api_web.h"
 #include "server/db.h"
 #include "common/http.h"
 #include "server/ingest.h"
@@ -325,6 +326,7 @@ struct route {
 
 /* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
+    {"/", HTTP_VERB_GET, api_web_index},
     {"/api/v1/audit", HTTP_VERB_GET, api_audit},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/login", HTTP_VERB_POST, api_login},
@@ -335,6 +337,7 @@ static const struct route routes[] = {
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
     {"/metrics", HTTP_VERB_GET, route_metrics},
+    {"/web/*", HTTP_VERB_GET, api_web_file},
 };
 
 /* Match path against pattern, capturing "*" segments (non-empty, no '/'). */

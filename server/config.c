@@ -46,6 +46,8 @@ static const struct cfg_key config_keys[] = {
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
     K("rules", "profiles", CFG_PATH, profiles, CONFIG_PROFILES_DIR, 0, 0, NULL,
       "folder of the rule profiles (NAME.conf) that units name"),
+    K("web", "root", CFG_PATH, web_root, CONFIG_WEB_DIR, 0, 0, NULL,
+      "folder of the dashboard's static files (served at / and /web/)"),
     K("accounts", "argon2_time", CFG_INT, argon2_time, "3", 1, 100, NULL,
       "Argon2id passes over memory per password hash (a login costs ~0.14 s at 3 and 64 MiB)"),
     K("accounts", "argon2_memory", CFG_INT, argon2_memory_kib, "65536", 1024, 4194304, NULL,

@@ -15,6 +15,9 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/hadir/collector.conf"
 #define CONFIG_HOST_MAX	    128
+#ifndef CONFIG_WEB_DIR
+#define CONFIG_WEB_DIR "/usr/local/share/hadir/web" /* where `make install` puts the dashboard */
+#endif
 #ifndef CONFIG_PROFILES_DIR
 #define CONFIG_PROFILES_DIR "/usr/local/share/hadir/profiles" /* where `make install` puts them */
 #endif
@@ -45,6 +48,8 @@ struct config {
 	int64_t certificate_lifetime_ms; /* validity of an issued device certificate */
 	/* [rules] */
 	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h) */
+	/* [web] */
+	char web_root[CFG_VALUE_MAX]; /* folder of the dashboard's static files */
 	/* [accounts] */
 	int64_t argon2_time;	     /* Argon2id passes (t) */
 	int64_t argon2_memory_kib;   /* Argon2id memory (m), KiB */

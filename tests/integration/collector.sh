@@ -13,6 +13,8 @@ site_start() {
 	ADMIN_TOKEN=$(sed -n 's/^admin token: //p' "$dir.init.out")
 	# The rule profiles of this checkout, not of an installed copy.
 	printf '\n[rules]\nprofiles = %s/profiles\n' "$REPO" >>"$CONF"
+	# The dashboard of this checkout too.
+	printf '\n[web]\nroot = %s/server/web\n' "$REPO" >>"$CONF"
 	collector_up
 }
 
