@@ -18,6 +18,7 @@
 
 #include "server/db.h"
 #include "server/import.h"
+#include "tests/unit/tmpdb.h"
 
 #define NIP_A "198501012010011001"
 #define NIP_B "199002022015022002"
@@ -29,8 +30,7 @@
 	"U2,Dinas Dua,Asia/Jayapura,permentan\n"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct tmpdb t;
 	struct db *db;
 	struct import_result res;
 };
@@ -42,10 +42,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/hadir-import.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
-	assert_int_equal(db_sqlite_open(f->path, &f->db), 0);
+	tmpdb_open(&f->t);
+	f->db = f->t.db;
 	*state = f;
 	return 0;
 }
@@ -53,11 +51,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	tmpdb_close(&f->t);
 	free(f);
 	return 0;
 }

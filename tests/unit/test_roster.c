@@ -25,14 +25,14 @@
 #include "server/import.h"
 #include "server/metrics.h"
 #include "server/roster.h"
+#include "tests/unit/tmpdb.h"
 
 #define NIP_A "198501012010011001"
 #define NIP_B "199002022015022002"
 #define NOW   INT64_C(1780000000000000) /* 2026-05-28 */
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct tmpdb t;
 	struct db *db;
 	struct db_device k1, k2; /* k1 serves U2; k2 every unit */
 	struct config cfg;
@@ -72,10 +72,8 @@ static int setup(void **state)
 	const char *u2[] = {"U2"};
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/hadir-roster.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
-	assert_int_equal(db_sqlite_open(f->path, &f->db), 0);
+	tmpdb_open(&f->t);
+	f->db = f->t.db;
 	snprintf(f->cfg.profiles, sizeof(f->cfg.profiles), "profiles");
 	f->api = (struct api){.cfg = &f->cfg, .db = f->db, .metrics = &f->metrics};
 	import(f, IMPORT_UNITS,
@@ -91,11 +89,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	tmpdb_close(&f->t);
 	free(f);
 	return 0;
 }
