@@ -66,7 +66,7 @@ assert r["version"] == 1
 u = r["units"]
 assert [x["unit_id"] for x in u] == ["DISKOMINFO"] and u[0]["timezone"] == "Asia/Jakarta" and u[0]["grace_seconds"] == 59, u
 ani = [s for s in r["staff"] if s["nip"] == "198501012010011001"][0]
-assert ani["cards"] == ["42", "1042"] and ani["fingers"] == [2] and ani["supervisor_nip"] == "197803152005011002", ani
+assert ani["cards"] == ["1042", "8065495"] and ani["fingers"] == [7] and ani["supervisor_nip"] == "197803152005011002", ani
 PY
 code=$(roster k1 "$E1")
 check "If-None-Match with the ETag: 304, no body, the same ETag" bash -c "[ $code = 304 ] && [ ! -s '$T/body' ] && [ '$(etag)' = '$E1' ]"
@@ -94,8 +94,8 @@ printf 'unit_id,name,timezone,profile\nDISKOMINFO,Dinas,Asia/Atlantis,default\n'
 bad units "$T/u.csv" "$T/u.csv:2: timezone: unknown zone 'Asia/Atlantis'"
 printf 'unit_id,name,timezone,profile\nDISKOMINFO,Dinas,Asia/Jakarta,default\n' >"$T/u2.csv"
 bad units "$T/u2.csv" "'BAPPEDA' is not in the file but still in use"
-{ head -n 3 "$EX/staff.csv"; echo "199002022015022002,Budi,DISKOMINFO,42,,3900000,"; } >"$T/s.csv"
-bad staff "$T/s.csv" "$T/s.csv:4: card: 42 already belongs to NIP 198501012010011001"
+{ head -n 3 "$EX/staff.csv"; echo "199002022015022002,Budi,DISKOMINFO,08065495,,3900000,"; } >"$T/s.csv"
+bad staff "$T/s.csv" "$T/s.csv:4: card: 8065495 already belongs to NIP 198501012010011001"
 printf 'nip,name,unit_id,card,allowance\n1,Ani,DISKOMINFO,42,1\n' >"$T/s2.csv"
 bad staff "$T/s2.csv" "header: column 'fingerprint_id' missing"
 printf 'unit_id,valid_from,valid_to,weekday,start,end\nBAPPEDA,2026-01-01,2026-12-31,9,07:30,16:00\n' >"$T/sc.csv"
