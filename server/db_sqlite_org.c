@@ -627,14 +627,18 @@ int db_sqlite_tap_import(struct db *db, int64_t device_id, uint64_t seq, const c
 	sqlite3_stmt *stmt;
 	int r;
 
-	/* No hash chain: these taps come from a file, not from a kiosk that signs them. */
+	/*
+	 * No hash chain: these taps come from a file, not from a kiosk that signs them.
+	 * Their time is true as given, so it is also the corrected one (and they stay
+	 * out of the index of records waiting for a correction).
+	 */
 	r = db_sqlite_prepare(
 	    db,
 	    "INSERT INTO records (device_id, seq, kind, wall_usec, boot_usec, boot_id,"
 	    " clock_trusted, credential, nip, outcome, reason, direction, payload, prev, link,"
 	    " corrected_usec, received_usec, chain_ok)"
 	    " SELECT ?1, ?2, 'tap', ?4, 0, 'import', 1, 'import', ?3, 'accepted', '', '', '',"
-	    " zeroblob(32), zeroblob(32), NULL, ?5, 1"
+	    " zeroblob(32), zeroblob(32), ?4, ?5, 1"
 	    " WHERE NOT EXISTS (SELECT 1 FROM records WHERE nip = ?3 AND wall_usec = ?4"
 	    " AND device_id = ?1)",
 	    &stmt);
