@@ -6,6 +6,9 @@
 #   make check           every test, under ASan+UBSan (SANITIZE=0 to skip)
 #   make demo            collector + simulated kiosk, end to end
 #   make bench | fuzz | install | clean | format | format-check | analyze
+#   make CROSS=aarch64-linux-gnu   the kiosk + its unit tests for a board, in build/<triplet>/
+#   make check-cross     arm64 unit tests and kiosk smoke test under qemu-user
+#   make deb             Debian packages (native + arm64 kiosk) in build/deb/
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
@@ -20,6 +23,22 @@ ifeq ($(SANITIZE),0)
 override SANITIZE :=
 endif
 
+# CROSS=<gnu triplet> builds only the kiosk side (common/, firmware/) with the
+# triplet's gcc and the target's multiarch -dev packages (scripts/deps.sh
+# cross-arm64); no sanitizers, as the result runs on a board or under qemu-user.
+ifneq ($(CROSS),)
+override SANITIZE :=
+BUILD ?= build/$(CROSS)
+ifeq ($(origin CC),default)
+CC := $(CROSS)-gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS)-ar
+endif
+PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(CROSS)/pkgconfig:/usr/share/pkgconfig pkg-config
+endif
+PKG_CONFIG ?= pkg-config
+
 ifneq ($(SANITIZE),)
 BUILD ?= build/sanitize
 else
@@ -27,18 +46,38 @@ BUILD ?= build
 endif
 
 CC      ?= gcc
-PKGS    := sqlite3 libcurl libgpiod inih jansson libsystemd openssl
+# The kiosk's libraries; a cross build asks only for these.
+KIOSK_PKGS := sqlite3 libcurl libgpiod inih jansson libsystemd openssl
+KIOSK_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser -lcsv -lm -lpthread
+PKGS    := $(KIOSK_PKGS)
+COLLECTOR_LIBS := -lxlsxwriter -lpq
+ifneq ($(CROSS),)
+COLLECTOR_LIBS :=
+# libhttp-parser-dev is not Multi-Arch: same (its :arm64 would replace the build
+# machine's), so the target's runtime library is linked by its file name.
+KIOSK_LIBS := $(patsubst -lhttp_parser,-l:$(firstword $(sort $(notdir \
+	$(wildcard /usr/lib/$(CROSS)/libhttp_parser.so.*)))),$(KIOSK_LIBS))
+# Without the target's -dev packages (armhf on a mirror whose armhf index is
+# broken) the kiosk's own sources are still compiled, warnings as errors, to
+# objects: the target's libc headers, and for the few libraries whose headers
+# are per-architecture (curl, openssl) the build machine's. Nothing is linked.
+ifneq ($(shell $(PKG_CONFIG) --exists $(KIOSK_PKGS) && echo yes),yes)
+CROSS_COMPILE_ONLY := 1
+PKG_CONFIG := true
+CPPFLAGS += -idirafter /usr/include/$(shell gcc -print-multiarch)
+endif
+endif
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wcast-qual -Wvla -Wundef -Wnull-dereference \
 	   -Wimplicit-fallthrough
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
-CPPFLAGS += -DHADIR_VERSION=\"$(VERSION)\" -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_FORTIFY_SOURCE=2 -I. \
-	    $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS += -DHADIR_VERSION=\"$(VERSION)\" -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+	    -D_FORTIFY_SOURCE=2 -I. \
+	    $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 $(WARN) -fstack-protector-strong -fPIE -MMD -MP
 LDFLAGS += -pie -Wl,-z,relro,-z,now
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lmbedtls -lmbedx509 -lmbedcrypto \
-	   -lhttp_parser -lxlsxwriter -lpq -lcsv -lm -lpthread
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) $(KIOSK_LIBS) $(COLLECTOR_LIBS)
 
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -62,12 +101,30 @@ COLLECTOR   := $(BUILD)/hadir-collector
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRC))
+TEST_LIBS   := $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
+
+# A cross build's unit tests: those of a kiosk-side module (common/X.c or firmware/X.c).
+KIOSK_UNITS := $(foreach m,$(basename $(notdir $(COMMON_SRC) $(FIRMWARE_SRC))),\
+	$(filter tests/unit/test_$(m).c,$(UNIT_SRC)))
+ifneq ($(CROSS),)
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(KIOSK_UNITS))
+TEST_LIBS   := $(LIBFIRMWARE) $(LIBCOMMON)
+endif
 
 # Keep objects of tests and tools: they are not throwaway intermediates.
 .SECONDARY:
 
-.PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze
+.PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
+	cross-arm64 check-cross
+ifneq ($(CROSS_COMPILE_ONLY),)
+all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS))
+	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
+		"(scripts/deps.sh cross-armhf says why)"
+else ifneq ($(CROSS),)
+all: $(KIOSK) $(UNIT_BINS)
+else
 all: $(KIOSK) $(COLLECTOR)
+endif
 
 deps:
 	@scripts/deps.sh build
@@ -97,7 +154,7 @@ $(COLLECTOR): $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link every library archive: the linker takes only what a test uses.
-$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
+$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TEST_LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -118,9 +175,21 @@ check:
 	@scripts/deps.sh check
 	@$(MAKE) --no-print-directory SANITIZE=1 check
 else
-check: $(KIOSK) $(COLLECTOR) $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS)
+check: $(KIOSK) $(COLLECTOR) $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS) cross-arm64
 	@tests/run.sh $(BUILD)
 endif
+
+# The arm64 kiosk and its unit tests; tests/integration/test_cross_arm64.sh runs
+# them under qemu-user against this build's collector (make check does too).
+CROSS_ARM64 := build/aarch64-linux-gnu
+cross-arm64:
+	@$(MAKE) --no-print-directory CROSS=aarch64-linux-gnu BUILD=$(CROSS_ARM64) all
+check-cross:
+	@scripts/deps.sh cross-arm64
+	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64
+	@HADIR_BUILD=$(abspath $(BUILD)) bash tests/integration/test_cross_arm64.sh | \
+		tee $(BUILD)/check-cross.tap
+	@! grep -q '^not ok' $(BUILD)/check-cross.tap
 
 demo:
 	@scripts/deps.sh build
