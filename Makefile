@@ -115,7 +115,7 @@ endif
 .SECONDARY:
 
 .PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
-	cross-arm64 check-cross
+	cross-arm64 check-cross deb
 ifneq ($(CROSS_COMPILE_ONLY),)
 all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS))
 	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
@@ -234,6 +234,22 @@ install: all
 	for u in packaging/systemd/*.service; do \
 		sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
 	done
+
+# Debian packages in build/deb: kiosk and collector for this machine, the arm64
+# kiosk, and the armhf kiosk when this machine can link it (scripts/deps.sh cross-armhf).
+DEB_ARCH := $(shell dpkg --print-architecture)
+deb:
+	@scripts/deps.sh cross-arm64
+	@$(MAKE) --no-print-directory SANITIZE=0 all cross-arm64
+	@$(MAKE) --no-print-directory CROSS=arm-linux-gnueabihf BUILD=build/arm-linux-gnueabihf all
+	@scripts/deb.sh build/deb kiosk build/hadir-kiosk $(DEB_ARCH)
+	@scripts/deb.sh build/deb collector build/hadir-collector $(DEB_ARCH)
+	@scripts/deb.sh build/deb kiosk $(CROSS_ARM64)/hadir-kiosk arm64
+	@if [ -x build/arm-linux-gnueabihf/hadir-kiosk ]; then \
+		scripts/deb.sh build/deb kiosk build/arm-linux-gnueabihf/hadir-kiosk armhf; \
+	else \
+		echo "deb: no armhf package: the armhf kiosk was compiled but not linked"; \
+	fi
 
 clean:
 	rm -rf build
