@@ -198,7 +198,7 @@ demo:
 
 bench:
 	@scripts/deps.sh check
-	@$(MAKE) --no-print-directory all $(HELPER_BINS)
+	@$(MAKE) --no-print-directory all $(HELPER_BINS) cross-arm64
 	@tests/bench/run.sh build
 
 # libFuzzer needs clang; each target runs FUZZ_SECONDS over its corpus.
