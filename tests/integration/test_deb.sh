@@ -66,6 +66,8 @@ sed -e "s|/usr/share/hadir/boards|$R/usr/share/hadir/boards|" -e "s|/var/lib/had
 	"$R/etc/hadir/kiosk.conf" >"$T/kiosk.conf"
 check "packaged default config and rpi4 board file are valid" \
 	"$R/usr/bin/hadir-kiosk" --check-config --config "$T/kiosk.conf"
+check "postinst's db create makes the configured database" bash -c \
+	"'$R/usr/bin/hadir-kiosk' db create --config '$T/kiosk.conf' && test -s '$T/kiosk.db'"
 
 if [ -x "$XBUILD/hadir-kiosk" ]; then
 	adeb=$("$DEB" "$T/out" kiosk "$XBUILD/hadir-kiosk" arm64 2>"$T/err")
