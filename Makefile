@@ -26,16 +26,20 @@ endif
 # CROSS=<gnu triplet> builds only the kiosk side (common/, firmware/) with the
 # triplet's gcc and the target's multiarch -dev packages (scripts/deps.sh
 # cross-arm64); no sanitizers, as the result runs on a board or under qemu-user.
+# Where dpkg multiarch cannot install the target's libraries, scripts/deps.sh
+# unpacks them into the sysroot build/sysroot/<triplet>, used when present.
 ifneq ($(CROSS),)
 override SANITIZE :=
 BUILD ?= build/$(CROSS)
+SYSROOT ?= $(abspath $(wildcard build/sysroot/$(CROSS)))
 ifeq ($(origin CC),default)
-CC := $(CROSS)-gcc
+CC := $(CROSS)-gcc $(if $(SYSROOT),--sysroot=$(SYSROOT))
 endif
 ifeq ($(origin AR),default)
 AR := $(CROSS)-ar
 endif
-PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(CROSS)/pkgconfig:/usr/share/pkgconfig pkg-config
+PKG_CONFIG := $(if $(SYSROOT),PKG_CONFIG_SYSROOT_DIR=$(SYSROOT)) \
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(CROSS)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
 endif
 PKG_CONFIG ?= pkg-config
 
@@ -56,7 +60,7 @@ COLLECTOR_LIBS :=
 # libhttp-parser-dev is not Multi-Arch: same (its :arm64 would replace the build
 # machine's), so the target's runtime library is linked by its file name.
 KIOSK_LIBS := $(patsubst -lhttp_parser,-l:$(firstword $(sort $(notdir \
-	$(wildcard /usr/lib/$(CROSS)/libhttp_parser.so.*)))),$(KIOSK_LIBS))
+	$(wildcard $(SYSROOT)/usr/lib/$(CROSS)/libhttp_parser.so.*)))),$(KIOSK_LIBS))
 # Without the target's -dev packages (armhf on a mirror whose armhf index is
 # broken) the kiosk's own sources are still compiled, warnings as errors, to
 # objects: the target's libc headers, and for the few libraries whose headers
@@ -115,7 +119,7 @@ endif
 .SECONDARY:
 
 .PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
-	cross-arm64 check-cross deb
+	cross-arm64 cross-armhf check-cross deb
 ifneq ($(CROSS_COMPILE_ONLY),)
 all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS))
 	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
@@ -181,15 +185,21 @@ endif
 
 # The arm64 kiosk and its unit tests; tests/integration/test_cross_arm64.sh runs
 # them under qemu-user against this build's collector (make check does too).
+# check-cross runs tests/cross/run.sh for arm64 and armhf.
 CROSS_ARM64 := build/aarch64-linux-gnu
+CROSS_ARMHF := build/arm-linux-gnueabihf
 cross-arm64:
 	@$(MAKE) --no-print-directory CROSS=aarch64-linux-gnu BUILD=$(CROSS_ARM64) all
+cross-armhf:
+	@$(MAKE) --no-print-directory CROSS=arm-linux-gnueabihf BUILD=$(CROSS_ARMHF) all
 check-cross:
 	@scripts/deps.sh cross-arm64
-	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64
-	@HADIR_BUILD=$(abspath $(BUILD)) bash tests/integration/test_cross_arm64.sh | \
-		tee $(BUILD)/check-cross.tap
-	@! grep -q '^not ok' $(BUILD)/check-cross.tap
+	@scripts/deps.sh cross-armhf
+	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64 cross-armhf
+	@for t in aarch64-linux-gnu arm-linux-gnueabihf; do \
+		HADIR_BUILD=$(abspath $(BUILD)) bash tests/cross/run.sh $$t | tee $(BUILD)/check-cross-$$t.tap; \
+	done
+	@! grep -q '^not ok' $(BUILD)/check-cross-*.tap
 
 demo:
 	@scripts/deps.sh build
@@ -236,17 +246,18 @@ install: all
 	done
 
 # Debian packages in build/deb: kiosk and collector for this machine, the arm64
-# kiosk, and the armhf kiosk when this machine can link it (scripts/deps.sh cross-armhf).
+# kiosk, and the armhf kiosk unless it could only be compiled (no armhf libraries).
 DEB_ARCH := $(shell dpkg --print-architecture)
 deb:
 	@scripts/deps.sh cross-arm64
-	@$(MAKE) --no-print-directory SANITIZE=0 all cross-arm64
-	@$(MAKE) --no-print-directory CROSS=arm-linux-gnueabihf BUILD=build/arm-linux-gnueabihf all
+	@scripts/deps.sh cross-armhf
+	@$(MAKE) --no-print-directory SANITIZE=0 all cross-arm64 cross-armhf
+	@rm -f build/deb/*.deb
 	@scripts/deb.sh build/deb kiosk build/hadir-kiosk $(DEB_ARCH)
 	@scripts/deb.sh build/deb collector build/hadir-collector $(DEB_ARCH)
 	@scripts/deb.sh build/deb kiosk $(CROSS_ARM64)/hadir-kiosk arm64
-	@if [ -x build/arm-linux-gnueabihf/hadir-kiosk ]; then \
-		scripts/deb.sh build/deb kiosk build/arm-linux-gnueabihf/hadir-kiosk armhf; \
+	@if [ -x $(CROSS_ARMHF)/hadir-kiosk ]; then \
+		scripts/deb.sh build/deb kiosk $(CROSS_ARMHF)/hadir-kiosk armhf; \
 	else \
 		echo "deb: no armhf package: the armhf kiosk was compiled but not linked"; \
 	fi

@@ -29,18 +29,26 @@ name=hadir-$kind
 version=0.1+git$(git -C "$repo" log -1 --format=%cd --date=format:%Y%m%d%H%M 2>/dev/null || echo 0)
 version+=.$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo local)
 
-# lib_package SONAME: "package (>= version)" of ARCH's library SONAME.
+sysroot_files=$repo/build/sysroot/$triplet/.files
+
+# lib_package SONAME: "package (>= version)" of ARCH's library SONAME, from
+# dpkg's database or else from the sysroot scripts/deps.sh made for ARCH.
 lib_package() {
-	local so=$1 f pkg ver
+	local so=$1 f pkg= ver=
 	for f in "/usr/lib/$triplet/$so" "/lib/$triplet/$so"; do
 		pkg=$(dpkg -S "$f" 2>/dev/null | head -n 1 | cut -d: -f1) || true
 		[ -n "$pkg" ] && break
+		if [ -f "$sysroot_files" ]; then
+			read -r _ pkg ver < <(grep -F "$f " "$sysroot_files" | head -n 1) || true
+			[ -n "$pkg" ] && break
+		fi
 	done
 	if [ -z "$pkg" ]; then
 		echo "deb: no installed $arch package holds $so" >&2
 		return 1
 	fi
-	ver=$(dpkg-query -W -f='${Version}' "$pkg:$arch" 2>/dev/null || dpkg-query -W -f='${Version}' "$pkg")
+	[ -n "$ver" ] ||
+		ver=$(dpkg-query -W -f='${Version}' "$pkg:$arch" 2>/dev/null || dpkg-query -W -f='${Version}' "$pkg")
 	ver=${ver#*:}     # epoch
 	ver=${ver%-*}     # Debian revision: any rebuild of that upstream version will do
 	echo "$pkg (>= $ver)"

@@ -5,7 +5,9 @@
 # a second. Usage: scripts/deps.sh [build|check|all|cross-arm64|cross-armhf]
 # (default: all). check and all include cross-arm64: make check runs the arm64
 # kiosk under qemu-user. A cross set adds the target architecture to dpkg
-# (multiarch) the first time, which costs one apt-get update.
+# (multiarch) the first time, which costs one apt-get update; when apt cannot
+# install the target's libraries that way, cross-armhf puts them into a sysroot
+# (scripts/sysroot.sh) instead.
 set -euo pipefail
 
 # Build: compilers and the libraries the code links against.
@@ -42,6 +44,8 @@ kiosk_target_pkgs=(
 	libcsv-dev libjansson-dev libsystemd-dev libcmocka-dev libhttp-parser2.9
 )
 
+sysroot_armhf=$(cd "$(dirname "$0")/.." && pwd)/build/sysroot/arm-linux-gnueabihf
+
 want=("${build_pkgs[@]}")
 cross=
 case "${1:-all}" in
@@ -69,19 +73,23 @@ has_arch() {
 	[ "$(dpkg --print-architecture)" = "$1" ] || dpkg --print-foreign-architectures | grep -qx "$1"
 }
 
-# add_arch ARCH: make ARCH installable (dpkg multiarch + its package index).
-# When the mirror's index for ARCH cannot be fetched, ARCH is removed again so
-# that apt-get update keeps working for everyone else on this machine.
+# add_arch ARCH PKG...: make ARCH's PKG... installable (dpkg multiarch + the
+# package index). When the mirror's index for ARCH cannot be fetched, or the
+# packages cannot be installed beside this machine's (Multi-Arch: same needs
+# equal versions), ARCH is removed again so that apt keeps working for
+# everyone else on this machine.
 add_arch() {
 	local arch=$1
+	shift
 	has_arch "$arch" && return 0
 	echo "deps: adding architecture $arch (dpkg multiarch) and fetching its package index"
 	"${sudo[@]}" dpkg --add-architecture "$arch" || return 1
-	if "${sudo[@]}" apt-get update -qq; then
+	if "${sudo[@]}" apt-get update -qq &&
+		apt-get install -s -qq --no-install-recommends "$@" >/dev/null 2>&1; then
 		return 0
 	fi
-	echo "deps: apt-get update fails with $arch added (the mirror's $arch index is broken" \
-		"or incomplete); removing $arch again" >&2
+	echo "deps: apt cannot install the :$arch packages (the mirror's $arch index is broken," \
+		"or its versions differ from this machine's); removing $arch again" >&2
 	"${sudo[@]}" dpkg --remove-architecture "$arch" || true
 	"${sudo[@]}" apt-get update -qq || true
 	return 1
@@ -90,7 +98,7 @@ add_arch() {
 case "$cross" in
 arm64)
 	want+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
-	if add_arch arm64; then
+	if add_arch arm64 "${kiosk_target_pkgs[@]/%/:arm64}"; then
 		want+=("${kiosk_target_pkgs[@]/%/:arm64}")
 	else
 		echo "deps: cannot install the :arm64 libraries; make check-cross will fail" >&2
@@ -99,12 +107,13 @@ arm64)
 	;;
 armhf)
 	want+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user)
-	if add_arch armhf; then
+	# Once made, the sysroot (below) is used without asking apt about armhf again.
+	if [ ! -f "$sysroot_armhf/.packages" ] && add_arch armhf "${kiosk_target_pkgs[@]/%/:armhf}"; then
 		want+=("${kiosk_target_pkgs[@]/%/:armhf}")
 	else
-		echo "deps: installing only the armhf compiler: make CROSS=arm-linux-gnueabihf" \
-			"compiles the kiosk's sources but cannot link them without the :armhf" \
-			"libraries" >&2
+		echo "deps: the :armhf libraries go into the sysroot $sysroot_armhf instead" \
+			"(make CROSS=arm-linux-gnueabihf uses it)"
+		"$(dirname "$0")/sysroot.sh" armhf "$sysroot_armhf" "${kiosk_target_pkgs[@]/%2.9/-dev}" libc6-dev
 	fi
 	;;
 esac

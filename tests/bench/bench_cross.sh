@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The kiosk for boards: binary sizes (x86, arm64, armhf) and the arm64 daemon
-# under qemu-user beside the x86 one on the same machine: tap-to-durable
+# The kiosk for boards: binary sizes (x86, arm64, armhf) and the arm64 (and,
+# when built, armhf) daemon under qemu-user beside the x86 one: tap-to-durable
 # latency through the sim socket and RSS after the taps. qemu emulates every
 # instruction, so its latency is an upper bound, not a board's figure, and
 # its RSS includes the emulator.
@@ -58,5 +58,10 @@ run_kiosk() {
 run_kiosk x86 "$KIOSK"
 if [ -x "$XBUILD/hadir-kiosk" ] && command -v qemu-aarch64 >/dev/null; then
 	run_kiosk arm64 qemu-aarch64 -L / "$XBUILD/hadir-kiosk"
-	echo "(arm64 under qemu-user: emulated, and RSS includes qemu itself)"
 fi
+if [ -x "$HFBUILD/hadir-kiosk" ] && command -v qemu-arm >/dev/null; then
+	prefix=/
+	[ -d "$REPO/build/sysroot/arm-linux-gnueabihf" ] && prefix=$REPO/build/sysroot/arm-linux-gnueabihf
+	run_kiosk armhf qemu-arm -L "$prefix" "$HFBUILD/hadir-kiosk"
+fi
+echo "(arm64 and armhf run under qemu-user: emulated, and their RSS includes qemu itself)"

@@ -69,17 +69,31 @@ check "packaged default config and rpi4 board file are valid" \
 check "postinst's db create makes the configured database" bash -c \
 	"'$R/usr/bin/hadir-kiosk' db create --config '$T/kiosk.conf' && test -s '$T/kiosk.db'"
 
-if [ -x "$XBUILD/hadir-kiosk" ]; then
-	adeb=$("$DEB" "$T/out" kiosk "$XBUILD/hadir-kiosk" arm64 2>"$T/err")
-	if [ -n "$adeb" ] && [ "$(field "$adeb" Architecture)" = arm64 ] &&
+# deb_cross TRIPLET ARCH QEMU: the cross-built kiosk's package, run once extracted.
+deb_cross() {
+	local xbuild=$REPO/build/$1 arch=$2 qemu=$3 prefix=/ adeb
+	[ "$1" = aarch64-linux-gnu ] && xbuild=$XBUILD
+	[ -d "$REPO/build/sysroot/$1" ] && prefix=$REPO/build/sysroot/$1
+	adeb=$("$DEB" "$T/out" kiosk "$xbuild/hadir-kiosk" "$arch" 2>"$T/err")
+	if [ -n "$adeb" ] && [ "$(field "$adeb" Architecture)" = "$arch" ] &&
 		grep -qE 'libgpiod2 \(>= ' <<<"$(field "$adeb" Depends)"; then
-		ok "arm64 kiosk package: Architecture arm64, Depends from its :arm64 libraries"
+		ok "$arch kiosk package: Architecture $arch, Depends from its $arch libraries"
 	else
-		fail "arm64 kiosk package: $(cat "$T/err")"
+		fail "$arch kiosk package: $(cat "$T/err")"
+		return
 	fi
-	dpkg-deb -x "$adeb" "$T/arm64"
-	check "extracted arm64 hadir-kiosk runs under qemu" bash -c \
-		"file -L '$T/arm64/usr/bin/hadir-kiosk' | grep -q 'ARM aarch64' && qemu-aarch64 -L / '$T/arm64/usr/bin/hadir-kiosk' --version | grep -q '^hadir-kiosk '"
+	dpkg-deb -x "$adeb" "$T/$arch"
+	check "extracted $arch hadir-kiosk runs under qemu" bash -c \
+		"'$qemu' -L '$prefix' '$T/$arch/usr/bin/hadir-kiosk' --version | grep -q '^hadir-kiosk '"
+}
+if [ -x "$XBUILD/hadir-kiosk" ]; then
+	deb_cross aarch64-linux-gnu arm64 qemu-aarch64
 else
 	fail "no arm64 build in $XBUILD (make CROSS=aarch64-linux-gnu)"
+fi
+# make check builds no armhf kiosk; make check-cross and make deb do.
+if [ -x "$REPO/build/arm-linux-gnueabihf/hadir-kiosk" ]; then
+	deb_cross arm-linux-gnueabihf armhf qemu-arm
+else
+	ok "# skip no armhf build (make CROSS=arm-linux-gnueabihf)"
 fi
