@@ -2,8 +2,8 @@
 /*
  * The HTTP request reader against arbitrary bytes, fed in the chunk sizes
  * the first input byte picks, with requests read back to back as on a
- * keep-alive connection, and the query and cookie getters over what it
- * read. Must never crash, read out of bounds or leak.
+ * keep-alive connection, and the query, cookie and If-None-Match helpers on
+ * what it reads. Must never crash, read out of bounds or leak.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,6 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 			if (http_cookie_get(req->cookie, "hadir_session", v, sizeof(v)) == 0 &&
 			    strlen(v) >= sizeof(v))
+				__builtin_trap();
+			/* "*" matches any tag: a header of only that must say so. */
+			if (!http_etag_match(req->if_none_match, "\"r1-2026-0123abcd\"") &&
+			    strcmp(req->if_none_match, "*") == 0)
 				__builtin_trap();
 			http_reader_next(rd);
 		} else if (used < n) {
