@@ -112,6 +112,14 @@ check "after the bad taps file no tap was added" bash -c "[ \$('$COLLECTOR' --co
 out=$(imp leave "$EX/leave.csv")
 check "leave after the bad file: the same three records replaced" test "$out" = "imported 3 leave records (2026)"
 
+# A kiosk moved to another unit: its roster (and ETag) follow.
+out=$("$COLLECTOR" --config "$CONF" device units k1 --unit BAPPEDA)
+check "device units k1 --unit BAPPEDA" test "$out" = "device k1 serves units BAPPEDA"
+code=$(roster k1 "$E2")
+check "the moved kiosk gets a new roster: BAPPEDA's staff" bash -c "[ $code = 200 ] && [ '$(staff_nips)' = 198207212008012003 ] && [ '$(etag)' != '$E2' ]"
+check "device units without --unit: every unit again" bash -c "'$COLLECTOR' --config '$CONF' device units k1 | grep -q 'serves every unit' && [ \$(curl -s --cacert '$CA' --cert '$T/k1.pem' --key '$T/k1.key' '$URL/api/v1/roster' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"staff\"]))') = 5 ]"
+check "device units refuses an unknown device" bash -c "! '$COLLECTOR' --config '$CONF' device units nope 2>/dev/null"
+
 # End to end: a real kiosk pulls the roster and accepts a card imported at the collector.
 K=$T/kiosk
 "$KIOSK" init "$K" --board sim >/dev/null
