@@ -2,7 +2,8 @@
 /*
  * CSV import of units, staff, schedules, holidays, leave and taps. One
  * transaction per file: rows are checked and stored as they are read, every
- * problem is collected, and any problem rolls the whole file back. Dates,
+ * problem is collected, and any problem rolls the whole file back (taps are
+ * checked in a first pass and stored in chunks in a second). Dates,
  * times, zones, weekdays and leave codes are checked by the working calendar
  * (calendar.c), the same code that later reads these rows for reports, so a
  * file that imports is a file the reports accept.
@@ -258,7 +259,7 @@ static int take_year(struct importer *im, unsigned line, const char *column, con
 	return clear(im->db, year);
 }
 
-/* Text of a checked clock ("7:30", "07:30:00") as the calendar reads it back: "07:30". */
+/* Text of a checked clock ("07:30:00") as the calendar reads it back ("07:30"). */
 static void clock_text(const char *text, char out[DB_CLOCK_MAX])
 {
 	int32_t parsed = 0;
