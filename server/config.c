@@ -3,9 +3,13 @@
 #include "server/config.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const backends[] = {"sqlite", NULL};
 
@@ -44,10 +48,10 @@ static const struct cfg_key config_keys[] = {
       INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
     K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d", 86400000,
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
-    K("rules", "profiles", CFG_PATH, profiles, CONFIG_PROFILES_DIR, 0, 0, NULL,
-      "folder of the rule profiles (NAME.conf) that units name"),
-    K("web", "root", CFG_PATH, web_root, CONFIG_WEB_DIR, 0, 0, NULL,
-      "folder of the dashboard's static files (served at / and /web/)"),
+    K("rules", "profiles", CFG_PATH, profiles, "", 0, 0, NULL,
+      "folder of the rule profiles (NAME.conf) that units name; unset: the installed ones"),
+    K("web", "root", CFG_PATH, web_root, "", 0, 0, NULL,
+      "folder of the dashboard's static files (served at / and /web/); unset: the installed ones"),
     K("accounts", "argon2_time", CFG_INT, argon2_time, "3", 1, 100, NULL,
       "Argon2id passes over memory per password hash (a login costs ~0.14 s at 3 and 64 MiB)"),
     K("accounts", "argon2_memory", CFG_INT, argon2_memory_kib, "65536", 1024, 4194304, NULL,
@@ -66,6 +70,40 @@ static const struct cfg_key config_keys[] = {
       INT64_C(2592000000), NULL, "a dashboard session ends this long after login"),
 };
 
+/*
+ * A folder that came with this program: the first of candidates (relative to
+ * its bin/: share/hadir/... for make install and the .deb, then a checkout's)
+ * that holds probe; fallback when none does, so messages name a place.
+ */
+static void beside_program(const char *const candidates[3], const char *probe,
+			   const char *fallback, char out[CFG_VALUE_MAX])
+{
+	char exe[PATH_MAX], dir[PATH_MAX + 32], file[PATH_MAX + 64], real[PATH_MAX];
+	const char *bin;
+	ssize_t n;
+
+	snprintf(out, CFG_VALUE_MAX, "%s", fallback);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	bin = dirname(exe);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s%s", bin, candidates[i]);
+		snprintf(file, sizeof(file), "%s/%s", dir, probe);
+		if (access(file, R_OK) == 0 && realpath(dir, real) && strlen(real) < CFG_VALUE_MAX) {
+			memcpy(out, real, strlen(real) + 1);
+			return;
+		}
+	}
+}
+
+/* Where the rule profiles and the dashboard's files are found beside bin/. */
+static const char *const profile_dirs[3] = {"/../share/hadir/profiles", "/../profiles",
+					    "/../../profiles"};
+static const char *const web_dirs[3] = {"/../share/hadir/web", "/../server/web",
+					"/../../server/web"};
+
 int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
 {
 	struct config cfg;
@@ -81,6 +119,11 @@ int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
 		cfg_diag_add(diag, "%s: [server] listen: not HOST:PORT: '%s'", path, cfg.listen);
 		return -EINVAL;
 	}
+	if (!cfg.profiles[0])
+		beside_program(profile_dirs, "default.conf", "/usr/share/hadir/profiles",
+			       cfg.profiles);
+	if (!cfg.web_root[0])
+		beside_program(web_dirs, "index.html", "/usr/share/hadir/web", cfg.web_root);
 	*ret_cfg = cfg;
 	return 0;
 }
