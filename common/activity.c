@@ -125,6 +125,21 @@ static bool clock_ok(const char *s, int32_t *ret_sec)
 	return strlen(s) == 5 && tz_parse_clock(s, ret_sec) == 0;
 }
 
+bool activity_plan_ok(const char *code)
+{
+	size_t len = strlen(code);
+
+	return text_ok(code, ACTIVITY_PLAN_CHARS) &&
+	       (len == 0 || (!is_space(code[0]) && !is_space(code[len - 1])));
+}
+
+bool activity_title_ok(const char *title)
+{
+	long n = utf8_chars(title);
+
+	return n > 0 && n <= ACTIVITY_DESCRIPTION_CHARS;
+}
+
 static enum activity_error check(struct activity *a)
 {
 	int32_t day, start, end;
@@ -134,8 +149,7 @@ static enum activity_error check(struct activity *a)
 	trim(a->unit);
 	if (tz_parse_date(a->date, &day) < 0)
 		return ACTIVITY_ERR_DATE;
-	if (!text_ok(a->plan, ACTIVITY_PLAN_CHARS) ||
-	    (a->plan[0] && (is_space(a->plan[0]) || is_space(a->plan[strlen(a->plan) - 1]))))
+	if (!activity_plan_ok(a->plan))
 		return ACTIVITY_ERR_PLAN;
 	n = utf8_chars(a->description);
 	if (n < 0)

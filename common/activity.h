@@ -77,6 +77,10 @@ enum activity_error {
 	ACTIVITY_ERR_WITHDRAWN,		/* withdrawn without supersedes */
 };
 
+/* Whether code is a valid plan code, and title a valid plan title (1..500 characters, as a description). */
+bool activity_plan_ok(const char *code);
+bool activity_title_ok(const char *title);
+
 /* A stable snake_case name of an error ("start_after_end"), for translations and API clients. */
 const char *activity_error_key(enum activity_error err);
 
