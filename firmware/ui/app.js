@@ -179,7 +179,9 @@ function nowHHMM(roundTo) {
 }
 
 function addMinutes(hhmm, delta) {
-  const [h, m] = (hhmm || "08:00").split(":").map(Number);
+  const parts = /^(\d{1,2}):(\d{2})$/.exec(hhmm || "") || [null, "8", "00"];
+  const h = Number(parts[1]);
+  const m = Number(parts[2]);
   let total = Math.min(Math.max(h * 60 + m + delta, 0), 23 * 60 + 59);
   return `${pad(Math.floor(total / 60))}:${pad(total % 60)}`;
 }
@@ -446,7 +448,7 @@ function wire() {
     b.addEventListener("click", () => {
       const input = $(b.dataset.target);
       const step = Number(b.dataset.step);
-      if (input.type === "time") input.value = addMinutes(input.value, step);
+      if (input.id !== "quantity") input.value = addMinutes(input.value, step);
       else input.value = Math.min(Math.max((Number.parseInt(input.value, 10) || 0) + step, 1), 9999);
     });
   }
