@@ -81,8 +81,7 @@ static bool fits(const char *s, size_t cap)
 
 /* --- roster extras --- */
 
-static int put_schedule(struct stmt *ins, const char *unit_id, json_t *rows,
-			char why[ROWS_WHY_MAX])
+static int put_schedule(struct stmt *ins, const char *unit_id, json_t *rows, char why[ROWS_WHY_MAX])
 {
 	json_t *row;
 	size_t i;
@@ -91,7 +90,8 @@ static int put_schedule(struct stmt *ins, const char *unit_id, json_t *rows,
 		snprintf(why, ROWS_WHY_MAX, "unit %s: schedule is not an array", unit_id);
 		return -EINVAL;
 	}
-	json_array_foreach (rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		const char *from = member(row, "valid_from", "schedule row", i, why);
 		const char *to = member(row, "valid_to", "schedule row", i, why);
 		const char *start = member(row, "start", "schedule row", i, why);
@@ -126,7 +126,7 @@ static int put_schedule(struct stmt *ins, const char *unit_id, json_t *rows,
 
 static int put_units(struct store *st, json_t *units, char why[ROWS_WHY_MAX])
 {
-	struct stmt unit = { 0 }, sched = { 0 };
+	struct stmt unit = {0}, sched = {0};
 	json_t *u;
 	size_t i;
 	int r;
@@ -140,7 +140,8 @@ static int put_units(struct store *st, json_t *units, char why[ROWS_WHY_MAX])
 		r = stmt_prepare(st, "INSERT OR REPLACE INTO units VALUES (?,?,?,?)", &unit);
 	if (r == 0)
 		r = stmt_prepare(st, "INSERT INTO unit_schedule VALUES (?,?,?,?,?,?)", &sched);
-	json_array_foreach (units, i, u) {
+	json_array_foreach(units, i, u)
+	{
 		const char *id, *name, *zone;
 		json_t *grace = json_object_get(u, "grace_seconds");
 
@@ -156,10 +157,11 @@ static int put_units(struct store *st, json_t *units, char why[ROWS_WHY_MAX])
 		if (!fits(id, STORE_UNIT_MAX) || strlen(name) >= STORE_NAME_MAX ||
 		    !fits(zone, TZ_NAME_MAX) || !json_is_integer(grace) ||
 		    json_integer_value(grace) < 0 || json_integer_value(grace) > AGENDA_GRACE_MAX) {
-			snprintf(why, ROWS_WHY_MAX,
-				 "unit %zu: unit_id, name or timezone too long, or grace_seconds not "
-				 "0-%d",
-				 i, AGENDA_GRACE_MAX);
+			snprintf(
+			    why, ROWS_WHY_MAX,
+			    "unit %zu: unit_id, name or timezone too long, or grace_seconds not "
+			    "0-%d",
+			    i, AGENDA_GRACE_MAX);
 			r = -EINVAL;
 			break;
 		}
@@ -178,7 +180,7 @@ static int put_units(struct store *st, json_t *units, char why[ROWS_WHY_MAX])
 
 static int put_holidays(struct store *st, json_t *holidays, char why[ROWS_WHY_MAX])
 {
-	struct stmt ins = { 0 };
+	struct stmt ins = {0};
 	json_t *h;
 	size_t i;
 	int r;
@@ -190,7 +192,8 @@ static int put_holidays(struct store *st, json_t *holidays, char why[ROWS_WHY_MA
 	r = exec(st, "DELETE FROM holidays");
 	if (r == 0)
 		r = stmt_prepare(st, "INSERT OR REPLACE INTO holidays VALUES (?,?)", &ins);
-	json_array_foreach (holidays, i, h) {
+	json_array_foreach(holidays, i, h)
+	{
 		const char *date, *name;
 		int32_t days;
 
@@ -222,8 +225,8 @@ static int put_plan(struct stmt *ins, const char *nip, const char *code, const c
 
 	if (code[0] == '\0' || !activity_plan_ok(code)) {
 		snprintf(why, ROWS_WHY_MAX,
-			 "plan code '%.40s' of %s: 1 to %d characters, no control characters",
-			 code, nip, ACTIVITY_PLAN_CHARS);
+			 "plan code '%.40s' of %s: 1 to %d characters, no control characters", code,
+			 nip, ACTIVITY_PLAN_CHARS);
 		return -EINVAL;
 	}
 	if (!activity_title_ok(title)) {
@@ -247,7 +250,7 @@ static int put_plan(struct stmt *ins, const char *nip, const char *code, const c
 
 static int put_roster_plans(struct store *st, json_t *staff, char why[ROWS_WHY_MAX])
 {
-	struct stmt ins = { 0 };
+	struct stmt ins = {0};
 	json_t *person;
 	size_t i;
 	int r;
@@ -255,7 +258,8 @@ static int put_roster_plans(struct store *st, json_t *staff, char why[ROWS_WHY_M
 	r = exec(st, "DELETE FROM plans");
 	if (r == 0)
 		r = stmt_prepare(st, "INSERT INTO plans VALUES (?,?,?)", &ins);
-	json_array_foreach (staff, i, person) {
+	json_array_foreach(staff, i, person)
+	{
 		const char *nip = json_string_value(json_object_get(person, "nip"));
 		json_t *plans = json_object_get(person, "plans"), *p;
 		size_t j;
@@ -266,7 +270,8 @@ static int put_roster_plans(struct store *st, json_t *staff, char why[ROWS_WHY_M
 			snprintf(why, ROWS_WHY_MAX, "staff %zu: plans is not an array", i);
 			r = -EINVAL;
 		}
-		json_array_foreach (plans, j, p) {
+		json_array_foreach(plans, j, p)
+		{
 			const char *code = member(p, "code", "plan", j, why);
 			const char *title = member(p, "title", "plan", j, why);
 
@@ -284,9 +289,7 @@ static bool any_plans(json_t *staff)
 	json_t *person;
 	size_t i;
 
-	json_array_foreach (staff, i, person)
-		if (json_object_get(person, "plans"))
-			return true;
+	json_array_foreach(staff, i, person) if (json_object_get(person, "plans")) return true;
 	return false;
 }
 
@@ -316,7 +319,7 @@ struct plans_csv {
 
 static int plans_row(void *user, unsigned line, char **f, size_t n, char *why)
 {
-	static const char *const columns[] = { "nip", "code", "title", NULL };
+	static const char *const columns[] = {"nip", "code", "title", NULL};
 	struct plans_csv *csv = user;
 	int r;
 
@@ -346,7 +349,7 @@ static int plans_row(void *user, unsigned line, char **f, size_t n, char *why)
 int agenda_plans_import(struct store *st, const char *csv_path, unsigned *ret_n,
 			char why[ROWS_WHY_MAX])
 {
-	struct plans_csv csv = { .header_seen = false };
+	struct plans_csv csv = {.header_seen = false};
 	int r;
 
 	why[0] = '\0';

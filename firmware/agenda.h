@@ -25,8 +25,8 @@
 #include "common/tz.h"
 #include "firmware/store.h"
 
-#define AGENDA_PLANS_MAX 64 /* plan items of one person shown on screen */
-#define AGENDA_DAY_MAX 128  /* activity records of one person and day, corrections included */
+#define AGENDA_PLANS_MAX 64  /* plan items of one person shown on screen */
+#define AGENDA_DAY_MAX	 128 /* activity records of one person and day, corrections included */
 #define AGENDA_GRACE_MAX 3600
 
 struct agenda_plan {

@@ -20,7 +20,7 @@
 #include "firmware/agenda.h"
 #include "firmware/store.h"
 
-#define SCREEN_LAST_TAPS 5
+#define SCREEN_LAST_TAPS   5
 #define SCREEN_RECENT_SCAN 50 /* records looked at to find the last taps */
 
 struct screen_session {
@@ -183,8 +183,8 @@ static void session_open(struct screen *sc, const struct tap_result *res)
 void screen_tap(struct screen *sc, const struct tap_result *res)
 {
 	static const char *const outcomes[] = {
-		[TAP_ACCEPTED] = "accepted", [TAP_REPEAT] = "accepted", [TAP_UNKNOWN] = "unknown",
-		[TAP_REJECTED] = "rejected", [TAP_FAILED] = "failed",
+	    [TAP_ACCEPTED] = "accepted", [TAP_REPEAT] = "accepted", [TAP_UNKNOWN] = "unknown",
+	    [TAP_REJECTED] = "rejected", [TAP_FAILED] = "failed",
 	};
 	struct screen_event *ev = &sc->event;
 	int64_t wall = sc->cfg.clock->wall_usec();
@@ -276,7 +276,7 @@ static char *dump(json_t *obj)
 
 char *screen_state(struct screen *sc)
 {
-	struct last_taps lt = { .sc = sc, .list = json_array() };
+	struct last_taps lt = {.sc = sc, .list = json_array()};
 	int64_t wall = sc->cfg.clock->wall_usec();
 	char date[TZ_DATE_MAX], hhmm[8];
 
@@ -302,8 +302,7 @@ static void reply(struct screen_reply *ret, int status, json_t *body)
 	}
 }
 
-static void reply_error(struct screen_reply *ret, int status, const char *key,
-			const char *message)
+static void reply_error(struct screen_reply *ret, int status, const char *key, const char *message)
 {
 	reply(ret, status, json_pack("{s:s,s:s}", "error", key, "message", message));
 }
@@ -371,19 +370,17 @@ static int entries_json(struct screen *sc, const char *date, json_t **ret_list)
 		const struct activity *a = &sc->day[i].activity;
 
 		json_array_append_new(
-			list, json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:I}", "seq",
-					(json_int_t)sc->day[i].seq, "plan", a->plan, "plan_title",
-					plan_title(sc, n_plans, a->plan), "description",
-					a->description, "quantity", a->quantity, "unit", a->unit,
-					"start", a->start, "end", a->end, "supersedes",
-					(json_int_t)a->supersedes));
+		    list, json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:I}", "seq",
+				    (json_int_t)sc->day[i].seq, "plan", a->plan, "plan_title",
+				    plan_title(sc, n_plans, a->plan), "description", a->description,
+				    "quantity", a->quantity, "unit", a->unit, "start", a->start,
+				    "end", a->end, "supersedes", (json_int_t)a->supersedes));
 	}
 	*ret_list = list;
 	return 0;
 }
 
-static void get_activities(struct screen *sc, struct screen_reply *ret, int status,
-			   int64_t seq)
+static void get_activities(struct screen *sc, struct screen_reply *ret, int status, int64_t seq)
 {
 	char date[TZ_DATE_MAX];
 	json_t *list;
@@ -393,55 +390,10 @@ static void get_activities(struct screen *sc, struct screen_reply *ret, int stat
 		reply_error(ret, 503, "store", "cannot read the entries");
 		return;
 	}
-	reply(ret, status,
-	      seq ? json_pack("{s:s,s:I,s:o}", "date", date, "seq", (json_int_t)seq, "entries", list)
-		  : json_pack("{s:s,s:o}", "date", date, "entries", list));
-}
-
-/* Copy string member key of obj (missing: "") into dst[cap]; false when too long or not a string. */
-static bool take_str(json_t *obj, const char *key, char *dst, size_t cap)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!v) {
-		dst[0] = '\0';
-		return true;
-	}
-	if (!json_is_string(v) || json_string_length(v) >= cap)
-		return false;
-	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
-	return true;
-}
-
-/* The entry a POST describes; a withdrawal takes the withdrawn entry's fields. */
-static enum activity_error entry_from_body(json_t *body, struct activity *a)
-{
-	json_t *quantity = json_object_get(body, "quantity");
-	json_t *supersedes = json_object_get(body, "supersedes");
-	json_t *withdrawn = json_object_get(body, "withdrawn");
-
-	if ((supersedes && !json_is_integer(supersedes)) || json_integer_value(supersedes) < 0)
-		return ACTIVITY_ERR_SUPERSEDES;
-	if (withdrawn && !json_is_boolean(withdrawn))
-		return ACTIVITY_ERR_MALFORMED;
-	a->supersedes = (uint64_t)json_integer_value(supersedes);
-	a->withdrawn = json_is_true(withdrawn);
-	if (a->withdrawn)
-		return ACTIVITY_OK;
-	if (!take_str(body, "plan", a->plan, sizeof(a->plan)))
-		return ACTIVITY_ERR_PLAN;
-	if (!take_str(body, "description", a->description, sizeof(a->description)))
-		return ACTIVITY_ERR_DESCRIPTION_LONG;
-	if (!take_str(body, "unit", a->unit, sizeof(a->unit)))
-		return ACTIVITY_ERR_UNIT;
-	if (!take_str(body, "start", a->start, sizeof(a->start)) ||
-	    !take_str(body, "end", a->end, sizeof(a->end)))
-		return ACTIVITY_ERR_TIME;
-	if (!json_is_integer(quantity) || json_integer_value(quantity) < 1 ||
-	    json_integer_value(quantity) > ACTIVITY_QUANTITY_MAX)
-		return ACTIVITY_ERR_QUANTITY;
-	a->quantity = (int)json_integer_value(quantity);
-	return ACTIVITY_OK;
+	reply(
+	    ret, status,
+	    seq ? json_pack("{s:s,s:I,s:o}", "date", date, "seq", (json_int_t)seq, "entries", list)
+		: json_pack("{s:s,s:o}", "date", date, "entries", list));
 }
 
 /*
@@ -465,9 +417,8 @@ static int check_against_day(struct screen *sc, struct activity *a, enum activit
 		if (sc->day[i].seq == a->supersedes)
 			old = &sc->day[i];
 	if ((a->supersedes && !old) ||
-	    (old && activity_may_supersede(a, sc->session.nip, (uint64_t)INT64_MAX,
-					   &old->activity, sc->session.nip,
-					   old->seq) != ACTIVITY_OK)) {
+	    (old && activity_may_supersede(a, sc->session.nip, (uint64_t)INT64_MAX, &old->activity,
+					   sc->session.nip, old->seq) != ACTIVITY_OK)) {
 		*ret_err = ACTIVITY_ERR_SUPERSEDES;
 		return 0;
 	}
@@ -508,20 +459,12 @@ static void post_activity(struct screen *sc, const struct http_request *req,
 	enum activity_error err;
 	struct activity a;
 	struct record rec;
-	json_t *body;
 	size_t n;
 	int r;
 
-	body = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(body)) {
-		json_decref(body);
-		reply_invalid(ret, ACTIVITY_ERR_MALFORMED);
-		return;
-	}
-	memset(&a, 0, sizeof(a));
+	if (activity_parse_input(req->body ? req->body : "", req->body_len, &a, &err) < 0)
+		memset(&a, 0, sizeof(a));
 	today(sc, a.date);
-	err = entry_from_body(body, &a);
-	json_decref(body);
 	r = agenda_entries(sc->st, sc->session.nip, a.date, false, sc->day, &n);
 	if (r == -E2BIG || (r == 0 && n >= AGENDA_DAY_MAX)) {
 		reply_error(ret, 422, "too_many", "too many entries for one day");
@@ -549,7 +492,9 @@ static void post_activity(struct screen *sc, const struct http_request *req,
 	}
 	log_info("screen: activity of %s recorded, seq %llu%s", rec.nip,
 		 (unsigned long long)rec.seq,
-		 a.withdrawn ? " (withdrawal)" : a.supersedes ? " (correction)" : "");
+		 a.withdrawn	? " (withdrawal)"
+		 : a.supersedes ? " (correction)"
+				: "");
 	ret->is_recorded = true;
 	get_activities(sc, ret, 201, (int64_t)rec.seq);
 }

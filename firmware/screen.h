@@ -32,10 +32,10 @@ struct tz;
 struct screen;
 
 struct screen_config {
-	const char *office;	      /* shown on the idle screen */
-	const char *lang;	      /* "id" or "en": the screen's first language */
-	int64_t session_idle_usec;    /* a session without requests ends after this */
-	const struct tz *tz;	      /* the office's zone: dates and times, entry dates */
+	const char *office;	       /* shown on the idle screen */
+	const char *lang;	       /* "id" or "en": the screen's first language */
+	int64_t session_idle_usec;     /* a session without requests ends after this */
+	const struct tz *tz;	       /* the office's zone: dates and times, entry dates */
 	const struct tap_clock *clock; /* times of entries and of sessions (boot time) */
 	const char *boot_id;
 };

@@ -25,13 +25,13 @@
 #include "firmware/loop.h"
 #include "firmware/screen.h"
 
-#define UI_CONNS_MAX 16		  /* a browser opens up to 6 per host; the rest is slack */
-#define UI_HEADER_MAX 8192
-#define UI_BODY_MAX 16384	  /* an activity entry is under 3 KB */
-#define UI_IN_MAX 4096		  /* read buffer per connection */
-#define UI_OUT_MAX (256 * 1024)	  /* queued event-stream output before the client is dropped */
-#define UI_FILE_MAX (1024 * 1024) /* a static file */
-#define UI_IDLE_NS (30 * INT64_C(1000000000)) /* a request connection with nothing to do */
+#define UI_CONNS_MAX   16 /* a browser opens up to 6 per host; the rest is slack */
+#define UI_HEADER_MAX  8192
+#define UI_BODY_MAX    16384	     /* an activity entry is under 3 KB */
+#define UI_IN_MAX      4096	     /* read buffer per connection */
+#define UI_OUT_MAX     (256 * 1024)  /* queued event-stream output before the client is dropped */
+#define UI_FILE_MAX    (1024 * 1024) /* a static file */
+#define UI_IDLE_NS     (30 * INT64_C(1000000000)) /* a request connection with nothing to do */
 #define UI_TAPS_QUEUED 16
 
 static const char ui_headers[] = "X-Content-Type-Options: nosniff\r\n"
@@ -47,7 +47,7 @@ struct ui_conn {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
-	bool is_events;	     /* an event stream: state pushes follow */
+	bool is_events;	       /* an event stream: state pushes follow */
 	bool is_closing_after; /* close once out is written */
 	int64_t active_ns;     /* CLOCK_MONOTONIC of the last progress */
 };
@@ -69,7 +69,7 @@ int ui_listen_addr(const char *text, struct sockaddr_in *ret_addr)
 {
 	char host[INET_ADDRSTRLEN];
 	const char *colon = strrchr(text, ':');
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in a = {.sin_family = AF_INET};
 	char *end;
 	long port;
 
@@ -81,8 +81,7 @@ int ui_listen_addr(const char *text, struct sockaddr_in *ret_addr)
 	port = strtol(colon + 1, &end, 10);
 	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 || port > 65535)
 		return -EINVAL;
-	if (inet_pton(AF_INET, host, &a.sin_addr) != 1 ||
-	    (ntohl(a.sin_addr.s_addr) >> 24) != 127)
+	if (inet_pton(AF_INET, host, &a.sin_addr) != 1 || (ntohl(a.sin_addr.s_addr) >> 24) != 127)
 		return -EINVAL;
 	a.sin_port = htons((uint16_t)port);
 	*ret_addr = a;
@@ -137,14 +136,14 @@ static void conn_respond(struct ui_conn *c, int status, const char *type, const 
 {
 	const struct http_request *req = http_reader_request(c->rd);
 	struct http_response resp = {
-		.status = status,
-		.content_type = type,
-		.body = body,
-		.body_len = len,
-		.extra_headers = ui_headers,
-		.is_keep_alive = !c->is_closing_after && req && req->is_keep_alive,
-		.is_head = is_head,
-		.server_time_usec = c->ui->deps.clock->wall_usec(),
+	    .status = status,
+	    .content_type = type,
+	    .body = body,
+	    .body_len = len,
+	    .extra_headers = ui_headers,
+	    .is_keep_alive = !c->is_closing_after && req && req->is_keep_alive,
+	    .is_head = is_head,
+	    .server_time_usec = c->ui->deps.clock->wall_usec(),
 	};
 	char *data;
 	size_t data_len;
@@ -282,13 +281,13 @@ static const char *content_type(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{ ".html", "text/html; charset=utf-8" },
-		{ ".js", "text/javascript; charset=utf-8" },
-		{ ".css", "text/css; charset=utf-8" },
-		{ ".svg", "image/svg+xml" },
-		{ ".png", "image/png" },
-		{ ".ico", "image/x-icon" },
-		{ ".woff2", "font/woff2" },
+	    {".html", "text/html; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".ico", "image/x-icon"},
+	    {".woff2", "font/woff2"},
 	};
 	const char *dot = strrchr(name, '.');
 
@@ -382,8 +381,8 @@ static void conn_handle(struct ui_conn *c)
 /* Parse what is buffered and answer a complete request. */
 static void conn_parse(struct ui_conn *c)
 {
-	static const int statuses[] = { [EMSGSIZE] = 431, [E2BIG] = 413, [EBADMSG] = 400,
-					[ENOTSUP] = 501 };
+	static const int statuses[] = {
+	    [EMSGSIZE] = 431, [E2BIG] = 413, [EBADMSG] = 400, [ENOTSUP] = 501};
 	size_t used = 0;
 	bool done = false;
 	int r;
@@ -534,12 +533,12 @@ int ui_new(const struct ui_deps *deps, struct ui **ret_ui)
 		goto out_free;
 	}
 	sc = (struct screen_config){
-		.office = cfg->office,
-		.lang = cfg->ui_lang == KCONFIG_LANG_EN ? "en" : "id",
-		.session_idle_usec = cfg->ui_session_idle_ms * 1000,
-		.tz = ui->tz,
-		.clock = deps->clock,
-		.boot_id = deps->boot_id,
+	    .office = cfg->office,
+	    .lang = cfg->ui_lang == KCONFIG_LANG_EN ? "en" : "id",
+	    .session_idle_usec = cfg->ui_session_idle_ms * 1000,
+	    .tz = ui->tz,
+	    .clock = deps->clock,
+	    .boot_id = deps->boot_id,
 	};
 	r = screen_new(deps->store, &sc, &ui->screen);
 	if (r == 0)
