@@ -405,6 +405,11 @@ static void conn_parse(struct ui_conn *c)
 		conn_handle(c);
 		if (c->fd >= 0 && !c->is_events)
 			http_reader_next(c->rd);
+	} else if (http_reader_take_continue(c->rd)) {
+		static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+		if (conn_queue(c, interim, sizeof(interim) - 1) < 0)
+			conn_close(c);
 	}
 }
 
