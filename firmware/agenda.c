@@ -460,6 +460,33 @@ int agenda_work_start(struct store *st, const char *unit_id, const char *date, i
 	return r;
 }
 
+int agenda_last_taps(struct store *st, struct agenda_tap *taps, size_t max, size_t *ret_n)
+{
+	struct stmt s;
+	size_t n = 0;
+	int r;
+
+	r = stmt_prepare(st,
+			 "SELECT r.wall_usec, coalesce(s.name, ''), r.outcome FROM records r"
+			 " LEFT JOIN staff s ON s.nip = r.nip AND r.nip != ''"
+			 " WHERE r.kind = 'tap' ORDER BY r.seq DESC LIMIT ?",
+			 &s);
+	if (r < 0)
+		return r;
+	sqlite3_bind_int64(s.s, 1, (sqlite3_int64)max);
+	while (n < max && (r = stmt_step(&s, "last taps")) == 1) {
+		taps[n].wall_usec = sqlite3_column_int64(s.s, 0);
+		stmt_copy(&s, 1, taps[n].name, sizeof(taps[n].name));
+		stmt_copy(&s, 2, taps[n].outcome, sizeof(taps[n].outcome));
+		n++;
+	}
+	sqlite3_finalize(s.s);
+	if (r < 0)
+		return r;
+	*ret_n = n;
+	return 0;
+}
+
 int agenda_taps_between(struct store *st, const char *nip, int64_t from_usec, int64_t to_usec,
 			unsigned *ret_n)
 {

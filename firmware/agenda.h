@@ -80,6 +80,17 @@ int agenda_unit_of(struct store *st, const char *nip, struct agenda_unit *ret_un
 int agenda_work_start(struct store *st, const char *unit_id, const char *date, int weekday,
 		      int32_t *ret_start_sec) MUST_CHECK;
 
+/* A tap as the idle screen lists it. */
+struct agenda_tap {
+	int64_t wall_usec;
+	char name[STORE_NAME_MAX]; /* "" for an unknown credential */
+	char outcome[RECORD_OUTCOME_MAX];
+};
+
+/* The last up to max taps (not other records), newest first. */
+int agenda_last_taps(struct store *st, struct agenda_tap *taps, size_t max,
+		     size_t *ret_n) MUST_CHECK;
+
 /* How many accepted taps of nip have wall times in [from_usec, to_usec). */
 int agenda_taps_between(struct store *st, const char *nip, int64_t from_usec, int64_t to_usec,
 			unsigned *ret_n) MUST_CHECK;

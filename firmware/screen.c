@@ -20,8 +20,7 @@
 #include "firmware/agenda.h"
 #include "firmware/store.h"
 
-#define SCREEN_LAST_TAPS   5
-#define SCREEN_RECENT_SCAN 50 /* records looked at to find the last taps */
+#define SCREEN_LAST_TAPS 5
 
 struct screen_session {
 	bool is_open;
@@ -227,24 +226,23 @@ bool screen_expire(struct screen *sc)
 
 /* --- state --- */
 
-struct last_taps {
-	struct screen *sc;
-	json_t *list;
-};
-
-static int add_last_tap(void *user, const struct record *rec)
+static json_t *last_taps_json(struct screen *sc)
 {
-	struct last_taps *lt = user;
-	char name[STORE_NAME_MAX] = "", hhmm[8], date[TZ_DATE_MAX];
+	struct agenda_tap taps[SCREEN_LAST_TAPS];
+	json_t *list = json_array();
+	size_t n = 0;
 
-	if (strcmp(rec->kind, "tap") != 0)
-		return 0;
-	if (rec->nip[0] && store_staff_name(lt->sc->st, rec->nip, name) < 0)
-		name[0] = '\0';
-	local_parts(lt->sc->cfg.tz, rec->wall_usec, date, hhmm, NULL);
-	json_array_append_new(lt->list, json_pack("{s:s,s:s,s:s,s:s}", "date", date, "time", hhmm,
-						  "name", name, "outcome", rec->outcome));
-	return json_array_size(lt->list) >= SCREEN_LAST_TAPS ? 1 : 0;
+	if (agenda_last_taps(sc->st, taps, ARRAY_SIZE(taps), &n) < 0)
+		log_warn("screen: cannot read the last taps");
+	for (size_t i = 0; i < n; i++) {
+		char hhmm[8], date[TZ_DATE_MAX];
+
+		local_parts(sc->cfg.tz, taps[i].wall_usec, date, hhmm, NULL);
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:s,s:s}", "date", date, "time", hhmm,
+						"name", taps[i].name, "outcome", taps[i].outcome));
+	}
+	return list;
 }
 
 static json_t *event_json(const struct screen_event *ev)
@@ -276,18 +274,15 @@ static char *dump(json_t *obj)
 
 char *screen_state(struct screen *sc)
 {
-	struct last_taps lt = {.sc = sc, .list = json_array()};
 	int64_t wall = sc->cfg.clock->wall_usec();
 	char date[TZ_DATE_MAX], hhmm[8];
 
 	local_parts(sc->cfg.tz, wall, date, hhmm, NULL);
-	if (lt.list && store_each_recent(sc->st, SCREEN_RECENT_SCAN, add_last_tap, &lt) < 0)
-		log_warn("screen: cannot read the last taps");
 	return dump(json_pack("{s:s,s:s,s:I,s:i,s:s,s:s,s:o,s:o,s:o}", "office", sc->cfg.office,
 			      "lang", sc->cfg.lang, "now_usec", (json_int_t)wall, "tz_offset_sec",
 			      tz_offset_at(sc->cfg.tz, wall / 1000000), "date", date, "time", hhmm,
-			      "last_taps", lt.list, "event", event_json(&sc->event), "session",
-			      session_json(sc)));
+			      "last_taps", last_taps_json(sc), "event", event_json(&sc->event),
+			      "session", session_json(sc)));
 }
 
 /* --- requests --- */
