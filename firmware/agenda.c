@@ -154,8 +154,9 @@ static int put_units(struct store *st, json_t *units, char why[ROWS_WHY_MAX])
 			r = -EINVAL;
 			break;
 		}
+		/* A collector that cannot read a unit's profile sends no grace: none then. */
 		if (!fits(id, STORE_UNIT_MAX) || strlen(name) >= STORE_NAME_MAX ||
-		    !fits(zone, TZ_NAME_MAX) || !json_is_integer(grace) ||
+		    !fits(zone, TZ_NAME_MAX) || (grace && !json_is_integer(grace)) ||
 		    json_integer_value(grace) < 0 || json_integer_value(grace) > AGENDA_GRACE_MAX) {
 			snprintf(
 			    why, ROWS_WHY_MAX,

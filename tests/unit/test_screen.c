@@ -285,6 +285,20 @@ static void test_agenda_roster_bad_extras_keep_everything(void **state)
 	assert_int_equal(agenda_plans(f->st, "1001", plans, AGENDA_PLANS_MAX, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(agenda_work_start(f->st, "U1", "2026-03-02", 1, &start), 0);
+	/* A unit sent without grace (its profile unreadable at the collector): no grace. */
+	assert_int_equal(load_roster(f->st,
+				     "{\"units\":[{\"unit_id\":\"U1\",\"name\":\"X\",\"timezone\":"
+				     "\"Asia/Makassar\",\"schedule\":[]}],\"staff\":[{\"nip\":\"1001\","
+				     "\"name\":\"Ani\",\"unit_id\":\"U1\",\"cards\":[\"42\"]}]}",
+				     why),
+			 0);
+	{
+		struct agenda_unit unit;
+
+		assert_int_equal(agenda_unit_of(f->st, "1001", &unit), 1);
+		assert_string_equal(unit.timezone, "Asia/Makassar");
+		assert_int_equal(unit.grace_seconds, 0);
+	}
 }
 
 static void test_agenda_plans_import(void **state)
