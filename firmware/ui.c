@@ -466,6 +466,28 @@ static void on_conn(void *user, int fd, uint32_t events)
 		conn_want(c);
 }
 
+/*
+ * A free connection slot; when all are taken, the one idle longest is closed
+ * for it (an event stream only if every slot is one), so clients that
+ * connect and stall cannot lock the screen out.
+ */
+static struct ui_conn *free_slot(struct ui *ui)
+{
+	struct ui_conn *oldest = &ui->conns[0];
+
+	for (size_t i = 0; i < UI_CONNS_MAX; i++) {
+		struct ui_conn *c = &ui->conns[i];
+
+		if (c->fd < 0)
+			return c;
+		if ((oldest->is_events && !c->is_events) ||
+		    (oldest->is_events == c->is_events && c->active_ns < oldest->active_ns))
+			oldest = c;
+	}
+	conn_close(oldest);
+	return oldest;
+}
+
 static void on_accept(void *user, int fd, uint32_t events)
 {
 	struct ui *ui = user;
@@ -473,18 +495,11 @@ static void on_accept(void *user, int fd, uint32_t events)
 	(void)events;
 	for (;;) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct ui_conn *c = NULL;
+		struct ui_conn *c;
 
 		if (cfd < 0)
 			break;
-		for (size_t i = 0; i < UI_CONNS_MAX && !c; i++)
-			if (ui->conns[i].fd < 0)
-				c = &ui->conns[i];
-		if (!c) {
-			log_debug("ui: too many connections, refusing one");
-			close(cfd);
-			continue;
-		}
+		c = free_slot(ui);
 		c->ui = ui;
 		c->fd = cfd;
 		c->active_ns = loop_now_ns();

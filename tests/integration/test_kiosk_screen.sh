@@ -71,6 +71,14 @@ for _ in range(20):
 out = subprocess.run([sys.executable, sys.argv[2], sys.argv[3], "card 43"], capture_output=True, timeout=5)
 sys.exit(0 if out.stdout.startswith(b"accepted 1002") else 1)
 PY
+python3 - "$PORT" <<'PY' && ok "stalled clients cannot lock the screen out: the longest idle makes room" || fail "the screen was locked out by stalled clients"
+import socket, sys, urllib.request
+held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(40)]
+for s in held:
+    s.sendall(b"GET / HTTP/1.1\r\n")
+body = urllib.request.urlopen("http://127.0.0.1:%s/api/state" % sys.argv[1], timeout=3).read()
+sys.exit(0 if b'"office":"Dinas Uji Coba"' in body else 1)
+PY
 
 # The browser run; its lines become this test's lines.
 node "$E2E/screen.mjs" "http://127.0.0.1:$PORT/" "$K/sim.sock" "$OUT" >"$T/e2e.out" 2>&1
