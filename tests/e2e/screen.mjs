@@ -217,6 +217,9 @@ async function main() {
     ok(save && save.y + save.height <= 480 && save.height >= 44,
       "800x480: the save button is on screen and finger-sized", JSON.stringify(save));
     ok(step && step.width >= 44 && step.height >= 44, "800x480: time steppers are finger-sized", JSON.stringify(step));
+    const end = await small.locator("#end").boundingBox();
+    ok(end && save && end.y + end.height <= save.y, "800x480: the whole form fits above the buttons",
+      JSON.stringify({ end, save }));
     await small.screenshot({ path: `${outDir}/form-800x480.png` });
     await small.click('.step[data-target="start"][data-step="15"]');
     ok(/^\d\d:\d\d$/.test(await small.inputValue("#start")), "time stepper sets a time");
