@@ -536,6 +536,7 @@ static int ui_listen(struct ui *ui)
 int ui_new(const struct ui_deps *deps, struct ui **ret_ui)
 {
 	const struct kconfig *cfg = deps->cfg;
+	char index[CFG_VALUE_MAX + 16];
 	struct screen_config sc;
 	struct ui *ui;
 	int r;
@@ -572,6 +573,9 @@ int ui_new(const struct ui_deps *deps, struct ui **ret_ui)
 		log_err("ui: cannot listen on '%s': %s", cfg->ui_listen, strerror(-r));
 		goto out_free;
 	}
+	snprintf(index, sizeof(index), "%s/index.html", cfg->ui_root);
+	if (access(index, R_OK) < 0)
+		log_warn("ui: no '%s': the screen's page will not load ([ui] root)", index);
 	log_info("ui: kiosk screen on http://%s/ (files from %s)", cfg->ui_listen, cfg->ui_root);
 	*ret_ui = ui;
 	return 0;
