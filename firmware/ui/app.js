@@ -15,6 +15,7 @@ const TEXT = {
     refused: "Ditolak",
     reason_unknown: "kartu tidak terdaftar",
     reason_failed: "tidak dapat menyimpan",
+    reason_read: "kartu tidak terbaca, coba lagi",
     log_activity: "Catat kegiatan",
     correct_activity: "Koreksi kegiatan",
     today_list: "Kegiatan hari ini",
@@ -66,6 +67,7 @@ const TEXT = {
     refused: "Refused",
     reason_unknown: "card not registered",
     reason_failed: "could not record",
+    reason_read: "card could not be read, try again",
     log_activity: "Log activity",
     correct_activity: "Correct activity",
     today_list: "Today's activities",
@@ -218,6 +220,7 @@ function refusedText(ev) {
   let why = ev.reason;
   if (ev.outcome === "unknown") why = t("reason_unknown");
   if (ev.outcome === "failed") why = t("reason_failed");
+  if (ev.outcome === "rejected") why = t("reason_read");
   return `${t("refused")}: ${why}`;
 }
 

@@ -203,6 +203,9 @@ async function main() {
     // A refused tap.
     await sim("card 999");
     ok(await waitText(page, "#refused-text", "Ditolak: kartu tidak terdaftar"), "unknown card: refused with the reason");
+    await sim("wiegand 10111101100010001110001110");
+    ok(await waitText(page, "#refused-text", "Ditolak: kartu tidak terbaca"), "a bad read: refused, asked to try again",
+      await textOf(page, "#refused-text"));
 
     // The small screen: 800x480, fingers.
     const small = await browser.newPage({ viewport: { width: 800, height: 480 } });

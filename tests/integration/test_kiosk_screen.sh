@@ -112,5 +112,5 @@ fi
 check "the withdrawal names a standing entry" test "$(q "SELECT count(*) FROM records WHERE kind = 'activity' AND payload LIKE '%\"withdrawn\":true}'")" = 1
 check "plan entry payload as the contract says" bash -c "sqlite3 '$DB' \"SELECT payload FROM records WHERE kind = 'activity' ORDER BY seq LIMIT 1\" | grep -qE '^\\{\"v\":1,\"date\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}\",\"plan\":\"RHK-1\",\"description\":\"\",\"quantity\":3,\"unit\":\"dokumen\",\"start\":\"08:00\",\"end\":\"09:30\",\"supersedes\":0,\"withdrawn\":false\\}$'"
 check "refused entries left nothing behind, the chain verifies" "$KIOSK" verify --config "$K/kiosk.conf"
-check "activity entries are not taps (status counts taps only)" bash -c "'$KIOSK' status --json --config '$K/kiosk.conf' | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"taps_today\"] == 6, s'"
+check "activity entries are not taps (status counts taps only)" bash -c "'$KIOSK' status --json --config '$K/kiosk.conf' | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"taps_today\"] == 7 and s[\"last_seq\"] == 11, s'"
 echo "1..$_tap_n"
