@@ -33,6 +33,7 @@
 #define UI_FILE_MAX    (1024 * 1024) /* a static file */
 #define UI_IDLE_NS     (30 * INT64_C(1000000000)) /* a request connection with nothing to do */
 #define UI_TAPS_QUEUED 16
+#define UI_TAP_DELAY_NS (10 * INT64_C(1000000)) /* taps of a burst are greeted together */
 
 static const char ui_headers[] = "X-Content-Type-Options: nosniff\r\n"
 				 "Referrer-Policy: no-referrer\r\n"
@@ -270,8 +271,13 @@ void ui_tap(struct ui *ui, const struct tap_result *res)
 		memmove(ui->taps, ui->taps + 1, sizeof(ui->taps[0]) * (UI_TAPS_QUEUED - 1));
 		ui->n_taps--;
 	}
+	/*
+	 * The screen's work waits a moment: taps in a burst are all recorded and
+	 * answered first, then greeted together.
+	 */
+	if (ui->n_taps == 0)
+		loop_timer_in(ui->tap_timer, UI_TAP_DELAY_NS);
 	ui->taps[ui->n_taps++] = *res;
-	loop_timer_in(ui->tap_timer, 0);
 }
 
 /* --- static files --- */
