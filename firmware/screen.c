@@ -326,17 +326,26 @@ static bool authorized(struct screen *sc, const struct http_request *req)
 	return true;
 }
 
-static json_t *plans_json(struct screen *sc, size_t *ret_n)
+/* The session person's plan items into sc->plans; their number (none when unreadable). */
+static size_t load_plans(struct screen *sc)
 {
-	json_t *list = json_array();
 	size_t n = 0;
 
-	if (agenda_plans(sc->st, sc->session.nip, sc->plans, AGENDA_PLANS_MAX, &n) < 0)
+	if (agenda_plans(sc->st, sc->session.nip, sc->plans, AGENDA_PLANS_MAX, &n) < 0) {
 		log_warn("screen: cannot read the plans of %s", sc->session.nip);
+		n = 0;
+	}
+	return n;
+}
+
+static json_t *plans_json(struct screen *sc)
+{
+	size_t n = load_plans(sc);
+	json_t *list = json_array();
+
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:s,s:s}", "code", sc->plans[i].code,
 						      "title", sc->plans[i].title));
-	*ret_n = n;
 	return list;
 }
 
@@ -351,12 +360,10 @@ static const char *plan_title(struct screen *sc, size_t n_plans, const char *cod
 /* The session person's standing entries of date, with plan titles. */
 static int entries_json(struct screen *sc, const char *date, json_t **ret_list)
 {
-	json_t *plans, *list;
-	size_t n_plans, n;
+	size_t n_plans = load_plans(sc), n;
+	json_t *list;
 	int r;
 
-	plans = plans_json(sc, &n_plans);
-	json_decref(plans);
 	r = agenda_entries(sc->st, sc->session.nip, date, true, sc->day, &n);
 	if (r < 0)
 		return r;
@@ -400,8 +407,7 @@ static void get_activities(struct screen *sc, struct screen_reply *ret, int stat
 static int check_against_day(struct screen *sc, struct activity *a, enum activity_error *ret_err)
 {
 	const struct agenda_entry *old = NULL;
-	size_t n, n_plans;
-	json_t *plans;
+	size_t n;
 	int r;
 
 	*ret_err = ACTIVITY_OK;
@@ -424,9 +430,7 @@ static int check_against_day(struct screen *sc, struct activity *a, enum activit
 		a->supersedes = supersedes;
 		a->withdrawn = true;
 	}
-	plans = plans_json(sc, &n_plans);
-	json_decref(plans);
-	if (a->plan[0] && !plan_title(sc, n_plans, a->plan)[0])
+	if (a->plan[0] && !plan_title(sc, load_plans(sc), a->plan)[0])
 		*ret_err = ACTIVITY_ERR_PLAN;
 	return 0;
 }
@@ -498,7 +502,6 @@ void screen_request(struct screen *sc, const struct http_request *req, struct sc
 {
 	bool is_get = req->method == HTTP_VERB_GET || req->method == HTTP_VERB_HEAD;
 	bool is_post = req->method == HTTP_VERB_POST;
-	size_t n;
 
 	memset(ret, 0, sizeof(*ret));
 	if (strcmp(req->path, "/api/state") == 0) {
@@ -524,7 +527,7 @@ void screen_request(struct screen *sc, const struct http_request *req, struct sc
 		return;
 	}
 	if (strcmp(req->path, "/api/plans") == 0 && is_get) {
-		reply(ret, 200, json_pack("{s:o}", "plans", plans_json(sc, &n)));
+		reply(ret, 200, json_pack("{s:o}", "plans", plans_json(sc)));
 	} else if (strcmp(req->path, "/api/activities") == 0 && is_get) {
 		get_activities(sc, ret, 200, 0);
 	} else if (strcmp(req->path, "/api/activities") == 0 && is_post) {
