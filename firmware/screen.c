@@ -83,8 +83,9 @@ void screen_free(struct screen *sc)
 
 /* --- time --- */
 
+/* The local date and HH:MM of an instant (either may be NULL). */
 static void local_parts(const struct tz *tz, int64_t wall_usec, char date[TZ_DATE_MAX],
-			char hhmm[8], int32_t *ret_sec)
+			char hhmm[8])
 {
 	int32_t days, sec;
 
@@ -93,13 +94,11 @@ static void local_parts(const struct tz *tz, int64_t wall_usec, char date[TZ_DAT
 		tz_format_date(days, date);
 	if (hhmm)
 		snprintf(hhmm, 8, "%02d:%02d", (int)(sec / 3600 % 24), (int)(sec / 60 % 60));
-	if (ret_sec)
-		*ret_sec = sec;
 }
 
 static void today(struct screen *sc, char date[TZ_DATE_MAX])
 {
-	local_parts(sc->cfg.tz, sc->cfg.clock->wall_usec(), date, NULL, NULL);
+	local_parts(sc->cfg.tz, sc->cfg.clock->wall_usec(), date, NULL);
 }
 
 /* --- greetings and sessions --- */
@@ -179,14 +178,13 @@ static void session_open(struct screen *sc, const struct tap_result *res)
 	s->is_open = true;
 }
 
-void screen_tap(struct screen *sc, const struct tap_result *res)
+void screen_tap(struct screen *sc, const struct tap_result *res, int64_t wall_usec)
 {
 	static const char *const outcomes[] = {
 	    [TAP_ACCEPTED] = "accepted", [TAP_REPEAT] = "accepted", [TAP_UNKNOWN] = "unknown",
 	    [TAP_REJECTED] = "rejected", [TAP_FAILED] = "failed",
 	};
 	struct screen_event *ev = &sc->event;
-	int64_t wall = sc->cfg.clock->wall_usec();
 	uint64_t id = ev->id + 1;
 
 	memset(ev, 0, sizeof(*ev));
@@ -196,9 +194,9 @@ void screen_tap(struct screen *sc, const struct tap_result *res)
 	snprintf(ev->nip, sizeof(ev->nip), "%s", res->nip);
 	snprintf(ev->name, sizeof(ev->name), "%s", res->name);
 	snprintf(ev->reason, sizeof(ev->reason), "%s", res->reason);
-	local_parts(sc->cfg.tz, wall, NULL, ev->time, NULL);
+	local_parts(sc->cfg.tz, wall_usec, NULL, ev->time);
 	if (res->outcome == TAP_ACCEPTED || res->outcome == TAP_REPEAT) {
-		greet_status(sc, wall, ev);
+		greet_status(sc, wall_usec, ev);
 		session_open(sc, res);
 	} else {
 		/* Someone else is at the kiosk: the previous person's entries are closed. */
@@ -237,7 +235,7 @@ static json_t *last_taps_json(struct screen *sc)
 	for (size_t i = 0; i < n; i++) {
 		char hhmm[8], date[TZ_DATE_MAX];
 
-		local_parts(sc->cfg.tz, taps[i].wall_usec, date, hhmm, NULL);
+		local_parts(sc->cfg.tz, taps[i].wall_usec, date, hhmm);
 		json_array_append_new(list,
 				      json_pack("{s:s,s:s,s:s,s:s}", "date", date, "time", hhmm,
 						"name", taps[i].name, "outcome", taps[i].outcome));
@@ -277,7 +275,7 @@ char *screen_state(struct screen *sc)
 	int64_t wall = sc->cfg.clock->wall_usec();
 	char date[TZ_DATE_MAX], hhmm[8];
 
-	local_parts(sc->cfg.tz, wall, date, hhmm, NULL);
+	local_parts(sc->cfg.tz, wall, date, hhmm);
 	return dump(json_pack("{s:s,s:s,s:I,s:i,s:s,s:s,s:o,s:o,s:o}", "office", sc->cfg.office,
 			      "lang", sc->cfg.lang, "now_usec", (json_int_t)wall, "tz_offset_sec",
 			      tz_offset_at(sc->cfg.tz, wall / 1000000), "date", date, "time", hhmm,

@@ -52,8 +52,11 @@ int screen_new(struct store *st, const struct screen_config *cfg,
 	       struct screen **ret_screen) MUST_CHECK;
 void screen_free(struct screen *sc);
 
-/* A tap the tap path answered (and recorded): a greeting, and a session opened or ended. */
-void screen_tap(struct screen *sc, const struct tap_result *res);
+/*
+ * A tap the tap path answered (and recorded) at wall_usec (CLOCK_REALTIME):
+ * a greeting, and a session opened or ended.
+ */
+void screen_tap(struct screen *sc, const struct tap_result *res, int64_t wall_usec);
 
 /* Microseconds until the session ends for idleness, or -1 without a session. */
 int64_t screen_idle_left(const struct screen *sc);

@@ -25,14 +25,14 @@
 #include "firmware/loop.h"
 #include "firmware/screen.h"
 
-#define UI_CONNS_MAX   16 /* a browser opens up to 6 per host; the rest is slack */
-#define UI_HEADER_MAX  8192
-#define UI_BODY_MAX    16384	     /* an activity entry is under 3 KB */
-#define UI_IN_MAX      4096	     /* read buffer per connection */
-#define UI_OUT_MAX     (256 * 1024)  /* queued event-stream output before the client is dropped */
-#define UI_FILE_MAX    (1024 * 1024) /* a static file */
-#define UI_IDLE_NS     (30 * INT64_C(1000000000)) /* a request connection with nothing to do */
-#define UI_TAPS_QUEUED 16
+#define UI_CONNS_MAX	16 /* a browser opens up to 6 per host; the rest is slack */
+#define UI_HEADER_MAX	8192
+#define UI_BODY_MAX	16384	      /* an activity entry is under 3 KB */
+#define UI_IN_MAX	4096	      /* read buffer per connection */
+#define UI_OUT_MAX	(256 * 1024)  /* queued event-stream output before the client is dropped */
+#define UI_FILE_MAX	(1024 * 1024) /* a static file */
+#define UI_IDLE_NS	(30 * INT64_C(1000000000)) /* a request connection with nothing to do */
+#define UI_TAPS_QUEUED	16
 #define UI_TAP_DELAY_NS (10 * INT64_C(1000000)) /* taps of a burst are greeted together */
 
 static const char ui_headers[] = "X-Content-Type-Options: nosniff\r\n"
@@ -61,7 +61,10 @@ struct ui {
 	struct loop_source *listen_source;
 	struct loop_timer *timer;     /* session idle end, idle connections */
 	struct loop_timer *tap_timer; /* queued taps, right after the tap path returns */
-	struct tap_result taps[UI_TAPS_QUEUED];
+	struct {
+		struct tap_result res;
+		int64_t wall_usec; /* when it was answered */
+	} taps[UI_TAPS_QUEUED];
 	size_t n_taps;
 	struct ui_conn conns[UI_CONNS_MAX];
 };
@@ -258,7 +261,7 @@ static void on_taps(void *user)
 	struct ui *ui = user;
 
 	for (size_t i = 0; i < ui->n_taps; i++)
-		screen_tap(ui->screen, &ui->taps[i]);
+		screen_tap(ui->screen, &ui->taps[i].res, ui->taps[i].wall_usec);
 	ui->n_taps = 0;
 	push_state(ui);
 	rearm(ui);
@@ -277,7 +280,9 @@ void ui_tap(struct ui *ui, const struct tap_result *res)
 	 */
 	if (ui->n_taps == 0)
 		loop_timer_in(ui->tap_timer, UI_TAP_DELAY_NS);
-	ui->taps[ui->n_taps++] = *res;
+	ui->taps[ui->n_taps].res = *res;
+	ui->taps[ui->n_taps].wall_usec = ui->deps.clock->wall_usec();
+	ui->n_taps++;
 }
 
 /* --- static files --- */

@@ -154,7 +154,7 @@ static void tap(struct fixture *f, const char *card)
 	struct tap_result res;
 
 	tap_credential(&f->tap, card, "", &res);
-	screen_tap(f->sc, &res);
+	screen_tap(f->sc, &res, fake_wall);
 }
 
 static json_t *state_json(struct fixture *f)
