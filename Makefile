@@ -236,6 +236,8 @@ install: all
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
 	install -d $(DESTDIR)$(PREFIX)/share/hadir/profiles
 	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/hadir/profiles/
+	install -d $(DESTDIR)$(PREFIX)/share/hadir/ui
+	install -m 0644 firmware/ui/* $(DESTDIR)$(PREFIX)/share/hadir/ui/
 	for f in config/*.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/hadir/$$(basename $$f); \
 		if [ ! -e $$t ]; then \

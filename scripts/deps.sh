@@ -32,6 +32,7 @@ check_pkgs=(
 	clang libclang-rt-14-dev
 	curl openssl sqlite3 python3 procps iproute2 valgrind
 	faketime                # a kiosk whose clock starts at 1970
+	chromium                # the kiosk screen's end-to-end test (tests/e2e, playwright-core)
 )
 
 # Cross builds of the kiosk (make CROSS=<triplet>): the triplet's gcc, the
@@ -51,6 +52,8 @@ case "${1:-all}" in
 build) ;;
 check | all)
 	want+=("${check_pkgs[@]}")
+	# npm drives the screen test; Node may come from elsewhere than Debian, so ask only if absent.
+	command -v npm >/dev/null || want+=(npm)
 	cross=arm64
 	;;
 cross-arm64) cross=arm64 ;;
@@ -131,8 +134,24 @@ for p in "${want[@]}"; do
 	installed "$p" || missing+=("$p")
 done
 
+# The screen test's npm packages, pinned by tests/e2e/package-lock.json.
+e2e_modules() {
+	local e2e
+	e2e=$(cd "$(dirname "$0")/../tests/e2e" && pwd)
+	[[ "${1:-all}" == check || "${1:-all}" == all ]] || return 0
+	if [[ ! -e "$e2e/node_modules/.package-lock.json" ||
+		"$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]]; then
+		npm ci --prefix "$e2e" --no-audit --no-fund >/dev/null || {
+			echo "deps: npm ci in tests/e2e failed: is the npm registry reachable?" >&2
+			exit 1
+		}
+		echo "deps: tests/e2e npm packages installed"
+	fi
+}
+
 if ((${#missing[@]} == 0)); then
 	echo "deps: all ${#want[@]} packages present"
+	e2e_modules "${1:-all}"
 	exit 0
 fi
 
@@ -153,3 +172,4 @@ if ! "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; th
 	}
 fi
 echo "deps: installed ${#missing[@]} packages"
+e2e_modules "${1:-all}"
