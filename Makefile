@@ -119,7 +119,7 @@ endif
 .SECONDARY:
 
 .PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
-	cross-arm64 cross-armhf check-cross deb
+	cross-arm64 cross-armhf cross-s390x check-cross deb
 ifneq ($(CROSS_COMPILE_ONLY),)
 all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS))
 	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
@@ -186,18 +186,23 @@ endif
 
 # The arm64 kiosk and its unit tests; tests/integration/test_cross_arm64.sh runs
 # them under qemu-user against this build's collector (make check does too).
-# check-cross runs tests/cross/run.sh for arm64 and armhf.
+# check-cross runs tests/cross/run.sh for arm64, armhf (32-bit) and s390x
+# (big-endian: no byte order assumed).
 CROSS_ARM64 := build/aarch64-linux-gnu
 CROSS_ARMHF := build/arm-linux-gnueabihf
 cross-arm64:
 	@$(MAKE) --no-print-directory CROSS=aarch64-linux-gnu BUILD=$(CROSS_ARM64) all
 cross-armhf:
 	@$(MAKE) --no-print-directory CROSS=arm-linux-gnueabihf BUILD=$(CROSS_ARMHF) all
+cross-s390x:
+	@$(MAKE) --no-print-directory CROSS=s390x-linux-gnu BUILD=build/s390x-linux-gnu all
 check-cross:
 	@scripts/deps.sh cross-arm64
 	@scripts/deps.sh cross-armhf
-	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64 cross-armhf
-	@for t in aarch64-linux-gnu arm-linux-gnueabihf; do \
+	@scripts/deps.sh cross-s390x
+	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64 cross-armhf cross-s390x
+	@rm -f $(BUILD)/check-cross-*.tap
+	@for t in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu; do \
 		HADIR_BUILD=$(abspath $(BUILD)) bash tests/cross/run.sh $$t | tee $(BUILD)/check-cross-$$t.tap; \
 	done
 	@! grep -q '^not ok' $(BUILD)/check-cross-*.tap

@@ -5,7 +5,7 @@
 # 127.0.0.1, taps through its sim socket (a keyboard-wedge card, a Wiegand
 # frame fed to the decoder as timed edges, a finger over the emulated
 # module's pty, an unknown card), synced over mutual TLS and read back.
-#   tests/cross/run.sh aarch64-linux-gnu|arm-linux-gnueabihf
+#   tests/cross/run.sh aarch64-linux-gnu|arm-linux-gnueabihf|s390x-linux-gnu
 #   HADIR_BUILD        the build machine's hadir-collector (set by tests/run.sh)
 #   HADIR_CROSS_BUILD  the cross build (default build/TRIPLET)
 . "$(dirname "$0")/../integration/lib.sh"
@@ -15,6 +15,8 @@ TRIPLET=${1:?usage: tests/cross/run.sh TRIPLET}
 case "$TRIPLET" in
 aarch64-linux-gnu) ARCH=arm64 QEMU_BIN=qemu-aarch64 FILE_ARCH='ARM aarch64' ;;
 arm-linux-gnueabihf) ARCH=armhf QEMU_BIN=qemu-arm FILE_ARCH='32-bit LSB .* ARM, EABI5' ;;
+# Big-endian: shows that no byte order is assumed (wire format, hash chain, protocols).
+s390x-linux-gnu) ARCH=s390x QEMU_BIN=qemu-s390x FILE_ARCH='64-bit MSB .* IBM S/390' ;;
 *) echo "tests/cross/run.sh: unknown triplet '$TRIPLET'" >&2; exit 2 ;;
 esac
 XBUILD=${HADIR_CROSS_BUILD:-$REPO/build/$TRIPLET}
