@@ -4,7 +4,8 @@
 # tests, then the real daemon enrolled to this machine's collector on
 # 127.0.0.1, taps through its sim socket (a keyboard-wedge card, a Wiegand
 # frame fed to the decoder as timed edges, a finger over the emulated
-# module's pty, an unknown card), synced over mutual TLS and read back.
+# module's pty, an unknown card), synced over mutual TLS and read back. The
+# committed fuzz corpora of its parsers are replayed under qemu too.
 #   tests/cross/run.sh aarch64-linux-gnu|arm-linux-gnueabihf|s390x-linux-gnu
 #   HADIR_BUILD        the build machine's hadir-collector (set by tests/run.sh)
 #   HADIR_CROSS_BUILD  the cross build (default build/TRIPLET)
@@ -49,6 +50,19 @@ for t in "$XBUILD"/tests/test_*; do
 	else
 		fail "$ARCH $(basename "$t") (status $rc)"
 		grep -E '^not ok |^# ' <<<"$out" | sed 's/^/#   /' | head -n 20
+	fi
+done
+# The committed fuzz corpora of the kiosk's parsers; one line per target.
+for t in "$XBUILD"/tests/replay_fuzz_*; do
+	[ -x "$t" ] || continue
+	target=${t##*/replay_fuzz_}
+	out=$(timeout 300 "${QEMU[@]}" "$t" "$REPO/tests/fuzz/corpus/$target" 2>&1)
+	rc=$?
+	if ((rc == 0)) && ! grep -qE '^not ok ' <<<"$out"; then
+		ok "$ARCH fuzz corpus $target: $(grep -cE '^ok ' <<<"$out") inputs under qemu"
+	else
+		fail "$ARCH fuzz corpus $target (status $rc)"
+		grep -vE '^ok ' <<<"$out" | sed 's/^/#   /' | head -n 20
 	fi
 done
 if ((n_units >= 10)); then ok "$n_units $ARCH unit test binaries ran"; else fail "only $n_units $ARCH unit test binaries"; fi
