@@ -154,10 +154,9 @@ $(BUILD)/%.a:
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-# Not the collector's libraries: a sanitizer build would name them all as NEEDED.
 $(KIOSK): $(call obj,firmware/main.c) $(LIBFIRMWARE) $(LIBCOMMON)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(filter-out $(COLLECTOR_LIBS),$(LDLIBS))
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(COLLECTOR): $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
