@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages Hadir needs to build, test and run its demo.
 # Idempotent: packages already installed are not touched, so a second run takes
-# a second. Usage: scripts/deps.sh [build|check|all|cross-arm64|cross-armhf]
+# a second. Usage: scripts/deps.sh [build|check|all|cross-arm64|cross-armhf|cross-s390x]
 # (default: all). check and all include cross-arm64: make check runs the arm64
 # kiosk under qemu-user. A cross set adds the target architecture to dpkg
 # (multiarch) the first time, which costs one apt-get update; when apt cannot
@@ -58,8 +58,9 @@ check | all)
 	;;
 cross-arm64) cross=arm64 ;;
 cross-armhf) cross=armhf ;;
+cross-s390x) cross=s390x ;;
 *)
-	echo "deps: unknown set '$1' (build, check, all, cross-arm64, cross-armhf)" >&2
+	echo "deps: unknown set '$1' (build, check, all, cross-arm64, cross-armhf, cross-s390x)" >&2
 	exit 2
 	;;
 esac
@@ -97,6 +98,12 @@ add_arch() {
 	return 1
 }
 
+# make_sysroot ARCH DIR: the target's libraries (the -dev of http-parser too: no
+# multiarch conflict there) unpacked into DIR for make CROSS=<triplet>.
+make_sysroot() {
+	"$(dirname "$0")/sysroot.sh" "$1" "$2" "${kiosk_target_pkgs[@]/%2.9/-dev}" libc6-dev
+}
+
 case "$cross" in
 arm64)
 	want+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
@@ -115,8 +122,13 @@ armhf)
 	else
 		echo "deps: the :armhf libraries go into the sysroot $sysroot_armhf instead" \
 			"(make CROSS=arm-linux-gnueabihf uses it)"
-		"$(dirname "$0")/sysroot.sh" armhf "$sysroot_armhf" "${kiosk_target_pkgs[@]/%2.9/-dev}" libc6-dev
+		make_sysroot armhf "$sysroot_armhf"
 	fi
+	;;
+s390x)
+	# Big-endian, only to show that no byte order is assumed: never added to dpkg.
+	want+=(gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user)
+	make_sysroot s390x "${sysroot_armhf%/*}/s390x-linux-gnu"
 	;;
 esac
 
