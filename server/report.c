@@ -8,6 +8,7 @@
  */
 #include "server/report.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -136,12 +137,7 @@ static void csv_text(FILE *out, const char *s)
 		fputc('"', out);
 }
 
-static void csv_pct(FILE *out, int64_t bp)
-{
-	fprintf(out, ",%lld.%02lld", (long long)(bp / 100), (long long)(bp % 100));
-}
-
-static const char *const csv_header[] = {
+static const char *const column_names[REPORT_COLUMNS] = {
 	"NIP",
 	"Nama",
 	"Unit",
@@ -158,10 +154,19 @@ static const char *const csv_header[] = {
 	"PSW3",
 	"PSW4",
 	"Hari TK",
-	/* then one column per leave code: "Cuti/Izin CT" … */
-};
-
-static const char *const csv_trailer[] = {
+	/* one column per leave code, in enum cal_leave_code order */
+	"Cuti/Izin CT",
+	"Cuti/Izin CB",
+	"Cuti/Izin CS",
+	"Cuti/Izin CM",
+	"Cuti/Izin CAP",
+	"Cuti/Izin CLTN",
+	"Cuti/Izin DL",
+	"Cuti/Izin TB",
+	"Cuti/Izin I",
+	"Cuti/Izin S",
+	"Cuti/Izin FWA",
+	"Cuti/Izin WFH",
 	"Potongan (%)",
 	"Potongan (Rp)",
 	"TK Tahun Berjalan",
@@ -173,47 +178,79 @@ static const char *const csv_trailer[] = {
 	"Rekomendasi Hukuman Disiplin",
 };
 
-static void csv_row(FILE *out, const struct rules_employee *e, const struct rules_period *p)
+const char *report_column_name(size_t i)
+{
+	return i < REPORT_COLUMNS ? column_names[i] : NULL;
+}
+
+static struct report_cell text_cell(const char *s)
+{
+	return (struct report_cell){ .kind = REPORT_CELL_TEXT, .text = s ? s : "" };
+}
+
+static struct report_cell int_cell(int64_t v)
+{
+	return (struct report_cell){ .kind = REPORT_CELL_INT, .value = v };
+}
+
+void report_discipline_cells(const struct rules_employee *e, const struct rules_period *p,
+			     struct report_cell cells[REPORT_COLUMNS])
 {
 	const struct rules_year *y = &p->year;
+	const struct profile_rung *s = y->sanction;
+	size_t n = 0;
 
-	csv_text(out, e->nip ? e->nip : "");
-	fputc(',', out);
-	csv_text(out, e->name ? e->name : "");
-	fputc(',', out);
-	csv_text(out, e->unit_id ? e->unit_id : "");
-	fprintf(out, ",%d,%d,%lld,%lld", p->working_days, p->present_days,
-		(long long)p->late_minutes, (long long)p->early_minutes);
+	cells[n++] = text_cell(e->nip);
+	cells[n++] = text_cell(e->name);
+	cells[n++] = text_cell(e->unit_id);
+	cells[n++] = int_cell(p->working_days);
+	cells[n++] = int_cell(p->present_days);
+	cells[n++] = int_cell(p->late_minutes);
+	cells[n++] = int_cell(p->early_minutes);
 	for (int i = 0; i < PROFILE_TIERS; i++)
-		fprintf(out, ",%d", p->tl[i]);
+		cells[n++] = int_cell(p->tl[i]);
 	for (int i = 0; i < PROFILE_TIERS; i++)
-		fprintf(out, ",%d", p->psw[i]);
-	fprintf(out, ",%d", p->tk_days);
+		cells[n++] = int_cell(p->psw[i]);
+	cells[n++] = int_cell(p->tk_days);
 	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
-		fprintf(out, ",%d", p->leave_days[c]);
-	csv_pct(out, p->deduction_bp);
-	fprintf(out, ",%lld,%d,%d,%d,%d,", (long long)p->deduction_amount, y->tk_days,
-		y->equivalent_days, y->total_days, y->max_consecutive_tk);
-	if (y->sanction) {
-		csv_text(out, profile_level_name(y->sanction->level));
-		fputc(',', out);
-		csv_text(out, y->sanction->code);
-		fputc(',', out);
-		csv_text(out, y->sanction->text);
-	} else {
-		fputs(",,", out);
+		cells[n++] = int_cell(p->leave_days[c]);
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = p->deduction_bp };
+	cells[n++] = int_cell(p->deduction_amount);
+	cells[n++] = int_cell(y->tk_days);
+	cells[n++] = int_cell(y->equivalent_days);
+	cells[n++] = int_cell(y->total_days);
+	cells[n++] = int_cell(y->max_consecutive_tk);
+	cells[n++] = text_cell(s ? profile_level_name(s->level) : "");
+	cells[n++] = text_cell(s ? s->code : "");
+	cells[n++] = text_cell(s ? s->text : "");
+	assert(n == REPORT_COLUMNS);
+}
+
+static void csv_row(FILE *out, const struct rules_employee *e, const struct rules_period *p)
+{
+	struct report_cell cells[REPORT_COLUMNS];
+
+	report_discipline_cells(e, p, cells);
+	for (size_t i = 0; i < REPORT_COLUMNS; i++) {
+		const struct report_cell *c = &cells[i];
+
+		if (i)
+			fputc(',', out);
+		if (c->kind == REPORT_CELL_TEXT)
+			csv_text(out, c->text);
+		else if (c->kind == REPORT_CELL_BP)
+			fprintf(out, "%lld.%02lld", (long long)(c->value / 100),
+				(long long)(c->value % 100));
+		else
+			fprintf(out, "%lld", (long long)c->value);
 	}
 	fputs("\r\n", out);
 }
 
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(csv_header); i++)
-		fprintf(out, "%s%s", i ? "," : "", csv_header[i]);
-	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
-		fprintf(out, ",Cuti/Izin %s", cal_leave_code_name((enum cal_leave_code)c));
-	for (size_t i = 0; i < ARRAY_SIZE(csv_trailer); i++)
-		fprintf(out, ",%s", csv_trailer[i]);
+	for (size_t i = 0; i < REPORT_COLUMNS; i++)
+		fprintf(out, "%s%s", i ? "," : "", column_names[i]);
 	fputs("\r\n", out);
 	for (size_t i = 0; i < n; i++)
 		csv_row(out, entries[i].emp, entries[i].period);
