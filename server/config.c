@@ -44,6 +44,8 @@ static const struct cfg_key config_keys[] = {
       INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
     K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d", 86400000,
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
+    K("rules", "profiles", CFG_PATH, profiles, CONFIG_PROFILES_DIR, 0, 0, NULL,
+      "folder of the rule profiles (NAME.conf) that units name"),
 };
 
 int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)

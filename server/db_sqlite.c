@@ -6,6 +6,7 @@
  * PRAGMA user_version. It stores what it is told; policy is in ingest.c.
  */
 #include "server/db.h"
+#include "server/db_sqlite.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 
 #include "common/log.h"
 
-#define STMT_CACHE_MAX 48
+#define STMT_CACHE_MAX 96
 
 struct db_sqlite {
 	struct db base; /* first: a struct db * is a struct db_sqlite * */
@@ -106,6 +107,64 @@ static const char *const migrations[] = {
     " WHERE corrected_usec IS NULL;"
     "CREATE INDEX records_boot_trusted ON records(device_id, boot_id, clock_trusted, seq);"
     "DROP INDEX records_boot;",
+    /*
+     * 4: organisation data (db_sqlite_org.c). No foreign keys to units: an
+     * import replaces a set and then names every dangling unit_id itself.
+     * roster_state.version feeds the roster's ETag.
+     */
+    "CREATE TABLE units ("
+    " unit_id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " timezone TEXT NOT NULL,"
+    " profile TEXT NOT NULL);"
+    "CREATE TABLE staff ("
+    " nip TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " unit_id TEXT NOT NULL,"
+    " allowance INTEGER NOT NULL DEFAULT 0,"
+    " supervisor_nip TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX staff_unit ON staff(unit_id, nip);"
+    "CREATE TABLE staff_cards ("
+    " card TEXT PRIMARY KEY,"
+    " nip TEXT NOT NULL);"
+    "CREATE INDEX staff_cards_nip ON staff_cards(nip);"
+    "CREATE TABLE staff_fingers ("
+    " finger INTEGER PRIMARY KEY,"
+    " nip TEXT NOT NULL);"
+    "CREATE INDEX staff_fingers_nip ON staff_fingers(nip);"
+    "CREATE TABLE schedules ("
+    " id INTEGER PRIMARY KEY,"
+    " unit_id TEXT NOT NULL,"
+    " valid_from TEXT NOT NULL,"
+    " valid_to TEXT NOT NULL,"
+    " weekday INTEGER NOT NULL,"
+    " start TEXT NOT NULL,"
+    " \"end\" TEXT NOT NULL,"
+    " label TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (unit_id, weekday, valid_from, valid_to));"
+    "CREATE TABLE holidays ("
+    " date TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL);"
+    "CREATE TABLE leave ("
+    " id INTEGER PRIMARY KEY,"
+    " nip TEXT NOT NULL,"
+    " from_date TEXT NOT NULL,"
+    " to_date TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " time_from TEXT NOT NULL DEFAULT '',"
+    " time_to TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX leave_nip ON leave(nip, from_date);"
+    "CREATE INDEX leave_from ON leave(from_date);"
+    "CREATE TABLE device_units ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " unit_id TEXT NOT NULL,"
+    " PRIMARY KEY (device_id, unit_id));"
+    "CREATE TABLE roster_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " version INTEGER NOT NULL,"
+    " changed_usec INTEGER NOT NULL,"
+    " has_staff INTEGER NOT NULL);"
+    "INSERT INTO roster_state VALUES (1, 0, 0, 0);",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -166,7 +225,7 @@ static void done(struct db *db, sqlite3_stmt *stmt)
 			return;
 		}
 	}
-	done(db, stmt);
+	sqlite3_finalize(stmt);
 }
 
 static void cache_free(struct db_sqlite *s)
@@ -781,7 +840,63 @@ static const struct db_ops sqlite_ops = {
     .alert_add = sq_alert_add,
     .taps = sq_taps,
     .alerts = sq_alerts,
+    .units_clear = db_sqlite_units_clear,
+    .unit_put = db_sqlite_unit_put,
+    .units = db_sqlite_units,
+    .units_missing = db_sqlite_units_missing,
+    .staff_clear = db_sqlite_staff_clear,
+    .staff_put = db_sqlite_staff_put,
+    .staff_get = db_sqlite_staff_get,
+    .card_put = db_sqlite_card_put,
+    .finger_put = db_sqlite_finger_put,
+    .staff = db_sqlite_staff,
+    .schedules_clear = db_sqlite_schedules_clear,
+    .schedule_put = db_sqlite_schedule_put,
+    .schedules = db_sqlite_schedules,
+    .holidays_clear = db_sqlite_holidays_clear,
+    .holiday_put = db_sqlite_holiday_put,
+    .holidays = db_sqlite_holidays,
+    .leave_clear = db_sqlite_leave_clear,
+    .leave_put = db_sqlite_leave_put,
+    .leave = db_sqlite_leave,
+    .device_units_set = db_sqlite_device_units_set,
+    .device_units = db_sqlite_device_units,
+    .roster_state = db_sqlite_roster_state,
+    .roster_bump = db_sqlite_roster_bump,
+    .device_internal = db_sqlite_device_internal,
+    .tap_import = db_sqlite_tap_import,
 };
+
+/* The helpers above, for the backend's other files (db_sqlite.h). */
+sqlite3 *db_sqlite_conn(struct db *db)
+{
+	return conn_of(db);
+}
+
+int db_sqlite_prepare(struct db *db, const char *sql, sqlite3_stmt **ret_stmt)
+{
+	return prepare(db, sql, ret_stmt);
+}
+
+void db_sqlite_done(struct db *db, sqlite3_stmt *stmt)
+{
+	done(db, stmt);
+}
+
+int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	return step_done(db, stmt, what);
+}
+
+int db_sqlite_error(struct db *db, const char *what)
+{
+	return sql_error(db, what);
+}
+
+void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+	text_col(stmt, col, buf, size);
+}
 
 int db_sqlite_open(const char *path, struct db **ret_db)
 {
