@@ -9,6 +9,7 @@
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
+ *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -38,12 +39,15 @@ struct api_peer {
 	uint8_t fingerprint[CRYPTO_SHA256_LEN];
 };
 
+#define API_HEADERS_MAX 256
+
 struct api_reply {
 	int status;
 	const char *content_type;
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
 	const char *extra_headers; /* static text */
+	char headers[API_HEADERS_MAX]; /* this reply's own "Name: value\r\n" lines, or "" */
 };
 
 #define API_PARAMS_MAX 2
@@ -72,6 +76,15 @@ void api_handle(struct api *api, const struct api_peer *peer, const struct http_
 void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret);
 
 void api_reply_done(struct api_reply *reply);
+
+/*
+ * True when req's route may take seconds (a report): the server then answers
+ * it with api_handle() on its worker thread, with a database of that thread.
+ */
+bool api_is_slow(const struct http_request *req);
+
+/* The header lines to send with reply: its own when set, else its static ones, or NULL. */
+const char *api_reply_headers(const struct api_reply *reply);
 
 /* Helpers for route handlers. Each that can fail fills ret with the error reply. */
 

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The SQLite backend's queries for discipline reports (db.h): the accepted
+ * taps of a period as one stream ordered by NIP and time, and when each unit's
+ * taps began. Three statements instead of one with "?1 IS NULL OR …" terms,
+ * which would keep SQLite from using records_nip for one person or one unit.
+ */
+#include "server/db.h"
+#include "server/db_sqlite.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define TAP_COLUMNS                                                                                \
+	"SELECT r.nip, COALESCE(r.corrected_usec, r.wall_usec) AS t, r.direction FROM records r"   \
+	" WHERE r.kind = 'tap' AND r.outcome = 'accepted' AND r.nip <> ''"
+#define TAP_RANGE " AND t >= ?2 AND t < ?3 ORDER BY r.nip, t"
+
+static const char taps_all[] = TAP_COLUMNS TAP_RANGE;
+static const char taps_nip[] = TAP_COLUMNS " AND r.nip = ?1" TAP_RANGE;
+static const char taps_unit[] = TAP_COLUMNS
+	" AND r.nip IN (SELECT nip FROM staff WHERE unit_id = ?1)" TAP_RANGE;
+
+int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+			    void *user)
+{
+	const char *sql = q->nip ? taps_nip : q->unit_id ? taps_unit : taps_all;
+	char nip[RECORD_NIP_MAX], direction[RECORD_DIRECTION_MAX];
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = db_sqlite_prepare(db, sql, &stmt);
+	if (r < 0)
+		return r;
+	if (q->nip || q->unit_id)
+		sqlite3_bind_text(stmt, 1, q->nip ? q->nip : q->unit_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, q->from_usec);
+	sqlite3_bind_int64(stmt, 3, q->to_usec);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		db_sqlite_text_col(stmt, 0, nip, sizeof(nip));
+		db_sqlite_text_col(stmt, 2, direction, sizeof(direction));
+		r = fn(nip, sqlite3_column_int64(stmt, 1), direction, user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = db_sqlite_error(db, "list accepted taps");
+	db_sqlite_done(db, stmt);
+	return r;
+}
+
+/* One index probe of records_nip per staff member: the first accepted tap since ?2. */
+#define FIRST_TAP                                                                                  \
+	"MIN((SELECT r.wall_usec FROM records r WHERE r.nip = s.nip AND r.wall_usec >= ?2"         \
+	" AND r.kind = 'tap' AND r.outcome = 'accepted' ORDER BY r.wall_usec LIMIT 1))"
+
+int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
+			      db_unit_since_fn *fn, void *user)
+{
+	char unit[DB_UNIT_ID_MAX];
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = db_sqlite_prepare(db,
+			      "SELECT s.unit_id, " FIRST_TAP " AS first FROM staff s"
+			      " WHERE (?1 IS NULL OR s.unit_id = ?1) GROUP BY s.unit_id",
+			      &stmt);
+	if (r < 0)
+		return r;
+	if (unit_id)
+		sqlite3_bind_text(stmt, 1, unit_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, since_usec);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+			continue;
+		db_sqlite_text_col(stmt, 0, unit, sizeof(unit));
+		r = fn(unit, sqlite3_column_int64(stmt, 1), user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = db_sqlite_error(db, "find the units' first taps");
+	db_sqlite_done(db, stmt);
+	return r;
+}
