@@ -181,11 +181,16 @@ int discipline_profiles_dir(const struct config *cfg, char *ret_dir, size_t size
 		return w >= 0 && (size_t)w < size ? 0 : -ENAMETOOLONG;
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	for (size_t i = 0; n > 0 && i < ARRAY_SIZE(beside_exe); i++) {
-		exe[n] = '\0'; /* dirname() cuts it */
-		snprintf(dir, sizeof(dir), "%s%s", dirname(exe), beside_exe[i]);
-		if (has_default_profile(dir, ret_dir, size))
-			return 0;
+	if (n > 0) {
+		const char *exe_dir;
+
+		exe[n] = '\0';
+		exe_dir = dirname(exe);
+		for (size_t i = 0; i < ARRAY_SIZE(beside_exe); i++) {
+			snprintf(dir, sizeof(dir), "%s%s", exe_dir, beside_exe[i]);
+			if (has_default_profile(dir, ret_dir, size))
+				return 0;
+		}
 	}
 	return has_default_profile("profiles", ret_dir, size) ? 0 : -ENOENT;
 }
