@@ -7,7 +7,8 @@
  *   hadir-collector [--config FILE]                 run the service
  *   hadir-collector [--config FILE] --check-config  validate and print settings
  *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
- *   hadir-collector device add NAME | list [--json] | disable NAME
+ *   hadir-collector device add NAME [--unit U1[,U2]] | list [--json] | disable NAME
+ *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
  *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
@@ -32,6 +33,7 @@
 #include "server/config.h"
 #include "server/db.h"
 #include "server/discipline.h"
+#include "server/import.h"
 #include "server/server.h"
 #include "server/site.h"
 
@@ -41,8 +43,8 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to;
-	const char *unit, *format, *output; /* report */
+	const char *listen, *host, *nip, *from, *to, *unit;
+	const char *format, *output; /* report */
 	bool is_json, is_check_config, is_version, is_help;
 };
 
@@ -51,8 +53,10 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: hadir-collector [--config FILE] [--check-config]\n"
 		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
-		"       hadir-collector [--config FILE] device add NAME | list [--json] |"
-		" disable NAME\n"
+		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
+		" list [--json] | disable NAME\n"
+		"       hadir-collector [--config FILE] import"
+		" units|staff|schedules|holidays|leave|taps FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
@@ -164,32 +168,60 @@ static int cmd_init(const struct args *a)
 	return 0;
 }
 
+struct devices_out {
+	struct db *db;
+	json_t *arr;	/* --json */
+	json_t *units;	/* of the device being printed, --json */
+	char text[256]; /* of the device being printed: "U1,U2" */
+};
+
+static int add_unit(const struct db_unit *unit, void *user)
+{
+	struct devices_out *out = user;
+	size_t len = strlen(out->text);
+
+	if (out->units && json_array_append_new(out->units, json_string(unit->unit_id)) < 0)
+		return -ENOMEM;
+	snprintf(out->text + len, sizeof(out->text) - len, "%s%s", len ? "," : "", unit->unit_id);
+	return 0;
+}
+
 static int print_device(const struct db_device *dev, void *user)
 {
-	json_t *arr = user;
+	struct devices_out *out = user;
+	json_t *arr = out->arr;
 	char when[CLK_ISO_MAX] = "";
+	int r;
 
 	if (dev->is_enrolled)
 		clk_format_utc(dev->enrolled_usec, when);
+	out->text[0] = '\0';
+	out->units = arr ? json_array() : NULL;
+	r = arr && !out->units ? -ENOMEM : db_device_units(out->db, dev->id, add_unit, out);
+	if (r < 0) {
+		json_decref(out->units);
+		return r;
+	}
 	if (arr) {
-		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I}", "name", dev->name, "state",
+		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:o}", "name", dev->name, "state",
 				      dev->is_disabled	 ? "disabled"
 				      : dev->is_enrolled ? "enrolled"
 							 : "pending",
 				      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
 				      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
 				      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
-				      (json_int_t)dev->acked_seq);
+				      (json_int_t)dev->acked_seq, "units", out->units);
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			return -ENOMEM;
 		return 0;
 	}
-	printf("%-24s %-9s %-22s %" PRIu64 "\n", dev->name,
+	printf("%-24s %-9s %-22s %-10" PRIu64 " %s\n", dev->name,
 	       dev->is_disabled	  ? "disabled"
 	       : dev->is_enrolled ? "enrolled"
 				  : "pending",
-	       dev->is_enrolled ? when : "-", dev->acked_seq);
+	       dev->is_enrolled ? when : "-", dev->acked_seq,
+	       out->text[0] ? out->text : "(all units)");
 	return 0;
 }
 
@@ -202,12 +234,89 @@ static int dump_json(json_t *j)
 	return r;
 }
 
+#define DEVICE_UNITS_MAX 32
+
+static int count_unit(const struct db_unit *unit, void *user)
+{
+	(void)unit;
+	(*(size_t *)user)++;
+	return 0;
+}
+
+/* Split --unit "U1,U2" (edited in place) into ids of stored units; says what is wrong. */
+static int parse_units(struct db *db, char *list, const char **ids, size_t *ret_n)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		struct db_org_query q = {.unit_id = id};
+		size_t found = 0;
+		int r;
+
+		if (n == DEVICE_UNITS_MAX) {
+			fprintf(stderr, "hadir-collector: --unit: at most %d units\n",
+				DEVICE_UNITS_MAX);
+			return -E2BIG;
+		}
+		r = db_units(db, &q, count_unit, &found);
+		if (r < 0)
+			return r;
+		if (!found) {
+			fprintf(stderr, "hadir-collector: --unit: no unit '%s' (import units first)\n",
+				id);
+			return -ENOENT;
+		}
+		ids[n++] = id;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+/* device add NAME [--unit U1,U2]: the token alone on the last line. */
+static int device_add(const struct args *a, const struct config *cfg, struct db *db)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], when[CLK_ISO_MAX];
+	char list[512] = "";
+	const char *ids[DEVICE_UNITS_MAX];
+	struct db_device dev;
+	int64_t expires;
+	size_t n = 0;
+	int r;
+
+	snprintf(list, sizeof(list), "%s", a->unit ? a->unit : "");
+	r = parse_units(db, list, ids, &n);
+	if (r < 0)
+		return r;
+	r = site_device_add(cfg, db, a->pos[2], token, &expires);
+	if (r == -EEXIST)
+		fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
+	else if (r == -EINVAL)
+		fprintf(stderr,
+			"hadir-collector: '%s': a device name is 1 to 64 of A-Z a-z 0-9 . _ -\n",
+			a->pos[2]);
+	if (r < 0)
+		return r;
+	crypto_token_hash(token, hash);
+	r = db_device_by_token(db, hash, clk_wall_usec(), &dev);
+	if (r == 0)
+		r = db_device_units_set(db, dev.id, ids, n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: device '%s' added, but not its units: %s\n",
+			a->pos[2], strerror(-r));
+		return r;
+	}
+	clk_format_utc(expires, when);
+	printf("device %s added for %s%s; enrolment token valid until %s (use it once):\n",
+	       a->pos[2], n ? "units " : "all units", a->unit ? a->unit : "", when);
+	printf("%s\n", token);
+	return 0;
+}
+
 static int cmd_device(const struct args *a)
 {
-	char token[CRYPTO_TOKEN_LEN + 1], when[CLK_ISO_MAX];
 	const char *verb = a->n_pos >= 2 ? a->pos[1] : "";
 	struct config cfg;
-	int64_t expires;
 	struct db *db;
 	int r;
 
@@ -220,20 +329,7 @@ static int cmd_device(const struct args *a)
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
 	if (strcmp(verb, "add") == 0) {
-		r = site_device_add(&cfg, db, a->pos[2], token, &expires);
-		if (r == 0) {
-			clk_format_utc(expires, when);
-			printf("device %s added; enrolment token valid until %s (use it once):\n",
-			       a->pos[2], when);
-			printf("%s\n", token);
-		} else if (r == -EEXIST) {
-			fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
-		} else if (r == -EINVAL) {
-			fprintf(stderr,
-				"hadir-collector: '%s': a device name is 1 to 64 of"
-				" A-Z a-z 0-9 . _ -\n",
-				a->pos[2]);
-		}
+		r = device_add(a, &cfg, db);
 	} else if (strcmp(verb, "disable") == 0) {
 		r = db_device_disable(db, a->pos[2]);
 		if (r == 0)
@@ -241,15 +337,17 @@ static int cmd_device(const struct args *a)
 		else if (r == -ENOENT)
 			fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
 	} else if (a->is_json) {
-		json_t *arr = json_array();
+		struct devices_out out = {.db = db, .arr = json_array()};
 
-		r = arr ? db_device_list(db, print_device, arr) : -ENOMEM;
+		r = out.arr ? db_device_list(db, print_device, &out) : -ENOMEM;
 		if (r == 0)
-			r = dump_json(arr);
+			r = dump_json(out.arr);
 		else
-			json_decref(arr);
+			json_decref(out.arr);
 	} else {
-		r = db_device_list(db, print_device, NULL);
+		struct devices_out out = {.db = db};
+
+		r = db_device_list(db, print_device, &out);
 	}
 	db_close(db);
 	return r < 0 ? 1 : 0;
@@ -498,6 +596,42 @@ static int cmd_report(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+static int cmd_import(const struct args *a)
+{
+	struct import_result res;
+	struct import_opts opts;
+	enum import_kind kind;
+	struct config cfg;
+	char line[256];
+	unsigned shown = 0;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 3 || import_kind_parse(a->pos[1], &kind) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	opts.profiles_dir = cfg.profiles;
+	opts.now_usec = clk_wall_usec();
+	r = import_file(db, kind, a->pos[2], &opts, &res);
+	db_close(db);
+	if (r == 0) {
+		import_summary(kind, &res, line, sizeof(line));
+		printf("%s\n", line);
+		return 0;
+	}
+	fputs(res.diag.text, stderr);
+	for (const char *p = res.diag.text; *p; p++)
+		shown += *p == '\n';
+	if (res.diag.n_errors > shown)
+		fprintf(stderr, "… and %u more\n", res.diag.n_errors - shown);
+	fprintf(stderr, "hadir-collector: %s not imported (%u problem%s); nothing was stored\n",
+		a->pos[2], res.diag.n_errors, res.diag.n_errors == 1 ? "" : "s");
+	return 1;
+}
+
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -544,6 +678,8 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "import") == 0)
+		return cmd_import(&a);
 	if (strcmp(a.pos[0], "report") == 0)
 		return cmd_report(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
