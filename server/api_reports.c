@@ -121,7 +121,7 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 {
 	char role[DB_ROLE_MAX], unit[ID_MAX], format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
 	char dir[CFG_VALUE_MAX + 64], why[DISCIPLINE_WHY_MAX] = "";
-	struct discipline_query q = { .unit_id = NULL };
+	struct discipline_query q = {.unit_id = NULL};
 	enum discipline_format format;
 	struct discipline *d = NULL;
 	int64_t now = call->now;
@@ -177,7 +177,7 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	char role[DB_ROLE_MAX], dir[CFG_VALUE_MAX + 64], why[DISCIPLINE_WHY_MAX] = "";
-	struct discipline_query q = { .nip = call->params[0] };
+	struct discipline_query q = {.nip = call->params[0]};
 	int64_t now = call->now;
 	json_t *root = NULL;
 	int r;

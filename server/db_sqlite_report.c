@@ -18,8 +18,8 @@
 
 static const char taps_all[] = TAP_COLUMNS TAP_RANGE;
 static const char taps_nip[] = TAP_COLUMNS " AND r.nip = ?1" TAP_RANGE;
-static const char taps_unit[] = TAP_COLUMNS
-	" AND r.nip IN (SELECT nip FROM staff WHERE unit_id = ?1)" TAP_RANGE;
+static const char taps_unit[] =
+    TAP_COLUMNS " AND r.nip IN (SELECT nip FROM staff WHERE unit_id = ?1)" TAP_RANGE;
 
 int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
 			    void *user)

@@ -34,7 +34,7 @@
 #include "server/profile.h"
 #include "server/rules.h"
 
-#define TAPS_INITIAL 256
+#define TAPS_INITIAL	 256
 #define SINCE_FLOOR_YEAR CAL_YEAR_MIN /* recorded times before this are unset kiosk clocks */
 
 struct unit_slot {
@@ -49,13 +49,13 @@ struct staff_slot {
 	char nip[RECORD_NIP_MAX];
 	char name[DB_TEXT_MAX];
 	char unit_id[DB_UNIT_ID_MAX];
-	size_t unit;	  /* index into units */
+	size_t unit; /* index into units */
 	struct rules_employee emp;
 };
 
 struct discipline {
-	int32_t from, to;	/* the period */
-	int32_t first, last;	/* every day evaluated (the plan's range) */
+	int32_t from, to;    /* the period */
+	int32_t first, last; /* every day evaluated (the plan's range) */
 	struct calendar *cal;
 	struct profile **profiles;
 	size_t n_profiles;
@@ -71,7 +71,7 @@ struct discipline {
 	size_t cursor;		/* next staff slot to evaluate */
 	struct rules_tap *taps; /* of staff[cursor] */
 	size_t n_taps, cap_taps;
-	bool is_keeping;	/* explain: keep staff[0]'s taps instead of evaluating */
+	bool is_keeping; /* explain: keep staff[0]'s taps instead of evaluating */
 	char *why;
 };
 
@@ -88,8 +88,8 @@ static void set_why(struct discipline *d, const char *fmt, ...)
 
 /* --- arguments --- */
 
-int discipline_parse_period(const char *from, const char *to, int32_t *ret_from,
-			    int32_t *ret_to, char *why)
+int discipline_parse_period(const char *from, const char *to, int32_t *ret_from, int32_t *ret_to,
+			    char *why)
 {
 	int32_t f, t;
 
@@ -123,11 +123,11 @@ int discipline_parse_period(const char *from, const char *to, int32_t *ret_from,
 static const struct {
 	const char *name, *type, *ext;
 } formats[] = {
-	[DISCIPLINE_JSON] = { "json", "application/json", "json" },
-	[DISCIPLINE_CSV] = { "csv", "text/csv; charset=utf-8", "csv" },
-	[DISCIPLINE_XLSX] = { "xlsx",
-			      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-			      "xlsx" },
+    [DISCIPLINE_JSON] = {"json", "application/json", "json"},
+    [DISCIPLINE_CSV] = {"csv", "text/csv; charset=utf-8", "csv"},
+    [DISCIPLINE_XLSX] = {"xlsx",
+			 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			 "xlsx"},
 };
 
 int discipline_parse_format(const char *text, enum discipline_format *ret_format)
@@ -168,7 +168,7 @@ static bool has_default_profile(const char *dir, char *ret_dir, size_t size)
 
 int discipline_profiles_dir(const struct config *cfg, char *ret_dir, size_t size)
 {
-	static const char *const beside_exe[] = { "/../profiles", "/../../profiles" };
+	static const char *const beside_exe[] = {"/../profiles", "/../../profiles"};
 	char exe[PATH_MAX], dir[PATH_MAX];
 	ssize_t n;
 	int w;
@@ -230,9 +230,10 @@ static int add_schedule(const struct db_schedule *s, void *user)
 {
 	struct discipline *d = user;
 	char weekday[4];
-	struct cal_schedule_row row = { "schedules", 0, s->unit_id, s->valid_from, s->valid_to,
-					weekday, s->start, s->end, s->label };
-	struct cfg_diag diag = { .len = 0 };
+	struct cal_schedule_row row = {"schedules",   0,	   s->unit_id,
+				       s->valid_from, s->valid_to, weekday,
+				       s->start,      s->end,	   s->label};
+	struct cfg_diag diag = {.len = 0};
 	int r;
 
 	if (!unit_find(d, s->unit_id))
@@ -245,8 +246,8 @@ static int add_schedule(const struct db_schedule *s, void *user)
 static int add_holiday(const struct db_holiday *h, void *user)
 {
 	struct discipline *d = user;
-	struct cal_holiday_row row = { "holidays", 0, h->date, h->name };
-	struct cfg_diag diag = { .len = 0 };
+	struct cal_holiday_row row = {"holidays", 0, h->date, h->name};
+	struct cfg_diag diag = {.len = 0};
 	int r = calendar_add_holiday(d->cal, &row, &diag);
 
 	return r == -EINVAL ? refused(d, "holiday", h->date, &diag) : r;
@@ -255,9 +256,9 @@ static int add_holiday(const struct db_holiday *h, void *user)
 static int add_leave(const struct db_leave *l, void *user)
 {
 	struct discipline *d = user;
-	struct cal_leave_row row = { "leave", 0, l->nip, l->from, l->to, l->code, l->time_from,
-				     l->time_to };
-	struct cfg_diag diag = { .len = 0 };
+	struct cal_leave_row row = {"leave", 0,	      l->nip,	    l->from,
+				    l->to,   l->code, l->time_from, l->time_to};
+	struct cfg_diag diag = {.len = 0};
 	int r;
 
 	if (d->is_keeping && strcmp(l->nip, d->staff[0].nip) != 0)
@@ -305,8 +306,8 @@ static int load_calendar(struct discipline *d, struct db *db)
 {
 	char first[TZ_DATE_MAX], last[TZ_DATE_MAX];
 	const char *unit_id = d->n_units == 1 ? d->units[0].row.unit_id : NULL;
-	struct db_org_query q = { .unit_id = unit_id, .from = first, .to = last };
-	struct cfg_diag diag = { .len = 0 };
+	struct db_org_query q = {.unit_id = unit_id, .from = first, .to = last};
+	struct cfg_diag diag = {.len = 0};
 	int r;
 
 	r = calendar_new(&d->cal);
@@ -314,7 +315,7 @@ static int load_calendar(struct discipline *d, struct db *db)
 		return r;
 	for (size_t i = 0; i < d->n_units; i++) {
 		struct db_unit *u = &d->units[i].row;
-		struct cal_unit_row row = { "units", 0, u->unit_id, u->timezone, true };
+		struct cal_unit_row row = {"units", 0, u->unit_id, u->timezone, true};
 
 		r = calendar_add_unit(d->cal, &row, &diag);
 		if (r == -EINVAL)
@@ -324,7 +325,7 @@ static int load_calendar(struct discipline *d, struct db *db)
 	}
 	tz_format_date(d->first, first);
 	tz_format_date(d->last, last);
-	r = db_schedules(db, &(struct db_org_query){ .unit_id = unit_id }, add_schedule, d);
+	r = db_schedules(db, &(struct db_org_query){.unit_id = unit_id}, add_schedule, d);
 	if (r == 0)
 		r = db_holidays(db, &q, add_holiday, d);
 	if (r == 0)
@@ -346,7 +347,7 @@ static int load_plans(struct discipline *d, const char *profiles_dir)
 {
 	for (size_t i = 0; i < d->n_units; i++) {
 		struct unit_slot *u = &d->units[i];
-		struct cfg_diag diag = { .len = 0 };
+		struct cfg_diag diag = {.len = 0};
 		struct profile *p = NULL;
 		int r;
 
@@ -355,7 +356,7 @@ static int load_plans(struct discipline *d, const char *profiles_dir)
 				u->profile = d->profiles[k];
 		if (!u->profile) {
 			struct profile **grown =
-				realloc(d->profiles, (d->n_profiles + 1) * sizeof(*grown));
+			    realloc(d->profiles, (d->n_profiles + 1) * sizeof(*grown));
 
 			if (!grown)
 				return -ENOMEM;
@@ -422,7 +423,7 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 			return r;
 		unit_id = one.unit_id;
 	}
-	r = db_units(db, &(struct db_org_query){ .unit_id = unit_id }, add_unit, d);
+	r = db_units(db, &(struct db_org_query){.unit_id = unit_id}, add_unit, d);
 	if (r < 0)
 		return r;
 	if (unit_id && d->n_units == 0) {
@@ -432,7 +433,7 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 	if (d->is_keeping)
 		r = add_staff(&one, d);
 	else
-		r = db_staff(db, &(struct db_org_query){ .unit_id = unit_id }, add_staff, d);
+		r = db_staff(db, &(struct db_org_query){.unit_id = unit_id}, add_staff, d);
 	if (r < 0)
 		return r;
 	qsort(d->staff, d->n_staff, sizeof(*d->staff), cmp_staff);
@@ -473,7 +474,7 @@ static int flush(struct discipline *d)
 			r == -EINVAL ? "stored leave or allowance refused" : strerror(-r));
 		return r == -ENOMEM ? r : -EINVAL;
 	}
-	d->entries[i] = (struct report_entry){ &s->emp, &d->periods[i] };
+	d->entries[i] = (struct report_entry){&s->emp, &d->periods[i]};
 	d->cursor++;
 	d->n_taps = 0;
 	return 0;
@@ -503,10 +504,10 @@ static int on_tap(const char *nip, int64_t usec, const char *direction, void *us
 		d->cap_taps = cap;
 	}
 	d->taps[d->n_taps++] = (struct rules_tap){
-		.usec = usec,
-		.dir = strcmp(direction, "in") == 0	   ? RULES_DIR_IN
-		       : strcmp(direction, "out") == 0 ? RULES_DIR_OUT
-							: RULES_DIR_ANY,
+	    .usec = usec,
+	    .dir = strcmp(direction, "in") == 0	   ? RULES_DIR_IN
+		   : strcmp(direction, "out") == 0 ? RULES_DIR_OUT
+						   : RULES_DIR_ANY,
 	};
 	return 0;
 }
@@ -515,10 +516,10 @@ static int on_tap(const char *nip, int64_t usec, const char *direction, void *us
 static int stream_taps(struct discipline *d, struct db *db, const char *unit_id, const char *nip)
 {
 	struct db_tap_range q = {
-		.unit_id = unit_id,
-		.nip = nip,
-		.from_usec = ((int64_t)d->first - 1) * CAL_DAY_SECONDS * CLK_USEC_PER_SEC,
-		.to_usec = ((int64_t)d->last + 2) * CAL_DAY_SECONDS * CLK_USEC_PER_SEC,
+	    .unit_id = unit_id,
+	    .nip = nip,
+	    .from_usec = ((int64_t)d->first - 1) * CAL_DAY_SECONDS * CLK_USEC_PER_SEC,
+	    .to_usec = ((int64_t)d->last + 2) * CAL_DAY_SECONDS * CLK_USEC_PER_SEC,
 	};
 
 	return db_accepted_taps(db, &q, on_tap, d);
@@ -543,8 +544,8 @@ static int make_xunits(struct discipline *d)
 	for (size_t i = 0; i < d->n_units; i++) {
 		const struct unit_slot *u = &d->units[i];
 
-		d->xunits[i] = (struct xlsx_unit){ u->row.unit_id, u->row.name, u->row.timezone,
-						   u->profile->name };
+		d->xunits[i] = (struct xlsx_unit){u->row.unit_id, u->row.name, u->row.timezone,
+						  u->profile->name};
 	}
 	return 0;
 }
@@ -666,8 +667,8 @@ static int format_csv(const struct discipline *d, char **ret_data, size_t *ret_l
 	return 0;
 }
 
-int discipline_format(const struct discipline *d, enum discipline_format format,
-		      char **ret_data, size_t *ret_len)
+int discipline_format(const struct discipline *d, enum discipline_format format, char **ret_data,
+		      size_t *ret_len)
 {
 	json_t *root = NULL;
 	char *text;

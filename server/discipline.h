@@ -49,8 +49,8 @@ struct discipline_query {
  * DISCIPLINE_DAYS_MAX days. Returns 0, or -EINVAL with a message for the
  * user in why (DISCIPLINE_WHY_MAX bytes).
  */
-int discipline_parse_period(const char *from, const char *to, int32_t *ret_from,
-			    int32_t *ret_to, char *why) MUST_CHECK;
+int discipline_parse_period(const char *from, const char *to, int32_t *ret_from, int32_t *ret_to,
+			    char *why) MUST_CHECK;
 
 /* "json", "csv", "xlsx" (NULL or "": json); -EINVAL otherwise. */
 int discipline_parse_format(const char *text, enum discipline_format *ret_format) MUST_CHECK;
@@ -82,8 +82,8 @@ const struct report_entry *discipline_entries(const struct discipline *d, size_t
 const struct xlsx_unit *discipline_units(const struct discipline *d, size_t *ret_n);
 
 /* The report in a format: its bytes in *ret_data (free()), *ret_len of them. */
-int discipline_format(const struct discipline *d, enum discipline_format format,
-		      char **ret_data, size_t *ret_len) MUST_CHECK;
+int discipline_format(const struct discipline *d, enum discipline_format format, char **ret_data,
+		      size_t *ret_len) MUST_CHECK;
 /* The JSON contract (DESIGN.md); release with json_decref(). */
 int discipline_json(const struct discipline *d, struct json_t **ret_json) MUST_CHECK;
 

@@ -52,7 +52,7 @@ static void free_jobs(struct worker_job *job)
 
 static void run_job(struct worker *w, struct db **db, struct worker_job *job)
 {
-	struct api api = { .cfg = w->cfg };
+	struct api api = {.cfg = w->cfg};
 	int r;
 
 	if (!*db) {

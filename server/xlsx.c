@@ -38,7 +38,7 @@ static int lxw_err(const char *what, lxw_error e)
 /* Widths in characters: names and codes get room, counts their header's. */
 static double column_width(size_t col)
 {
-	static const double fixed[] = { 21, 32, 12 }; /* NIP, Nama, Unit */
+	static const double fixed[] = {21, 32, 12}; /* NIP, Nama, Unit */
 	const char *name = report_column_name(col);
 	size_t len = strlen(name);
 
@@ -84,16 +84,16 @@ static int write_main(lxw_workbook *wb, const struct formats *f, const struct re
 			lxw_col_t col = (lxw_col_t)c;
 
 			if (cell->kind == REPORT_CELL_TEXT)
-				e = cell->text[0] ? worksheet_write_string(ws, row, col,
-									   cell->text, NULL)
-						  : LXW_NO_ERROR;
+				e = cell->text[0]
+					? worksheet_write_string(ws, row, col, cell->text, NULL)
+					: LXW_NO_ERROR;
 			else if (cell->kind == REPORT_CELL_BP)
 				e = worksheet_write_number(ws, row, col,
 							   (double)cell->value / 100.0, f->pct);
 			else
 				e = worksheet_write_number(ws, row, col, (double)cell->value,
 							   c == REPORT_COLUMNS - 8 ? f->rupiah
-										: NULL);
+										   : NULL);
 		}
 	}
 	return lxw_err("write " SHEET_MAIN, e);
@@ -104,7 +104,7 @@ static int write_info(lxw_workbook *wb, const struct formats *f, int32_t from, i
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, SHEET_INFO);
 	char from_text[TZ_DATE_MAX], to_text[TZ_DATE_MAX], jan1_text[TZ_DATE_MAX];
-	static const char *const heads[] = { "Unit", "Nama Unit", "Zona Waktu", "Profil" };
+	static const char *const heads[] = {"Unit", "Nama Unit", "Zona Waktu", "Profil"};
 	lxw_error e;
 	int y, m, d;
 
@@ -132,8 +132,8 @@ static int write_info(lxw_workbook *wb, const struct formats *f, int32_t from, i
 	for (size_t c = 0; c < ARRAY_SIZE(heads) && !e; c++)
 		e = worksheet_write_string(ws, 4, (lxw_col_t)c, heads[c], f->header);
 	for (size_t i = 0; i < n_units && !e; i++) {
-		const char *cols[] = { units[i].unit_id, units[i].name, units[i].timezone,
-				       units[i].profile };
+		const char *cols[] = {units[i].unit_id, units[i].name, units[i].timezone,
+				      units[i].profile};
 		lxw_row_t row = (lxw_row_t)(5 + i);
 
 		for (size_t c = 0; c < ARRAY_SIZE(cols) && !e; c++)
@@ -163,11 +163,10 @@ static int make_formats(lxw_workbook *wb, struct formats *f)
 }
 
 int xlsx_discipline(int32_t from, int32_t to, const struct report_entry *entries, size_t n,
-		    const struct xlsx_unit *units, size_t n_units, char **ret_data,
-		    size_t *ret_len)
+		    const struct xlsx_unit *units, size_t n_units, char **ret_data, size_t *ret_len)
 {
 	const char *tmpdir = getenv("TMPDIR");
-	lxw_workbook_options opts = { .constant_memory = LXW_TRUE, .use_zip64 = LXW_TRUE };
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .use_zip64 = LXW_TRUE};
 	char path[4096], dir[2048];
 	struct formats f;
 	lxw_workbook *wb;

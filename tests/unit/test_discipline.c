@@ -69,9 +69,9 @@ static void put_day(const char *nip, const char *zone, const char *day, const ch
 		put_tap(nip, zone, day, out);
 }
 
-static const char *const week1[] = { "2025-10-06", "2025-10-07", "2025-10-08", "2025-10-09",
-				     "2025-10-10" };
-static const char *const week2[] = { "2025-10-13", "2025-10-14", "2025-10-15", "2025-10-17" };
+static const char *const week1[] = {"2025-10-06", "2025-10-07", "2025-10-08", "2025-10-09",
+				    "2025-10-10"};
+static const char *const week2[] = {"2025-10-13", "2025-10-14", "2025-10-15", "2025-10-17"};
 
 static const char *fri_or(const char *day, const char *weekday_end, const char *friday_end)
 {
@@ -82,27 +82,30 @@ static const char *fri_or(const char *day, const char *weekday_end, const char *
 static void put_org(void)
 {
 	static const struct db_unit units[] = {
-		{ "AMB", "Dinas Ambon", "Asia/Jayapura", "permentan" },
-		{ "JKT", "Dinas Jakarta", "Asia/Jakarta", "default" },
-		{ "RMD", "Dinas Ramadan", "Asia/Jakarta", "default" },
+	    {"AMB", "Dinas Ambon", "Asia/Jayapura", "permentan"},
+	    {"JKT", "Dinas Jakarta", "Asia/Jakarta", "default"},
+	    {"RMD", "Dinas Ramadan", "Asia/Jakarta", "default"},
 	};
 	static const struct db_staff staff[] = {
-		{ .nip = "A", .name = "Ani", .unit_id = "JKT", .allowance = 4000000 },
-		{ .nip = "B", .name = "Budi", .unit_id = "JKT", .allowance = 4000000 },
-		{ .nip = "C", .name = "Citra", .unit_id = "AMB", .allowance = 4000000 },
-		{ .nip = "D", .name = "Dedi", .unit_id = "RMD", .allowance = 3000000 },
+	    {.nip = "A", .name = "Ani", .unit_id = "JKT", .allowance = 4000000},
+	    {.nip = "B", .name = "Budi", .unit_id = "JKT", .allowance = 4000000},
+	    {.nip = "C", .name = "Citra", .unit_id = "AMB", .allowance = 4000000},
+	    {.nip = "D", .name = "Dedi", .unit_id = "RMD", .allowance = 3000000},
 	};
-	struct db_leave leave = { "B", "2025-10-07", "2025-10-08", "CT", "", "" };
-	struct db_holiday holiday = { "2025-10-16", "Hari Uji" };
+	struct db_leave leave = {"B", "2025-10-07", "2025-10-08", "CT", "", ""};
+	struct db_holiday holiday = {"2025-10-16", "Hari Uji"};
 
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(db_unit_put(db, &units[i]), 0);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(db_staff_put(db, &staff[i]), 0);
 	for (int wd = 1; wd <= 5; wd++) {
-		struct db_schedule s = { .unit_id = "RMD", .valid_from = "2025-10-13",
-					 .valid_to = "2025-10-17", .weekday = wd, .start = "08:00",
-					 .label = "Ramadan" };
+		struct db_schedule s = {.unit_id = "RMD",
+					.valid_from = "2025-10-13",
+					.valid_to = "2025-10-17",
+					.weekday = wd,
+					.start = "08:00",
+					.label = "Ramadan"};
 
 		snprintf(s.end, sizeof(s.end), "%s", wd == 5 ? "15:30" : "15:00");
 
@@ -114,7 +117,7 @@ static void put_org(void)
 
 static void put_taps(void)
 {
-	static const char *const a_in[] = { "07:30:59", "07:45", "08:30", "08:31", "09:01" };
+	static const char *const a_in[] = {"07:30:59", "07:45", "08:30", "08:31", "09:01"};
 
 	/* A: §7 example 1, one tier each day of week 1; on time in week 2. */
 	for (size_t i = 0; i < 5; i++)
@@ -129,9 +132,11 @@ static void put_taps(void)
 	put_day("C", "Asia/Jayapura", "2025-10-06", "07:45", "16:00");
 	put_day("C", "Asia/Jayapura", "2025-10-07", "07:00", NULL);
 	for (size_t i = 2; i < 5; i++)
-		put_day("C", "Asia/Jayapura", week1[i], "07:00", fri_or(week1[i], "16:00", "16:30"));
+		put_day("C", "Asia/Jayapura", week1[i], "07:00",
+			fri_or(week1[i], "16:00", "16:30"));
 	for (size_t i = 0; i < 4; i++)
-		put_day("C", "Asia/Jayapura", week2[i], "07:00", fri_or(week2[i], "16:00", "16:30"));
+		put_day("C", "Asia/Jayapura", week2[i], "07:00",
+			fri_or(week2[i], "16:00", "16:30"));
 	/* D: 08:10 on a normal Monday and on a Ramadan Monday. */
 	put_day("D", "Asia/Jakarta", "2025-10-06", "08:10", "16:00");
 	for (size_t i = 1; i < 5; i++)
@@ -170,7 +175,7 @@ static int teardown(void **state)
 
 static struct discipline *run(const char *from, const char *to, const char *unit)
 {
-	struct discipline_query q = { date(from), date(to), unit, NULL };
+	struct discipline_query q = {date(from), date(to), unit, NULL};
 	char why[DISCIPLINE_WHY_MAX];
 	struct discipline *d = NULL;
 	int r = discipline_run(db, PROFILES, &q, &d, why);
@@ -300,7 +305,7 @@ static void test_discipline_tracked_since_first_tap(void **state)
 
 static void test_discipline_unknown_unit_and_nip(void **state)
 {
-	struct discipline_query q = { date("2025-10-06"), date("2025-10-17"), "NOPE", NULL };
+	struct discipline_query q = {date("2025-10-06"), date("2025-10-17"), "NOPE", NULL};
 	char why[DISCIPLINE_WHY_MAX];
 	struct discipline *d = NULL;
 	json_t *j = NULL;
@@ -318,7 +323,7 @@ static void test_discipline_unknown_unit_and_nip(void **state)
 
 static void test_discipline_explain_days(void **state)
 {
-	struct discipline_query q = { date("2025-10-06"), date("2025-10-17"), NULL, "A" };
+	struct discipline_query q = {date("2025-10-06"), date("2025-10-17"), NULL, "A"};
 	char why[DISCIPLINE_WHY_MAX];
 	json_t *j = NULL, *days, *thu;
 
@@ -331,11 +336,11 @@ static void test_discipline_explain_days(void **state)
 	assert_string_equal(json_string_value(json_object_get(thu, "check_in")), "08:31:00");
 	assert_string_equal(json_string_value(json_object_get(thu, "tl")), "TL3");
 	assert_int_equal(json_integer_value(json_object_get(thu, "late_minutes")), 61);
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(days, 10), "off")), "holiday");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "totals"),
-							     "deduction_amount")),
-			 170000);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(days, 10), "off")),
+			    "holiday");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(j, "totals"), "deduction_amount")),
+	    170000);
 	json_decref(j);
 }
 
@@ -382,16 +387,16 @@ static void test_discipline_parse_period(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_discipline_late_tiers),
-		cmocka_unit_test(test_discipline_tk_leave_holiday),
-		cmocka_unit_test(test_discipline_wit_unit_permentan),
-		cmocka_unit_test(test_discipline_ramadan_range),
-		cmocka_unit_test(test_discipline_year_to_date),
-		cmocka_unit_test(test_discipline_tracked_since_first_tap),
-		cmocka_unit_test(test_discipline_unknown_unit_and_nip),
-		cmocka_unit_test(test_discipline_explain_days),
-		cmocka_unit_test(test_discipline_formats),
-		cmocka_unit_test(test_discipline_parse_period),
+	    cmocka_unit_test(test_discipline_late_tiers),
+	    cmocka_unit_test(test_discipline_tk_leave_holiday),
+	    cmocka_unit_test(test_discipline_wit_unit_permentan),
+	    cmocka_unit_test(test_discipline_ramadan_range),
+	    cmocka_unit_test(test_discipline_year_to_date),
+	    cmocka_unit_test(test_discipline_tracked_since_first_tap),
+	    cmocka_unit_test(test_discipline_unknown_unit_and_nip),
+	    cmocka_unit_test(test_discipline_explain_days),
+	    cmocka_unit_test(test_discipline_formats),
+	    cmocka_unit_test(test_discipline_parse_period),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
