@@ -197,12 +197,21 @@ int discipline_profiles_dir(const struct config *cfg, char *ret_dir, size_t size
 
 /* --- loading --- */
 
+static int cmp_unit(const void *a, const void *b)
+{
+	return strcmp(((const struct unit_slot *)a)->row.unit_id,
+		      ((const struct unit_slot *)b)->row.unit_id);
+}
+
+/* A reported unit by id (units are sorted once loaded), or NULL. */
 static struct unit_slot *unit_find(struct discipline *d, const char *unit_id)
 {
-	for (size_t i = 0; i < d->n_units; i++)
-		if (strcmp(d->units[i].row.unit_id, unit_id) == 0)
-			return &d->units[i];
-	return NULL;
+	struct unit_slot key;
+
+	if (d->n_units == 0)
+		return NULL;
+	snprintf(key.row.unit_id, sizeof(key.row.unit_id), "%s", unit_id);
+	return bsearch(&key, d->units, d->n_units, sizeof(*d->units), cmp_unit);
 }
 
 static int add_unit(const struct db_unit *unit, void *user)
@@ -426,6 +435,8 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 	r = db_units(db, &(struct db_org_query){.unit_id = unit_id}, add_unit, d);
 	if (r < 0)
 		return r;
+	if (d->n_units > 1)
+		qsort(d->units, d->n_units, sizeof(*d->units), cmp_unit);
 	if (unit_id && d->n_units == 0) {
 		set_why(d, "unit '%s' unknown (unit tidak dikenal)", unit_id);
 		return -ENOENT;
@@ -436,7 +447,8 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 		r = db_staff(db, &(struct db_org_query){.unit_id = unit_id}, add_staff, d);
 	if (r < 0)
 		return r;
-	qsort(d->staff, d->n_staff, sizeof(*d->staff), cmp_staff);
+	if (d->n_staff > 1)
+		qsort(d->staff, d->n_staff, sizeof(*d->staff), cmp_staff);
 	r = load_calendar(d, db);
 	if (r == 0)
 		r = load_plans(d, profiles_dir);
