@@ -125,6 +125,7 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 	enum discipline_format format;
 	struct discipline *d = NULL;
 	int64_t now = call->now;
+	json_t *extra;
 	size_t len;
 	char *data;
 	int r;
@@ -147,18 +148,9 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 		discipline_error(r, why, now, ret);
 		return;
 	}
-	if (format == DISCIPLINE_JSON) {
-		json_t *root = NULL;
-
-		r = discipline_json(d, &root);
-		discipline_free(d);
-		if (r < 0)
-			api_error(500, "out of memory", now, ret);
-		else
-			reply_report_json(root, now, ret);
-		return;
-	}
-	r = discipline_format(d, format, &data, &len);
+	extra = json_pack("{s:I}", "server_time_usec", (json_int_t)now);
+	r = extra ? discipline_format(d, format, extra, &data, &len) : -ENOMEM;
+	json_decref(extra);
 	discipline_free(d);
 	if (r < 0) {
 		api_error(500, "cannot format the report", now, ret);
@@ -171,7 +163,8 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 	ret->body_len = len;
 	tz_format_date(q.from, from);
 	tz_format_date(q.to, to);
-	set_disposition(ret, from, to, unit, discipline_extension(format));
+	if (format != DISCIPLINE_JSON)
+		set_disposition(ret, from, to, unit, discipline_extension(format));
 }
 
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)

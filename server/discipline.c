@@ -653,21 +653,26 @@ const struct xlsx_unit *discipline_units(const struct discipline *d, size_t *ret
 
 /* --- formats --- */
 
-int discipline_json(const struct discipline *d, json_t **ret_json)
-{
-	return report_discipline_json(d->from, d->to, d->entries, d->n_entries, ret_json);
-}
-
-static int format_csv(const struct discipline *d, char **ret_data, size_t *ret_len)
+/* Through a memory stream: what would be a file is a buffer of the same bytes. */
+int discipline_format(const struct discipline *d, enum discipline_format format,
+		      const json_t *extra, char **ret_data, size_t *ret_len)
 {
 	char *data = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&data, &len);
+	FILE *out;
 	int r;
 
+	if (format == DISCIPLINE_XLSX)
+		return xlsx_discipline(d->from, d->to, d->entries, d->n_entries, d->xunits,
+				       d->n_units, ret_data, ret_len);
+	out = open_memstream(&data, &len);
 	if (!out)
 		return -ENOMEM;
-	r = report_discipline_csv(out, d->entries, d->n_entries);
+	if (format == DISCIPLINE_CSV)
+		r = report_discipline_csv(out, d->entries, d->n_entries);
+	else
+		r = report_discipline_json_write(out, d->from, d->to, d->entries, d->n_entries,
+						 extra);
 	if (fclose(out) != 0 && r == 0)
 		r = -ENOMEM;
 	if (r < 0) {
@@ -676,33 +681,5 @@ static int format_csv(const struct discipline *d, char **ret_data, size_t *ret_l
 	}
 	*ret_data = data;
 	*ret_len = len;
-	return 0;
-}
-
-int discipline_format(const struct discipline *d, enum discipline_format format, char **ret_data,
-		      size_t *ret_len)
-{
-	json_t *root = NULL;
-	char *text;
-	int r;
-
-	switch (format) {
-	case DISCIPLINE_CSV:
-		return format_csv(d, ret_data, ret_len);
-	case DISCIPLINE_XLSX:
-		return xlsx_discipline(d->from, d->to, d->entries, d->n_entries, d->xunits,
-				       d->n_units, ret_data, ret_len);
-	case DISCIPLINE_JSON:
-		break;
-	}
-	r = discipline_json(d, &root);
-	if (r < 0)
-		return r;
-	r = report_dumps(root, &text);
-	json_decref(root);
-	if (r < 0)
-		return r;
-	*ret_data = text;
-	*ret_len = strlen(text);
 	return 0;
 }

@@ -81,11 +81,12 @@ const struct report_entry *discipline_entries(const struct discipline *d, size_t
 /* The units reported on, with their profiles; valid for the lifetime of d. */
 const struct xlsx_unit *discipline_units(const struct discipline *d, size_t *ret_n);
 
-/* The report in a format: its bytes in *ret_data (free()), *ret_len of them. */
-int discipline_format(const struct discipline *d, enum discipline_format format, char **ret_data,
-		      size_t *ret_len) MUST_CHECK;
-/* The JSON contract (DESIGN.md); release with json_decref(). */
-int discipline_json(const struct discipline *d, struct json_t **ret_json) MUST_CHECK;
+/*
+ * The report in a format: its bytes in *ret_data (free()), *ret_len of them.
+ * JSON only: the members of extra (an object, or NULL) are added at the top level.
+ */
+int discipline_format(const struct discipline *d, enum discipline_format format,
+		      const struct json_t *extra, char **ret_data, size_t *ret_len) MUST_CHECK;
 
 /*
  * One employee's days (report_explain_json()) over [q->from, q->to]; q->nip

@@ -544,7 +544,7 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		json_decref(root);
 		len = data ? strlen(data) : 0;
 	} else {
-		r = discipline_format(d, format, &data, &len);
+		r = discipline_format(d, format, NULL, &data, &len);
 		discipline_free(d);
 	}
 	if (r == 0)

@@ -113,6 +113,49 @@ int report_discipline_json(int32_t from, int32_t to, const struct report_entry *
 	return 0;
 }
 
+int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
+				 const struct report_entry *entries, size_t n, const json_t *extra)
+{
+	char from_text[TZ_DATE_MAX], to_text[TZ_DATE_MAX];
+	const char *key;
+	json_t *value;
+
+	tz_format_date(from, from_text);
+	tz_format_date(to, to_text);
+	fprintf(out, "{\"from\":\"%s\",\"to\":\"%s\",\"employees\":[", from_text, to_text);
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = employee_json(entries[i].emp, entries[i].period);
+		int r;
+
+		if (!e)
+			return -ENOMEM;
+		if (i)
+			fputc(',', out);
+		r = json_dumpf(e, out, DUMP_FLAGS);
+		json_decref(e);
+		if (r < 0)
+			return -EIO;
+	}
+	fputc(']', out);
+	/* json_object_foreach takes a non-const object; it only reads. */
+	json_object_foreach((json_t *)(uintptr_t)extra, key, value)
+	{
+		json_t *name = json_string(key);
+		int r;
+
+		if (!name)
+			return -ENOMEM;
+		fputc(',', out);
+		r = json_dumpf(name, out, JSON_ENCODE_ANY);
+		json_decref(name);
+		fputc(':', out);
+		if (r < 0 || json_dumpf(value, out, DUMP_FLAGS | JSON_ENCODE_ANY) < 0)
+			return -EIO;
+	}
+	fputc('}', out);
+	return ferror(out) ? -EIO : 0;
+}
+
 /* --- CSV (RFC 4180) --- */
 
 /*

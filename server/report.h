@@ -37,6 +37,16 @@ struct report_entry {
 int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
 			   size_t n, struct json_t **ret_json) MUST_CHECK;
 
+/*
+ * The same JSON written employee by employee, so a report of 100,000
+ * employees never exists as one tree (hundreds of MB in jansson). extra, if
+ * not NULL, is an object whose members follow "employees" at the top level
+ * (e.g. the server time of an HTTP reply). Returns 0, -ENOMEM or -EIO.
+ */
+int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
+				 const struct report_entry *entries, size_t n,
+				 const struct json_t *extra) MUST_CHECK;
+
 /* Columns of the CSV and XLSX reports: the identity, the period, the leave codes, the year. */
 #define REPORT_COLUMNS (16 + (CAL_LEAVE_COUNT - 1) + 9)
 
