@@ -419,8 +419,8 @@ int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *ni
 
 /*
  * Accepted taps (kind "tap", outcome "accepted") of q's range by their
- * corrected time, else their recorded time, ordered by nip then time, as one
- * stream; direction is "", "in" or "out". With q->unit_id, taps of that unit's
+ * corrected time, else their recorded time, as one stream ordered by nip (one
+ * person's taps in no particular order); direction is "", "in" or "out". With q->unit_id, taps of that unit's
  * staff only; with q->nip, of that person only.
  */
 int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,

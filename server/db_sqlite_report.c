@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The SQLite backend's queries for discipline reports (db.h): the accepted
- * taps of a period as one stream ordered by NIP and time, and when each unit's
+ * taps of a period as one stream ordered by NIP, and when each unit's
  * taps began. Three statements instead of one with "?1 IS NULL OR …" terms,
  * which would keep SQLite from using records_nip for one person or one unit.
  */
@@ -14,7 +14,12 @@
 #define TAP_COLUMNS                                                                                \
 	"SELECT r.nip, COALESCE(r.corrected_usec, r.wall_usec) AS t, r.direction FROM records r"   \
 	" WHERE r.kind = 'tap' AND r.outcome = 'accepted' AND r.nip <> ''"
-#define TAP_RANGE " AND t >= ?2 AND t < ?3 ORDER BY r.nip, t"
+/*
+ * By NIP only: records_nip gives that order without a sort, and the rules take
+ * a person's taps in any order (a sort by time within each person cost a third
+ * more on 4.3 million taps).
+ */
+#define TAP_RANGE " AND t >= ?2 AND t < ?3 ORDER BY r.nip"
 
 static const char taps_all[] = TAP_COLUMNS TAP_RANGE;
 static const char taps_nip[] = TAP_COLUMNS " AND r.nip = ?1" TAP_RANGE;
@@ -25,7 +30,6 @@ int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_acce
 			    void *user)
 {
 	const char *sql = q->nip ? taps_nip : q->unit_id ? taps_unit : taps_all;
-	char nip[RECORD_NIP_MAX], direction[RECORD_DIRECTION_MAX];
 	sqlite3_stmt *stmt;
 	int rc, r;
 
@@ -37,9 +41,12 @@ int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_acce
 	sqlite3_bind_int64(stmt, 2, q->from_usec);
 	sqlite3_bind_int64(stmt, 3, q->to_usec);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		db_sqlite_text_col(stmt, 0, nip, sizeof(nip));
-		db_sqlite_text_col(stmt, 2, direction, sizeof(direction));
-		r = fn(nip, sqlite3_column_int64(stmt, 1), direction, user);
+		/* The row's own text, valid until the next step: no copy per tap. */
+		const char *nip = (const char *)sqlite3_column_text(stmt, 0);
+		const char *direction = (const char *)sqlite3_column_text(stmt, 2);
+
+		r = fn(nip ? nip : "", sqlite3_column_int64(stmt, 1), direction ? direction : "",
+		       user);
 		if (r < 0)
 			break;
 	}

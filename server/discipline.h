@@ -8,7 +8,7 @@
  * (`hadir-collector report …`) and the HTTP routes (api_reports.c), so both
  * give the same numbers and the same errors.
  *
- * Speed: one query streams the taps ordered by NIP and time; each employee is
+ * Speed: one query streams the taps ordered by NIP; each employee is
  * evaluated as soon as their taps are complete, so memory holds one
  * employee's taps, not the site's, and no query runs per employee.
  */

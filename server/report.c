@@ -125,16 +125,25 @@ int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
 	fprintf(out, "{\"from\":\"%s\",\"to\":\"%s\",\"employees\":[", from_text, to_text);
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = employee_json(entries[i].emp, entries[i].period);
-		int r;
+		char buf[4096]; /* one employee is about 600 bytes */
+		size_t len;
+		int r = 0;
 
 		if (!e)
 			return -ENOMEM;
 		if (i)
 			fputc(',', out);
-		r = json_dumpf(e, out, DUMP_FLAGS);
+		/* Into a buffer, then one fwrite: json_dumpf writes token by token. */
+		len = json_dumpb(e, buf, sizeof(buf), DUMP_FLAGS);
+		if (len == 0)
+			r = -ENOMEM;
+		else if (len <= sizeof(buf))
+			fwrite(buf, 1, len, out);
+		else
+			r = json_dumpf(e, out, DUMP_FLAGS) < 0 ? -EIO : 0;
 		json_decref(e);
 		if (r < 0)
-			return -EIO;
+			return r;
 	}
 	fputc(']', out);
 	/* json_object_foreach takes a non-const object; it only reads. */
