@@ -44,6 +44,7 @@
 #define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
 #define SLOW_USEC    (120 * CLK_USEC_PER_SEC) /* a report on the worker must finish in this */
+#define WRITE_TURN   (256 * 1024)		  /* reply bytes sent per connection and turn */
 
 enum conn_state {
 	CONN_HANDSHAKE,
@@ -456,7 +457,16 @@ static void conn_step(struct conn *c)
 			c->in_len += (size_t)n;
 			break;
 		case CONN_WRITING:
-			while (c->out_off < c->out_len) {
+			/*
+			 * At most WRITE_TURN bytes a turn: encrypting a 60 MB report for
+			 * a fast reader would otherwise hold the loop for most of a
+			 * second. The deadline counts from the last progress.
+			 */
+			for (size_t sent = 0; c->out_off < c->out_len; sent += (size_t)n) {
+				if (sent >= WRITE_TURN) {
+					conn_want(c, EPOLLOUT);
+					return;
+				}
 				n = tls_write(c->tls, c->out + c->out_off, c->out_len - c->out_off);
 				if (n == -EAGAIN) {
 					conn_want_tls(c);
@@ -467,6 +477,7 @@ static void conn_step(struct conn *c)
 					return;
 				}
 				c->out_off += (size_t)n;
+				c->deadline = mono_usec() + srv->cfg->read_timeout_ms * 1000;
 			}
 			FREE_AND_NULL(c->out);
 			if (c->is_interim) {
