@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The event loop and connection state machine. Single-threaded: requests are
- * answered in the loop (SQLite commits are short), so there is no locking.
+ * The event loop and connection state machine. Requests are answered in the
+ * loop (SQLite commits are short), so there is no locking here; only the slow
+ * routes (reports, api_is_slow()) go to the worker thread (worker.h) while
+ * their connection waits in CONN_HELD, and their answer comes back by eventfd.
  * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
  * in LINGER (drain what the client still sends after an error reply, so the
  * reply is not lost to a reset) or is closed. Closed connections are freed
