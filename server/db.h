@@ -426,8 +426,9 @@ int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *ni
 int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
 		     void *user) MUST_CHECK;
 /*
- * For each unit (or unit_id only), the recorded time of the first accepted tap
- * by any of its staff at or after since_usec; units without one are skipped.
+ * For each unit (or unit_id only), the recorded time of the first record (a
+ * tap or an activity) by any of its staff at or after since_usec; units
+ * without one are skipped.
  */
 int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 		       db_unit_since_fn *fn, void *user) MUST_CHECK;

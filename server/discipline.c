@@ -9,9 +9,10 @@
  * sorted lists: an employee is evaluated when the stream passes their NIP.
  *
  * The days an employee is held to start on the first local day the collector
- * holds an accepted tap by anyone of their unit (rules.h, first_day): without
- * a joining date, a site that started in October must not show everyone as
- * absent since January. A unit without any tap is not tracked yet.
+ * holds a record (a tap, or an activity) by anyone of their unit (rules.h,
+ * first_day; by the kiosk's recorded time, ignoring unset clocks before
+ * 2000): without a joining date, a site that started in October must not
+ * show everyone as absent since January. A unit without any is not tracked.
  */
 #include "server/discipline.h"
 
