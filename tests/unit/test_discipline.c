@@ -91,13 +91,14 @@ static void put_org(void)
 	    {.nip = "B", .name = "Budi", .unit_id = "JKT", .allowance = 4000000},
 	    {.nip = "C", .name = "Citra", .unit_id = "AMB", .allowance = 4000000},
 	    {.nip = "D", .name = "Dedi", .unit_id = "RMD", .allowance = 3000000},
+	    {.nip = "E", .name = "Eka \"Ita\" \\ \xc3\x91\t\x01 /", .unit_id = "JKT"},
 	};
 	struct db_leave leave = {"B", "2025-10-07", "2025-10-08", "CT", "", ""};
 	struct db_holiday holiday = {"2025-10-16", "Hari Uji"};
 
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(db_unit_put(db, &units[i]), 0);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(staff); i++)
 		assert_int_equal(db_staff_put(db, &staff[i]), 0);
 	for (int wd = 1; wd <= 5; wd++) {
 		struct db_schedule s = {.unit_id = "RMD",
@@ -228,7 +229,7 @@ static void test_discipline_tk_leave_holiday(void **state)
 
 	(void)state;
 	(void)discipline_entries(d, &n);
-	assert_int_equal(n, 2); /* A and B; X is no staff, C and D other units */
+	assert_int_equal(n, 3); /* A, B, E; X is no staff, C and D other units */
 	assert_int_equal(p->working_days, 9);
 	assert_int_equal(p->present_days, 1);
 	assert_int_equal(p->leave_days[CAL_LEAVE_CT], 2);
@@ -394,6 +395,32 @@ static void test_discipline_json_stream_is_tree(void **state)
 	discipline_free(d);
 }
 
+/* A name that is not UTF-8 (jansson refuses it) still gives valid JSON, with U+FFFD. */
+static void test_discipline_json_bad_utf8(void **state)
+{
+	struct rules_employee emp = {"N", "Bad \xff\xc3 end \xed\xa0\x80", "JKT", 0, NULL, 0, 0, 0};
+	struct rules_period period;
+	struct report_entry e = {&emp, &period};
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&data, &len);
+	json_t *root;
+
+	(void)state;
+	memset(&period, 0, sizeof(period));
+	assert_non_null(out);
+	assert_int_equal(report_discipline_json_write(out, 0, 0, &e, 1, NULL), 0);
+	assert_int_equal(fclose(out), 0);
+	root = json_loads(data, 0, NULL);
+	assert_non_null(root);
+	assert_string_equal(
+	    json_string_value(
+		json_object_get(json_array_get(json_object_get(root, "employees"), 0), "name")),
+	    "Bad \xef\xbf\xbd\xef\xbf\xbd end \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	json_decref(root);
+	free(data);
+}
+
 static void test_discipline_parse_period(void **state)
 {
 	char why[DISCIPLINE_WHY_MAX];
@@ -426,6 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_discipline_explain_days),
 	    cmocka_unit_test(test_discipline_formats),
 	    cmocka_unit_test(test_discipline_json_stream_is_tree),
+	    cmocka_unit_test(test_discipline_json_bad_utf8),
 	    cmocka_unit_test(test_discipline_parse_period),
 	};
 
