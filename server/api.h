@@ -40,6 +40,7 @@ struct api_peer {
 };
 
 #define API_HEADERS_MAX 256
+#define API_ETAG_MAX 80
 
 struct api_reply {
 	int status;
@@ -48,6 +49,7 @@ struct api_reply {
 	size_t body_len;
 	const char *extra_headers; /* static text */
 	char headers[API_HEADERS_MAX]; /* this reply's own "Name: value\r\n" lines, or "" */
+	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
 };
 
 #define API_PARAMS_MAX 2

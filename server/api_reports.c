@@ -56,18 +56,6 @@ static bool query_period(const struct api_call *call, int32_t *ret_from, int32_t
 	return true;
 }
 
-/* The profiles folder, or false after a 500 in ret. */
-static bool profiles_dir(struct api *api, const struct api_call *call, char *dir, size_t size,
-			 struct api_reply *ret)
-{
-	if (discipline_profiles_dir(api->cfg, dir, size) < 0) {
-		log_err("reports: no rule profiles folder; set [rules] profiles");
-		api_error(500, "no rule profiles folder; set [rules] profiles", call->now, ret);
-		return false;
-	}
-	return true;
-}
-
 static void discipline_error(int r, const char *why, int64_t now, struct api_reply *ret)
 {
 	if (r == -ENOENT)
@@ -120,7 +108,7 @@ static void set_disposition(struct api_reply *ret, const char *from, const char 
 void api_reports_discipline(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	char role[DB_ROLE_MAX], unit[ID_MAX], format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
-	char dir[CFG_VALUE_MAX + 64], why[DISCIPLINE_WHY_MAX] = "";
+	char why[DISCIPLINE_WHY_MAX] = "";
 	struct discipline_query q = {.unit_id = NULL};
 	enum discipline_format format;
 	struct discipline *d = NULL;
@@ -140,10 +128,8 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 		api_error(400, "format: json, csv or xlsx", now, ret);
 		return;
 	}
-	if (!profiles_dir(api, call, dir, sizeof(dir), ret))
-		return;
 	q.unit_id = unit;
-	r = discipline_run(api->db, dir, &q, &d, why);
+	r = discipline_run(api->db, api->cfg->profiles, &q, &d, why);
 	if (r < 0) {
 		discipline_error(r, why, now, ret);
 		return;
@@ -169,7 +155,7 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	char role[DB_ROLE_MAX], dir[CFG_VALUE_MAX + 64], why[DISCIPLINE_WHY_MAX] = "";
+	char role[DB_ROLE_MAX], why[DISCIPLINE_WHY_MAX] = "";
 	struct discipline_query q = {.nip = call->params[0]};
 	int64_t now = call->now;
 	json_t *root = NULL;
@@ -177,10 +163,9 @@ void api_reports_days(struct api *api, const struct api_call *call, struct api_r
 
 	if (api_admin_of(api, call->req, now, role, ret) < 0)
 		return;
-	if (!query_period(call, &q.from, &q.to, ret) ||
-	    !profiles_dir(api, call, dir, sizeof(dir), ret))
+	if (!query_period(call, &q.from, &q.to, ret))
 		return;
-	r = discipline_explain(api->db, dir, &q, &root, why);
+	r = discipline_explain(api->db, api->cfg->profiles, &q, &root, why);
 	if (r < 0) {
 		discipline_error(r, why, now, ret);
 		return;

@@ -17,12 +17,9 @@
 #include "server/discipline.h"
 
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -30,7 +27,6 @@
 #include "common/log.h"
 #include "common/tz.h"
 #include "server/calendar.h"
-#include "server/config.h"
 #include "server/db.h"
 #include "server/profile.h"
 #include "server/rules.h"
@@ -154,46 +150,6 @@ const char *discipline_content_type(enum discipline_format format)
 const char *discipline_extension(enum discipline_format format)
 {
 	return formats[format].ext;
-}
-
-static bool has_default_profile(const char *dir, char *ret_dir, size_t size)
-{
-	char path[PATH_MAX], real[PATH_MAX];
-	int n = snprintf(path, sizeof(path), "%s/default.conf", dir);
-
-	if (n < 0 || (size_t)n >= sizeof(path) || access(path, R_OK) < 0 || !realpath(dir, real))
-		return false;
-	n = snprintf(ret_dir, size, "%s", real);
-	return n >= 0 && (size_t)n < size;
-}
-
-int discipline_profiles_dir(const struct config *cfg, char *ret_dir, size_t size)
-{
-	static const char *const beside_exe[] = {"/../profiles", "/../../profiles"};
-	char exe[PATH_MAX], dir[PATH_MAX];
-	ssize_t n;
-	int w;
-
-	if (has_default_profile(cfg->profiles, ret_dir, size))
-		return 0;
-	if (strcmp(cfg->profiles, CONFIG_PROFILES_DIR) != 0) {
-		/* Set on purpose: its own error, not another folder. */
-		w = snprintf(ret_dir, size, "%s", cfg->profiles);
-		return w >= 0 && (size_t)w < size ? 0 : -ENAMETOOLONG;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		const char *exe_dir;
-
-		exe[n] = '\0';
-		exe_dir = dirname(exe);
-		for (size_t i = 0; i < ARRAY_SIZE(beside_exe); i++) {
-			snprintf(dir, sizeof(dir), "%s%s", exe_dir, beside_exe[i]);
-			if (has_default_profile(dir, ret_dir, size))
-				return 0;
-		}
-	}
-	return has_default_profile("profiles", ret_dir, size) ? 0 : -ENOENT;
 }
 
 /* --- loading --- */

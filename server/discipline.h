@@ -23,7 +23,6 @@
 #include "server/report.h"
 #include "server/xlsx.h"
 
-struct config;
 struct db;
 struct json_t;
 struct discipline;
@@ -56,15 +55,6 @@ int discipline_parse_period(const char *from, const char *to, int32_t *ret_from,
 int discipline_parse_format(const char *text, enum discipline_format *ret_format) MUST_CHECK;
 const char *discipline_content_type(enum discipline_format format);
 const char *discipline_extension(enum discipline_format format);
-
-/*
- * The folder of rule profiles: cfg's [rules] profiles. Only when that is the
- * built-in default (CONFIG_PROFILES_DIR, where `make install` puts them) and
- * holds no default.conf: the profiles/ of the source tree the running binary
- * was built in, else ./profiles. -ENOENT when none holds default.conf.
- * ret_dir has size bytes.
- */
-int discipline_profiles_dir(const struct config *cfg, char *ret_dir, size_t size) MUST_CHECK;
 
 /*
  * Evaluate q against the database. Returns 0; -ENOENT for an unknown unit or

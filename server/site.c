@@ -17,7 +17,6 @@
 #include "common/log.h"
 #include "server/config.h"
 #include "server/db.h"
-#include "server/discipline.h"
 
 #define CA_LIFETIME_USEC     (INT64_C(20) * 365 * 86400 * CLK_USEC_PER_SEC)
 #define SERVER_LIFETIME_USEC (INT64_C(825) * 86400 * CLK_USEC_PER_SEC)
@@ -169,21 +168,16 @@ static int make_server_cert(const char *dir, const char *ca_pem, const struct cr
 
 static int write_config(const char *dir, const char *listen)
 {
-	struct config defaults = { .profiles = CONFIG_PROFILES_DIR };
-	char path[PATH_MAX], text[1024], profiles[CFG_VALUE_MAX];
+	char path[PATH_MAX], text[1024];
 
-	/* The profiles this binary finds (installed, or its source tree's), said once. */
-	if (discipline_profiles_dir(&defaults, profiles, sizeof(profiles)) < 0)
-		snprintf(profiles, sizeof(profiles), "%s", CONFIG_PROFILES_DIR);
 	snprintf(text, sizeof(text),
 		 "# hadir-collector settings; paths are relative to this file's folder.\n"
 		 "# `hadir-collector --check-config --config FILE` shows every key.\n"
 		 "[server]\nlisten = %s\n\n"
 		 "[tls]\ncertificate = server.pem\nkey = server.key\nca = ca.pem\n"
 		 "ca_key = ca.key\n\n"
-		 "[store]\nbackend = sqlite\ndatabase = collector.db\n\n"
-		 "[rules]\nprofiles = %s\n",
-		 listen, profiles);
+		 "[store]\nbackend = sqlite\ndatabase = collector.db\n",
+		 listen);
 	if (join(path, sizeof(path), dir, "collector.conf") < 0)
 		return -ENAMETOOLONG;
 	return write_new_file(path, text, 0640);
