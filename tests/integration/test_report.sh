@@ -194,3 +194,14 @@ expect "days: unknown NIP 404" "$(code "${AUTH[@]}" "$D/199912312099121999/days?
 expect "days: bad period 400" "$(code "${AUTH[@]}" "$D/$ANI/days?from=$FROM")" 400
 expect "HEAD of a report: 200" "$(code "${AUTH[@]}" -I "$R?from=$FROM&to=$TO")" 200
 check "service up after the reports" up
+
+# --- stored data changes, the next report follows ---
+printf 'nip,from,to,code\n%s,2025-10-07,2025-10-08,CT\n%s,2025-10-09,2025-10-10,S\n' \
+	"$BUDI" "$BUDI" >"$T/leave2.csv"
+printf 'nip,time\n%s,2025-10-13T07:10:00+07:00\n' "$BUDI" >"$T/taps2.csv"
+check "import more leave" run import leave "$T/leave2.csv"
+check "import a late tap" run import taps "$T/taps2.csv"
+run report discipline --from $FROM --to $TO --unit JKT >"$T/after.json"
+expect "BUDI after: S on the 9th and 10th, present on the 13th: 3 TK" \
+	"$(emp "$T/after.json" $BUDI tk_days)/$(emp "$T/after.json" $BUDI leave_days S)" 3/2
+expect "BUDI after: no check-out on the 13th is PSW4" "$(emp "$T/after.json" $BUDI psw PSW4)" 1
