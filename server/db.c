@@ -304,3 +304,8 @@ int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 {
 	return db->ops->unit_first_taps(db, unit_id, since_usec, fn, user);
 }
+
+int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user)
+{
+	return db->ops->staff_brief(db, unit_id, fn, user);
+}

@@ -867,6 +867,7 @@ static const struct db_ops sqlite_ops = {
     .tap_import = db_sqlite_tap_import,
     .accepted_taps = db_sqlite_accepted_taps,
     .unit_first_taps = db_sqlite_unit_first_taps,
+    .staff_brief = db_sqlite_staff_brief,
 };
 
 /* The helpers above, for the backend's other files (db_sqlite.h). */

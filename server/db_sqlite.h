@@ -61,5 +61,6 @@ int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_acce
 			    void *user);
 int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 			      db_unit_since_fn *fn, void *user);
+int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
 
 #endif

@@ -93,3 +93,35 @@ int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_
 	db_sqlite_done(db, stmt);
 	return r;
 }
+
+/* As db_sqlite_staff without the two credential subqueries per person. */
+int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user)
+{
+	struct db_staff staff;
+	sqlite3_stmt *stmt;
+	int rc, r;
+
+	r = db_sqlite_prepare(db,
+			      "SELECT nip, name, unit_id, allowance, supervisor_nip FROM staff"
+			      " WHERE ?1 IS NULL OR unit_id = ?1 ORDER BY nip",
+			      &stmt);
+	if (r < 0)
+		return r;
+	if (unit_id)
+		sqlite3_bind_text(stmt, 1, unit_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&staff, 0, sizeof(staff));
+		db_sqlite_text_col(stmt, 0, staff.nip, sizeof(staff.nip));
+		db_sqlite_text_col(stmt, 1, staff.name, sizeof(staff.name));
+		db_sqlite_text_col(stmt, 2, staff.unit_id, sizeof(staff.unit_id));
+		staff.allowance = sqlite3_column_int64(stmt, 3);
+		db_sqlite_text_col(stmt, 4, staff.supervisor_nip, sizeof(staff.supervisor_nip));
+		r = fn(&staff, user);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = db_sqlite_error(db, "list staff");
+	db_sqlite_done(db, stmt);
+	return r;
+}

@@ -401,7 +401,7 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 	if (d->is_keeping)
 		r = add_staff(&one, d);
 	else
-		r = db_staff(db, &(struct db_org_query){.unit_id = unit_id}, add_staff, d);
+		r = db_staff_brief(db, unit_id, add_staff, d);
 	if (r < 0)
 		return r;
 	if (d->n_staff > 1)
