@@ -20,6 +20,7 @@
 #include "server/api_web.h"
 #include "server/db.h"
 #include "common/http.h"
+#include "server/api_reports.h"
 #include "server/ingest.h"
 #include "server/metrics.h"
 #include "server/scope.h"
@@ -31,7 +32,11 @@
 void api_reply_done(struct api_reply *reply)
 {
 	FREE_AND_NULL(reply->body);
-	FREE_AND_NULL(reply->headers);
+}
+
+const char *api_reply_headers(const struct api_reply *reply)
+{
+	return reply->headers[0] ? reply->headers : reply->extra_headers;
 }
 
 void api_reply_json(int status, json_t *obj, int64_t now_usec, struct api_reply *ret)
@@ -207,20 +212,6 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 		   now, ret);
 }
 
-int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
-		 struct api_reply *ret)
-{
-	const struct api_call call = {.req = req, .now = now};
-	struct scope sc;
-	int r;
-
-	r = scope_of_superadmin(api, &call, &sc, ret);
-	if (r < 0)
-		return r;
-	snprintf(ret_role, DB_ROLE_MAX, "%s", scope_role_name(sc.role));
-	return 0;
-}
-
 struct taps_out {
 	json_t *arr;
 	const struct scope *sc;
@@ -328,11 +319,13 @@ struct route {
 static const struct route routes[] = {
     {"/", HTTP_VERB_GET, api_web_index},
     {"/api/v1/audit", HTTP_VERB_GET, api_audit},
+    {"/api/v1/employees/*/days", HTTP_VERB_GET, api_reports_days},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/login", HTTP_VERB_POST, api_login},
     {"/api/v1/logout", HTTP_VERB_POST, api_logout},
     {"/api/v1/me", HTTP_VERB_GET, api_me},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
@@ -359,6 +352,28 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 		}
 	}
 	return *pattern == '\0' && *path == '\0';
+}
+
+/* Handlers that take seconds: the server runs them on its worker thread. */
+static api_route_fn *const slow_routes[] = {
+    api_reports_days,
+    api_reports_discipline,
+};
+
+bool api_is_slow(const struct http_request *req)
+{
+	enum http_verb verb = req->method == HTTP_VERB_HEAD ? HTTP_VERB_GET : req->method;
+	struct api_call call;
+
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		if (routes[i].verb != verb || !route_match(routes[i].pattern, req->path, &call))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(slow_routes); k++)
+			if (routes[i].fn == slow_routes[k])
+				return true;
+		return false;
+	}
+	return false;
 }
 
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,

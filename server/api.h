@@ -9,7 +9,8 @@
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; scoped (scope.h): a bearer token or a login
- *   login, logout, me, audit: api_account.h
+ *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
+ *   login, logout, me, audit: api_account.h; the dashboard's files: api_web.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -42,6 +43,7 @@ struct api_peer {
 	char addr[API_ADDR_MAX]; /* the client's IP address, for the audit log */
 };
 
+#define API_HEADERS_MAX 256
 #define API_ETAG_MAX 80
 
 struct api_reply {
@@ -50,7 +52,7 @@ struct api_reply {
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
 	const char *extra_headers; /* static text */
-	char *headers; /* owned "Name: value\r\n" lines, sent instead of extra_headers; or NULL */
+	char headers[API_HEADERS_MAX]; /* this reply's own "Name: value\r\n" lines, or "" */
 	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
 };
 
@@ -81,7 +83,19 @@ void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *
 
 void api_reply_done(struct api_reply *reply);
 
-/* Helpers for route handlers. Each that can fail fills ret with the error reply. */
+/*
+ * True when req's route may take seconds (a report): the server then answers
+ * it with api_handle() on its worker thread, with a database of that thread.
+ */
+bool api_is_slow(const struct http_request *req);
+
+/* The header lines to send with reply: its own when set, else its static ones, or NULL. */
+const char *api_reply_headers(const struct api_reply *reply);
+
+/*
+ * Helpers for route handlers. Each that can fail fills ret with the error reply.
+ * Who a person or script is, and what they may see: scope_of_call() (scope.h).
+ */
 
 /* Reply with obj (reference stolen), adding "server_time_usec"; a 500 if obj is NULL. */
 void api_reply_json(int status, struct json_t *obj, int64_t now_usec, struct api_reply *ret);
@@ -91,13 +105,6 @@ struct json_t *api_parse_object(const struct http_request *req, int64_t now,
 /* The enrolled, enabled device behind the client certificate, or a 401/403 in ret. */
 int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 		  struct db_device *ret_dev, struct api_reply *ret);
-/*
- * A superadmin caller (bearer token or login session; role in DB_ROLE_MAX
- * bytes), or a 401/403 in ret. For routes not yet scoped: they stay
- * superadmin-only. Scoped routes use scope_of_call() (scope.h) instead.
- */
-int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
-		 struct api_reply *ret);
 /*
  * Query parameter name as an instant: YYYY-MM-DD (UTC midnight; the next one
  * for is_end) or ISO 8601. Leaves *ret_usec alone when absent; < 0 if malformed.

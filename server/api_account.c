@@ -68,13 +68,13 @@ static int login_in(struct api *api, const struct api_call *call, const char *na
 	body = json_pack("{s:s,s:s,s:o,s:s,s:s}", "user", name, "role", login.user.role, "units",
 			 units_json(&sc), "nip", login.user.nip, "csrf_token", login.csrf);
 	api_reply_json(200, body, call->now, ret);
-	if (ret->status != 200 ||
-	    asprintf(&ret->headers,
-		     "Set-Cookie: hadir_session=%s; Max-Age=%lld; " COOKIE_ATTRS "\r\n",
-		     login.session, (long long)(api->cfg->session_lifetime_ms / 1000)) < 0) {
-		ret->headers = NULL;
+	if (ret->status != 200) {
 		r = -ENOMEM;
+		goto out;
 	}
+	snprintf(ret->headers, sizeof(ret->headers),
+		 "Set-Cookie: hadir_session=%s; Max-Age=%lld; " COOKIE_ATTRS "\r\n", login.session,
+		 (long long)(api->cfg->session_lifetime_ms / 1000));
 out:
 	explicit_bzero(&login, sizeof(login));
 	return r;

@@ -907,6 +907,9 @@ static const struct db_ops sqlite_ops = {
     .roster_bump = db_sqlite_roster_bump,
     .device_internal = db_sqlite_device_internal,
     .tap_import = db_sqlite_tap_import,
+    .accepted_taps = db_sqlite_accepted_taps,
+    .unit_first_taps = db_sqlite_unit_first_taps,
+    .staff_brief = db_sqlite_staff_brief,
     .account = &db_sqlite_account_ops,
 };
 

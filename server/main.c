@@ -12,6 +12,9 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
+ *   hadir-collector report days --nip NIP --from DATE --to DATE
  *   hadir-collector user add NAME --role R [--unit U1,U2] [--nip N] [--generate]
  *   hadir-collector user list [--json] | disable NAME | passwd NAME [--generate]
  *   hadir-collector token add --role R [--unit U1,U2] [--nip N]
@@ -19,6 +22,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +40,7 @@
 #include "server/audit.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/discipline.h"
 #include "server/import.h"
 #include "server/server.h"
 #include "server/site.h"
@@ -47,7 +52,8 @@ struct args {
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
 	const char *listen, *host, *nip, *from, *to, *unit;
-	const char *role, *format, *actor, *action;
+	const char *format, *output; /* report, audit */
+	const char *role, *actor, *action;
 	bool is_json, is_check_config, is_version, is_help, is_generate;
 };
 
@@ -63,6 +69,9 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector [--config FILE] report discipline --from DATE --to DATE"
+		" [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
 		"       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
 		" [--nip N] [--generate]\n"
 		"       hadir-collector [--config FILE] user list [--json] | disable NAME |"
@@ -92,8 +101,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
 	    {"--unit", offsetof(struct args, unit)},
-	    {"--role", offsetof(struct args, role)},
 	    {"--format", offsetof(struct args, format)},
+	    {"--output", offsetof(struct args, output)},
+	    {"--role", offsetof(struct args, role)},
 	    {"--actor", offsetof(struct args, actor)},
 	    {"--action", offsetof(struct args, action)},
 	};
@@ -535,6 +545,151 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+/* --- report --- */
+
+/* Write len bytes to --output (replaced whole: a temporary file, then rename) or stdout. */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	FILE *out = stdout;
+	int r = 0;
+
+	if (path) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		out = fopen(tmp, "we");
+		if (!out) {
+			r = -errno;
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", tmp,
+				strerror(-r));
+			return r;
+		}
+	}
+	if (fwrite(data, 1, len, out) != len)
+		r = -EIO;
+	if (path) {
+		if (fclose(out) != 0 && r == 0)
+			r = -EIO;
+		if (r == 0 && rename(tmp, path) < 0)
+			r = -errno;
+		if (r < 0) {
+			(void)unlink(tmp);
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", path,
+				strerror(-r));
+		}
+	} else if (fflush(stdout) != 0) {
+		r = -EIO;
+	}
+	return r;
+}
+
+static int report_run(const struct args *a, struct db *db, const char *dir,
+		      const struct discipline_query *q, enum discipline_format format)
+{
+	char why[DISCIPLINE_WHY_MAX] = "";
+	struct discipline *d = NULL;
+	json_t *root = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	if (q->nip)
+		r = discipline_explain(db, dir, q, &root, why);
+	else
+		r = discipline_run(db, dir, q, &d, why);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", why[0] ? why : strerror(-r));
+		return r;
+	}
+	if (root) {
+		r = report_dumps(root, &data);
+		json_decref(root);
+		len = data ? strlen(data) : 0;
+	} else {
+		r = discipline_format(d, format, NULL, &data, &len);
+		discipline_free(d);
+	}
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
+static int cmd_report(const struct args *a)
+{
+	const char *what = a->n_pos == 2 ? a->pos[1] : "";
+	char why[DISCIPLINE_WHY_MAX];
+	struct discipline_query q = { .unit_id = a->unit };
+	enum discipline_format format = DISCIPLINE_JSON;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (strcmp(what, "discipline") != 0 && !(strcmp(what, "days") == 0 && a->nip)) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(what, "days") == 0)
+		q.nip = a->nip;
+	if (discipline_parse_period(a->from, a->to, &q.from, &q.to, why) < 0) {
+		fprintf(stderr, "hadir-collector: --from/--to: %s\n", why);
+		return 2;
+	}
+	if (discipline_parse_format(a->format, &format) < 0 || (q.nip && format != DISCIPLINE_JSON)) {
+		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx (days: json)\n");
+		return 2;
+	}
+	if (format == DISCIPLINE_XLSX && !a->output && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hadir-collector: xlsx is binary: give --output FILE.xlsx\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = report_run(a, db, cfg.profiles, &q, format);
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
+static int cmd_import(const struct args *a)
+{
+	struct import_result res;
+	struct import_opts opts;
+	enum import_kind kind;
+	struct config cfg;
+	char line[256];
+	unsigned shown = 0;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 3 || import_kind_parse(a->pos[1], &kind) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	opts.profiles_dir = cfg.profiles;
+	opts.now_usec = clk_wall_usec();
+	r = import_file(db, kind, a->pos[2], &opts, &res);
+	if (r == 0) {
+		import_summary(kind, &res, line, sizeof(line));
+		r = audit_cli(db, AUDIT_IMPORT, a->pos[1], "%s: %s", a->pos[2], line);
+		db_close(db);
+		printf("%s\n", line);
+		return r < 0 ? 1 : 0;
+	}
+	db_close(db);
+	fputs(res.diag.text, stderr);
+	for (const char *p = res.diag.text; *p; p++)
+		shown += *p == '\n';
+	if (res.diag.n_errors > shown)
+		fprintf(stderr, "… and %u more\n", res.diag.n_errors - shown);
+	fprintf(stderr, "hadir-collector: %s not imported (%u problem%s); nothing was stored\n",
+		a->pos[2], res.diag.n_errors, res.diag.n_errors == 1 ? "" : "s");
+	return 1;
+}
+
 /* Read one line of at most ACCOUNT_PASSWORD_MAX bytes from stdin, unechoed on a terminal. */
 static int read_line(const char *prompt, char *buf, size_t size)
 {
@@ -773,44 +928,6 @@ static int cmd_audit(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
-static int cmd_import(const struct args *a)
-{
-	struct import_result res;
-	struct import_opts opts;
-	enum import_kind kind;
-	struct config cfg;
-	char line[256];
-	unsigned shown = 0;
-	struct db *db;
-	int r;
-
-	if (a->n_pos != 3 || import_kind_parse(a->pos[1], &kind) < 0) {
-		usage(stderr);
-		return 2;
-	}
-	if (open_db(a, &cfg, &db) < 0)
-		return 1;
-	opts.profiles_dir = cfg.profiles;
-	opts.now_usec = clk_wall_usec();
-	r = import_file(db, kind, a->pos[2], &opts, &res);
-	if (r == 0) {
-		import_summary(kind, &res, line, sizeof(line));
-		r = audit_cli(db, AUDIT_IMPORT, a->pos[1], "%s: %s", a->pos[2], line);
-		db_close(db);
-		printf("%s\n", line);
-		return r < 0 ? 1 : 0;
-	}
-	db_close(db);
-	fputs(res.diag.text, stderr);
-	for (const char *p = res.diag.text; *p; p++)
-		shown += *p == '\n';
-	if (res.diag.n_errors > shown)
-		fprintf(stderr, "… and %u more\n", res.diag.n_errors - shown);
-	fprintf(stderr, "hadir-collector: %s not imported (%u problem%s); nothing was stored\n",
-		a->pos[2], res.diag.n_errors, res.diag.n_errors == 1 ? "" : "s");
-	return 1;
-}
-
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -859,6 +976,8 @@ int main(int argc, char **argv)
 		return cmd_alerts(&a);
 	if (strcmp(a.pos[0], "import") == 0)
 		return cmd_import(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
 	if (strcmp(a.pos[0], "user") == 0)
 		return cmd_user(&a);
 	if (strcmp(a.pos[0], "token") == 0)

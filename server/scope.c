@@ -176,6 +176,11 @@ bool scope_may_see_staff(const struct scope *s, const char *nip, const char *uni
 	return false;
 }
 
+bool scope_keeps(const char *nip, const char *unit_id, const char *supervisor_nip, void *scope)
+{
+	return scope_may_see_staff(scope, nip, unit_id, supervisor_nip);
+}
+
 bool scope_may_see_nip(const struct scope *s, const char *nip)
 {
 	char unit[DB_UNIT_ID_MAX], supervisor[RECORD_NIP_MAX];

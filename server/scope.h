@@ -13,7 +13,8 @@
  *		return;
  *	}
  *	... and for lists, keep only rows with scope_may_see_staff(&sc, nip, unit, supervisor)
- *	(or, in SQL, the units in sc.units when sc.role == SCOPE_UNIT_ADMIN).
+ *	(scope_keeps() is the same as a callback; or, in SQL, the units in sc.units when
+ *	sc.role == SCOPE_UNIT_ADMIN), and audit_call() (audit.h) what was shown or changed.
  *
  * Roles: superadmin (and the token `init` prints) sees everything; a
  * unit_admin the staff of their units; a supervisor the staff whose
@@ -92,6 +93,8 @@ bool scope_may_see_unit(const struct scope *s, const char *unit_id);
 /* One staff member whose row is at hand (supervisor_nip "" when none); no lookup. */
 bool scope_may_see_staff(const struct scope *s, const char *nip, const char *unit_id,
 			 const char *supervisor_nip);
+/* scope_may_see_staff as a list query's filter callback takes it (scope: the struct scope). */
+bool scope_keeps(const char *nip, const char *unit_id, const char *supervisor_nip, void *scope);
 /*
  * One staff member by NIP, looked up in the staff table. False for an
  * unknown NIP (except for a superadmin) and when the lookup fails (logged).

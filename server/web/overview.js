@@ -38,8 +38,9 @@ function rate(u) {
   return u.working > 0 ? u.onTime / u.working : 0;
 }
 
-function pct(x) {
-  return `${(x * 100).toFixed(1)}%`;
+// The rate as text; a dash for a unit with no working day tracked yet.
+function pct(u) {
+  return u.working > 0 ? `${(rate(u) * 100).toFixed(1)}%` : "–";
 }
 
 function renderTable(units) {
@@ -48,7 +49,7 @@ function renderTable(units) {
   body.replaceChildren();
   for (const u of units) {
     const tr = document.createElement("tr");
-    const cells = [u.unit, nf.format(u.staff), pct(rate(u)), nf.format(u.late), nf.format(u.early),
+    const cells = [u.unit, nf.format(u.staff), pct(u), nf.format(u.late), nf.format(u.early),
       nf.format(u.tk), nf.format(u.deduction)];
     cells.forEach((text, i) => {
       const td = document.createElement(i === 0 ? "th" : "td");
@@ -78,7 +79,7 @@ function renderChart(units) {
     const y = i * row + 2, w = Math.round(rate(u) * (width - label - 60));
     chart.append(svg("text", { x: 0, y: y + 17, class: "label" }, u.unit));
     chart.append(svg("rect", { x: label, y, width: Math.max(w, 1), height: row - 6, class: "bar" }));
-    chart.append(svg("text", { x: label + w + 6, y: y + 17, class: "value" }, pct(rate(u))));
+    chart.append(svg("text", { x: label + w + 6, y: y + 17, class: "value" }, pct(u)));
   });
 }
 

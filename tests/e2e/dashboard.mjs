@@ -48,6 +48,16 @@ async function loginError(page) {
   }
 }
 
+// The overview's unit rows once loaded, as "A,B"; "" when none came.
+async function unitRows(page) {
+  try {
+    await page.locator("#result").waitFor({ state: "visible", timeout: WAIT });
+  } catch (e) {
+    return "";
+  }
+  return (await page.locator("#units tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.unit))).join(",");
+}
+
 async function sessionCookie(context) {
   return (await context.cookies()).find((c) => c.name === "hadir_session");
 }
@@ -108,8 +118,8 @@ async function main() {
     ok(cookie && cookie.httpOnly && cookie.secure && cookie.sameSite === "Strict",
       "the session cookie is HttpOnly, Secure, SameSite=Strict", JSON.stringify(cookie));
     ok(await page.evaluate(() => document.cookie === ""), "page scripts cannot read the session cookie");
-    await page.waitForFunction(() => document.getElementById("status").textContent !== "Memuat…",
-      null, { timeout: WAIT }).catch(() => {});
+    ok(await unitRows(page) === "A,B", "the overview lists every unit for a superadmin");
+    ok(await page.locator("#chart rect").count() === 2, "the chart has a bar per unit");
     await page.screenshot({ path: `${outDir}/overview.png`, fullPage: true });
     await page.reload();
     ok(await waitText(page, "#who", "root"), "a reload keeps the session");
@@ -143,6 +153,8 @@ async function main() {
     await login(page, "adm-b", password);
     await page.waitForURL(/overview\.html$/, { timeout: WAIT }).catch(() => {});
     ok(await waitText(page, "#who", "adm-b · admin unit"), "unit admin logs in");
+    ok(await unitRows(page) === "B", "the unit admin's overview shows unit B only");
+    await page.screenshot({ path: `${outDir}/overview-unit-admin.png`, fullPage: true });
     const foreign = await page.evaluate(async (nip) => {
       const r = await fetch(`/api/v1/taps?nip=${nip}`, { credentials: "same-origin" });
       return { status: r.status, body: await r.text() };

@@ -115,6 +115,27 @@ check "adm-b: all taps lists none of unit A's" test "$(code --cacert "$CA" \
 	-b "hadir_session=$ADM_B" "$URL/api/v1/taps")-$(json_get "$T/body" 'len(j["taps"])')" = 200-0
 check "adm-b: own unit's NIP is 200" test "$(code --cacert "$CA" -b "hadir_session=$ADM_B" \
 	"$URL/api/v1/taps?nip=$NIP_B")" = 200
+P='from=2026-11-02&to=2026-11-06'
+check "adm-b: report of unit A is 403" test "$(code --cacert "$CA" -b "hadir_session=$ADM_B" \
+	"$URL/api/v1/reports/discipline?$P&unit=A")" = 403
+sed 's/"server_time_usec":[0-9]*//' "$T/body" >"$T/forbidden_unit"
+check "adm-b: report of a unit that does not exist is 403" test "$(code --cacert "$CA" \
+	-b "hadir_session=$ADM_B" "$URL/api/v1/reports/discipline?$P&unit=NOPE")" = 403
+sed 's/"server_time_usec":[0-9]*//' "$T/body" >"$T/nonexistent_unit"
+check "forbidden and nonexistent units: identical replies" cmp "$T/forbidden_unit" "$T/nonexistent_unit"
+check "forbidden unit and NIP: the same reply too" cmp "$T/forbidden_unit" "$T/forbidden"
+check "adm-b: the report without a unit holds unit B's staff only" test "$(code --cacert "$CA" \
+	-b "hadir_session=$ADM_B" "$URL/api/v1/reports/discipline?$P")-$(json_get "$T/body" \
+	'",".join(e["nip"] for e in j["employees"])')" = "200-$NIP_B"
+check "adm-b: CSV export of unit B" test "$(code --cacert "$CA" -b "hadir_session=$ADM_B" \
+	"$URL/api/v1/reports/discipline?$P&unit=B&format=csv")" = 200
+check "adm-b: another unit's employee days are 403" test "$(code --cacert "$CA" \
+	-b "hadir_session=$ADM_B" "$URL/api/v1/employees/$NIP_A/days?$P")" = 403
+check "adm-b: own employee's days are 200" test "$(code --cacert "$CA" \
+	-b "hadir_session=$ADM_B" "$URL/api/v1/employees/$NIP_B/days?$P")" = 200
+check "the superadmin token: the whole report" test "$(code --cacert "$CA" \
+	-H "Authorization: Bearer $ADMIN_TOKEN" "$URL/api/v1/reports/discipline?$P")-$(json_get \
+	"$T/body" 'len(j["employees"])')" = 200-2
 check "login adm-a" test "$(login adm-a "$PW")" = 200
 ADM_A=$(cookie_of)
 check "adm-a sees unit A's three taps" test "$(code --cacert "$CA" -b "hadir_session=$ADM_A" \
@@ -150,6 +171,14 @@ for entry in "import units" "import staff" "user_add alice" "user_add adm-a" "lo
 	"login_failed locky" "login_locked locky" "login_failed nobody" "login adm-b"; do
 	check "audit has $entry" has_entry $entry
 done
+check "audit has adm-b's report view of every unit in scope" grep -q \
+	'"actor":"user:adm-b","action":"report_view","target":"\*","detail":"2026-11-02..2026-11-06 json"' "$T/audit.json"
+check "audit has adm-b's CSV export of unit B" grep -q \
+	'"actor":"user:adm-b","action":"report_export","target":"B","detail":"2026-11-02..2026-11-06 csv"' "$T/audit.json"
+check "audit has the view of one employee's days" grep -q \
+	'"action":"report_view","target":"'"$NIP_B"'","detail":"2026-11-02..2026-11-06 days"' "$T/audit.json"
+check "audit has no view that was refused" bash -c \
+	"! grep -q '\"target\":\"A\"' '$T/audit.json'"
 check "audit has token_add entries" grep -q '"action":"token_add"' "$T/audit.json"
 check "login entries carry the client address" \
 	grep -q '"action":"login","target":"alice","detail":"session started","source":"127.0.0.1"' "$T/audit.json"

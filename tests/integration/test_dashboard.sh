@@ -28,8 +28,8 @@ check "JavaScript as JavaScript" test "$(curl -s -o /dev/null -w '%{content_type
 	"$URL/web/app.js")" = "text/javascript; charset=utf-8"
 
 printf 'unit_id,name,timezone,profile\nA,Unit A,Asia/Jakarta,default\nB,Unit B,Asia/Makassar,default\n' >"$T/units.csv"
-printf 'nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip\n%s,Ani,A,42,1,4500000,\n' \
-	"$NIP_A" >"$T/staff.csv"
+printf 'nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip\n%s,Ani,A,42,1,4500000,\n%s,Budi,B,43,2,4500000,\n' \
+	"$NIP_A" 199001012015011002 >"$T/staff.csv"
 "${C[@]}" import units "$T/units.csv" >/dev/null && "${C[@]}" import staff "$T/staff.csv" >/dev/null &&
 	echo "$PW" | "${C[@]}" user add root --role superadmin >/dev/null &&
 	echo "$PW" | "${C[@]}" user add adm-b --role unit_admin --unit B >/dev/null &&
@@ -51,7 +51,7 @@ while IFS= read -r line; do
 	esac
 done <"$T/e2e.out"
 [ $rc -eq 0 ] || fail "browser run exited with $rc"
-for shot in login login-refused overview unit-admin-forbidden; do
+for shot in login login-refused overview overview-unit-admin unit-admin-forbidden; do
 	check "screenshot $shot.png saved" test -s "$OUT/$shot.png"
 done
 check "the audit log holds the browser's logins and lockout" bash -c \
