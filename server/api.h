@@ -9,6 +9,7 @@
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
+ *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -25,11 +26,13 @@ struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
+struct templates;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
+	struct templates *templates; /* NULL: no template key, fingerprints are not shared */
 };
 
 /* Who is asking, as TLS established it. */

@@ -40,6 +40,8 @@ struct config {
 	/* [enroll] */
 	int64_t token_lifetime_ms;	 /* a one-time enrolment token is valid this long */
 	int64_t certificate_lifetime_ms; /* validity of an issued device certificate */
+	/* [templates] */
+	char templates_key[CFG_VALUE_MAX]; /* AES-256-GCM key of fingerprint templates, 0600 */
 };
 
 /* Load and validate path; every problem is described in diag. */

@@ -79,10 +79,39 @@ struct db_tap_query {
 	int64_t to_usec;   /* and < to */
 };
 
+/*
+ * A fingerprint template at rest: sealed (AES-256-GCM, server/templates.c),
+ * never plaintext here. idx is the person's template number, 0..9.
+ */
+#define DB_TEMPLATE_SEALED_MAX (4096 + CRYPTO_AEAD_TAG_LEN)
+struct db_template {
+	char nip[RECORD_NIP_MAX];
+	int64_t idx;
+	uint8_t nonce[CRYPTO_AEAD_NONCE_LEN];
+	uint8_t sealed[DB_TEMPLATE_SEALED_MAX]; /* ciphertext and tag */
+	size_t sealed_len;
+	int64_t device_id;    /* the kiosk it was enrolled at */
+	int64_t created_usec; /* CLOCK_REALTIME */
+};
+
+/* An enrolment the collector asked a kiosk to run (`fingerprint enroll --device`). */
+#define DB_REQUEST_STATE_MAX 16
+struct db_enroll_request {
+	int64_t id;
+	char device[DB_NAME_MAX];
+	char nip[RECORD_NIP_MAX];
+	char state[DB_REQUEST_STATE_MAX]; /* "pending", "done", "failed" */
+	char reason[DB_ALERT_MAX];	  /* why it failed, "" otherwise */
+	int64_t created_usec;
+	int64_t finished_usec; /* 0 while pending */
+};
+
 /* Callbacks for listings; a negative return stops the walk and is returned. */
 typedef int db_device_fn(const struct db_device *dev, void *user);
 typedef int db_tap_fn(const struct db_tap *tap, void *user);
 typedef int db_alert_fn(const struct db_alert *alert, void *user);
+typedef int db_template_fn(const struct db_template *t, void *user);
+typedef int db_enroll_request_fn(const struct db_enroll_request *req, void *user);
 
 struct db;
 
@@ -129,6 +158,16 @@ struct db_ops {
 			 const char *detail, int64_t now_usec);
 	int (*taps)(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user);
 	int (*alerts)(struct db *db, db_alert_fn *fn, void *user);
+
+	int (*template_list)(struct db *db, const char *nip, db_template_fn *fn, void *user);
+	int (*template_put)(struct db *db, const struct db_template *t);
+	int (*template_delete)(struct db *db, const char *nip, int64_t idx);
+	int (*enroll_request_add)(struct db *db, int64_t device_id, const char *nip,
+				  int64_t now_usec, int64_t *ret_id);
+	int (*enroll_request_list)(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+				   void *user);
+	int (*enroll_request_finish)(struct db *db, int64_t id, int64_t device_id,
+				     const char *state, const char *reason, int64_t now_usec);
 };
 
 /* Every backend's handle starts with this. */
@@ -212,5 +251,26 @@ int db_alert_add(struct db *db, int64_t device_id, uint64_t seq, const char *kin
 int db_taps(struct db *db, const struct db_tap_query *q, db_tap_fn *fn, void *user) MUST_CHECK;
 /* Every tamper alert, oldest first. */
 int db_alerts(struct db *db, db_alert_fn *fn, void *user) MUST_CHECK;
+
+/* Templates of nip (every template when nip is NULL), by nip then idx. */
+int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user) MUST_CHECK;
+/* Store t, replacing what (t->nip, t->idx) held. */
+int db_template_put(struct db *db, const struct db_template *t) MUST_CHECK;
+/* -ENOENT when (nip, idx) holds nothing. */
+int db_template_delete(struct db *db, const char *nip, int64_t idx) MUST_CHECK;
+
+/* A pending enrolment of nip at the device; its id in ret_id. */
+int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,
+			  int64_t *ret_id) MUST_CHECK;
+/* The requests of device_id still pending, oldest first; device_id 0: all requests, any state. */
+int db_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+			   void *user) MUST_CHECK;
+/*
+ * The device reports request id "done" or "failed" (reason). -ENOENT when it
+ * is not that device's pending request (unknown, another kiosk's, or already
+ * finished: a resent report changes nothing).
+ */
+int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
+			     const char *reason, int64_t now_usec) MUST_CHECK;
 
 #endif

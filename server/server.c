@@ -35,6 +35,7 @@
 #include "common/http.h"
 #include "server/metrics.h"
 #include "server/site.h"
+#include "server/templates.h"
 #include "server/tls.h"
 
 #define IN_BUF	     16384
@@ -82,6 +83,7 @@ struct server {
 	int epfd, listen_fd, signal_fd;
 	struct tls_server *tls;
 	struct db *db;
+	struct templates *templates; /* NULL: templates are not shared */
 	struct api api;
 	struct metrics metrics;
 	struct conn *conns; /* open */
@@ -636,7 +638,13 @@ static int setup(struct server *srv)
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;
-	srv->api = (struct api){.cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics};
+	r = templates_open(srv->cfg, srv->db, &srv->templates);
+	if (r < 0)
+		return r;
+	srv->api = (struct api){.cfg = srv->cfg,
+				.db = srv->db,
+				.metrics = &srv->metrics,
+				.templates = srv->templates};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -678,6 +686,7 @@ static void teardown(struct server *srv)
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	tls_server_free(srv->tls);
+	templates_free(srv->templates);
 	db_close(srv->db);
 }
 

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * POST /api/v1/templates (device certificate): a kiosk shares what happened
+ * to a fingerprint on its module. One JSON object per request:
+ *   {"nip":N,"page":P,"template":BASE64,"sha256":HEX[,"request":ID]}
+ *       enrolled: keep the template (sealed, server/templates.h); the same
+ *       template again is a no-op (resending is safe) -> {"index":IDX}
+ *   {"nip":N,"sha256":HEX,"deleted":true}
+ *       deleted at the kiosk: forget it, so the other kiosks delete it too
+ *       -> {"deleted":0|1}
+ *   {"nip":N,"request":ID,"failed":REASON}
+ *       an enrolment the collector asked for failed -> {}
+ * "page" is the kiosk's own module page, for its log only. Only a device
+ * whose roster holds nip (its unit; every unit when it has none assigned)
+ * may share nip's templates: 403 otherwise. Templates are never logged.
+ */
+#ifndef HADIR_SERVER_API_TEMPLATES_H
+#define HADIR_SERVER_API_TEMPLATES_H
+
+#include "server/api.h"
+
+void api_templates_post(struct api *api, const struct api_call *call, struct api_reply *ret);
+
+#endif
