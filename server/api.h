@@ -26,13 +26,13 @@ struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
-struct templates;
+struct vault;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
-	struct templates *templates; /* NULL: no template key, fingerprints are not shared */
+	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
 };
 
 /* Who is asking, as TLS established it. */

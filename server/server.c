@@ -35,7 +35,7 @@
 #include "common/http.h"
 #include "server/metrics.h"
 #include "server/site.h"
-#include "server/templates.h"
+#include "server/vault.h"
 #include "server/tls.h"
 
 #define IN_BUF	     16384
@@ -83,7 +83,7 @@ struct server {
 	int epfd, listen_fd, signal_fd;
 	struct tls_server *tls;
 	struct db *db;
-	struct templates *templates; /* NULL: templates are not shared */
+	struct vault *vault; /* NULL: templates are not shared */
 	struct api api;
 	struct metrics metrics;
 	struct conn *conns; /* open */
@@ -638,13 +638,13 @@ static int setup(struct server *srv)
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;
-	r = templates_open(srv->cfg, srv->db, &srv->templates);
+	r = vault_open(srv->cfg, srv->db, &srv->vault);
 	if (r < 0)
 		return r;
 	srv->api = (struct api){.cfg = srv->cfg,
 				.db = srv->db,
 				.metrics = &srv->metrics,
-				.templates = srv->templates};
+				.vault = srv->vault};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -686,7 +686,7 @@ static void teardown(struct server *srv)
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	tls_server_free(srv->tls);
-	templates_free(srv->templates);
+	vault_free(srv->vault);
 	db_close(srv->db);
 }
 

@@ -3,7 +3,7 @@
  * Sealing and opening fingerprint templates with the site's template key.
  * Every plaintext buffer is wiped before it is freed or goes out of scope.
  */
-#include "server/templates.h"
+#include "server/vault.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -20,7 +20,7 @@
 
 #define AAD_MAX (32 + RECORD_NIP_MAX)
 
-struct templates {
+struct vault {
 	uint8_t key[CRYPTO_AEAD_KEY_LEN];
 };
 
@@ -30,8 +30,8 @@ static size_t aad_of(const char *nip, int64_t idx, char out[AAD_MAX])
 	return (size_t)snprintf(out, AAD_MAX, "hadir-template-v1|%s|%" PRId64, nip, idx);
 }
 
-/* Open a stored template into plain (room for TEMPLATES_BYTES_MAX); its length in ret_len. */
-static int open_row(const struct templates *t, const struct db_template *row, uint8_t *plain,
+/* Open a stored template into plain (room for VAULT_BYTES_MAX); its length in ret_len. */
+static int open_row(const struct vault *t, const struct db_template *row, uint8_t *plain,
 		    size_t *ret_len)
 {
 	char aad[AAD_MAX];
@@ -39,7 +39,7 @@ static int open_row(const struct templates *t, const struct db_template *row, ui
 	int r;
 
 	if (row->sealed_len < CRYPTO_AEAD_TAG_LEN ||
-	    row->sealed_len - CRYPTO_AEAD_TAG_LEN > TEMPLATES_BYTES_MAX)
+	    row->sealed_len - CRYPTO_AEAD_TAG_LEN > VAULT_BYTES_MAX)
 		return -EBADMSG;
 	r = crypto_aead_open(t->key, row->nonce, aad, aad_len, row->sealed, row->sealed_len,
 			     plain);
@@ -51,14 +51,14 @@ static int open_row(const struct templates *t, const struct db_template *row, ui
 /* --- key --- */
 
 struct first_row {
-	const struct templates *t; /* NULL: only count */
+	const struct vault *t; /* NULL: only count */
 	unsigned rows;
 	int open_result;
 };
 
 static int check_first(const struct db_template *row, void *user)
 {
-	uint8_t plain[TEMPLATES_BYTES_MAX];
+	uint8_t plain[VAULT_BYTES_MAX];
 	struct first_row *f = user;
 	size_t len;
 
@@ -70,10 +70,10 @@ static int check_first(const struct db_template *row, void *user)
 	return -ECANCELED; /* one row tells */
 }
 
-int templates_open(const struct config *cfg, struct db *db, struct templates **ret_templates)
+int vault_open(const struct config *cfg, struct db *db, struct vault **ret_vault)
 {
 	struct first_row first = {.t = NULL};
-	struct templates *t;
+	struct vault *t;
 	int r;
 
 	t = calloc(1, sizeof(*t));
@@ -95,7 +95,7 @@ int templates_open(const struct config *cfg, struct db *db, struct templates **r
 		log_warn("templates: no key file '%s': fingerprint templates are not shared "
 			 "(`hadir-collector init` creates one; see README)",
 			 cfg->templates_key);
-		*ret_templates = NULL;
+		*ret_vault = NULL;
 		r = 0;
 		goto out_free;
 	}
@@ -121,15 +121,15 @@ int templates_open(const struct config *cfg, struct db *db, struct templates **r
 		r = -EKEYREJECTED;
 		goto out_free;
 	}
-	*ret_templates = t;
+	*ret_vault = t;
 	return 0;
 
 out_free:
-	templates_free(t);
+	vault_free(t);
 	return r;
 }
 
-void templates_free(struct templates *t)
+void vault_free(struct vault *t)
 {
 	if (!t)
 		return;
@@ -140,22 +140,22 @@ void templates_free(struct templates *t)
 /* --- put, delete --- */
 
 struct scan {
-	const struct templates *t;
+	const struct vault *t;
 	const uint8_t *data; /* put: the new template */
 	size_t len;
 	const uint8_t *sha256; /* delete: the template to find */
-	bool used[TEMPLATES_PER_NIP];
+	bool used[VAULT_PER_NIP];
 	int64_t match; /* idx of the matching template, -1: none */
 };
 
 static int scan_row(const struct db_template *row, void *user)
 {
-	uint8_t plain[TEMPLATES_BYTES_MAX], digest[CRYPTO_SHA256_LEN];
+	uint8_t plain[VAULT_BYTES_MAX], digest[CRYPTO_SHA256_LEN];
 	struct scan *sc = user;
 	size_t len;
 	int r;
 
-	if (row->idx >= 0 && row->idx < TEMPLATES_PER_NIP)
+	if (row->idx >= 0 && row->idx < VAULT_PER_NIP)
 		sc->used[row->idx] = true;
 	r = open_row(sc->t, row, plain, &len);
 	if (r < 0) {
@@ -175,7 +175,7 @@ static int scan_row(const struct db_template *row, void *user)
 	return 0;
 }
 
-int templates_put(struct templates *t, struct db *db, const char *nip, const uint8_t *data,
+int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *data,
 		  size_t len, int64_t device_id, int64_t now_usec, int64_t *ret_idx)
 {
 	struct scan sc = {.t = t, .data = data, .len = len, .match = -1};
@@ -184,7 +184,7 @@ int templates_put(struct templates *t, struct db *db, const char *nip, const uin
 	int64_t idx = -1;
 	int r;
 
-	if (len == 0 || len > TEMPLATES_BYTES_MAX || strlen(nip) >= RECORD_NIP_MAX)
+	if (len == 0 || len > VAULT_BYTES_MAX || strlen(nip) >= RECORD_NIP_MAX)
 		return -EINVAL;
 	r = db_template_list(db, nip, scan_row, &sc);
 	if (r < 0)
@@ -193,7 +193,7 @@ int templates_put(struct templates *t, struct db *db, const char *nip, const uin
 		*ret_idx = sc.match;
 		return 0;
 	}
-	for (int64_t i = 0; i < TEMPLATES_PER_NIP && idx < 0; i++)
+	for (int64_t i = 0; i < VAULT_PER_NIP && idx < 0; i++)
 		if (!sc.used[i])
 			idx = i;
 	if (idx < 0)
@@ -219,7 +219,7 @@ int templates_put(struct templates *t, struct db *db, const char *nip, const uin
 	return r;
 }
 
-int templates_delete(struct templates *t, struct db *db, const char *nip,
+int vault_delete(struct vault *t, struct db *db, const char *nip,
 		     const uint8_t sha256[CRYPTO_SHA256_LEN])
 {
 	struct scan sc = {.t = t, .sha256 = sha256, .match = -1};
@@ -237,13 +237,13 @@ int templates_delete(struct templates *t, struct db *db, const char *nip,
 /* --- roster --- */
 
 struct to_json {
-	const struct templates *t;
+	const struct vault *t;
 	json_t *arr;
 };
 
 static int row_to_json(const struct db_template *row, void *user)
 {
-	uint8_t plain[TEMPLATES_BYTES_MAX];
+	uint8_t plain[VAULT_BYTES_MAX];
 	struct to_json *tj = user;
 	char *text = NULL;
 	json_t *o;
@@ -268,7 +268,7 @@ static int row_to_json(const struct db_template *row, void *user)
 	return 0;
 }
 
-int templates_to_json(struct templates *t, struct db *db, const char *nip, json_t *arr)
+int vault_to_json(struct vault *t, struct db *db, const char *nip, json_t *arr)
 {
 	struct to_json tj = {.t = t, .arr = arr};
 
