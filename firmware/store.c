@@ -914,8 +914,12 @@ int store_anchor_get(struct store *st, const char *boot_id, struct record_anchor
 
 /* --- fingers enrolled on this kiosk --- */
 
-/* Run a one-statement change with a text and an integer parameter. */
-static int change(struct store *st, const char *sql, const char *text, int64_t number)
+/*
+ * Run a one-statement change binding ?1 and ?2 to texts a and b (either may
+ * be NULL: left unbound) and ?at to the integer number.
+ */
+static int change_args(struct store *st, const char *sql, const char *a, const char *b, int at,
+		       int64_t number)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -923,12 +927,30 @@ static int change(struct store *st, const char *sql, const char *text, int64_t n
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(st, rc, sql);
-	if (text)
-		bind_text(s, 1, text);
-	sqlite3_bind_int64(s, 2, number);
+	if (a)
+		bind_text(s, 1, a);
+	if (b)
+		bind_text(s, 2, b);
+	sqlite3_bind_int64(s, at, number);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, sql);
+}
+
+/* Run a one-statement change with a text (?1) and an integer (?2) parameter. */
+static int change(struct store *st, const char *sql, const char *text, int64_t number)
+{
+	return change_args(st, sql, text, NULL, 2, number);
+}
+
+/* Finish a transaction begun by the caller: commit when r is 0, else roll back. */
+static int end_transaction(struct store *st, int r)
+{
+	if (r == 0)
+		r = exec(st, "COMMIT");
+	if (r < 0)
+		(void)exec(st, "ROLLBACK");
+	return r;
 }
 
 int store_staff_name(struct store *st, const char *nip, char ret_name[STORE_NAME_MAX])
@@ -968,11 +990,7 @@ int store_finger_add(struct store *st, const char *nip, unsigned page)
 			   "INSERT OR REPLACE INTO credentials (nip, credential)"
 			   " VALUES (?1, 'finger:' || ?2)",
 			   nip, page);
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0)
-		(void)exec(st, "ROLLBACK");
-	return r;
+	return end_transaction(st, r);
 }
 
 int store_finger_remove(struct store *st, unsigned page)
@@ -985,11 +1003,7 @@ int store_finger_remove(struct store *st, unsigned page)
 	if (r == 0)
 		r = change(st, "DELETE FROM credentials WHERE credential = 'finger:' || ?2", NULL,
 			   page);
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0)
-		(void)exec(st, "ROLLBACK");
-	return r;
+	return end_transaction(st, r);
 }
 
 int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_t max,
@@ -1043,33 +1057,10 @@ int store_finger_sha(struct store *st, unsigned page, char ret_sha[CRYPTO_SHA256
 	return r;
 }
 
-/* Run sql binding ?1 text and ?2 text (either may be NULL) and ?3 an integer. */
+/* A change binding ?1 and ?2 to texts and ?3 to an integer. */
 static int change3(struct store *st, const char *sql, const char *a, const char *b, int64_t n)
 {
-	sqlite3_stmt *s;
-	int rc;
-
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return fail(st, rc, sql);
-	if (a)
-		bind_text(s, 1, a);
-	if (b)
-		bind_text(s, 2, b);
-	sqlite3_bind_int64(s, 3, n);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, sql);
-}
-
-/* Finish a transaction begun by the caller: commit when r is 0, else roll back. */
-static int end_transaction(struct store *st, int r)
-{
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0)
-		(void)exec(st, "ROLLBACK");
-	return r;
+	return change_args(st, sql, a, b, 3, n);
 }
 
 int store_finger_share(struct store *st, unsigned page, const char *sha256, const char *body)

@@ -299,7 +299,10 @@ static int pull_roster(struct sync *s)
 		note_error(s, resp.error);
 		return r;
 	}
-	if (resp.status == 304) {
+	/* 404: the collector has no roster yet; the one imported here stays, and that is no error. */
+	if (resp.status == 304 || resp.status == 404) {
+		if (resp.status == 404)
+			log_debug("sync: the collector has no roster yet; keeping the local one");
 		hc_response_free(&resp);
 		return 0;
 	}
@@ -375,7 +378,7 @@ static int sync_round(struct sync *s)
 			return 0;
 	if (r == 0)
 		r = push_anchor(s);
-	if (r == 0) {
+	if (r >= 0) {
 		char why[HC_ERROR_MAX];
 
 		r = templates_push(s->store, s->hc, s->url, why, sizeof(why));

@@ -14,6 +14,8 @@
 #include "common/log.h"
 #include "common/record.h"
 #include "common/tz.h"
+#include "server/api_roster.h"
+#include "server/api_templates.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "common/http.h"
@@ -312,6 +314,8 @@ struct route {
 static const struct route routes[] = {
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
+    {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
     {"/metrics", HTTP_VERB_GET, route_metrics},

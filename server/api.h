@@ -41,12 +41,15 @@ struct api_peer {
 	uint8_t fingerprint[CRYPTO_SHA256_LEN];
 };
 
+#define API_ETAG_MAX 80
+
 struct api_reply {
 	int status;
 	const char *content_type;
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
 	const char *extra_headers; /* static text */
+	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
 };
 
 #define API_PARAMS_MAX 2

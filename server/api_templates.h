@@ -17,8 +17,25 @@
 #ifndef HADIR_SERVER_API_TEMPLATES_H
 #define HADIR_SERVER_API_TEMPLATES_H
 
+#include <stdint.h>
+
+#include "common/err.h"
 #include "server/api.h"
 
 void api_templates_post(struct api *api, const struct api_call *call, struct api_reply *ret);
+
+/*
+ * Add to a device's roster reply (built by roster.c for its units) each
+ * listed person's templates, "templates":[{"page":IDX,"data":BASE64}]
+ * (decrypted for this reply only; none when the collector has no key), and
+ * the enrolments asked of this device, "enroll":[{"nip":N,"id":ID}].
+ */
+int api_templates_roster(struct api *api, int64_t device_id, struct json_t *roster) MUST_CHECK;
+
+/*
+ * 1 when the device's roster holds nip (nip's unit is one of the device's, or
+ * it has none assigned and sees every unit), 0 when not (or nip is unknown).
+ */
+int api_templates_device_sees(struct db *db, int64_t device_id, const char *nip) MUST_CHECK;
 
 #endif

@@ -168,6 +168,132 @@ int db_alerts(struct db *db, db_alert_fn *fn, void *user)
 	return db->ops->alerts(db, fn, user);
 }
 
+int db_units_clear(struct db *db)
+{
+	return db->ops->units_clear(db);
+}
+
+int db_unit_put(struct db *db, const struct db_unit *unit)
+{
+	return db->ops->unit_put(db, unit);
+}
+
+int db_units(struct db *db, const struct db_org_query *q, db_unit_fn *fn, void *user)
+{
+	return db->ops->units(db, q, fn, user);
+}
+
+int db_units_missing(struct db *db, db_missing_unit_fn *fn, void *user)
+{
+	return db->ops->units_missing(db, fn, user);
+}
+
+int db_staff_clear(struct db *db)
+{
+	return db->ops->staff_clear(db);
+}
+
+int db_staff_put(struct db *db, const struct db_staff *staff)
+{
+	return db->ops->staff_put(db, staff);
+}
+
+int db_staff_get(struct db *db, const char *nip, struct db_staff *ret_staff)
+{
+	return db->ops->staff_get(db, nip, ret_staff);
+}
+
+int db_card_put(struct db *db, const char *card, const char *nip, char *ret_owner)
+{
+	return db->ops->card_put(db, card, nip, ret_owner);
+}
+
+int db_finger_put(struct db *db, int32_t finger, const char *nip, char *ret_owner)
+{
+	return db->ops->finger_put(db, finger, nip, ret_owner);
+}
+
+int db_staff(struct db *db, const struct db_org_query *q, db_staff_fn *fn, void *user)
+{
+	return db->ops->staff(db, q, fn, user);
+}
+
+int db_schedules_clear(struct db *db, const char *unit_id)
+{
+	return db->ops->schedules_clear(db, unit_id);
+}
+
+int db_schedule_put(struct db *db, const struct db_schedule *sched)
+{
+	return db->ops->schedule_put(db, sched);
+}
+
+int db_schedules(struct db *db, const struct db_org_query *q, db_schedule_fn *fn, void *user)
+{
+	return db->ops->schedules(db, q, fn, user);
+}
+
+int db_holidays_clear(struct db *db, int year)
+{
+	return db->ops->holidays_clear(db, year);
+}
+
+int db_holiday_put(struct db *db, const struct db_holiday *holiday)
+{
+	return db->ops->holiday_put(db, holiday);
+}
+
+int db_holidays(struct db *db, const struct db_org_query *q, db_holiday_fn *fn, void *user)
+{
+	return db->ops->holidays(db, q, fn, user);
+}
+
+int db_leave_clear(struct db *db, int year)
+{
+	return db->ops->leave_clear(db, year);
+}
+
+int db_leave_put(struct db *db, const struct db_leave *leave)
+{
+	return db->ops->leave_put(db, leave);
+}
+
+int db_leave(struct db *db, const struct db_org_query *q, db_leave_fn *fn, void *user)
+{
+	return db->ops->leave(db, q, fn, user);
+}
+
+int db_device_units_set(struct db *db, int64_t device_id, const char *const *unit_ids, size_t n)
+{
+	return db->ops->device_units_set(db, device_id, unit_ids, n);
+}
+
+int db_device_units(struct db *db, int64_t device_id, db_unit_fn *fn, void *user)
+{
+	return db->ops->device_units(db, device_id, fn, user);
+}
+
+int db_roster_state(struct db *db, struct db_roster_state *ret_state)
+{
+	return db->ops->roster_state(db, ret_state);
+}
+
+int db_roster_bump(struct db *db, int64_t now_usec, bool has_staff)
+{
+	return db->ops->roster_bump(db, now_usec, has_staff);
+}
+
+int db_device_internal(struct db *db, const char *name, int64_t now_usec, int64_t *ret_device_id)
+{
+	return db->ops->device_internal(db, name, now_usec, ret_device_id);
+}
+
+int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *nip, int64_t usec,
+		  int64_t now_usec)
+{
+	return db->ops->tap_import(db, device_id, seq, nip, usec, now_usec);
+}
+
 int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user)
 {
 	return db->ops->template_list(db, nip, fn, user);

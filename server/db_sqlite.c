@@ -6,9 +6,9 @@
  * PRAGMA user_version. It stores what it is told; policy is in ingest.c.
  */
 #include "server/db.h"
+#include "server/db_sqlite.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@
 
 #include "common/log.h"
 
-#define STMT_CACHE_MAX 48
+#define STMT_CACHE_MAX 96
 
 struct db_sqlite {
 	struct db base; /* first: a struct db * is a struct db_sqlite * */
@@ -108,10 +108,68 @@ static const char *const migrations[] = {
     "CREATE INDEX records_boot_trusted ON records(device_id, boot_id, clock_trusted, seq);"
     "DROP INDEX records_boot;",
     /*
-     * 6: fingerprint templates, sealed with AES-256-GCM (server/templates.c):
+     * 4: organisation data (db_sqlite_org.c). No foreign keys to units: an
+     * import replaces a set and then names every dangling unit_id itself.
+     * roster_state.version feeds the roster's ETag.
+     */
+    "CREATE TABLE units ("
+    " unit_id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " timezone TEXT NOT NULL,"
+    " profile TEXT NOT NULL);"
+    "CREATE TABLE staff ("
+    " nip TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " unit_id TEXT NOT NULL,"
+    " allowance INTEGER NOT NULL DEFAULT 0,"
+    " supervisor_nip TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX staff_unit ON staff(unit_id, nip);"
+    "CREATE TABLE staff_cards ("
+    " card TEXT PRIMARY KEY,"
+    " nip TEXT NOT NULL);"
+    "CREATE INDEX staff_cards_nip ON staff_cards(nip);"
+    "CREATE TABLE staff_fingers ("
+    " finger INTEGER PRIMARY KEY,"
+    " nip TEXT NOT NULL);"
+    "CREATE INDEX staff_fingers_nip ON staff_fingers(nip);"
+    "CREATE TABLE schedules ("
+    " id INTEGER PRIMARY KEY,"
+    " unit_id TEXT NOT NULL,"
+    " valid_from TEXT NOT NULL,"
+    " valid_to TEXT NOT NULL,"
+    " weekday INTEGER NOT NULL,"
+    " start TEXT NOT NULL,"
+    " \"end\" TEXT NOT NULL,"
+    " label TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (unit_id, weekday, valid_from, valid_to));"
+    "CREATE TABLE holidays ("
+    " date TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL);"
+    "CREATE TABLE leave ("
+    " id INTEGER PRIMARY KEY,"
+    " nip TEXT NOT NULL,"
+    " from_date TEXT NOT NULL,"
+    " to_date TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " time_from TEXT NOT NULL DEFAULT '',"
+    " time_to TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX leave_nip ON leave(nip, from_date);"
+    "CREATE INDEX leave_from ON leave(from_date);"
+    "CREATE TABLE device_units ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " unit_id TEXT NOT NULL,"
+    " PRIMARY KEY (device_id, unit_id));"
+    "CREATE TABLE roster_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " version INTEGER NOT NULL,"
+    " changed_usec INTEGER NOT NULL,"
+    " has_staff INTEGER NOT NULL);"
+    "INSERT INTO roster_state VALUES (1, 0, 0, 0);",
+    /*
+     * 6: fingerprint templates, sealed with AES-256-GCM (server/vault.c):
      * the nonce and ciphertext+tag only, never the plaintext; and the
-     * enrolments the collector asks a kiosk to run. (4 and 5 belong to other
-     * features; an absent entry is skipped.)
+     * enrolments the collector asks a kiosk to run. (5 belongs to another
+     * feature; an absent entry is skipped.)
      */
     [5] = "CREATE TABLE templates ("
     " nip TEXT NOT NULL,"
@@ -778,169 +836,6 @@ static int sq_alerts(struct db *db, db_alert_fn *fn, void *user)
 	return r;
 }
 
-/* --- fingerprint templates (sealed) and enrolment requests --- */
-
-static int sq_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user)
-{
-	struct db_template *t;
-	sqlite3_stmt *stmt;
-	int rc, r;
-
-	t = malloc(sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	r = prepare(db,
-		    "SELECT nip, idx, nonce, sealed, device_id, created_usec FROM templates"
-		    " WHERE ?1 IS NULL OR nip = ?1 ORDER BY nip, idx",
-		    &stmt);
-	if (r < 0)
-		goto out_free;
-	if (nip)
-		sqlite3_bind_text(stmt, 1, nip, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		size_t nonce_len = (size_t)sqlite3_column_bytes(stmt, 2);
-
-		memset(t, 0, sizeof(*t));
-		text_col(stmt, 0, t->nip, sizeof(t->nip));
-		t->idx = sqlite3_column_int64(stmt, 1);
-		t->sealed_len = (size_t)sqlite3_column_bytes(stmt, 3);
-		if (nonce_len != sizeof(t->nonce) || t->sealed_len > sizeof(t->sealed)) {
-			log_err("db: template %s/%" PRId64 " has a malformed row", t->nip, t->idx);
-			r = -EBADMSG;
-			break;
-		}
-		memcpy(t->nonce, sqlite3_column_blob(stmt, 2), nonce_len);
-		if (t->sealed_len)
-			memcpy(t->sealed, sqlite3_column_blob(stmt, 3), t->sealed_len);
-		t->device_id = sqlite3_column_int64(stmt, 4);
-		t->created_usec = sqlite3_column_int64(stmt, 5);
-		r = fn(t, user);
-		if (r < 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sql_error(db, "list templates");
-	done(db, stmt);
-out_free:
-	explicit_bzero(t, sizeof(*t));
-	free(t);
-	return r;
-}
-
-static int sq_template_put(struct db *db, const struct db_template *t)
-{
-	sqlite3_stmt *stmt;
-	int r;
-
-	r = prepare(db,
-		    "INSERT OR REPLACE INTO templates"
-		    " (nip, idx, nonce, sealed, device_id, created_usec) VALUES (?, ?, ?, ?, ?, ?)",
-		    &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(stmt, 1, t->nip, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, t->idx);
-	sqlite3_bind_blob(stmt, 3, t->nonce, sizeof(t->nonce), SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 4, t->sealed, (int)t->sealed_len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, t->device_id);
-	sqlite3_bind_int64(stmt, 6, t->created_usec);
-	return step_done(db, stmt, "store template");
-}
-
-static int sq_template_delete(struct db *db, const char *nip, int64_t idx)
-{
-	sqlite3_stmt *stmt;
-	int r;
-
-	r = prepare(db, "DELETE FROM templates WHERE nip = ? AND idx = ?", &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(stmt, 1, nip, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, idx);
-	r = step_done(db, stmt, "delete template");
-	if (r == 0 && sqlite3_changes(conn_of(db)) == 0)
-		r = -ENOENT;
-	return r;
-}
-
-static int sq_enroll_request_add(struct db *db, int64_t device_id, const char *nip,
-				 int64_t now_usec, int64_t *ret_id)
-{
-	sqlite3_stmt *stmt;
-	int r;
-
-	r = prepare(db,
-		    "INSERT INTO enroll_requests (device_id, nip, created_usec) VALUES (?, ?, ?)",
-		    &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	sqlite3_bind_text(stmt, 2, nip, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, now_usec);
-	r = step_done(db, stmt, "add enrolment request");
-	if (r == 0)
-		*ret_id = sqlite3_last_insert_rowid(conn_of(db));
-	return r;
-}
-
-static int sq_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
-				  void *user)
-{
-	struct db_enroll_request req;
-	sqlite3_stmt *stmt;
-	int rc, r;
-
-	r = prepare(db,
-		    "SELECT q.id, d.name, q.nip, q.state, q.reason, q.created_usec,"
-		    " COALESCE(q.finished_usec, 0)"
-		    " FROM enroll_requests q JOIN devices d ON d.id = q.device_id"
-		    " WHERE ?1 = 0 OR (q.device_id = ?1 AND q.state = 'pending') ORDER BY q.id",
-		    &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(stmt, 1, device_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&req, 0, sizeof(req));
-		req.id = sqlite3_column_int64(stmt, 0);
-		text_col(stmt, 1, req.device, sizeof(req.device));
-		text_col(stmt, 2, req.nip, sizeof(req.nip));
-		text_col(stmt, 3, req.state, sizeof(req.state));
-		text_col(stmt, 4, req.reason, sizeof(req.reason));
-		req.created_usec = sqlite3_column_int64(stmt, 5);
-		req.finished_usec = sqlite3_column_int64(stmt, 6);
-		r = fn(&req, user);
-		if (r < 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sql_error(db, "list enrolment requests");
-	done(db, stmt);
-	return r;
-}
-
-static int sq_enroll_request_finish(struct db *db, int64_t id, int64_t device_id,
-				    const char *state, const char *reason, int64_t now_usec)
-{
-	sqlite3_stmt *stmt;
-	int r;
-
-	r = prepare(db,
-		    "UPDATE enroll_requests SET state = ?, reason = ?, finished_usec = ?"
-		    " WHERE id = ? AND device_id = ? AND state = 'pending'",
-		    &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, now_usec);
-	sqlite3_bind_int64(stmt, 4, id);
-	sqlite3_bind_int64(stmt, 5, device_id);
-	r = step_done(db, stmt, "finish enrolment request");
-	if (r == 0 && sqlite3_changes(conn_of(db)) == 0)
-		r = -ENOENT;
-	return r;
-}
-
 static const struct db_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -968,13 +863,69 @@ static const struct db_ops sqlite_ops = {
     .alert_add = sq_alert_add,
     .taps = sq_taps,
     .alerts = sq_alerts,
-    .template_list = sq_template_list,
-    .template_put = sq_template_put,
-    .template_delete = sq_template_delete,
-    .enroll_request_add = sq_enroll_request_add,
-    .enroll_request_list = sq_enroll_request_list,
-    .enroll_request_finish = sq_enroll_request_finish,
+    .units_clear = db_sqlite_units_clear,
+    .unit_put = db_sqlite_unit_put,
+    .units = db_sqlite_units,
+    .units_missing = db_sqlite_units_missing,
+    .staff_clear = db_sqlite_staff_clear,
+    .staff_put = db_sqlite_staff_put,
+    .staff_get = db_sqlite_staff_get,
+    .card_put = db_sqlite_card_put,
+    .finger_put = db_sqlite_finger_put,
+    .staff = db_sqlite_staff,
+    .schedules_clear = db_sqlite_schedules_clear,
+    .schedule_put = db_sqlite_schedule_put,
+    .schedules = db_sqlite_schedules,
+    .holidays_clear = db_sqlite_holidays_clear,
+    .holiday_put = db_sqlite_holiday_put,
+    .holidays = db_sqlite_holidays,
+    .leave_clear = db_sqlite_leave_clear,
+    .leave_put = db_sqlite_leave_put,
+    .leave = db_sqlite_leave,
+    .device_units_set = db_sqlite_device_units_set,
+    .device_units = db_sqlite_device_units,
+    .roster_state = db_sqlite_roster_state,
+    .roster_bump = db_sqlite_roster_bump,
+    .device_internal = db_sqlite_device_internal,
+    .tap_import = db_sqlite_tap_import,
+    .template_list = db_sqlite_template_list,
+    .template_put = db_sqlite_template_put,
+    .template_delete = db_sqlite_template_delete,
+    .enroll_request_add = db_sqlite_enroll_request_add,
+    .enroll_request_list = db_sqlite_enroll_request_list,
+    .enroll_request_finish = db_sqlite_enroll_request_finish,
 };
+
+/* The helpers above, for the backend's other files (db_sqlite.h). */
+sqlite3 *db_sqlite_conn(struct db *db)
+{
+	return conn_of(db);
+}
+
+int db_sqlite_prepare(struct db *db, const char *sql, sqlite3_stmt **ret_stmt)
+{
+	return prepare(db, sql, ret_stmt);
+}
+
+void db_sqlite_done(struct db *db, sqlite3_stmt *stmt)
+{
+	done(db, stmt);
+}
+
+int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	return step_done(db, stmt, what);
+}
+
+int db_sqlite_error(struct db *db, const char *what)
+{
+	return sql_error(db, what);
+}
+
+void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+	text_col(stmt, col, buf, size);
+}
 
 int db_sqlite_open(const char *path, struct db **ret_db)
 {

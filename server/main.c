@@ -7,9 +7,11 @@
  *   hadir-collector [--config FILE]                 run the service
  *   hadir-collector [--config FILE] --check-config  validate and print settings
  *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
- *   hadir-collector device add NAME | list [--json] | disable NAME
+ *   hadir-collector device add NAME [--unit U1[,U2]] | list [--json] | disable NAME
+ *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,8 +26,10 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "server/api_templates.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/import.h"
 #include "server/server.h"
 #include "server/site.h"
 
@@ -35,7 +39,7 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to;
+	const char *listen, *host, *nip, *from, *to, *unit, *device;
 	bool is_json, is_check_config, is_version, is_help;
 };
 
@@ -44,11 +48,15 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: hadir-collector [--config FILE] [--check-config]\n"
 		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
-		"       hadir-collector [--config FILE] device add NAME | list [--json] |"
-		" disable NAME\n"
+		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
+		" list [--json] | disable NAME\n"
+		"       hadir-collector [--config FILE] import"
+		" units|staff|schedules|holidays|leave|taps FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
+		" list [--json]\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -67,6 +75,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--nip", offsetof(struct args, nip)},
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
+	    {"--unit", offsetof(struct args, unit)},
+	    {"--device", offsetof(struct args, device)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -151,32 +161,60 @@ static int cmd_init(const struct args *a)
 	return 0;
 }
 
+struct devices_out {
+	struct db *db;
+	json_t *arr;	/* --json */
+	json_t *units;	/* of the device being printed, --json */
+	char text[256]; /* of the device being printed: "U1,U2" */
+};
+
+static int add_unit(const struct db_unit *unit, void *user)
+{
+	struct devices_out *out = user;
+	size_t len = strlen(out->text);
+
+	if (out->units && json_array_append_new(out->units, json_string(unit->unit_id)) < 0)
+		return -ENOMEM;
+	snprintf(out->text + len, sizeof(out->text) - len, "%s%s", len ? "," : "", unit->unit_id);
+	return 0;
+}
+
 static int print_device(const struct db_device *dev, void *user)
 {
-	json_t *arr = user;
+	struct devices_out *out = user;
+	json_t *arr = out->arr;
 	char when[CLK_ISO_MAX] = "";
+	int r;
 
 	if (dev->is_enrolled)
 		clk_format_utc(dev->enrolled_usec, when);
+	out->text[0] = '\0';
+	out->units = arr ? json_array() : NULL;
+	r = arr && !out->units ? -ENOMEM : db_device_units(out->db, dev->id, add_unit, out);
+	if (r < 0) {
+		json_decref(out->units);
+		return r;
+	}
 	if (arr) {
-		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I}", "name", dev->name, "state",
+		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:o}", "name", dev->name, "state",
 				      dev->is_disabled	 ? "disabled"
 				      : dev->is_enrolled ? "enrolled"
 							 : "pending",
 				      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
 				      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
 				      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
-				      (json_int_t)dev->acked_seq);
+				      (json_int_t)dev->acked_seq, "units", out->units);
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			return -ENOMEM;
 		return 0;
 	}
-	printf("%-24s %-9s %-22s %" PRIu64 "\n", dev->name,
+	printf("%-24s %-9s %-22s %-10" PRIu64 " %s\n", dev->name,
 	       dev->is_disabled	  ? "disabled"
 	       : dev->is_enrolled ? "enrolled"
 				  : "pending",
-	       dev->is_enrolled ? when : "-", dev->acked_seq);
+	       dev->is_enrolled ? when : "-", dev->acked_seq,
+	       out->text[0] ? out->text : "(all units)");
 	return 0;
 }
 
@@ -189,12 +227,89 @@ static int dump_json(json_t *j)
 	return r;
 }
 
+#define DEVICE_UNITS_MAX 32
+
+static int count_unit(const struct db_unit *unit, void *user)
+{
+	(void)unit;
+	(*(size_t *)user)++;
+	return 0;
+}
+
+/* Split --unit "U1,U2" (edited in place) into ids of stored units; says what is wrong. */
+static int parse_units(struct db *db, char *list, const char **ids, size_t *ret_n)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		struct db_org_query q = {.unit_id = id};
+		size_t found = 0;
+		int r;
+
+		if (n == DEVICE_UNITS_MAX) {
+			fprintf(stderr, "hadir-collector: --unit: at most %d units\n",
+				DEVICE_UNITS_MAX);
+			return -E2BIG;
+		}
+		r = db_units(db, &q, count_unit, &found);
+		if (r < 0)
+			return r;
+		if (!found) {
+			fprintf(stderr, "hadir-collector: --unit: no unit '%s' (import units first)\n",
+				id);
+			return -ENOENT;
+		}
+		ids[n++] = id;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+/* device add NAME [--unit U1,U2]: the token alone on the last line. */
+static int device_add(const struct args *a, const struct config *cfg, struct db *db)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], when[CLK_ISO_MAX];
+	char list[512] = "";
+	const char *ids[DEVICE_UNITS_MAX];
+	struct db_device dev;
+	int64_t expires;
+	size_t n = 0;
+	int r;
+
+	snprintf(list, sizeof(list), "%s", a->unit ? a->unit : "");
+	r = parse_units(db, list, ids, &n);
+	if (r < 0)
+		return r;
+	r = site_device_add(cfg, db, a->pos[2], token, &expires);
+	if (r == -EEXIST)
+		fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
+	else if (r == -EINVAL)
+		fprintf(stderr,
+			"hadir-collector: '%s': a device name is 1 to 64 of A-Z a-z 0-9 . _ -\n",
+			a->pos[2]);
+	if (r < 0)
+		return r;
+	crypto_token_hash(token, hash);
+	r = db_device_by_token(db, hash, clk_wall_usec(), &dev);
+	if (r == 0)
+		r = db_device_units_set(db, dev.id, ids, n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: device '%s' added, but not its units: %s\n",
+			a->pos[2], strerror(-r));
+		return r;
+	}
+	clk_format_utc(expires, when);
+	printf("device %s added for %s%s; enrolment token valid until %s (use it once):\n",
+	       a->pos[2], n ? "units " : "all units", a->unit ? a->unit : "", when);
+	printf("%s\n", token);
+	return 0;
+}
+
 static int cmd_device(const struct args *a)
 {
-	char token[CRYPTO_TOKEN_LEN + 1], when[CLK_ISO_MAX];
 	const char *verb = a->n_pos >= 2 ? a->pos[1] : "";
 	struct config cfg;
-	int64_t expires;
 	struct db *db;
 	int r;
 
@@ -207,20 +322,7 @@ static int cmd_device(const struct args *a)
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
 	if (strcmp(verb, "add") == 0) {
-		r = site_device_add(&cfg, db, a->pos[2], token, &expires);
-		if (r == 0) {
-			clk_format_utc(expires, when);
-			printf("device %s added; enrolment token valid until %s (use it once):\n",
-			       a->pos[2], when);
-			printf("%s\n", token);
-		} else if (r == -EEXIST) {
-			fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
-		} else if (r == -EINVAL) {
-			fprintf(stderr,
-				"hadir-collector: '%s': a device name is 1 to 64 of"
-				" A-Z a-z 0-9 . _ -\n",
-				a->pos[2]);
-		}
+		r = device_add(a, &cfg, db);
 	} else if (strcmp(verb, "disable") == 0) {
 		r = db_device_disable(db, a->pos[2]);
 		if (r == 0)
@@ -228,15 +330,17 @@ static int cmd_device(const struct args *a)
 		else if (r == -ENOENT)
 			fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
 	} else if (a->is_json) {
-		json_t *arr = json_array();
+		struct devices_out out = {.db = db, .arr = json_array()};
 
-		r = arr ? db_device_list(db, print_device, arr) : -ENOMEM;
+		r = out.arr ? db_device_list(db, print_device, &out) : -ENOMEM;
 		if (r == 0)
-			r = dump_json(arr);
+			r = dump_json(out.arr);
 		else
-			json_decref(arr);
+			json_decref(out.arr);
 	} else {
-		r = db_device_list(db, print_device, NULL);
+		struct devices_out out = {.db = db};
+
+		r = db_device_list(db, print_device, &out);
 	}
 	db_close(db);
 	return r < 0 ? 1 : 0;
@@ -372,6 +476,182 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+static int cmd_import(const struct args *a)
+{
+	struct import_result res;
+	struct import_opts opts;
+	enum import_kind kind;
+	struct config cfg;
+	char line[256];
+	unsigned shown = 0;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 3 || import_kind_parse(a->pos[1], &kind) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	opts.profiles_dir = cfg.profiles;
+	opts.now_usec = clk_wall_usec();
+	r = import_file(db, kind, a->pos[2], &opts, &res);
+	db_close(db);
+	if (r == 0) {
+		import_summary(kind, &res, line, sizeof(line));
+		printf("%s\n", line);
+		return 0;
+	}
+	fputs(res.diag.text, stderr);
+	for (const char *p = res.diag.text; *p; p++)
+		shown += *p == '\n';
+	if (res.diag.n_errors > shown)
+		fprintf(stderr, "… and %u more\n", res.diag.n_errors - shown);
+	fprintf(stderr, "hadir-collector: %s not imported (%u problem%s); nothing was stored\n",
+		a->pos[2], res.diag.n_errors, res.diag.n_errors == 1 ? "" : "s");
+	return 1;
+}
+
+struct find_device {
+	const char *name;
+	struct db_device dev;
+	bool is_found;
+};
+
+static int find_device(const struct db_device *dev, void *user)
+{
+	struct find_device *fd = user;
+
+	if (strcmp(dev->name, fd->name) == 0) {
+		fd->dev = *dev;
+		fd->is_found = true;
+	}
+	return 0;
+}
+
+/* Ask a kiosk to enrol nip; it learns of it on its next roster pull. */
+static int request_enrolment(struct db *db, const char *device, const char *nip)
+{
+	struct find_device fd = {.name = device};
+	int64_t id = 0, now = clk_wall_usec();
+	int r;
+
+	r = db_device_list(db, find_device, &fd);
+	if (r < 0)
+		return r;
+	if (!fd.is_found || fd.dev.is_disabled) {
+		fprintf(stderr, "hadir-collector: no enabled device '%s'\n", device);
+		return -ENOENT;
+	}
+	r = api_templates_device_sees(db, fd.dev.id, nip);
+	if (r == 0)
+		fprintf(stderr, "hadir-collector: NIP %s is not in the roster of device %s\n", nip,
+			device);
+	if (r <= 0)
+		return r < 0 ? r : -EPERM;
+	r = db_begin(db);
+	if (r < 0)
+		return r;
+	r = db_enroll_request_add(db, fd.dev.id, nip, now, &id);
+	if (r == 0)
+		r = db_roster_bump(db, now, false); /* the kiosk's next pull is no 304 */
+	if (r == 0)
+		r = db_commit(db);
+	else
+		db_rollback(db);
+	if (r == 0)
+		printf("enrolment of %s requested at %s (request %" PRId64 "); it starts when the"
+		       " kiosk next pulls its roster\n",
+		       nip, device, id);
+	return r;
+}
+
+static int print_request(const struct db_enroll_request *q, void *user)
+{
+	char asked[CLK_ISO_MAX], ended[CLK_ISO_MAX] = "";
+	json_t *arr = user, *o;
+
+	clk_format_utc(q->created_usec, asked);
+	if (q->finished_usec)
+		clk_format_utc(q->finished_usec, ended);
+	if (!arr) {
+		printf("%-6" PRId64 " %-24s %-20s %-8s %-22s %s\n", q->id, q->device, q->nip,
+		       q->state, ended[0] ? ended : asked, q->reason);
+		return 0;
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)q->id, "device",
+		      q->device, "nip", q->nip, "state", q->state, "reason", q->reason, "requested",
+		      asked, "finished", ended[0] ? ended : NULL);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Templates are listed by owner and index only: their bytes never leave the vault. */
+static int print_template(const struct db_template *t, void *user)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = user, *o;
+
+	clk_format_utc(t->created_usec, when);
+	if (!arr) {
+		printf("%-20s %-5" PRId64 " %s\n", t->nip, t->idx, when);
+		return 0;
+	}
+	o = json_pack("{s:s,s:I,s:s}", "nip", t->nip, "index", (json_int_t)t->idx, "created",
+		      when);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int list_fingerprints(struct db *db, bool is_json)
+{
+	json_t *requests = NULL, *templates = NULL;
+	int r;
+
+	if (is_json) {
+		requests = json_array();
+		templates = json_array();
+		if (!requests || !templates) {
+			json_decref(requests);
+			json_decref(templates);
+			return -ENOMEM;
+		}
+	} else {
+		printf("# enrolment requests: id, device, nip, state, when, why it failed\n");
+	}
+	r = db_enroll_request_list(db, 0, print_request, requests);
+	if (r == 0 && !is_json)
+		printf("# templates: nip, index, stored\n");
+	if (r == 0)
+		r = db_template_list(db, NULL, print_template, templates);
+	if (is_json && r == 0)
+		return dump_json(json_pack("{s:o,s:o}", "requests", requests, "templates", templates));
+	json_decref(requests);
+	json_decref(templates);
+	return r;
+}
+
+static int cmd_fingerprint(const struct args *a)
+{
+	const char *verb = a->n_pos == 2 ? a->pos[1] : "";
+	bool is_enroll = strcmp(verb, "enroll") == 0;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (!(is_enroll && a->device && a->nip) && strcmp(verb, "list") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = is_enroll ? request_enrolment(db, a->device, a->nip) : list_fingerprints(db, a->is_json);
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -418,6 +698,10 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "import") == 0)
+		return cmd_import(&a);
+	if (strcmp(a.pos[0], "fingerprint") == 0)
+		return cmd_fingerprint(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;
