@@ -26,7 +26,7 @@
 
 #define RETRY_MIN_NS 100000000LL  /* module busy: look again after 100 ms */
 #define RETRY_MAX_NS 5000000000LL /* ... doubling up to 5 s */
-#define URL_MAX 320
+#define URL_MAX	     320
 
 struct templates {
 	struct templates_deps deps;
@@ -61,14 +61,14 @@ static void queue(struct templates *t, const char *sha_hex, json_t *body)
 	json_decref(body);
 }
 
-static void report_failed(struct templates *t, const char *nip, int64_t request,
-			  const char *reason)
+static void report_failed(struct templates *t, const char *nip, int64_t request, const char *reason)
 {
 	log_warn("templates: enrolment of %s asked by the collector (request %" PRId64
 		 ") failed: %s",
 		 nip, request, reason);
-	queue(t, "", json_pack("{s:s,s:I,s:s}", "nip", nip, "request", (json_int_t)request,
-			       "failed", reason));
+	queue(t, "",
+	      json_pack("{s:s,s:I,s:s}", "nip", nip, "request", (json_int_t)request, "failed",
+			reason));
 }
 
 void templates_finger_deleted(struct templates *t, const char *nip, unsigned page)
@@ -158,7 +158,8 @@ void templates_share(struct templates *t, const char *nip, unsigned page, int64_
 	t->shared_user = user;
 	r = fpm_upload(t->deps.fpm, (uint16_t)page, on_uploaded, t);
 	if (r < 0) {
-		struct fpm_result res = {.outcome = FPM_BUSY, .reason = "busy", .page = (uint16_t)page};
+		struct fpm_result res = {
+		    .outcome = FPM_BUSY, .reason = "busy", .page = (uint16_t)page};
 
 		on_uploaded(t, &res);
 		return;
@@ -347,8 +348,7 @@ void templates_free(struct templates *t)
 
 /* --- sync half --- */
 
-int templates_push(struct store *st, struct hc *hc, const char *base_url, char *why,
-		   size_t why_len)
+int templates_push(struct store *st, struct hc *hc, const char *base_url, char *why, size_t why_len)
 {
 	char url[URL_MAX], sha[CRYPTO_SHA256_HEX] = "";
 	struct hc_response resp;
@@ -380,7 +380,8 @@ int templates_push(struct store *st, struct hc *hc, const char *base_url, char *
 		if (resp.status != 200) {
 			char text[HC_ERROR_MAX];
 
-			/* Refused for good: resending cannot help; the finger stays here, unshared. */
+			/* Refused for good: resending cannot help; the finger stays here, unshared.
+			 */
 			hc_error_text(&resp, text, sizeof(text));
 			log_warn("templates: the collector refused a report (%ld %s), dropped",
 				 resp.status, text);
@@ -417,7 +418,8 @@ static int take_requests(struct store *st, const json_t *root, unsigned *queued)
 		if (r < 0)
 			return r;
 		if (r > 0) {
-			log_info("templates: the collector asks to enrol %s here (request %" JSON_INTEGER_FORMAT ")",
+			log_info("templates: the collector asks to enrol %s here (request "
+				 "%" JSON_INTEGER_FORMAT ")",
 				 nip, json_integer_value(id));
 			(*queued)++;
 		}

@@ -40,8 +40,7 @@ struct store;
 struct templates;
 
 /* Start the enrolment of nip the collector asked for (request id); < 0 when it cannot start. */
-typedef int templates_enroll_fn(void *user, const char *nip, int64_t request,
-				const char **ret_why);
+typedef int templates_enroll_fn(void *user, const char *nip, int64_t request, const char **ret_why);
 /* The template outbox has something for the collector. */
 typedef void templates_kick_fn(void *user);
 /* templates_share finished (shared or not): the caller may answer its client. */

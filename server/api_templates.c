@@ -140,8 +140,8 @@ static int store_template(struct api *api, const struct upload *up,
 	data = malloc(VAULT_BYTES_MAX);
 	if (!data)
 		return -ENOMEM;
-	r = crypto_base64_decode(up->template_b64, strlen(up->template_b64), data,
-				 VAULT_BYTES_MAX, &len);
+	r = crypto_base64_decode(up->template_b64, strlen(up->template_b64), data, VAULT_BYTES_MAX,
+				 &len);
 	if (r < 0 || len == 0) {
 		*ret_why = "template: 1 to 4096 bytes of base64";
 		r = -EINVAL;
@@ -218,7 +218,8 @@ void api_templates_post(struct api *api, const struct api_call *call, struct api
 		goto out_root;
 	}
 	if (!up.failed && !api->vault) {
-		api_error(503, "fingerprint templates are not shared: the collector has no key file",
+		api_error(503,
+			  "fingerprint templates are not shared: the collector has no key file",
 			  now, ret);
 		goto out_root;
 	}

@@ -41,8 +41,7 @@ static int open_row(const struct vault *t, const struct db_template *row, uint8_
 	if (row->sealed_len < CRYPTO_AEAD_TAG_LEN ||
 	    row->sealed_len - CRYPTO_AEAD_TAG_LEN > VAULT_BYTES_MAX)
 		return -EBADMSG;
-	r = crypto_aead_open(t->key, row->nonce, aad, aad_len, row->sealed, row->sealed_len,
-			     plain);
+	r = crypto_aead_open(t->key, row->nonce, aad, aad_len, row->sealed, row->sealed_len, plain);
 	if (r == 0)
 		*ret_len = row->sealed_len - CRYPTO_AEAD_TAG_LEN;
 	return r;
@@ -85,10 +84,11 @@ int vault_open(const struct config *cfg, struct db *db, struct vault **ret_vault
 		if (r < 0 && r != -ECANCELED)
 			goto out_free;
 		if (first.rows > 0) {
-			log_err("templates: key file '%s' is missing but the database holds "
-				"fingerprint templates: restore the key from its backup (without it "
-				"they are lost and must be enrolled again)",
-				cfg->templates_key);
+			log_err(
+			    "templates: key file '%s' is missing but the database holds "
+			    "fingerprint templates: restore the key from its backup (without it "
+			    "they are lost and must be enrolled again)",
+			    cfg->templates_key);
 			r = -ENOENT;
 			goto out_free;
 		}
@@ -175,8 +175,8 @@ static int scan_row(const struct db_template *row, void *user)
 	return 0;
 }
 
-int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *data,
-		  size_t len, int64_t device_id, int64_t now_usec, int64_t *ret_idx)
+int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *data, size_t len,
+	      int64_t device_id, int64_t now_usec, int64_t *ret_idx)
 {
 	struct scan sc = {.t = t, .data = data, .len = len, .match = -1};
 	struct db_template *row;
@@ -220,7 +220,7 @@ int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *da
 }
 
 int vault_delete(struct vault *t, struct db *db, const char *nip,
-		     const uint8_t sha256[CRYPTO_SHA256_LEN])
+		 const uint8_t sha256[CRYPTO_SHA256_LEN])
 {
 	struct scan sc = {.t = t, .sha256 = sha256, .match = -1};
 	int r;

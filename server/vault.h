@@ -23,7 +23,7 @@
 #include "common/crypto.h"
 #include "common/err.h"
 
-#define VAULT_PER_NIP 10
+#define VAULT_PER_NIP	10
 #define VAULT_BYTES_MAX 4096 /* the largest module template (R307: 512, R503: 1536) */
 
 struct config;
@@ -39,8 +39,7 @@ struct vault;
  * not open the stored templates (the wrong key file). Each is logged with
  * what to do. Free with vault_free().
  */
-int vault_open(const struct config *cfg, struct db *db,
-		   struct vault **ret_vault) MUST_CHECK;
+int vault_open(const struct config *cfg, struct db *db, struct vault **ret_vault) MUST_CHECK;
 void vault_free(struct vault *t);
 
 /*
@@ -49,15 +48,14 @@ void vault_free(struct vault *t);
  * changes (a resent upload); else the lowest free index is used. -ENOSPC
  * when nip has VAULT_PER_NIP templates, -EINVAL for a bad length.
  */
-int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *data,
-		  size_t len, int64_t device_id, int64_t now_usec, int64_t *ret_idx) MUST_CHECK;
+int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *data, size_t len,
+	      int64_t device_id, int64_t now_usec, int64_t *ret_idx) MUST_CHECK;
 
 /* Delete nip's template whose bytes hash to sha256. 1 when deleted, 0 when none matched. */
 int vault_delete(struct vault *t, struct db *db, const char *nip,
-		     const uint8_t sha256[CRYPTO_SHA256_LEN]) MUST_CHECK;
+		 const uint8_t sha256[CRYPTO_SHA256_LEN]) MUST_CHECK;
 
 /* Append nip's templates to the JSON array arr as {"page":IDX,"data":BASE64}. */
-int vault_to_json(struct vault *t, struct db *db, const char *nip,
-		      struct json_t *arr) MUST_CHECK;
+int vault_to_json(struct vault *t, struct db *db, const char *nip, struct json_t *arr) MUST_CHECK;
 
 #endif

@@ -129,9 +129,8 @@ static void test_vault_put_is_idempotent_and_roster_decrypts(void **state)
 	assert_int_equal(pages[1], 1);
 	assert_int_equal(first[1], t[0]);
 	assert_int_equal(vault_put(f->t, f->db, NIP, t, 0, f->device, 10, &pages[0]), -EINVAL);
-	assert_int_equal(vault_put(f->t, f->db, NIP, t, VAULT_BYTES_MAX + 1, f->device, 10,
-				       &pages[0]),
-			 -EINVAL);
+	assert_int_equal(
+	    vault_put(f->t, f->db, NIP, t, VAULT_BYTES_MAX + 1, f->device, 10, &pages[0]), -EINVAL);
 }
 
 static void test_vault_delete_by_hash_and_reuse_index(void **state)
@@ -161,8 +160,7 @@ static void test_templates_ten_per_person(void **state)
 	for (unsigned i = 0; i < VAULT_PER_NIP; i++)
 		put(f, NIP, 10 + i, i);
 	finger(99, t);
-	assert_int_equal(vault_put(f->t, f->db, NIP, t, sizeof(t), f->device, 10, &idx),
-			 -ENOSPC);
+	assert_int_equal(vault_put(f->t, f->db, NIP, t, sizeof(t), f->device, 10, &idx), -ENOSPC);
 	put(f, NIP, 12, 2); /* one already stored is still fine */
 }
 
