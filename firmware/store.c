@@ -222,6 +222,9 @@ int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 		r = exec(st, "PRAGMA synchronous = FULL");
 	if (r == 0)
 		r = exec(st, "PRAGMA foreign_keys = ON");
+	/* Template bytes passing through (outbox, downloads) leave no copy in freed pages. */
+	if (r == 0)
+		r = exec(st, "PRAGMA secure_delete = ON");
 	if (r == 0)
 		r = migrate(st);
 	if (r == 0)

@@ -309,6 +309,11 @@ int db_template_delete(struct db *db, const char *nip, int64_t idx)
 	return db->ops->template_delete(db, nip, idx);
 }
 
+int db_template_forget_absent(struct db *db)
+{
+	return db->ops->template_forget_absent(db);
+}
+
 int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,
 			  int64_t *ret_id)
 {

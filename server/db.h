@@ -270,6 +270,7 @@ struct db_ops {
 	int (*template_list)(struct db *db, const char *nip, db_template_fn *fn, void *user);
 	int (*template_put)(struct db *db, const struct db_template *t);
 	int (*template_delete)(struct db *db, const char *nip, int64_t idx);
+	int (*template_forget_absent)(struct db *db);
 	int (*enroll_request_add)(struct db *db, int64_t device_id, const char *nip,
 				  int64_t now_usec, int64_t *ret_id);
 	int (*enroll_request_list)(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
@@ -450,6 +451,12 @@ int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *u
 int db_template_put(struct db *db, const struct db_template *t) MUST_CHECK;
 /* -ENOENT when (nip, idx) holds nothing. */
 int db_template_delete(struct db *db, const char *nip, int64_t idx) MUST_CHECK;
+/*
+ * Delete the templates of everyone no longer in the staff table (inside the
+ * staff import's transaction: biometrics of people who left are not kept).
+ * Returns how many were deleted.
+ */
+int db_template_forget_absent(struct db *db) MUST_CHECK;
 
 /* A pending enrolment of nip at the device; its id in ret_id. */
 int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,

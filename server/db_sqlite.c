@@ -891,6 +891,7 @@ static const struct db_ops sqlite_ops = {
     .template_list = db_sqlite_template_list,
     .template_put = db_sqlite_template_put,
     .template_delete = db_sqlite_template_delete,
+    .template_forget_absent = db_sqlite_template_forget_absent,
     .enroll_request_add = db_sqlite_enroll_request_add,
     .enroll_request_list = db_sqlite_enroll_request_list,
     .enroll_request_finish = db_sqlite_enroll_request_finish,

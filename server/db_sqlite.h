@@ -60,6 +60,7 @@ int db_sqlite_tap_import(struct db *db, int64_t device_id, uint64_t seq, const c
 int db_sqlite_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user);
 int db_sqlite_template_put(struct db *db, const struct db_template *t);
 int db_sqlite_template_delete(struct db *db, const char *nip, int64_t idx);
+int db_sqlite_template_forget_absent(struct db *db);
 int db_sqlite_enroll_request_add(struct db *db, int64_t device_id, const char *nip,
 				 int64_t now_usec, int64_t *ret_id);
 int db_sqlite_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,

@@ -98,6 +98,19 @@ int db_sqlite_template_delete(struct db *db, const char *nip, int64_t idx)
 	return r;
 }
 
+int db_sqlite_template_forget_absent(struct db *db)
+{
+	sqlite3_stmt *stmt;
+	int r;
+
+	r = db_sqlite_prepare(db, "DELETE FROM templates WHERE nip NOT IN (SELECT nip FROM staff)",
+			      &stmt);
+	if (r < 0)
+		return r;
+	r = db_sqlite_step_done(db, stmt, "forget templates of former staff");
+	return r < 0 ? r : sqlite3_changes(db_sqlite_conn(db));
+}
+
 int db_sqlite_enroll_request_add(struct db *db, int64_t device_id, const char *nip,
 				 int64_t now_usec, int64_t *ret_id)
 {

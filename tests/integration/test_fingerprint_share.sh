@@ -94,6 +94,20 @@ assert [s["nip"] for s in r["staff"]] == ["197803152005011002"], r["staff"]
 assert all(not s.get("templates") for s in r["staff"])
 PY
 
+# upload KIOSK NIP [SHA]: POST a made-up template as that kiosk; prints the status.
+upload() {
+	python3 - "$2" "${3:-}" >"$T/up.json" <<'PY'
+import base64, hashlib, json, sys
+t = bytes(range(256)) * 2
+print(json.dumps({"nip": sys.argv[1], "page": 5, "template": base64.b64encode(t).decode(),
+                  "sha256": sys.argv[2] or hashlib.sha256(t).hexdigest()}))
+PY
+	code --cacert "$T/site/ca.pem" --cert "$T/$1/device.pem" --key "$T/$1/device.key" \
+		-H 'Content-Type: application/json' --data @"$T/up.json" "$URL/api/v1/templates"
+}
+check "a kiosk of another unit may not upload Ani's templates" test "$(upload kiosk-c 198501012010011001)" = 403
+check "a template whose sha256 does not match is refused" test "$(upload kiosk-b 198501012010011001 "$(printf '0%.0s' {1..64})")" = 400
+
 # The template the emulator makes for finger 100 (fpm_emu.c): a slice of it must not be at rest.
 slice() {
 	python3 -c 'import sys; n=100; t=bytes([(n*31+i*7)&0xff for i in range(512)]); sys.stdout.buffer.write(t[100:140])'
@@ -172,3 +186,12 @@ expect "Ani's finger is refused on kiosk B" kiosk-b "unknown finger:none" "finge
 expect "and on kiosk A" kiosk-a "unknown finger:none" "finger 100"
 expect "Budi's finger still works on B" kiosk-b "accepted 199002022015022002 *" "finger 101"
 check "no template bytes in any kiosk or collector log" bash -c "! grep -qiE '\"template\":|[A-Za-z0-9+/]{200}' '$T'/*.log"
+
+# Budi leaves the staff: his template is deleted at the collector and from both modules.
+grep -v "^199002022015022002," "$T/staff.csv" >"$T/staff2.csv"
+check "staff imported without Budi" "$COLLECTOR" --config "$CONF" import staff "$T/staff2.csv"
+check "the collector keeps no template of former staff" bash -c \
+	"'$COLLECTOR' --config '$CONF' fingerprint list --json | python3 -c 'import json,sys; sys.exit(1 if json.load(sys.stdin)[\"templates\"] else 0)'"
+if wait_for 10 bash -c '[ -z "$(q kiosk-a "SELECT page FROM fingers WHERE nip = '"'199002022015022002'"'")$(q kiosk-b "SELECT page FROM fingers WHERE nip = '"'199002022015022002'"'")" ]'; then
+	ok "kiosks A and B deleted Budi's finger from their modules"; else fail "Budi's finger is still on a kiosk"; fi
+expect "Budi's finger is unknown on kiosk B" kiosk-b "unknown finger:none" "finger 101"

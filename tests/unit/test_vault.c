@@ -314,6 +314,24 @@ static void test_templates_enroll_requests(void **state)
 	assert_string_equal(rs.seen[1].state, "pending");
 }
 
+static void test_templates_of_former_staff_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	struct db_staff staff = {.name = "Ani", .unit_id = "U1"};
+	int64_t pages[12];
+	uint8_t first[12];
+
+	snprintf(staff.nip, sizeof(staff.nip), "%s", NIP);
+	assert_int_equal(db_staff_put(f->db, &staff), 0);
+	put(f, NIP, 1, 0);
+	put(f, "199002022015022002", 2, 0);
+	put(f, "199002022015022002", 3, 1);
+	assert_int_equal(db_template_forget_absent(f->db), 2);
+	assert_int_equal(roster(f, "199002022015022002", pages, first), 0);
+	assert_int_equal(roster(f, NIP, pages, first), 1);
+	assert_int_equal(db_template_forget_absent(f->db), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -326,6 +344,7 @@ int main(void)
 	    T(test_templates_key_file_checks),
 	    T(test_templates_no_key_and_no_templates_is_off),
 	    T(test_templates_enroll_requests),
+	    T(test_templates_of_former_staff_forgotten),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
