@@ -1282,3 +1282,18 @@ int store_templates_reconcile(struct store *st, const struct store_template *lis
 		*ret_queued = after > before ? (unsigned)(after - before) : 0;
 	return r;
 }
+
+int store_template_backlog(struct store *st, unsigned *ret_to_send, unsigned *ret_to_write)
+{
+	int64_t send = 0, write = 0;
+	int r;
+
+	r = query_int64(st, "SELECT count(*) FROM template_outbox", 0, 0, &send);
+	if (r == 0)
+		r = query_int64(st, "SELECT count(*) FROM template_work", 0, 0, &write);
+	if (r < 0)
+		return r;
+	*ret_to_send = (unsigned)send;
+	*ret_to_write = (unsigned)write;
+	return 0;
+}

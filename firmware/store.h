@@ -195,6 +195,9 @@ int store_template_work_drop(struct store *st, int64_t id) MUST_CHECK;
 /* Download w done: page holds w's template of w->nip, and w is gone, in one transaction. */
 int store_template_downloaded(struct store *st, const struct store_template_work *w,
 			      unsigned page) MUST_CHECK;
+/* For `status`: reports waiting for the collector, work waiting for the module. */
+int store_template_backlog(struct store *st, unsigned *ret_to_send,
+			   unsigned *ret_to_write) MUST_CHECK;
 /* Queue the collector's enrolment request id once: 1 when queued now, 0 when taken before. */
 int store_template_request_take(struct store *st, int64_t id, const char *nip) MUST_CHECK;
 /*

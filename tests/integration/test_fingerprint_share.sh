@@ -195,3 +195,5 @@ check "the collector keeps no template of former staff" bash -c \
 if wait_for 10 bash -c '[ -z "$(q kiosk-a "SELECT page FROM fingers WHERE nip = '"'199002022015022002'"'")$(q kiosk-b "SELECT page FROM fingers WHERE nip = '"'199002022015022002'"'")" ]'; then
 	ok "kiosks A and B deleted Budi's finger from their modules"; else fail "Budi's finger is still on a kiosk"; fi
 expect "Budi's finger is unknown on kiosk B" kiosk-b "unknown finger:none" "finger 101"
+check "kiosk A's status: nothing left to send or to write" bash -c \
+	"'$KIOSK' status --json --config '$T/kiosk-a/kiosk.conf' | python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if (s[\"templates_to_send\"], s[\"templates_to_write\"]) == (0, 0) else 1)'"
