@@ -371,6 +371,7 @@ static int pull_roster(struct sync *s)
 /* One round: push until the outbox is empty, then the roster if due. */
 static int sync_round(struct sync *s)
 {
+	char why[HC_ERROR_MAX];
 	int r;
 
 	while ((r = push_batch(s)) > 0)
@@ -378,15 +379,14 @@ static int sync_round(struct sync *s)
 			return 0;
 	if (r == 0)
 		r = push_anchor(s);
-	if (r >= 0) {
-		char why[HC_ERROR_MAX];
-
-		r = templates_push(s->store, s->hc, s->url, why, sizeof(why));
-		if (r < 0)
-			note_error(s, why);
-	}
 	if (r < 0)
 		return r;
+	/*
+	 * Fingerprint reports that cannot go now wait for the next round; they
+	 * never hold back records or the roster, nor make the round back off.
+	 */
+	if (templates_push(s->store, s->hc, s->url, why, sizeof(why)) < 0)
+		note_error(s, why);
 	warn_outbox(s);
 	if (now_ms() >= s->roster_due_ms) {
 		/* A failed pull is retried on its own schedule: it must not hold back pushes. */
