@@ -63,14 +63,35 @@ static const char *const migrations[] = {
 	"CREATE TABLE fingers ("
 	"  page INTEGER PRIMARY KEY,"
 	"  nip TEXT NOT NULL);",
+	/* 4: plan items, unit schedules and holidays for the kiosk screen (firmware/agenda.c) */
+	"CREATE TABLE plans ("
+	"  nip TEXT NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  PRIMARY KEY (nip, code));"
+	"CREATE TABLE units ("
+	"  unit_id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  timezone TEXT NOT NULL,"
+	"  grace_seconds INTEGER NOT NULL);"
+	"CREATE TABLE unit_schedule ("
+	"  unit_id TEXT NOT NULL,"
+	"  valid_from TEXT NOT NULL,"
+	"  valid_to TEXT NOT NULL,"
+	"  weekday INTEGER NOT NULL,"
+	"  start TEXT NOT NULL,"
+	"  end TEXT NOT NULL);"
+	"CREATE TABLE holidays ("
+	"  date TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL);"
+	"CREATE INDEX records_activity ON records(nip, seq) WHERE kind = 'activity';",
 	/*
 	 * 5: fingerprint templates shared through the collector (templates.c):
 	 * which template each page holds (SHA-256, hex; NULL: not shared), what
 	 * to tell the collector, the module work the sync thread queues for the
-	 * loop, and the collector's enrolment requests already taken. (4 belongs
-	 * to another feature; an absent entry is skipped.)
+	 * loop, and the collector's enrolment requests already taken.
 	 */
-	[4] = "ALTER TABLE fingers ADD COLUMN sha256 TEXT;"
+	"ALTER TABLE fingers ADD COLUMN sha256 TEXT;"
 	"CREATE TABLE template_outbox ("
 	"  id INTEGER PRIMARY KEY,"
 	"  sha256 TEXT NOT NULL,"
@@ -120,6 +141,16 @@ static int fail(struct store *st, int rc, const char *what)
 	return sqlite_errno(rc);
 }
 
+sqlite3 *store_sqlite(struct store *st)
+{
+	return st->db;
+}
+
+int store_sqlite_fail(struct store *st, int rc, const char *what)
+{
+	return fail(st, rc, what);
+}
+
 static int exec(struct store *st, const char *sql)
 {
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
@@ -152,7 +183,7 @@ static int migrate(struct store *st)
 		if (r < 0)
 			return r;
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-		r = migrations[v] ? exec(st, migrations[v]) : 0;
+		r = exec(st, migrations[v]);
 		if (r == 0)
 			r = exec(st, bump);
 		if (r == 0)
@@ -244,7 +275,7 @@ int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 		r = prepare(st,
 			    "SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
 			    " credential, nip, outcome, reason, direction, payload, prev, link"
-			    " FROM records WHERE nip = ? AND outcome = 'accepted'"
+			    " FROM records WHERE nip = ? AND outcome = 'accepted' AND kind = 'tap'"
 			    " ORDER BY seq DESC LIMIT 1",
 			    &st->last_accepted);
 	if (r < 0)

@@ -15,9 +15,6 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/hadir/collector.conf"
 #define CONFIG_HOST_MAX	    128
-#ifndef CONFIG_PROFILES_DIR
-#define CONFIG_PROFILES_DIR "/usr/local/share/hadir/profiles" /* where `make install` puts them */
-#endif
 
 enum config_backend {
 	CONFIG_BACKEND_SQLITE = 0,
@@ -44,7 +41,8 @@ struct config {
 	int64_t token_lifetime_ms;	 /* a one-time enrolment token is valid this long */
 	int64_t certificate_lifetime_ms; /* validity of an issued device certificate */
 	/* [rules] */
-	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h) */
+	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h); unset:
+					 beside the program (share/hadir/profiles, or a checkout's) */
 	/* [templates] */
 	char templates_key[CFG_VALUE_MAX]; /* AES-256-GCM key of fingerprint templates, 0600 */
 };

@@ -2,7 +2,8 @@
 /*
  * CSV import of units, staff, schedules, holidays, leave and taps. One
  * transaction per file: rows are checked and stored as they are read, every
- * problem is collected, and any problem rolls the whole file back. Dates,
+ * problem is collected, and any problem rolls the whole file back (taps are
+ * checked in a first pass and stored in chunks in a second). Dates,
  * times, zones, weekdays and leave codes are checked by the working calendar
  * (calendar.c), the same code that later reads these rows for reports, so a
  * file that imports is a file the reports accept.
@@ -47,6 +48,13 @@ struct kind_spec {
 	/* Check and store one row; problems go to the diag and return 0. */
 	int (*row)(struct importer *im, unsigned line, const char *const *cell);
 	int (*finish)(struct importer *im);
+	/*
+	 * 0: the file is one transaction. Otherwise the file is checked whole
+	 * first, then stored in transactions of this many rows, so a long import
+	 * does not hold kiosks' batches back; only for kinds whose rows are
+	 * idempotent, so an interrupted import is finished by running it again.
+	 */
+	size_t chunk_rows;
 };
 
 struct known_unit {
@@ -82,7 +90,10 @@ struct importer {
 	struct supervisor_ref *sups; /* staff naming a supervisor, checked at the end */
 	size_t n_sups, cap_sups;
 	int64_t tap_device;
-	uint64_t tap_seq; /* last seq used for the import device */
+	uint64_t tap_seq;   /* last seq used for the import device */
+	bool is_checking;   /* the first pass of a chunked kind: check, store nothing */
+	size_t in_chunk;    /* rows stored in the open transaction */
+	bool has_committed; /* a chunk is stored: a failure now leaves the file half done */
 };
 
 PRINTF_LIKE(4, 5)
@@ -248,7 +259,7 @@ static int take_year(struct importer *im, unsigned line, const char *column, con
 	return clear(im->db, year);
 }
 
-/* Text of a checked clock ("7:30", "07:30:00") as the calendar reads it back: "07:30". */
+/* Text of a checked clock ("07:30:00") as the calendar reads it back ("07:30"). */
 static void clock_text(const char *text, char out[DB_CLOCK_MAX])
 {
 	int32_t parsed = 0;
@@ -624,6 +635,21 @@ static int calendar_finish(struct importer *im)
 
 /* --- leave --- */
 
+struct overlap {
+	struct importer *im;
+	unsigned line;
+};
+
+static int leave_overlap(const struct db_leave *l, void *user)
+{
+	struct overlap *o = user;
+
+	fail(o->im, o->line, "from",
+	     "overlaps the %s record of %s from %s to %s (one leave record a day)", l->code, l->nip,
+	     l->from, l->to);
+	return -EEXIST;
+}
+
 static int leave_row(struct importer *im, unsigned line, const char *const *c)
 {
 	struct cal_leave_row row = {.source = im->source,
@@ -657,6 +683,14 @@ static int leave_row(struct importer *im, unsigned line, const char *const *c)
 		return r;
 	snprintf(l.from, sizeof(l.from), "%s", c[1]);
 	snprintf(l.to, sizeof(l.to), "%s", c[2]);
+	/* One record a day and person (calendar.h): none kept or earlier in the file may overlap.
+	 */
+	r = db_leave(im->db, &(struct db_org_query){.nip = l.nip, .from = l.from, .to = l.to},
+		     leave_overlap, &(struct overlap){im, line});
+	if (r == -EEXIST)
+		return 0;
+	if (r < 0)
+		return r;
 	snprintf(l.code, sizeof(l.code), "%s", c[3]);
 	if (!is_blank(c[4]))
 		clock_text(c[4], l.time_from);
@@ -667,35 +701,6 @@ static int leave_row(struct importer *im, unsigned line, const char *const *c)
 		return r;
 	im->res->rows++;
 	return 0;
-}
-
-/* Stored leave of the years the file keeps, so the calendar sees overlaps with it. */
-static int calendar_add_stored_leave(const struct db_leave *l, void *user)
-{
-	struct importer *im = user;
-	struct cal_leave_row row = {.source = STORED,
-				    .nip = l->nip,
-				    .from = l->from,
-				    .to = l->to,
-				    .code = l->code,
-				    .time_from = l->time_from,
-				    .time_to = l->time_to};
-	struct cfg_diag scratch = {.len = 0};
-	int year = atoi(l->from);
-	int r;
-
-	for (size_t i = 0; i < im->res->n_years; i++)
-		if (im->res->years[i] == year)
-			return 0; /* the file's own rows: added already */
-	r = calendar_add_leave(im->cal, &row, &scratch);
-	return r == -ENOMEM ? r : 0;
-}
-
-static int leave_finish(struct importer *im)
-{
-	int r = db_leave(im->db, NULL, calendar_add_stored_leave, im);
-
-	return r < 0 ? r : calendar_finish(im);
 }
 
 /* --- taps --- */
@@ -722,7 +727,7 @@ static int taps_row(struct importer *im, unsigned line, const char *const *c)
 		     c[1] ? c[1] : "");
 		return 0;
 	}
-	if (!has_nip)
+	if (!has_nip || im->is_checking)
 		return 0;
 	r = db_tap_import(im->db, im->tap_device, im->tap_seq + 1, nip, usec, im->opts->now_usec);
 	if (r < 0)
@@ -733,7 +738,14 @@ static int taps_row(struct importer *im, unsigned line, const char *const *c)
 	} else {
 		im->res->skipped++;
 	}
-	return 0;
+	if (++im->in_chunk < im->spec->chunk_rows)
+		return 0;
+	im->in_chunk = 0;
+	r = db_commit(im->db);
+	if (r < 0)
+		return r;
+	im->has_committed = true;
+	return db_begin(im->db);
 }
 
 static const struct kind_spec kinds[] = {
@@ -783,8 +795,14 @@ static const struct kind_spec kinds[] = {
 		      false,
 		      calendar_begin,
 		      leave_row,
-		      leave_finish},
-    [IMPORT_TAPS] = {"taps", {{"nip", true}, {"time", true}}, false, taps_begin, taps_row, NULL},
+		      NULL},
+    [IMPORT_TAPS] = {"taps",
+		     {{"nip", true}, {"time", true}},
+		     false,
+		     taps_begin,
+		     taps_row,
+		     NULL,
+		     IMPORT_CHUNK_ROWS},
 };
 
 int import_kind_parse(const char *name, enum import_kind *ret_kind)
@@ -861,7 +879,7 @@ static int on_row(void *user, unsigned line, char **f, size_t n, char *why)
 		map_header(im, line, f, n);
 		if (im->diag->n_errors != errors)
 			return -EINVAL; /* rows cannot be read without their columns */
-		return im->spec->begin(im);
+		return im->is_checking ? 0 : im->spec->begin(im);
 	}
 	for (size_t i = 0; i < n && is_empty; i++)
 		is_empty = f[i][0] == '\0';
@@ -876,30 +894,59 @@ static int on_row(void *user, unsigned line, char **f, size_t n, char *why)
 	return im->spec->row(im, line, cell);
 }
 
+/* Read the file once through on_row; problems end up in the diag. */
+static int read_pass(struct importer *im, FILE *in)
+{
+	char why[ROWS_WHY_MAX] = "";
+	int r;
+
+	r = rows_read(in, im->source, on_row, im, why);
+	if (r < 0 && !(r == -EINVAL && im->diag->n_errors))
+		cfg_diag_add(im->diag, "%s", why[0] ? why : strerror(-r));
+	else if (r == 0 && !im->has_header)
+		fail(im, 0, "header", "empty file (the first row names the columns)");
+	return r;
+}
+
+/* The first pass of a chunked kind: the whole file checked, nothing stored. */
+static int check_pass(struct importer *im, FILE *in)
+{
+	int r;
+
+	im->is_checking = true;
+	r = read_pass(im, in);
+	im->is_checking = false;
+	im->has_header = false;
+	if (r == 0 && im->diag->n_errors)
+		r = -EINVAL;
+	if (r == 0 && fseek(in, 0, SEEK_SET) != 0) {
+		r = -errno;
+		cfg_diag_add(im->diag, "%s: cannot read it a second time: %s", im->source,
+			     strerror(-r));
+	}
+	return r;
+}
+
 int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *name,
 		  const struct import_opts *opts, struct import_result *ret)
 {
 	struct importer im = {
 	    .db = db, .opts = opts, .source = name, .res = ret, .diag = &ret->diag};
-	char why[ROWS_WHY_MAX] = "";
-	unsigned errors;
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
 	if ((size_t)kind >= ARRAY_SIZE(kinds))
 		return -EINVAL;
 	im.spec = &kinds[kind];
+	r = im.spec->chunk_rows ? check_pass(&im, in) : 0;
+	if (r < 0)
+		goto out;
 	r = db_begin(db);
 	if (r < 0) {
 		cfg_diag_add(&ret->diag, "%s: cannot start a transaction: %s", name, strerror(-r));
-		return r;
+		goto out;
 	}
-	r = rows_read(in, name, on_row, &im, why);
-	errors = ret->diag.n_errors;
-	if (r < 0 && !(r == -EINVAL && errors))
-		cfg_diag_add(&ret->diag, "%s", why[0] ? why : strerror(-r));
-	else if (r == 0 && !im.has_header)
-		fail(&im, 0, "header", "empty file (the first row names the columns)");
+	r = read_pass(&im, in);
 	/* Cross-row checks run on bad files too, so one run names every problem. */
 	if (r == 0 && im.has_header && im.spec->finish)
 		r = im.spec->finish(&im);
@@ -918,6 +965,12 @@ int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *na
 		db_rollback(db);
 	if (r < 0 && ret->diag.n_errors == 0)
 		cfg_diag_add(&ret->diag, "%s: not imported: %s", name, strerror(-r));
+	if (r < 0 && im.has_committed)
+		cfg_diag_add(&ret->diag,
+			     "%s: %zu rows were stored before this; import the same file again to "
+			     "store the rest (stored rows are skipped)",
+			     name, ret->rows);
+out:
 	calendar_free(im.cal);
 	free(im.units);
 	free(im.sups);

@@ -7,7 +7,8 @@
  *   hadir-collector [--config FILE]                 run the service
  *   hadir-collector [--config FILE] --check-config  validate and print settings
  *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
- *   hadir-collector device add NAME [--unit U1[,U2]] | list [--json] | disable NAME
+ *   hadir-collector device add NAME [--unit U1[,U2]] | units NAME [--unit U1[,U2]] |
+ *                          list [--json] | disable NAME
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
@@ -49,7 +50,7 @@ static void usage(FILE *out)
 		"usage: hadir-collector [--config FILE] [--check-config]\n"
 		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
 		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
-		" list [--json] | disable NAME\n"
+		" units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
 		"       hadir-collector [--config FILE] import"
 		" units|staff|schedules|holidays|leave|taps FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
@@ -266,6 +267,41 @@ static int parse_units(struct db *db, char *list, const char **ids, size_t *ret_
 	return 0;
 }
 
+static int find_device(const struct db_device *dev, void *user)
+{
+	struct db_device *want = user;
+
+	if (strcmp(dev->name, want->name) == 0)
+		*want = *dev;
+	return 0;
+}
+
+/* device units NAME [--unit U1,U2]: serve these units from now on (none: every unit). */
+static int device_units(const struct args *a, struct db *db)
+{
+	char list[512] = "";
+	const char *ids[DEVICE_UNITS_MAX];
+	struct db_device dev = {.id = 0};
+	size_t n = 0;
+	int r;
+
+	snprintf(list, sizeof(list), "%s", a->unit ? a->unit : "");
+	snprintf(dev.name, sizeof(dev.name), "%s", a->pos[2]);
+	r = parse_units(db, list, ids, &n);
+	if (r == 0)
+		r = db_device_list(db, find_device, &dev);
+	if (r == 0 && dev.id == 0) {
+		fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
+		return -ENOENT;
+	}
+	if (r >= 0)
+		r = db_device_units_set(db, dev.id, ids, n);
+	if (r == 0)
+		printf("device %s serves %s%s\n", a->pos[2], n ? "units " : "every unit",
+		       a->unit ? a->unit : "");
+	return r;
+}
+
 /* device add NAME [--unit U1,U2]: the token alone on the last line. */
 static int device_add(const struct args *a, const struct config *cfg, struct db *db)
 {
@@ -315,6 +351,7 @@ static int cmd_device(const struct args *a)
 
 	if (!((strcmp(verb, "add") == 0 && a->n_pos == 3) ||
 	      (strcmp(verb, "disable") == 0 && a->n_pos == 3) ||
+	      (strcmp(verb, "units") == 0 && a->n_pos == 3) ||
 	      (strcmp(verb, "list") == 0 && a->n_pos == 2))) {
 		usage(stderr);
 		return 2;
@@ -323,6 +360,8 @@ static int cmd_device(const struct args *a)
 		return 1;
 	if (strcmp(verb, "add") == 0) {
 		r = device_add(a, &cfg, db);
+	} else if (strcmp(verb, "units") == 0) {
+		r = device_units(a, db);
 	} else if (strcmp(verb, "disable") == 0) {
 		r = db_device_disable(db, a->pos[2]);
 		if (r == 0)
@@ -512,38 +551,22 @@ static int cmd_import(const struct args *a)
 	return 1;
 }
 
-struct find_device {
-	const char *name;
-	struct db_device dev;
-	bool is_found;
-};
-
-static int find_device(const struct db_device *dev, void *user)
-{
-	struct find_device *fd = user;
-
-	if (strcmp(dev->name, fd->name) == 0) {
-		fd->dev = *dev;
-		fd->is_found = true;
-	}
-	return 0;
-}
-
 /* Ask a kiosk to enrol nip; it learns of it on its next roster pull. */
 static int request_enrolment(struct db *db, const char *device, const char *nip)
 {
-	struct find_device fd = {.name = device};
+	struct db_device dev = {.id = 0};
 	int64_t id = 0, now = clk_wall_usec();
 	int r;
 
-	r = db_device_list(db, find_device, &fd);
+	snprintf(dev.name, sizeof(dev.name), "%s", device);
+	r = db_device_list(db, find_device, &dev);
 	if (r < 0)
 		return r;
-	if (!fd.is_found || fd.dev.is_disabled) {
+	if (dev.id == 0 || dev.is_disabled) {
 		fprintf(stderr, "hadir-collector: no enabled device '%s'\n", device);
 		return -ENOENT;
 	}
-	r = api_templates_device_sees(db, fd.dev.id, nip);
+	r = api_templates_device_sees(db, dev.id, nip);
 	if (r == 0)
 		fprintf(stderr, "hadir-collector: NIP %s is not in the roster of device %s\n", nip,
 			device);
@@ -552,7 +575,7 @@ static int request_enrolment(struct db *db, const char *device, const char *nip)
 	r = db_begin(db);
 	if (r < 0)
 		return r;
-	r = db_enroll_request_add(db, fd.dev.id, nip, now, &id);
+	r = db_enroll_request_add(db, dev.id, nip, now, &id);
 	if (r == 0)
 		r = db_roster_bump(db, now, false); /* the kiosk's next pull is no 304 */
 	if (r == 0)

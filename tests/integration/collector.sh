@@ -11,8 +11,6 @@ site_start() {
 	CONF=$dir/collector.conf
 	"$COLLECTOR" init "$dir" --listen "127.0.0.1:$PORT" >"$dir.init.out" 2>&1 || return 1
 	ADMIN_TOKEN=$(sed -n 's/^admin token: //p' "$dir.init.out")
-	# The rule profiles of this checkout, not of an installed copy.
-	printf '\n[rules]\nprofiles = %s/profiles\n' "$REPO" >>"$CONF"
 	collector_up
 }
 
@@ -28,11 +26,12 @@ code() {
 	curl -s -o "$T/body" -w '%{http_code}' --max-time 10 "$@"
 }
 
-# enrol NAME KEYBASE: device add NAME, a CSR from openssl req, POST /api/v1/enroll.
-# Leaves KEYBASE.key and KEYBASE.pem (the issued certificate).
+# enrol NAME KEYBASE [OPTION...]: device add NAME [OPTION...] (e.g. --unit U1), a CSR
+# from openssl req, POST /api/v1/enroll. Leaves KEYBASE.key and KEYBASE.pem (the certificate).
 enrol() {
 	local name=$1 base=$2 token
-	token=$("$COLLECTOR" --config "$CONF" device add "$name" | tail -n 1) || return 1
+	shift 2
+	token=$("$COLLECTOR" --config "$CONF" device add "$name" "$@" | tail -n 1) || return 1
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$base.key" \
 		-subj "/CN=$name" -out "$base.csr" 2>/dev/null || return 1
 	python3 -c 'import json,sys; print(json.dumps({"token": sys.argv[1], "csr": open(sys.argv[2]).read()}))' \
