@@ -173,7 +173,11 @@ struct store_template_work {
 	int64_t request; /* enroll: the collector's request id */
 };
 
-/* A template the collector's roster lists for nip. */
+/*
+ * A template the collector's roster lists for nip; with sha256 "" and len 0,
+ * only that nip's templates are listed (a person whose "templates" member
+ * the roster carries, even empty).
+ */
 struct store_template {
 	const char *nip;
 	char sha256[CRYPTO_SHA256_HEX];
@@ -213,9 +217,11 @@ int store_template_request_take(struct store *st, int64_t id, const char *nip) M
  * Compare the templates a roster lists with the shared fingers, in one
  * transaction, and queue the module work that makes them agree: a download
  * for each listed template of a roster NIP not on a page yet, a delete for
- * each shared finger whose template is no longer listed for its NIP.
- * Templates the outbox still has to report are left alone. ret_queued: new
- * work items.
+ * each shared finger of a NIP gone from the roster, or of a NIP whose
+ * templates are listed without that one. A NIP in the roster whose
+ * templates are not listed (the collector could not open them) keeps its
+ * fingers. Templates the outbox still has to report are left alone.
+ * ret_queued: new work items.
  */
 int store_templates_reconcile(struct store *st, const struct store_template *list, size_t n,
 			      unsigned *ret_queued) MUST_CHECK;

@@ -218,7 +218,10 @@ int store_templates_reconcile(struct store *st, const struct store_template *lis
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		sqlite3_bind_text(s, 1, list[i].nip, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, list[i].sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 3, list[i].data, (int)list[i].len, SQLITE_STATIC);
+		if (list[i].len)
+			sqlite3_bind_blob(s, 3, list[i].data, (int)list[i].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_zeroblob(s, 3, 0); /* a mark: nip's templates are listed */
 		rc = sqlite3_step(s);
 		r = rc == SQLITE_DONE ? 0 : store_sqlite_fail(st, rc, "reconcile templates");
 		sqlite3_reset(s);
@@ -238,7 +241,7 @@ int store_templates_reconcile(struct store *st, const struct store_template *lis
 		    "  WHERE r.nip = template_work.nip AND r.sha256 = template_work.sha256);"
 		    "INSERT INTO template_work (kind, nip, sha256, data)"
 		    " SELECT 'download', r.nip, r.sha256, r.data FROM roster_templates r"
-		    " WHERE r.nip IN (SELECT nip FROM staff)"
+		    " WHERE r.sha256 != '' AND r.nip IN (SELECT nip FROM staff)"
 		    " AND NOT EXISTS (SELECT 1 FROM fingers f"
 		    "   WHERE f.nip = r.nip AND f.sha256 = r.sha256)"
 		    " AND NOT EXISTS (SELECT 1 FROM template_work w"
@@ -247,6 +250,8 @@ int store_templates_reconcile(struct store *st, const struct store_template *lis
 		    "INSERT INTO template_work (kind, nip, page, sha256)"
 		    " SELECT 'delete', f.nip, f.page, f.sha256 FROM fingers f"
 		    " WHERE f.sha256 IS NOT NULL"
+		    " AND (f.nip NOT IN (SELECT nip FROM staff)"
+		    "   OR f.nip IN (SELECT nip FROM roster_templates))"
 		    " AND NOT EXISTS (SELECT 1 FROM roster_templates r"
 		    "   WHERE r.nip = f.nip AND r.sha256 = f.sha256)"
 		    " AND NOT EXISTS (SELECT 1 FROM template_work w"

@@ -434,14 +434,16 @@ struct listed {
 	bool is_shared; /* some staff entry had a "templates" member */
 };
 
+/* Add nip's template tmpl to the list, or with tmpl NULL the mark that nip's templates are listed.
+ */
 static int add_listed(struct listed *l, const char *nip, const json_t *tmpl)
 {
 	const char *b64 = json_string_value(json_object_get(tmpl, "data"));
 	uint8_t digest[CRYPTO_SHA256_LEN], *slot;
 	struct store_template *e;
-	size_t len;
+	size_t len = 0;
 
-	if (!b64)
+	if (tmpl && !b64)
 		return 0;
 	if (l->n == l->max) {
 		size_t max = l->max ? 2 * l->max : 64;
@@ -458,16 +460,19 @@ static int add_listed(struct listed *l, const char *nip, const json_t *tmpl)
 		l->max = max;
 	}
 	slot = l->bytes + l->n * STORE_TEMPLATE_MAX;
-	if (crypto_base64_decode(b64, strlen(b64), slot, STORE_TEMPLATE_MAX, &len) < 0 ||
-	    len == 0) {
+	if (tmpl && (crypto_base64_decode(b64, strlen(b64), slot, STORE_TEMPLATE_MAX, &len) < 0 ||
+		     len == 0)) {
 		log_warn("templates: a template of %s in the roster is not base64, ignoring", nip);
 		return 0;
 	}
 	e = &l->list[l->n++];
 	e->nip = nip;
 	e->len = len;
-	crypto_sha256(slot, len, digest);
-	crypto_hex(digest, e->sha256);
+	e->sha256[0] = '\0';
+	if (tmpl) {
+		crypto_sha256(slot, len, digest);
+		crypto_hex(digest, e->sha256);
+	}
 	return 0;
 }
 
@@ -491,11 +496,12 @@ int templates_from_roster(struct store *st, const json_t *root, unsigned *ret_qu
 		if (!nip || !json_is_array(list))
 			continue;
 		l.is_shared = true;
+		r = add_listed(&l, nip, NULL); /* nip's templates are listed, maybe none */
 		json_array_foreach(list, j, tmpl)
 		{
-			r = add_listed(&l, nip, tmpl);
 			if (r < 0)
 				break;
+			r = add_listed(&l, nip, tmpl);
 		}
 	}
 	/* Slots may have moved while the list grew: point each entry at its own now. */

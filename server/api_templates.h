@@ -27,8 +27,9 @@ void api_templates_post(struct api *api, const struct api_call *call, struct api
 /*
  * Add to a device's roster reply (built by roster.c for its units) each
  * listed person's templates, "templates":[{"page":IDX,"data":BASE64}]
- * (decrypted for this reply only; none when the collector has no key), and
- * the enrolments asked of this device, "enroll":[{"nip":N,"id":ID}].
+ * (decrypted for this reply only; none when the collector has no key, and
+ * no member for a person with a template that does not open, so kiosks keep
+ * theirs), and the enrolments asked of this device, "enroll":[{"nip":N,"id":ID}].
  */
 int api_templates_roster(struct api *api, int64_t device_id, struct json_t *roster) MUST_CHECK;
 

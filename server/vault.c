@@ -252,9 +252,9 @@ static int row_to_json(const struct db_template *row, void *user)
 
 	r = open_row(tj->t, row, plain, &len);
 	if (r < 0) {
-		log_err("templates: %s/%" PRId64 " does not open (altered?), not sent", row->nip,
-			row->idx);
-		return 0;
+		log_err("templates: %s/%" PRId64 " does not open (altered, or another key?)",
+			row->nip, row->idx);
+		return -EBADMSG;
 	}
 	r = crypto_base64_encode(plain, len, &text);
 	explicit_bzero(plain, sizeof(plain));

@@ -55,7 +55,11 @@ int vault_put(struct vault *t, struct db *db, const char *nip, const uint8_t *da
 int vault_delete(struct vault *t, struct db *db, const char *nip,
 		 const uint8_t sha256[CRYPTO_SHA256_LEN]) MUST_CHECK;
 
-/* Append nip's templates to the JSON array arr as {"page":IDX,"data":BASE64}. */
+/*
+ * Append nip's templates to the JSON array arr as {"page":IDX,"data":BASE64}.
+ * -EBADMSG when one of them does not open (altered, or sealed under another
+ * key): the caller must not present arr as nip's complete list.
+ */
 int vault_to_json(struct vault *t, struct db *db, const char *nip, struct json_t *arr) MUST_CHECK;
 
 #endif

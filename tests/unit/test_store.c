@@ -331,6 +331,7 @@ static void test_store_templates_reconcile(void **state)
 		{.nip = "1", .sha256 = "aa", .data = a, .len = 4},
 		{.nip = "2", .sha256 = "bb", .data = b, .len = 4},
 	};
+	const struct store_template listed_none[1] = {{.nip = "1", .sha256 = ""}};
 	struct store_template_work w;
 	char nip[RECORD_NIP_MAX], name[STORE_NAME_MAX], sha[CRYPTO_SHA256_HEX];
 	char why[ROWS_WHY_MAX];
@@ -374,17 +375,40 @@ static void test_store_templates_reconcile(void **state)
 	assert_int_equal(store_template_outbox_drop(f->st, id), 0);
 	assert_int_equal(store_template_outbox_next(f->st, &id, &body), 0);
 
-	/* Reported: now the roster decides. Unlisted shared fingers get deletes, once. */
+	/* Reported: now the roster decides. Ani's templates not listed at all: kept. */
 	assert_int_equal(store_templates_reconcile(f->st, NULL, 0, &queued), 0);
+	assert_int_equal(queued, 0);
+	/* Listed without these two: deletes, once. */
+	assert_int_equal(store_templates_reconcile(f->st, listed_none, 1, &queued), 0);
 	assert_int_equal(queued, 2);
 	assert_int_equal(work_of(f, "delete"), 2);
-	assert_int_equal(store_templates_reconcile(f->st, NULL, 0, &queued), 0);
+	assert_int_equal(store_templates_reconcile(f->st, listed_none, 1, &queued), 0);
 	assert_int_equal(queued, 0);
 
 	/* Refused for good by the collector: kept here, unshared, never deleted by a roster. */
 	assert_int_equal(store_finger_unshare(f->st, "cc"), 0);
 	assert_int_equal(store_finger_sha(f->st, 131, sha), 0);
 	assert_int_equal(store_lookup(f->st, "finger:131", nip, name), 1);
+}
+
+static void test_store_templates_reconcile_former_staff(void **state)
+{
+	struct fixture *f = *state;
+	struct store_template_work w = {.kind = "download", .nip = "2", .sha256 = "bb"};
+	char why[ROWS_WHY_MAX];
+	unsigned staff, creds, queued;
+
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,\n2,Budi,U1,43,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_template_downloaded(f->st, &w, 140), 0);
+	/* Budi leaves the roster: his shared finger goes, whatever else is listed. */
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_templates_reconcile(f->st, NULL, 0, &queued), 0);
+	assert_int_equal(queued, 1);
+	assert_int_equal(store_template_work_next(f->st, &w), 1);
+	assert_string_equal(w.kind, "delete");
+	assert_int_equal(w.page, 140);
 }
 
 static void test_store_template_requests_taken_once(void **state)
@@ -420,6 +444,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_store_card_credential_normalises),
 		cmocka_unit_test_setup_teardown(test_store_templates_reconcile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_templates_reconcile_former_staff, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_store_template_requests_taken_once, setup,
 						teardown),
 	};
