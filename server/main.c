@@ -12,7 +12,7 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
- *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json]
+ *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -28,6 +29,7 @@
 #include "common/log.h"
 #include "common/tz.h"
 #include "server/api_templates.h"
+#include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "server/import.h"
@@ -57,7 +59,7 @@ static void usage(FILE *out)
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
 		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
-		" list [--json]\n"
+		" list [--json] | rekey\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -656,6 +658,57 @@ static int list_fingerprints(struct db *db, bool is_json)
 	return r;
 }
 
+/*
+ * A new template key: every template resealed under it in one transaction,
+ * then the key files swapped (the old one kept as KEY.old, for the operator
+ * to destroy once the new one is backed up). The service must be stopped.
+ */
+static int rekey(const struct config *cfg, struct db *db)
+{
+	char fresh[CFG_VALUE_MAX + 8], old[CFG_VALUE_MAX + 8];
+	struct vault *v = NULL;
+	unsigned n = 0;
+	int r;
+
+	snprintf(fresh, sizeof(fresh), "%s.new", cfg->templates_key);
+	snprintf(old, sizeof(old), "%s.old", cfg->templates_key);
+	r = vault_open(cfg, db, &v);
+	if (r == 0 && !v) {
+		fprintf(stderr, "hadir-collector: no key file '%s' to replace\n", cfg->templates_key);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return r;
+	r = crypto_secret_create(fresh);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: cannot create '%s': %s%s\n", fresh, strerror(-r),
+			r == -EEXIST ? " (left from an earlier rekey? remove it)" : "");
+		goto out_free;
+	}
+	r = vault_rekey(v, db, fresh, &n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: rekey failed: %s; the old key still holds\n",
+			strerror(-r));
+		(void)unlink(fresh);
+		goto out_free;
+	}
+	/* Committed: from here on only the new key opens the templates. */
+	if (rename(cfg->templates_key, old) < 0 || rename(fresh, cfg->templates_key) < 0) {
+		r = -errno;
+		fprintf(stderr,
+			"hadir-collector: templates resealed under '%s', but it could not replace"
+			" '%s' (%s): move it there by hand before starting the service\n",
+			fresh, cfg->templates_key, strerror(-r));
+		goto out_free;
+	}
+	printf("%u template%s resealed under a new key in %s; the old key is %s: back the new one up,"
+	       " then destroy the old one\n",
+	       n, n == 1 ? "" : "s", cfg->templates_key, old);
+out_free:
+	vault_free(v);
+	return r;
+}
+
 static int cmd_fingerprint(const struct args *a)
 {
 	const char *verb = a->n_pos == 2 ? a->pos[1] : "";
@@ -664,13 +717,19 @@ static int cmd_fingerprint(const struct args *a)
 	struct db *db;
 	int r;
 
-	if (!(is_enroll && a->device && a->nip) && strcmp(verb, "list") != 0) {
+	if (!(is_enroll && a->device && a->nip) && strcmp(verb, "list") != 0 &&
+	    strcmp(verb, "rekey") != 0) {
 		usage(stderr);
 		return 2;
 	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
-	r = is_enroll ? request_enrolment(db, a->device, a->nip) : list_fingerprints(db, a->is_json);
+	if (is_enroll)
+		r = request_enrolment(db, a->device, a->nip);
+	else if (strcmp(verb, "rekey") == 0)
+		r = rekey(&cfg, db);
+	else
+		r = list_fingerprints(db, a->is_json);
 	db_close(db);
 	return r < 0 ? 1 : 0;
 }

@@ -274,3 +274,110 @@ int vault_to_json(struct vault *t, struct db *db, const char *nip, json_t *arr)
 
 	return db_template_list(db, nip, row_to_json, &tj);
 }
+
+/* --- rekey --- */
+
+struct nips {
+	char (*nip)[RECORD_NIP_MAX];
+	size_t n, max;
+};
+
+static int collect_nip(const struct db_template *row, void *user)
+{
+	struct nips *ns = user;
+
+	if (ns->n && strcmp(ns->nip[ns->n - 1], row->nip) == 0)
+		return 0; /* rows come ordered by nip */
+	if (ns->n == ns->max) {
+		size_t max = ns->max ? 2 * ns->max : 256;
+		char(*nip)[RECORD_NIP_MAX] = realloc(ns->nip, max * sizeof(*nip));
+
+		if (!nip)
+			return -ENOMEM;
+		ns->nip = nip;
+		ns->max = max;
+	}
+	snprintf(ns->nip[ns->n++], RECORD_NIP_MAX, "%s", row->nip);
+	return 0;
+}
+
+struct person {
+	struct db_template rows[VAULT_PER_NIP];
+	size_t n;
+};
+
+static int collect_row(const struct db_template *row, void *user)
+{
+	struct person *p = user;
+
+	if (p->n == VAULT_PER_NIP)
+		return -E2BIG;
+	p->rows[p->n++] = *row;
+	return 0;
+}
+
+/* Reseal one person's rows from key old to key new. */
+static int reseal(const struct vault *old, const struct vault *new, struct db *db, struct person *p)
+{
+	uint8_t plain[VAULT_BYTES_MAX];
+	char aad[AAD_MAX];
+	size_t len;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < p->n; i++) {
+		struct db_template *row = &p->rows[i];
+
+		r = open_row(old, row, plain, &len);
+		if (r == 0)
+			r = crypto_random(row->nonce, sizeof(row->nonce));
+		if (r == 0)
+			r = crypto_aead_seal(new->key, row->nonce, aad,
+					     aad_of(row->nip, row->idx, aad), plain, len,
+					     row->sealed);
+		if (r == 0)
+			r = db_template_put(db, row);
+		if (r == -EBADMSG)
+			log_err("templates: %s/%" PRId64 " does not open: nothing resealed",
+				row->nip, row->idx);
+	}
+	explicit_bzero(plain, sizeof(plain));
+	explicit_bzero(p, sizeof(*p));
+	return r;
+}
+
+int vault_rekey(struct vault *t, struct db *db, const char *new_key_path, unsigned *ret_n)
+{
+	struct vault new = {.key = {0}};
+	struct nips ns = {.nip = NULL};
+	struct person *p;
+	unsigned count = 0;
+	int r;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r = crypto_secret_load(new_key_path, new.key);
+	if (r == 0)
+		r = db_begin(db);
+	if (r < 0)
+		goto out_free;
+	r = db_template_list(db, NULL, collect_nip, &ns);
+	for (size_t i = 0; r == 0 && i < ns.n; i++) {
+		p->n = 0;
+		r = db_template_list(db, ns.nip[i], collect_row, p);
+		count += (unsigned)p->n;
+		if (r == 0)
+			r = reseal(t, &new, db, p);
+	}
+	if (r == 0)
+		r = db_commit(db);
+	else
+		db_rollback(db);
+	if (r == 0)
+		*ret_n = count;
+out_free:
+	explicit_bzero(&new, sizeof(new));
+	free(ns.nip);
+	free(p);
+	return r;
+}

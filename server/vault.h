@@ -56,6 +56,14 @@ int vault_delete(struct vault *t, struct db *db, const char *nip,
 		 const uint8_t sha256[CRYPTO_SHA256_LEN]) MUST_CHECK;
 
 /*
+ * Reseal every stored template under the key in new_key_path (a fresh nonce
+ * each), in one transaction: afterwards only that key opens them. ret_n:
+ * how many. Stop the service first: it holds the old key.
+ */
+int vault_rekey(struct vault *t, struct db *db, const char *new_key_path,
+		unsigned *ret_n) MUST_CHECK;
+
+/*
  * Append nip's templates to the JSON array arr as {"page":IDX,"data":BASE64}.
  * -EBADMSG when one of them does not open (altered, or sealed under another
  * key): the caller must not present arr as nip's complete list.

@@ -151,7 +151,13 @@ rm "$T/site/templates.key"
 out=$(timeout 10 "$COLLECTOR" --config "$CONF" 2>&1)
 if [ $? -ne 0 ] && grep -q "missing but the database holds" <<<"$out"; then ok "a missing key file with templates stored: refused"; else fail "missing key: $out"; fi
 cp -p "$T/templates.key.backup" "$T/site/templates.key"
-if collector_up; then ok "the right key: the collector runs again"; else fail "collector did not restart"; exit 1; fi
+# A new key (the service stopped): every template resealed, the old key kept aside.
+out=$("$COLLECTOR" --config "$CONF" fingerprint rekey 2>&1)
+if grep -q "^1 template resealed under a new key" <<<"$out"; then ok "rekey reseals Ani's template"; else fail "rekey: $out"; fi
+check "the new key is private and new, the old one kept as .old" bash -c \
+	"[ \"\$(stat -c %a '$T/site/templates.key')\" = 600 ] && ! cmp -s '$T/site/templates.key' '$T/templates.key.backup' && cmp -s '$T/site/templates.key.old' '$T/templates.key.backup'"
+check "still no plaintext after resealing" no_plaintext "$T/site/collector.db" "$T/site/collector.db-wal"
+if collector_up; then ok "the collector runs again under the new key"; else fail "collector did not restart"; exit 1; fi
 
 # An enrolment the collector asks of kiosk B.
 out=$("$COLLECTOR" --config "$CONF" fingerprint enroll --device kiosk-c --nip 199002022015022002 2>&1)

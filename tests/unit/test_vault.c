@@ -340,6 +340,37 @@ static void test_templates_of_former_staff_forgotten(void **state)
 	assert_int_equal(db_template_forget_absent(f->db), 0);
 }
 
+static void test_templates_rekey(void **state)
+{
+	struct fixture *f = *state;
+	char fresh[CFG_VALUE_MAX + 8], old[CFG_VALUE_MAX + 8];
+	struct vault *v = NULL;
+	int64_t pages[12];
+	uint8_t first[12], t[512];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 3; i++)
+		put(f, i < 2 ? NIP : "199002022015022002", i, i < 2 ? i : 0);
+	snprintf(fresh, sizeof(fresh), "%s.new", f->cfg.templates_key);
+	snprintf(old, sizeof(old), "%s.old", f->cfg.templates_key);
+	assert_int_equal(crypto_secret_create(fresh), 0);
+	assert_int_equal(vault_rekey(f->t, f->db, fresh, &n), 0);
+	assert_int_equal(n, 3);
+	/* The old key opens nothing now; the new one opens everything, unchanged. */
+	assert_int_equal(vault_open(&f->cfg, f->db, &v), -EKEYREJECTED);
+	assert_int_equal(rename(f->cfg.templates_key, old), 0);
+	assert_int_equal(rename(fresh, f->cfg.templates_key), 0);
+	assert_int_equal(vault_open(&f->cfg, f->db, &v), 0);
+	assert_non_null(v);
+	vault_free(f->t);
+	f->t = v;
+	assert_int_equal(roster(f, NIP, pages, first), 2);
+	finger(1, t);
+	assert_int_equal(first[1], t[0]);
+	put(f, NIP, 1, 1); /* still recognised: idempotent under the new key */
+	assert_int_equal(roster(f, "199002022015022002", pages, first), 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -353,6 +384,7 @@ int main(void)
 	    T(test_templates_no_key_and_no_templates_is_off),
 	    T(test_templates_enroll_requests),
 	    T(test_templates_of_former_staff_forgotten),
+	    T(test_templates_rekey),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
