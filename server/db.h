@@ -192,6 +192,16 @@ typedef int db_missing_unit_fn(const char *table, const char *unit_id, int64_t r
 typedef int db_template_fn(const struct db_template *t, void *user);
 typedef int db_enroll_request_fn(const struct db_enroll_request *req, void *user);
 
+/* Discipline reports (db_sqlite_report.c). */
+struct db_tap_range {
+	const char *unit_id; /* NULL: staff of every unit */
+	const char *nip;     /* NULL: everyone; else this person only */
+	int64_t from_usec;   /* corrected (else recorded) time >= from */
+	int64_t to_usec;     /* and < to */
+};
+typedef int db_accepted_fn(const char *nip, int64_t usec, const char *direction, void *user);
+typedef int db_unit_since_fn(const char *unit_id, int64_t usec, void *user);
+
 struct db;
 
 struct db_ops {
@@ -267,6 +277,11 @@ struct db_ops {
 			       int64_t *ret_device_id);
 	int (*tap_import)(struct db *db, int64_t device_id, uint64_t seq, const char *nip,
 			  int64_t usec, int64_t now_usec);
+	int (*accepted_taps)(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+			     void *user);
+	int (*unit_first_taps)(struct db *db, const char *unit_id, int64_t since_usec,
+			       db_unit_since_fn *fn, void *user);
+	int (*staff_brief)(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
 
 	int (*template_list)(struct db *db, const char *nip, db_template_fn *fn, void *user);
 	int (*template_put)(struct db *db, const struct db_template *t);
@@ -443,6 +458,28 @@ int db_device_internal(struct db *db, const char *name, int64_t now_usec,
  */
 int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *nip, int64_t usec,
 		  int64_t now_usec) MUST_CHECK;
+
+/*
+ * Accepted taps (kind "tap", outcome "accepted") of q's range by their
+ * corrected time, else their recorded time, as one stream ordered by nip (one
+ * person's taps in no particular order); direction is "", "in" or "out". With q->unit_id, taps of that unit's
+ * staff only; with q->nip, of that person only.
+ */
+int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+		     void *user) MUST_CHECK;
+/*
+ * For each unit (or unit_id only), the recorded time of the first record (a
+ * tap or an activity) by any of its staff at or after since_usec; units
+ * without one are skipped.
+ */
+int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
+		       db_unit_since_fn *fn, void *user) MUST_CHECK;
+/*
+ * Staff of one unit (NULL: all) by nip, without cards and fingers (n_cards,
+ * n_fingers 0): what a report over 100,000 people needs, at a fraction of
+ * db_staff()'s cost.
+ */
+int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user) MUST_CHECK;
 
 /* Fingerprint templates, sealed (server/vault.h), and enrolments asked of kiosks. */
 

@@ -56,6 +56,12 @@ int db_sqlite_device_internal(struct db *db, const char *name, int64_t now_usec,
 int db_sqlite_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *nip,
 			 int64_t usec, int64_t now_usec);
 
+/* db_sqlite_report.c: queries for discipline reports. */
+int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+			    void *user);
+int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
+			      db_unit_since_fn *fn, void *user);
+int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
 /* db_sqlite_templates.c: the fingerprint entries. */
 int db_sqlite_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user);
 int db_sqlite_template_put(struct db *db, const struct db_template *t);

@@ -12,10 +12,14 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
+ *   hadir-collector report days --nip NIP --from DATE --to DATE
  *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +36,7 @@
 #include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/discipline.h"
 #include "server/import.h"
 #include "server/server.h"
 #include "server/site.h"
@@ -43,6 +48,7 @@ struct args {
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
 	const char *listen, *host, *nip, *from, *to, *unit, *device;
+	const char *format, *output; /* report */
 	bool is_json, is_check_config, is_version, is_help;
 };
 
@@ -58,6 +64,9 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector [--config FILE] report discipline --from DATE --to DATE"
+		" [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
 		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
 		" list [--json] | rekey\n"
 		"       hadir-collector --version\n"
@@ -79,6 +88,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
 	    {"--unit", offsetof(struct args, unit)},
+	    {"--format", offsetof(struct args, format)},
+	    {"--output", offsetof(struct args, output)},
 	    {"--device", offsetof(struct args, device)},
 	};
 
@@ -517,6 +528,113 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+/* --- report --- */
+
+/* Write len bytes to --output (replaced whole: a temporary file, then rename) or stdout. */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	FILE *out = stdout;
+	int r = 0;
+
+	if (path) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		out = fopen(tmp, "we");
+		if (!out) {
+			r = -errno;
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", tmp,
+				strerror(-r));
+			return r;
+		}
+	}
+	if (fwrite(data, 1, len, out) != len)
+		r = -EIO;
+	if (path) {
+		if (fclose(out) != 0 && r == 0)
+			r = -EIO;
+		if (r == 0 && rename(tmp, path) < 0)
+			r = -errno;
+		if (r < 0) {
+			(void)unlink(tmp);
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", path,
+				strerror(-r));
+		}
+	} else if (fflush(stdout) != 0) {
+		r = -EIO;
+	}
+	return r;
+}
+
+static int report_run(const struct args *a, struct db *db, const char *dir,
+		      const struct discipline_query *q, enum discipline_format format)
+{
+	char why[DISCIPLINE_WHY_MAX] = "";
+	struct discipline *d = NULL;
+	json_t *root = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	if (q->nip)
+		r = discipline_explain(db, dir, q, &root, why);
+	else
+		r = discipline_run(db, dir, q, &d, why);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", why[0] ? why : strerror(-r));
+		return r;
+	}
+	if (root) {
+		r = report_dumps(root, &data);
+		json_decref(root);
+		len = data ? strlen(data) : 0;
+	} else {
+		r = discipline_format(d, format, NULL, &data, &len);
+		discipline_free(d);
+	}
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
+static int cmd_report(const struct args *a)
+{
+	const char *what = a->n_pos == 2 ? a->pos[1] : "";
+	char why[DISCIPLINE_WHY_MAX];
+	struct discipline_query q = { .unit_id = a->unit };
+	enum discipline_format format = DISCIPLINE_JSON;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (strcmp(what, "discipline") != 0 && !(strcmp(what, "days") == 0 && a->nip)) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(what, "days") == 0)
+		q.nip = a->nip;
+	if (discipline_parse_period(a->from, a->to, &q.from, &q.to, why) < 0) {
+		fprintf(stderr, "hadir-collector: --from/--to: %s\n", why);
+		return 2;
+	}
+	if (discipline_parse_format(a->format, &format) < 0 || (q.nip && format != DISCIPLINE_JSON)) {
+		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx (days: json)\n");
+		return 2;
+	}
+	if (format == DISCIPLINE_XLSX && !a->output && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hadir-collector: xlsx is binary: give --output FILE.xlsx\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = report_run(a, db, cfg.profiles, &q, format);
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_import(const struct args *a)
 {
 	struct import_result res;
@@ -782,6 +900,8 @@ int main(int argc, char **argv)
 		return cmd_alerts(&a);
 	if (strcmp(a.pos[0], "import") == 0)
 		return cmd_import(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
 	if (strcmp(a.pos[0], "fingerprint") == 0)
 		return cmd_fingerprint(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
