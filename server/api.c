@@ -15,6 +15,7 @@
 #include "common/record.h"
 #include "common/tz.h"
 #include "server/api_roster.h"
+#include "server/api_templates.h"
 #include "server/config.h"
 #include "server/api_account.h"
 #include "server/api_web.h"
@@ -327,6 +328,7 @@ static const struct route routes[] = {
     {"/api/v1/records", HTTP_VERB_POST, route_records},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
+    {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
     {"/metrics", HTTP_VERB_GET, route_metrics},

@@ -10,6 +10,7 @@
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; scoped (scope.h): a bearer token or a login
  *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
+ *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
  *   login, logout, me, audit: api_account.h; the dashboard's files: api_web.h
  */
 #ifndef HADIR_SERVER_API_H
@@ -27,11 +28,13 @@ struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
+struct vault;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
+	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
 };
 
 #define API_ADDR_MAX 64

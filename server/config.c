@@ -50,6 +50,8 @@ static const struct cfg_key config_keys[] = {
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
     K("rules", "profiles", CFG_PATH, profiles, "", 0, 0, NULL,
       "folder of the rule profiles (NAME.conf) that units name; unset: the installed ones"),
+    K("templates", "key_file", CFG_PATH, templates_key, "templates.key", 0, 0, NULL,
+      "key sealing fingerprint templates at rest (64 hex digits, 0600); losing it loses them"),
     K("web", "root", CFG_PATH, web_root, "", 0, 0, NULL,
       "folder of the dashboard's static files (served at / and /web/); unset: the installed ones"),
     K("accounts", "argon2_time", CFG_INT, argon2_time, "3", 1, 100, NULL,

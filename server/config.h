@@ -43,6 +43,8 @@ struct config {
 	/* [rules] */
 	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h); unset:
 					 beside the program (share/hadir/profiles, or a checkout's) */
+	/* [templates] */
+	char templates_key[CFG_VALUE_MAX]; /* AES-256-GCM key of fingerprint templates, 0600 */
 	/* [web] */
 	char web_root[CFG_VALUE_MAX]; /* folder of the dashboard's static files */
 	/* [accounts] */

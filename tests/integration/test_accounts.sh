@@ -159,6 +159,8 @@ check "an unknown token: 401" test "$(code --cacert "$CA" -H "Authorization: Bea
 	"$URL/api/v1/taps")" = 401
 
 # The audit log.
+check "report discipline on the command line" bash -c \
+	"'$COLLECTOR' --config '$CONF' report discipline --from 2026-11-02 --to 2026-11-06 --unit B >/dev/null"
 check "GET /api/v1/audit as superadmin: 200" \
 	test "$(code --cacert "$CA" -H "Authorization: Bearer $ADMIN_TOKEN" "$URL/api/v1/audit")" = 200
 cp "$T/body" "$T/audit.json"
@@ -179,6 +181,8 @@ check "audit has the view of one employee's days" grep -q \
 	'"action":"report_view","target":"'"$NIP_B"'","detail":"2026-11-02..2026-11-06 days"' "$T/audit.json"
 check "audit has no view that was refused" bash -c \
 	"! grep -q '\"target\":\"A\"' '$T/audit.json'"
+check "audit has the command line's report view" grep -q \
+	'"action":"report_view","target":"B","detail":"2026-11-02..2026-11-06 json","source":"cli"' "$T/audit.json"
 check "audit has token_add entries" grep -q '"action":"token_add"' "$T/audit.json"
 check "login entries carry the client address" \
 	grep -q '"action":"login","target":"alice","detail":"session started","source":"127.0.0.1"' "$T/audit.json"
