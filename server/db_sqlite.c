@@ -214,6 +214,8 @@ static const char *const migrations[] = {
     " seen_usec INTEGER NOT NULL);"
     "CREATE INDEX sessions_user ON sessions(user_id);"
     "ALTER TABLE admin_tokens ADD COLUMN units TEXT NOT NULL DEFAULT '';"
+    /* The activities feature (migration 5) adds this column too: keep one. */
+    "ALTER TABLE admin_tokens ADD COLUMN nip TEXT;"
     "CREATE TABLE audit_log ("
     " id INTEGER PRIMARY KEY,"
     " time_usec INTEGER NOT NULL,"

@@ -242,15 +242,16 @@ static int sq_token_add(struct db *db, const char *hash, const struct db_token *
 	int r;
 
 	r = db_sqlite_prepare(db,
-			      "INSERT INTO admin_tokens (hash, role, units, created_usec)"
-			      " VALUES (?, ?, ?, ?)",
+			      "INSERT INTO admin_tokens (hash, role, units, nip, created_usec)"
+			      " VALUES (?, ?, ?, ?, ?)",
 			      &stmt);
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, t->role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, t->units, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, now_usec);
+	sqlite3_bind_text(stmt, 4, t->nip[0] ? t->nip : NULL, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, now_usec);
 	r = db_sqlite_step_done(db, stmt, "add token");
 	if (r == 0)
 		*ret_id = sqlite3_last_insert_rowid(sqlite3_db_handle(stmt));
@@ -265,11 +266,12 @@ static void token_of_row(sqlite3_stmt *stmt, void *arg)
 	t->id = sqlite3_column_int64(stmt, 0);
 	db_sqlite_text_col(stmt, 1, t->role, sizeof(t->role));
 	db_sqlite_text_col(stmt, 2, t->units, sizeof(t->units));
+	db_sqlite_text_col(stmt, 3, t->nip, sizeof(t->nip));
 }
 
 static int sq_token_get(struct db *db, const char *hash, struct db_token *ret_token)
 {
-	return get_row(db, "SELECT rowid, role, units FROM admin_tokens WHERE hash = ?", hash,
+	return get_row(db, "SELECT rowid, role, units, nip FROM admin_tokens WHERE hash = ?", hash,
 		       "find token", token_of_row, ret_token);
 }
 

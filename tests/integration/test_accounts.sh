@@ -153,6 +153,20 @@ check "unit_admin token: /me says unit_admin of B" test "$(code --cacert "$CA" \
 	-H "Authorization: Bearer $TOK_B" "$URL/api/v1/me")-$(json_get "$T/body" 'j["role"]+":"+",".join(j["units"])')" = 200-unit_admin:B
 check "token add refuses a staff token without --nip" \
 	bash -c "! '$COLLECTOR' --config '$CONF' token add --role staff 2>/dev/null"
+"${C[@]}" token add --role staff --nip "$NIP_A" >"$T/tok2.out"
+TOK_STAFF=$(tail -n 1 "$T/tok2.out")
+check "staff token: own taps 200" test "$(code --cacert "$CA" \
+	-H "Authorization: Bearer $TOK_STAFF" "$URL/api/v1/taps?nip=$NIP_A")-$(json_get "$T/body" 'len(j["taps"])')" = 200-3
+check "staff token: someone else's 403" test "$(code --cacert "$CA" \
+	-H "Authorization: Bearer $TOK_STAFF" "$URL/api/v1/taps?nip=$NIP_B")" = 403
+check "staff token: own days 200, the unit's report 403" test "$(code --cacert "$CA" \
+	-H "Authorization: Bearer $TOK_STAFF" "$URL/api/v1/employees/$NIP_A/days?$P")-$(code \
+	--cacert "$CA" -H "Authorization: Bearer $TOK_STAFF" "$URL/api/v1/reports/discipline?$P&unit=A")" = 200-403
+"${C[@]}" token add --role supervisor --nip "$NIP_B" >"$T/tok3.out"
+TOK_SUP=$(tail -n 1 "$T/tok3.out")
+check "supervisor token: the report lists their staff and themselves only" test "$(code --cacert "$CA" \
+	-H "Authorization: Bearer $TOK_SUP" "$URL/api/v1/reports/discipline?$P")-$(json_get "$T/body" \
+	'",".join(e["nip"] for e in j["employees"])')" = "200-$NIP_B"
 check "the init token is a superadmin: any NIP 200" test "$(code --cacert "$CA" \
 	-H "Authorization: Bearer $ADMIN_TOKEN" "$URL/api/v1/taps?nip=$NIP_A")" = 200
 check "an unknown token: 401" test "$(code --cacert "$CA" -H "Authorization: Bearer xyz" \

@@ -206,6 +206,7 @@ static void test_scope_of_call_token(void **state)
 {
 	struct fixture *f = *state;
 	struct db_token tok = {.role = "unit_admin", .units = "B"};
+	struct db_token sup = {.role = "supervisor", .nip = HEAD_A};
 	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], auth[80], expected[32];
 	struct scope s;
 	int64_t id;
@@ -223,6 +224,15 @@ static void test_scope_of_call_token(void **state)
 	assert_false(scope_may_see_nip(&s, STAFF_A));
 	snprintf(expected, sizeof(expected), "token:%lld", (long long)id);
 	assert_string_equal(s.actor, expected);
+	assert_int_equal(crypto_token_new(token), 0);
+	crypto_token_hash(token, hash);
+	assert_int_equal(db_token_add(f->db, hash, &sup, T0, &id), 0);
+	snprintf(auth, sizeof(auth), "Bearer %s", token);
+	assert_int_equal(call_as(f, HTTP_VERB_GET, auth, "", "", &s, &status), 0);
+	assert_int_equal(s.role, SCOPE_SUPERVISOR);
+	assert_string_equal(s.nip, HEAD_A); /* a supervisor's token keeps its NIP */
+	assert_true(scope_may_see_nip(&s, STAFF_A));
+	assert_false(scope_may_see_nip(&s, OTHER_A));
 	assert_int_equal(call_as(f, HTTP_VERB_GET, "Bearer nonsense", "", "", &s, &status),
 			 -EACCES);
 	assert_int_equal(status, 401);
