@@ -14,6 +14,8 @@
 #include "common/log.h"
 #include "common/record.h"
 #include "common/tz.h"
+#include "server/activities.h"
+#include "server/api_activities.h"
 #include "server/api_roster.h"
 #include "server/config.h"
 #include "server/db.h"
@@ -182,7 +184,9 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 		api_error(r == -ENOMEM ? 500 : 400, why[0] ? why : "malformed batch", now, ret);
 		return;
 	}
-	r = ingest_batch(api->db, &dev, &batch, now, &res);
+	r = ingest_batch(api->db, &dev, &batch,
+			 &(struct activities_rules){.require_tap = api->cfg->activities_require_tap},
+			 now, &res);
 	record_batch_free(&batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
@@ -203,8 +207,8 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 		   now, ret);
 }
 
-int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
-		    struct api_reply *ret)
+int api_admin_who(struct api *api, const struct http_request *req, int64_t now,
+		  struct db_admin *ret_who, struct api_reply *ret)
 {
 	char hash[CRYPTO_SHA256_HEX];
 	const char *token;
@@ -216,7 +220,7 @@ int api_admin_of(struct api *api, const struct http_request *req, int64_t now, c
 	}
 	token = req->authorization + 7;
 	crypto_token_hash(token, hash);
-	r = db_admin_token_role(api->db, hash, ret_role);
+	r = db_admin_token_who(api->db, hash, ret_who);
 	if (r == -ENOENT) {
 		api_error(401, "admin token not recognised", now, ret);
 		return -EACCES;
@@ -226,6 +230,18 @@ int api_admin_of(struct api *api, const struct http_request *req, int64_t now, c
 		return r;
 	}
 	return 0;
+}
+
+int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+		 struct api_reply *ret)
+{
+	struct db_admin who;
+	int r;
+
+	r = api_admin_who(api, req, now, &who, ret);
+	if (r == 0)
+		memcpy(ret_role, who.role, sizeof(who.role));
+	return r;
 }
 
 static int tap_to_json(const struct db_tap *t, void *user)
@@ -311,8 +327,13 @@ struct route {
 
 /* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
+    {"/api/v1/activities", HTTP_VERB_GET, api_activities_list},
+    {"/api/v1/activities", HTTP_VERB_POST, api_activities_add},
+    {"/api/v1/activities/*/approve", HTTP_VERB_POST, api_activities_approve},
+    {"/api/v1/activities/*/return", HTTP_VERB_POST, api_activities_return},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},

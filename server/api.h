@@ -9,6 +9,7 @@
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
+ *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -21,6 +22,7 @@
 
 struct config;
 struct db;
+struct db_admin;
 struct db_device;
 struct json_t;
 struct http_request;
@@ -89,6 +91,9 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 /* The role (DB_ROLE_MAX bytes) of the request's admin bearer token, or a 401 in ret. */
 int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
 		 struct api_reply *ret);
+/* The holder (role and NIP) of the request's admin bearer token, or a 401 in ret. */
+int api_admin_who(struct api *api, const struct http_request *req, int64_t now,
+		  struct db_admin *ret_who, struct api_reply *ret);
 /*
  * Query parameter name as an instant: YYYY-MM-DD (UTC midnight; the next one
  * for is_end) or ISO 8601. Leaves *ret_usec alone when absent; < 0 if malformed.

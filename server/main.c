@@ -11,6 +11,8 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector token add --role superadmin|supervisor [--nip NIP]
+ *   hadir-collector report activities --from DATE --to DATE [--unit ID] [--format json|csv]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,8 +27,10 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "server/activities.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/recap.h"
 #include "server/import.h"
 #include "server/server.h"
 #include "server/site.h"
@@ -37,7 +41,7 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to, *unit;
+	const char *listen, *host, *nip, *from, *to, *role, *unit, *format;
 	bool is_json, is_check_config, is_version, is_help;
 };
 
@@ -49,10 +53,14 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
 		" list [--json] | disable NAME\n"
 		"       hadir-collector [--config FILE] import"
-		" units|staff|schedules|holidays|leave|taps FILE.csv\n"
+		" units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector [--config FILE] token add --role superadmin|supervisor"
+		" [--nip NIP]\n"
+		"       hadir-collector [--config FILE] report activities --from DATE --to DATE"
+		" [--unit ID] [--format json|csv]\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -71,7 +79,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--nip", offsetof(struct args, nip)},
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
+	    {"--role", offsetof(struct args, role)},
 	    {"--unit", offsetof(struct args, unit)},
+	    {"--format", offsetof(struct args, format)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -471,6 +481,100 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+/*
+ * A bearer token for the HTTP API, printed once and stored as a hash. A
+ * supervisor's names their NIP: they see and review their own staff only.
+ */
+static int cmd_token(const struct args *a)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX];
+	bool is_supervisor = a->role && strcmp(a->role, "supervisor") == 0;
+	struct db_staff staff;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 2 || strcmp(a->pos[1], "add") != 0 || !a->role) {
+		usage(stderr);
+		return 2;
+	}
+	if (!is_supervisor && strcmp(a->role, "superadmin") != 0) {
+		fprintf(stderr, "hadir-collector: --role: superadmin or supervisor\n");
+		return 2;
+	}
+	if (is_supervisor && !a->nip) {
+		fprintf(stderr, "hadir-collector: a supervisor token needs --nip NIP\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = a->nip ? db_staff_get(db, a->nip, &staff) : 0;
+	if (r == -ENOENT)
+		fprintf(stderr, "hadir-collector: no staff member with NIP %s (import staff first)\n",
+			a->nip);
+	if (r == 0)
+		r = crypto_token_new(token);
+	if (r == 0) {
+		crypto_token_hash(token, hash);
+		r = db_admin_token_add(db, hash, a->role, a->nip, clk_wall_usec());
+	}
+	db_close(db);
+	if (r < 0)
+		return 1;
+	printf("%s token%s%s (shown once):\n%s\n", a->role, a->nip ? " for " : "",
+	       a->nip ? a->nip : "", token);
+	return 0;
+}
+
+static int cmd_report(const struct args *a)
+{
+	struct recap_query q = {.from_date = a->from, .to_date = a->to, .unit_id = a->unit};
+	bool is_csv = a->format && strcmp(a->format, "csv") == 0;
+	int32_t from, to;
+	struct recap *rc;
+	struct config cfg;
+	struct db *db;
+	json_t *json;
+	char *data;
+	size_t len;
+	int r;
+
+	if (a->n_pos != 2 || strcmp(a->pos[1], "activities") != 0 || !a->from || !a->to) {
+		usage(stderr);
+		return 2;
+	}
+	if (tz_parse_date(a->from, &from) < 0 || tz_parse_date(a->to, &to) < 0 || from > to) {
+		fprintf(stderr, "hadir-collector: --from/--to: YYYY-MM-DD, from <= to\n");
+		return 2;
+	}
+	if (a->format && !is_csv && strcmp(a->format, "json") != 0) {
+		fprintf(stderr, "hadir-collector: --format: json or csv\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = recap_run(db, &q, &rc);
+	db_close(db);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", strerror(-r));
+		return 1;
+	}
+	if (is_csv) {
+		r = recap_csv(rc, &data, &len);
+		if (r == 0) {
+			if (fwrite(data, 1, len, stdout) != len)
+				r = -EIO;
+			free(data);
+		}
+	} else {
+		r = recap_json(rc, &json);
+		if (r == 0)
+			r = dump_json(json);
+	}
+	recap_free(rc);
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_import(const struct args *a)
 {
 	struct import_result res;
@@ -553,6 +657,10 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "token") == 0)
+		return cmd_token(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
 	if (strcmp(a.pos[0], "import") == 0)
 		return cmd_import(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
