@@ -41,8 +41,8 @@ struct activities_rules {
 
 /*
  * Project a record of kind "activity", just stored for device_id, into an
- * entry. when_usec is the record's time (corrected when known): its local day
- * bounds the entry's date (at most one day ahead). Runs inside the caller's
+ * entry. when_usec is the record's time (corrected when known, else the time it
+ * arrived): its local day bounds the entry's date (at most one day ahead). Runs inside the caller's
  * transaction; storage errors are returned.
  */
 int activities_ingest(struct db *db, const struct activities_rules *rules, int64_t device_id,

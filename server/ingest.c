@@ -171,9 +171,10 @@ static int ingest_one(struct ingest *in, const struct record *rec)
 		r = corrected_time(in, rec, &meta);
 	if (r == 0)
 		r = db_record_insert(in->db, in->dev->id, rec, &meta);
+	/* An untrusted clock's time says nothing yet: the entry was made before it arrived. */
 	if (r == 0 && strcmp(rec->kind, "activity") == 0)
 		r = activities_ingest(in->db, in->rules, in->dev->id, rec,
-				      meta.has_corrected ? meta.corrected_usec : rec->wall_usec,
+				      meta.has_corrected ? meta.corrected_usec : in->now_usec,
 				      in->now_usec);
 	if (r < 0)
 		return r;

@@ -162,7 +162,9 @@ static void ingest_range(struct fixture *f, uint64_t lo, uint64_t hi)
 	memset(raw, 7, sizeof(raw));
 	crypto_hex(raw, fp);
 	assert_int_equal(db_device_by_fingerprint(f->db, fp, &f->dev), 0);
-	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, &f->rules, 5, &res), 0);
+	assert_int_equal(
+	    ingest_batch(f->db, &f->dev, &batch, &f->rules, MAR3_WIB_USEC + 12 * HOUR_USEC, &res),
+	    0);
 }
 
 struct listing {
@@ -350,6 +352,23 @@ static void test_activities_future_date_invalid(void **state)
 	assert_non_null(strstr(entry_of(f, 2)->reason, "after the entry's day"));
 }
 
+static void test_activities_untrusted_clock_judged_by_arrival(void **state)
+{
+	struct fixture *f = *state;
+	struct db_activity_query q = {.nip = NIP_A};
+	struct listing l = {.n = 0};
+
+	add_entry(f, NIP_A, "2025-03-03", "jam belum benar", 0, false);
+	/* A kiosk without RTC before its clock is trusted: 1970, and no anchor yet. */
+	f->recs[0].wall_usec = 5000000;
+	f->recs[0].clock_trusted = false;
+	record_seal(&f->recs[0], (const uint8_t[CRYPTO_SHA256_LEN]){0});
+	ingest_range(f, 1, 1);
+	assert_int_equal(db_activities(f->db, &q, collect, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.rows[0].status, "pending");
+}
+
 static void test_activities_require_tap_local_day(void **state)
 {
 	struct fixture *f = *state;
@@ -519,6 +538,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_activities_invalid_payload_kept_with_reason, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_activities_future_date_invalid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_activities_untrusted_clock_judged_by_arrival,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_activities_require_tap_local_day, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_activities_review_scope_and_states, setup,
 					    teardown),
