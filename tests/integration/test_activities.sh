@@ -204,6 +204,9 @@ check "future date: 422" test "$(web "${SUP1[@]}" "$(entry $A date=\"$FUTURE\")"
 check "unknown NIP (admin): 422" test "$(web "${ADMIN[@]}" "$(entry 199901012020011999 date=\"$TODAY\")")" = 422
 check "oversize description: 400 description_long" bash -c \
 	"[ \"\$(curl -s -o '$T/e' -w '%{http_code}' --cacert '$CA' -H 'Authorization: Bearer $T1' --data '$(entry $A date=\"$TODAY\" description=\"$(head -c 600 /dev/zero | tr '\0' x)\")' '$URL/api/v1/activities')\" = 400 ] && grep -q 'description_long' '$T/e'"
+python3 -c 'import json,sys; print(json.dumps({"nip": sys.argv[1], "date": sys.argv[2], "plan": "", "description": "\U0001F600" * 500, "quantity": 1, "unit": "x", "start": "09:00", "end": "10:00"}))' "$A" "$TODAY" >"$T/huge"
+check "an entry too large for a record: 413 too_big" bash -c \
+	"[ \"\$(curl -s -o '$T/e' -w '%{http_code}' --cacert '$CA' -H 'Authorization: Bearer $T1' --data @'$T/huge' '$URL/api/v1/activities')\" = 413 ] && grep -q '\"code\":\"too_big\"' '$T/e'"
 check "not JSON: 400" test "$(web "${SUP1[@]}" '{"nip":')" = 400
 check "nothing stored from bad input: 2 web records" test \
 	"$(sql "SELECT count(*) FROM records r JOIN devices d ON d.id = r.device_id WHERE d.name = '(web)'")" = 2
