@@ -252,3 +252,4 @@ check "the refused record is stored as evidence" test \
 	"$(sql "SELECT count(*) FROM records WHERE seq = 14 AND kind = 'activity'")" = 1
 check "web entry without a tap today: 422" test "$(web "${SUP2[@]}" "$(entry $B date=\"$TODAY\")")" = 422
 check "service up" up
+echo "1..$_tap_n"
