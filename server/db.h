@@ -142,6 +142,7 @@ struct db_org_query {
 	int64_t device_id;
 	const char *unit_id;
 	const char *from, *to;
+	const char *nip; /* leave of one person */
 };
 
 /* The roster's version: bumped by every change to data a kiosk's roster carries. */
@@ -444,7 +445,7 @@ int db_holidays(struct db *db, const struct db_org_query *q, db_holiday_fn *fn,
 /* Remove the leave records starting in one year, or all when year is 0. */
 int db_leave_clear(struct db *db, int year) MUST_CHECK;
 int db_leave_put(struct db *db, const struct db_leave *leave) MUST_CHECK;
-/* Leave records; q: unit_id and device_id (of the person's unit), from, to (overlap). */
+/* Leave records; q: unit_id and device_id (of the person's unit), nip, from, to (overlap). */
 int db_leave(struct db *db, const struct db_org_query *q, db_leave_fn *fn, void *user) MUST_CHECK;
 
 /* Assign a device to exactly these units (none: unassigned), in one transaction. */

@@ -428,6 +428,8 @@ int db_sqlite_holidays(struct db *db, const struct db_org_query *q, db_holiday_f
 
 /* --- leave --- */
 
+#define STAFF_UNITS UNIT_FILTER("s.unit_id")
+
 int db_sqlite_leave_clear(struct db *db, int year)
 {
 	sqlite3_stmt *stmt;
@@ -485,17 +487,16 @@ int db_sqlite_leave(struct db *db, const struct db_org_query *q, db_leave_fn *fn
 	r = db_sqlite_prepare(
 	    db,
 	    "SELECT l.nip, l.from_date, l.to_date, l.code, l.time_from, l.time_to FROM leave l"
-	    " WHERE ((?1 = 0 AND ?2 IS NULL) OR l.nip IN (SELECT s.nip FROM staff s "
-	    "WHERE" UNIT_FILTER("s.unit_id") "))"
-					     " AND (?3 IS NULL OR l.to_date >= ?3) AND (?4 IS NULL "
-					     "OR l.from_date <= ?4)"
-					     " ORDER BY l.nip, l.from_date, l.id",
+	    " WHERE ((?1 = 0 AND ?2 IS NULL) OR l.nip IN (SELECT s.nip FROM staff s WHERE" STAFF_UNITS
+	    ")) AND (?3 IS NULL OR l.to_date >= ?3) AND (?4 IS NULL OR l.from_date <= ?4)"
+	    " AND (?5 IS NULL OR l.nip = ?5) ORDER BY l.nip, l.from_date, l.id",
 	    &stmt);
 	if (r < 0)
 		return r;
 	bind_query(stmt, q);
 	bind_text_or_null(stmt, 3, q ? q->from : NULL);
 	bind_text_or_null(stmt, 4, q ? q->to : NULL);
+	bind_text_or_null(stmt, 5, q ? q->nip : NULL);
 	return walk(db, stmt, leave_row, (any_fn *)fn, user, "list leave");
 }
 
@@ -626,14 +627,18 @@ int db_sqlite_tap_import(struct db *db, int64_t device_id, uint64_t seq, const c
 	sqlite3_stmt *stmt;
 	int r;
 
-	/* No hash chain: these taps come from a file, not from a kiosk that signs them. */
+	/*
+	 * No hash chain: these taps come from a file, not from a kiosk that signs them.
+	 * Their time is true as given, so it is also the corrected one (and they stay
+	 * out of the index of records waiting for a correction).
+	 */
 	r = db_sqlite_prepare(
 	    db,
 	    "INSERT INTO records (device_id, seq, kind, wall_usec, boot_usec, boot_id,"
 	    " clock_trusted, credential, nip, outcome, reason, direction, payload, prev, link,"
 	    " corrected_usec, received_usec, chain_ok)"
 	    " SELECT ?1, ?2, 'tap', ?4, 0, 'import', 1, 'import', ?3, 'accepted', '', '', '',"
-	    " zeroblob(32), zeroblob(32), NULL, ?5, 1"
+	    " zeroblob(32), zeroblob(32), ?4, ?5, 1"
 	    " WHERE NOT EXISTS (SELECT 1 FROM records WHERE nip = ?3 AND wall_usec = ?4"
 	    " AND device_id = ?1)",
 	    &stmt);

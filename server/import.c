@@ -625,6 +625,21 @@ static int calendar_finish(struct importer *im)
 
 /* --- leave --- */
 
+struct overlap {
+	struct importer *im;
+	unsigned line;
+};
+
+static int leave_overlap(const struct db_leave *l, void *user)
+{
+	struct overlap *o = user;
+
+	fail(o->im, o->line, "from",
+	     "overlaps the %s record of %s from %s to %s (one leave record a day)", l->code, l->nip,
+	     l->from, l->to);
+	return -EEXIST;
+}
+
 static int leave_row(struct importer *im, unsigned line, const char *const *c)
 {
 	struct cal_leave_row row = {.source = im->source,
@@ -658,6 +673,14 @@ static int leave_row(struct importer *im, unsigned line, const char *const *c)
 		return r;
 	snprintf(l.from, sizeof(l.from), "%s", c[1]);
 	snprintf(l.to, sizeof(l.to), "%s", c[2]);
+	/* One record a day and person (calendar.h): none kept or earlier in the file may overlap.
+	 */
+	r = db_leave(im->db, &(struct db_org_query){.nip = l.nip, .from = l.from, .to = l.to},
+		     leave_overlap, &(struct overlap){im, line});
+	if (r == -EEXIST)
+		return 0;
+	if (r < 0)
+		return r;
 	snprintf(l.code, sizeof(l.code), "%s", c[3]);
 	if (!is_blank(c[4]))
 		clock_text(c[4], l.time_from);
@@ -668,35 +691,6 @@ static int leave_row(struct importer *im, unsigned line, const char *const *c)
 		return r;
 	im->res->rows++;
 	return 0;
-}
-
-/* Stored leave of the years the file keeps, so the calendar sees overlaps with it. */
-static int calendar_add_stored_leave(const struct db_leave *l, void *user)
-{
-	struct importer *im = user;
-	struct cal_leave_row row = {.source = STORED,
-				    .nip = l->nip,
-				    .from = l->from,
-				    .to = l->to,
-				    .code = l->code,
-				    .time_from = l->time_from,
-				    .time_to = l->time_to};
-	struct cfg_diag scratch = {.len = 0};
-	int year = atoi(l->from);
-	int r;
-
-	for (size_t i = 0; i < im->res->n_years; i++)
-		if (im->res->years[i] == year)
-			return 0; /* the file's own rows: added already */
-	r = calendar_add_leave(im->cal, &row, &scratch);
-	return r == -ENOMEM ? r : 0;
-}
-
-static int leave_finish(struct importer *im)
-{
-	int r = db_leave(im->db, NULL, calendar_add_stored_leave, im);
-
-	return r < 0 ? r : calendar_finish(im);
 }
 
 /* --- plans (RHK) --- */
@@ -838,7 +832,7 @@ static const struct kind_spec kinds[] = {
 		      false,
 		      calendar_begin,
 		      leave_row,
-		      leave_finish},
+		      NULL},
     [IMPORT_TAPS] = {"taps", {{"nip", true}, {"time", true}}, false, taps_begin, taps_row, NULL},
     [IMPORT_PLANS] = {"plans",
 		      {{"nip", true}, {"code", true}, {"title", true}},

@@ -28,11 +28,12 @@ code() {
 	curl -s -o "$T/body" -w '%{http_code}' --max-time 10 "$@"
 }
 
-# enrol NAME KEYBASE: device add NAME, a CSR from openssl req, POST /api/v1/enroll.
-# Leaves KEYBASE.key and KEYBASE.pem (the issued certificate).
+# enrol NAME KEYBASE [OPTION...]: device add NAME [OPTION...] (e.g. --unit U1), a CSR
+# from openssl req, POST /api/v1/enroll. Leaves KEYBASE.key and KEYBASE.pem (the certificate).
 enrol() {
 	local name=$1 base=$2 token
-	token=$("$COLLECTOR" --config "$CONF" device add "$name" | tail -n 1) || return 1
+	shift 2
+	token=$("$COLLECTOR" --config "$CONF" device add "$name" "$@" | tail -n 1) || return 1
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$base.key" \
 		-subj "/CN=$name" -out "$base.csr" 2>/dev/null || return 1
 	python3 -c 'import json,sys; print(json.dumps({"token": sys.argv[1], "csr": open(sys.argv[2]).read()}))' \

@@ -17,35 +17,22 @@
 #include <cmocka.h>
 
 #include "server/db.h"
-
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct db *db;
-};
+#include "tests/unit/tmpdb.h"
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct tmpdb *t = calloc(1, sizeof(*t));
 
-	assert_non_null(f);
-	strcpy(f->dir, "/tmp/hadir-dborg.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
-	assert_int_equal(db_sqlite_open(f->path, &f->db), 0);
-	*state = f;
+	assert_non_null(t);
+	tmpdb_open(t);
+	*state = t;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[128];
-
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	tmpdb_close(*state);
+	free(*state);
 	return 0;
 }
 
@@ -147,7 +134,7 @@ static void put_staff(struct db *db, const char *nip, const char *unit, int64_t 
 
 static void test_db_units_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct tmpdb *f = *state;
 	struct db_org_query one = {.unit_id = "U2"};
 	struct text t = {""};
 
@@ -178,7 +165,7 @@ static void test_db_units_round_trip(void **state)
 
 static void test_db_staff_credentials(void **state)
 {
-	struct fixture *f = *state;
+	struct tmpdb *f = *state;
 	char owner[RECORD_NIP_MAX] = "";
 	struct db_staff s;
 	struct text t = {""};
@@ -222,7 +209,7 @@ static void test_db_staff_credentials(void **state)
 
 static void test_db_device_units_filter(void **state)
 {
-	struct fixture *f = *state;
+	struct tmpdb *f = *state;
 	const char *units[] = {"U2", "U9"};
 	struct db_org_query q = {0};
 	struct db_device dev;
@@ -256,7 +243,7 @@ static void test_db_device_units_filter(void **state)
 
 static void test_db_calendar_tables(void **state)
 {
-	struct fixture *f = *state;
+	struct tmpdb *f = *state;
 	struct db_schedule s1 = {"U1", "2026-01-01", "2026-12-31", 1, "07:30", "16:00", ""};
 	struct db_schedule s2 = {"U1", "2026-02-18", "2026-03-19", 1, "08:00", "15:00", "Ramadan"};
 	struct db_schedule s3 = {"U2", "2026-01-01", "2026-12-31", 5, "07:30", "16:30", ""};
@@ -324,7 +311,7 @@ static void test_db_calendar_tables(void **state)
 
 static void test_db_roster_version(void **state)
 {
-	struct fixture *f = *state;
+	struct tmpdb *f = *state;
 	struct db_roster_state st;
 
 	assert_int_equal(db_roster_state(f->db, &st), 0);
@@ -352,7 +339,7 @@ static int count_tap(const struct db_tap *tap, void *user)
 
 static void test_db_tap_import_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct tmpdb *f = *state;
 	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
 	int64_t id, again;
 	unsigned n = 0;
