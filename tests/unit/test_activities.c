@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -25,6 +24,7 @@
 #include "server/db.h"
 #include "server/ingest.h"
 #include "server/recap.h"
+#include "tests/unit/tmpdb.h"
 
 #define NIP_A	 "198501012010011001" /* staff of supervisor S1 */
 #define NIP_B	 "199001012015011002" /* staff of supervisor S2 */
@@ -39,8 +39,7 @@
 static const char boot[] = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct tmpdb t;
 	struct db *db;
 	struct db_device dev;
 	struct record recs[16]; /* the device's chain, seq 1.. */
@@ -75,10 +74,8 @@ static int setup(void **state)
 	char hash[CRYPTO_SHA256_HEX], fp[CRYPTO_SHA256_HEX];
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/hadir-activities.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
-	assert_int_equal(db_sqlite_open(f->path, &f->db), 0);
+	tmpdb_open(&f->t);
+	f->db = f->t.db;
 	crypto_token_hash("token", hash);
 	assert_int_equal(db_device_add(f->db, "kiosk-1", hash, 1, 1000), 0);
 	memset(cert.fingerprint, 7, sizeof(cert.fingerprint));
@@ -93,15 +90,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
-	db_close(f->db);
-	(void)unlink(f->path);
-	snprintf(path, sizeof(path), "%s-wal", f->path);
-	(void)unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", f->path);
-	(void)unlink(path);
-	(void)rmdir(f->dir);
+	tmpdb_close(&f->t);
 	free(f);
 	return 0;
 }
