@@ -38,7 +38,8 @@ struct recap {
 	char unit_id[DB_UNIT_ID_MAX]; /* "" for every unit */
 	struct recap_employee *emps;  /* by NIP once recap_run returns */
 	size_t n_emps, cap_emps;
-	json_t *index; /* NIP -> position in emps, while counting */
+	json_t *index;		    /* NIP -> position in emps, while counting */
+	const char *supervisor_nip; /* the query's, while counting */
 };
 
 void recap_free(struct recap *rc)
@@ -52,9 +53,11 @@ void recap_free(struct recap *rc)
 	free(rc);
 }
 
-static struct recap_employee *employee_of(struct recap *rc, const struct db_activity *a)
+/* The line of nip, added (with its name and unit) on first sight; NULL when out of memory. */
+static struct recap_employee *employee_of(struct recap *rc, const char *nip, const char *name,
+					  const char *unit_id)
 {
-	json_t *pos = json_object_get(rc->index, a->nip);
+	json_t *pos = json_object_get(rc->index, nip);
 	struct recap_employee *e;
 
 	if (pos)
@@ -68,13 +71,13 @@ static struct recap_employee *employee_of(struct recap *rc, const struct db_acti
 		rc->emps = p;
 		rc->cap_emps = cap;
 	}
-	if (json_object_set_new(rc->index, a->nip, json_integer((json_int_t)rc->n_emps)) < 0)
+	if (json_object_set_new(rc->index, nip, json_integer((json_int_t)rc->n_emps)) < 0)
 		return NULL;
 	e = &rc->emps[rc->n_emps++];
 	memset(e, 0, sizeof(*e));
-	snprintf(e->nip, sizeof(e->nip), "%s", a->nip);
-	snprintf(e->name, sizeof(e->name), "%s", a->name);
-	snprintf(e->unit_id, sizeof(e->unit_id), "%s", a->unit_id);
+	snprintf(e->nip, sizeof(e->nip), "%s", nip);
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	snprintf(e->unit_id, sizeof(e->unit_id), "%s", unit_id);
 	return e;
 }
 
@@ -97,7 +100,7 @@ static struct recap_plan *plan_of(struct recap_employee *e, const char *code)
 
 static int count_entry(const struct db_activity *a, void *user)
 {
-	struct recap_employee *e = employee_of(user, a);
+	struct recap_employee *e = employee_of(user, a->nip, a->name, a->unit_id);
 	struct recap_plan *p;
 	size_t s = 0;
 
@@ -148,6 +151,16 @@ static int title_plan(const struct db_plan *plan, void *user)
 	return 0;
 }
 
+/* Everyone in scope has a line, also those who logged nothing. */
+static int add_staff(const struct db_staff *s, void *user)
+{
+	struct recap *rc = user;
+
+	if (rc->supervisor_nip && strcmp(s->supervisor_nip, rc->supervisor_nip) != 0)
+		return 0;
+	return employee_of(rc, s->nip, s->name, s->unit_id) ? 0 : -ENOMEM;
+}
+
 int recap_run(struct db *db, const struct recap_query *q, struct recap **ret_recap)
 {
 	struct db_activity_query aq = {
@@ -156,6 +169,7 @@ int recap_run(struct db *db, const struct recap_query *q, struct recap **ret_rec
 	    .unit_id = q->unit_id,
 	    .supervisor_nip = q->supervisor_nip,
 	};
+	struct db_org_query sq = {.unit_id = q->unit_id};
 	struct recap *rc;
 	int r;
 
@@ -166,7 +180,10 @@ int recap_run(struct db *db, const struct recap_query *q, struct recap **ret_rec
 	snprintf(rc->to, sizeof(rc->to), "%s", q->to_date);
 	snprintf(rc->unit_id, sizeof(rc->unit_id), "%s", q->unit_id ? q->unit_id : "");
 	rc->index = json_object();
+	rc->supervisor_nip = q->supervisor_nip;
 	r = rc->index ? db_activities(db, &aq, count_entry, rc) : -ENOMEM;
+	if (r == 0)
+		r = db_staff(db, &sq, add_staff, rc);
 	if (r == 0)
 		r = db_plans(db, NULL, title_plan, rc);
 	if (r < 0) {

@@ -8,6 +8,8 @@
  * Shared by `hadir-collector report activities` and
  * GET /api/v1/reports/activities, so both give the same numbers.
  *
+ * Every staff member in scope has a line, with zeros when they logged nothing.
+ *
  * JSON: {"from","to","unit_id"(or null),"employees":[{"nip","name","unit_id",
  *  "entries","minutes","pending","approved","returned","refused","invalid",
  *  "plans":[{"code" ("" = no plan item),"title","entries","minutes","quantity"}]}]}

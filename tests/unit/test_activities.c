@@ -486,7 +486,13 @@ static void test_activities_recap_counts(void **state)
 	assert_int_equal(activities_review(f->db, &s1, entry_of(f, 2)->id, true, NULL, 9, &a), 0);
 	assert_int_equal(recap_run(f->db, &q, &rc), 0);
 	assert_int_equal(recap_json(rc, &json), 0);
+	/* Everyone on the staff by NIP: S1 and S2 logged nothing. */
+	assert_int_equal(json_array_size(json_object_get(json, "employees")), 4);
 	emp = json_array_get(json_object_get(json, "employees"), 0);
+	assert_string_equal(json_string_value(json_object_get(emp, "nip")), NIP_S1);
+	assert_int_equal(json_integer_value(json_object_get(emp, "entries")), 0);
+	assert_int_equal(json_array_size(json_object_get(emp, "plans")), 0);
+	emp = json_array_get(json_object_get(json, "employees"), 2);
 	assert_string_equal(json_string_value(json_object_get(emp, "nip")), NIP_A);
 	assert_int_equal(json_integer_value(json_object_get(emp, "entries")), 2);
 	assert_int_equal(json_integer_value(json_object_get(emp, "minutes")), 300);
@@ -496,7 +502,8 @@ static void test_activities_recap_counts(void **state)
 	assert_int_equal(json_array_size(plans), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(plans, 0), "quantity")),
 			 6);
-	emp = json_array_get(json_object_get(json, "employees"), 1);
+	emp = json_array_get(json_object_get(json, "employees"), 3);
+	assert_string_equal(json_string_value(json_object_get(emp, "nip")), NIP_B);
 	assert_int_equal(json_integer_value(json_object_get(emp, "entries")), 1);
 	json_decref(json);
 	assert_int_equal(recap_csv(rc, &csv, &len), 0);
