@@ -54,7 +54,7 @@ CC      ?= gcc
 KIOSK_PKGS := sqlite3 libcurl libgpiod inih jansson libsystemd openssl
 KIOSK_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser -lcsv -lm -lpthread
 PKGS    := $(KIOSK_PKGS)
-COLLECTOR_LIBS := -lxlsxwriter -lpq
+COLLECTOR_LIBS := -lxlsxwriter
 ifneq ($(CROSS),)
 COLLECTOR_LIBS :=
 # libhttp-parser-dev is not Multi-Arch: same (its :arm64 would replace the build
@@ -80,7 +80,8 @@ CPPFLAGS += -DHADIR_VERSION=\"$(VERSION)\" -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 
 	    $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 $(WARN) -fstack-protector-strong -fPIE -MMD -MP
-LDFLAGS += -pie -Wl,-z,relro,-z,now
+# --as-needed: each binary records only the libraries it uses (the kiosk never needs libpq).
+LDFLAGS += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) $(KIOSK_LIBS) $(COLLECTOR_LIBS)
 
 ifneq ($(SANITIZE),)

@@ -23,7 +23,6 @@ build_pkgs=(
 	libjansson-dev          # JSON wire format and reports
 	libhttp-parser-dev      # collector HTTP/1.1 parsing
 	libxlsxwriter-dev       # XLSX reports
-	libpq-dev               # PostgreSQL store backend
 	libsystemd-dev          # sd_notify, watchdog
 	tzdata                  # IANA zones for Asia/Jakarta, Makassar, Jayapura
 )
