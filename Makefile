@@ -108,11 +108,14 @@ REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRC))
 TEST_LIBS   := $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
 
-# A cross build's unit tests: those of a kiosk-side module (common/X.c or firmware/X.c).
-KIOSK_UNITS := $(foreach m,$(basename $(notdir $(COMMON_SRC) $(FIRMWARE_SRC))),\
-	$(filter tests/unit/test_$(m).c,$(UNIT_SRC)))
+# A cross build's unit tests and corpus replays: those of a kiosk-side module
+# (common/X.c or firmware/X.c).
+KIOSK_MODULES := $(basename $(notdir $(COMMON_SRC) $(FIRMWARE_SRC)))
+KIOSK_UNITS := $(foreach m,$(KIOSK_MODULES),$(filter tests/unit/test_$(m).c,$(UNIT_SRC)))
+KIOSK_FUZZ  := $(foreach m,$(KIOSK_MODULES),$(filter tests/fuzz/fuzz_$(m).c,$(FUZZ_SRC)))
 ifneq ($(CROSS),)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(KIOSK_UNITS))
+REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(KIOSK_FUZZ))
 TEST_LIBS   := $(LIBFIRMWARE) $(LIBCOMMON)
 endif
 
@@ -120,13 +123,13 @@ endif
 .SECONDARY:
 
 .PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
-	cross-arm64 cross-armhf check-cross deb
+	cross-arm64 cross-armhf cross-s390x check-cross deb
 ifneq ($(CROSS_COMPILE_ONLY),)
-all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS))
+all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS) $(KIOSK_FUZZ))
 	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
 		"(scripts/deps.sh cross-armhf says why)"
 else ifneq ($(CROSS),)
-all: $(KIOSK) $(UNIT_BINS)
+all: $(KIOSK) $(UNIT_BINS) $(REPLAY_BINS)
 else
 all: $(KIOSK) $(COLLECTOR)
 endif
@@ -164,8 +167,7 @@ $(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TEST_LIBS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 # Fuzz targets are replayed over their committed corpora by a plain main().
-$(BUILD)/tests/replay_fuzz_%: $(call obj,tests/fuzz/fuzz_%.c tests/fuzz/replay.c) \
-		$(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
+$(BUILD)/tests/replay_fuzz_%: $(call obj,tests/fuzz/fuzz_%.c tests/fuzz/replay.c) $(TEST_LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -186,18 +188,23 @@ endif
 
 # The arm64 kiosk and its unit tests; tests/integration/test_cross_arm64.sh runs
 # them under qemu-user against this build's collector (make check does too).
-# check-cross runs tests/cross/run.sh for arm64 and armhf.
+# check-cross runs tests/cross/run.sh for arm64, armhf (32-bit) and s390x
+# (big-endian: no byte order assumed).
 CROSS_ARM64 := build/aarch64-linux-gnu
 CROSS_ARMHF := build/arm-linux-gnueabihf
 cross-arm64:
 	@$(MAKE) --no-print-directory CROSS=aarch64-linux-gnu BUILD=$(CROSS_ARM64) all
 cross-armhf:
 	@$(MAKE) --no-print-directory CROSS=arm-linux-gnueabihf BUILD=$(CROSS_ARMHF) all
+cross-s390x:
+	@$(MAKE) --no-print-directory CROSS=s390x-linux-gnu BUILD=build/s390x-linux-gnu all
 check-cross:
 	@scripts/deps.sh cross-arm64
 	@scripts/deps.sh cross-armhf
-	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64 cross-armhf
-	@for t in aarch64-linux-gnu arm-linux-gnueabihf; do \
+	@scripts/deps.sh cross-s390x
+	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64 cross-armhf cross-s390x
+	@rm -f $(BUILD)/check-cross-*.tap
+	@for t in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu; do \
 		HADIR_BUILD=$(abspath $(BUILD)) bash tests/cross/run.sh $$t | tee $(BUILD)/check-cross-$$t.tap; \
 	done
 	@! grep -q '^not ok' $(BUILD)/check-cross-*.tap
@@ -236,6 +243,8 @@ install: all
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
 	install -d $(DESTDIR)$(PREFIX)/share/hadir/profiles
 	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/hadir/profiles/
+	install -d $(DESTDIR)$(PREFIX)/share/hadir/ui
+	install -m 0644 firmware/ui/* $(DESTDIR)$(PREFIX)/share/hadir/ui/
 	for f in config/*.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/hadir/$$(basename $$f); \
 		if [ ! -e $$t ]; then \

@@ -125,6 +125,21 @@ static bool clock_ok(const char *s, int32_t *ret_sec)
 	return strlen(s) == 5 && tz_parse_clock(s, ret_sec) == 0;
 }
 
+bool activity_plan_ok(const char *code)
+{
+	size_t len = strlen(code);
+
+	return text_ok(code, ACTIVITY_PLAN_CHARS) &&
+	       (len == 0 || (!is_space(code[0]) && !is_space(code[len - 1])));
+}
+
+bool activity_title_ok(const char *title)
+{
+	long n = utf8_chars(title);
+
+	return n > 0 && n <= ACTIVITY_DESCRIPTION_CHARS;
+}
+
 static enum activity_error check(struct activity *a)
 {
 	int32_t day, start, end;
@@ -134,8 +149,7 @@ static enum activity_error check(struct activity *a)
 	trim(a->unit);
 	if (tz_parse_date(a->date, &day) < 0)
 		return ACTIVITY_ERR_DATE;
-	if (!text_ok(a->plan, ACTIVITY_PLAN_CHARS) ||
-	    (a->plan[0] && (is_space(a->plan[0]) || is_space(a->plan[strlen(a->plan) - 1]))))
+	if (!activity_plan_ok(a->plan))
 		return ACTIVITY_ERR_PLAN;
 	n = utf8_chars(a->description);
 	if (n < 0)
@@ -196,12 +210,18 @@ int activity_encode(struct activity *a, char *buf, size_t cap, enum activity_err
 	return r;
 }
 
-/* Copy string member key into dst[cap]; err when it does not fit, MALFORMED when not a string. */
+/*
+ * Copy string member key into dst[cap]: err when it does not fit, MALFORMED
+ * when not a string or, unless is_optional, missing ("" then).
+ */
 static enum activity_error get_str(json_t *obj, const char *key, char *dst, size_t cap,
-				   enum activity_error err)
+				   enum activity_error err, bool is_optional)
 {
 	json_t *v = json_object_get(obj, key);
 
+	dst[0] = '\0';
+	if (!v && is_optional)
+		return ACTIVITY_OK;
 	if (!json_is_string(v))
 		return ACTIVITY_ERR_MALFORMED;
 	if (json_string_length(v) >= cap)
@@ -210,7 +230,31 @@ static enum activity_error get_str(json_t *obj, const char *key, char *dst, size
 	return ACTIVITY_OK;
 }
 
-static enum activity_error from_json(json_t *obj, struct activity *a)
+/* An integer member within [min, max] (else err), or MALFORMED; missing is def if is_optional. */
+static enum activity_error get_int(json_t *obj, const char *key, int64_t min, int64_t max,
+				   enum activity_error err, bool is_optional, int64_t def,
+				   int64_t *ret)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v && is_optional) {
+		*ret = def;
+		return ACTIVITY_OK;
+	}
+	if (!json_is_integer(v))
+		return ACTIVITY_ERR_MALFORMED;
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return err;
+	*ret = json_integer_value(v);
+	return ACTIVITY_OK;
+}
+
+/*
+ * The payload (every key, "v" and "date" included, then the rules), or with
+ * is_input what a person submits: the same keys but "v" and "date", each
+ * optional, types and sizes checked, the rules left for later.
+ */
+static enum activity_error from_json(json_t *obj, struct activity *a, bool is_input)
 {
 	static const char *const keys[] = {"v",	   "date",  "plan", "description", "quantity",
 					   "unit", "start", "end",  "supersedes",  "withdrawn"};
@@ -227,50 +271,54 @@ static enum activity_error from_json(json_t *obj, struct activity *a)
 	    {"start", offsetof(struct activity, start), ACTIVITY_CLOCK_MAX, ACTIVITY_ERR_TIME},
 	    {"end", offsetof(struct activity, end), ACTIVITY_CLOCK_MAX, ACTIVITY_ERR_TIME},
 	};
-	json_t *v, *quantity, *supersedes, *withdrawn;
+	size_t first = is_input ? 2 : 0; /* input has no "v" and "date" */
+	json_t *withdrawn = json_object_get(obj, "withdrawn");
+	int64_t v = ACTIVITY_VERSION, quantity, supersedes;
 	enum activity_error err;
 	const char *key;
 	json_t *value;
 
-	if (!json_is_object(obj) || json_object_size(obj) != ARRAY_SIZE(keys))
+	if (!json_is_object(obj) || (!is_input && json_object_size(obj) != ARRAY_SIZE(keys)))
 		return ACTIVITY_ERR_MALFORMED;
 	json_object_foreach(obj, key, value)
 	{
-		size_t i = 0;
+		size_t i = first;
 
 		while (i < ARRAY_SIZE(keys) && strcmp(key, keys[i]) != 0)
 			i++;
 		if (i == ARRAY_SIZE(keys))
 			return ACTIVITY_ERR_MALFORMED;
 	}
-	v = json_object_get(obj, "v");
-	quantity = json_object_get(obj, "quantity");
-	supersedes = json_object_get(obj, "supersedes");
-	withdrawn = json_object_get(obj, "withdrawn");
-	if (!json_is_integer(v) || !json_is_integer(quantity) || !json_is_integer(supersedes) ||
-	    !json_is_boolean(withdrawn))
+	if (withdrawn && !json_is_boolean(withdrawn))
 		return ACTIVITY_ERR_MALFORMED;
-	if (json_integer_value(v) != ACTIVITY_VERSION)
+	if (!is_input && (!withdrawn || !json_is_integer(json_object_get(obj, "v"))))
+		return ACTIVITY_ERR_MALFORMED;
+	if (!is_input)
+		v = json_integer_value(json_object_get(obj, "v"));
+	if (v != ACTIVITY_VERSION)
 		return ACTIVITY_ERR_VERSION;
-	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
-		err =
-		    get_str(obj, strs[i].key, (char *)a + strs[i].offset, strs[i].cap, strs[i].err);
+	for (size_t i = first ? 1 : 0; i < ARRAY_SIZE(strs); i++) {
+		err = get_str(obj, strs[i].key, (char *)a + strs[i].offset, strs[i].cap,
+			      strs[i].err, is_input);
 		if (err != ACTIVITY_OK)
 			return err;
 	}
-	if (json_integer_value(quantity) < 1 ||
-	    json_integer_value(quantity) > ACTIVITY_QUANTITY_MAX)
-		return ACTIVITY_ERR_QUANTITY;
-	a->quantity = (int)json_integer_value(quantity);
-	if (json_integer_value(supersedes) < 0)
-		return ACTIVITY_ERR_SUPERSEDES;
-	a->supersedes = (uint64_t)json_integer_value(supersedes);
+	err = get_int(obj, "quantity", 1, ACTIVITY_QUANTITY_MAX, ACTIVITY_ERR_QUANTITY, is_input, 0,
+		      &quantity);
+	if (err == ACTIVITY_OK)
+		err = get_int(obj, "supersedes", 0, INT64_MAX, ACTIVITY_ERR_SUPERSEDES, is_input, 0,
+			      &supersedes);
+	if (err != ACTIVITY_OK)
+		return err;
+	a->quantity = (int)quantity;
+	a->supersedes = (uint64_t)supersedes;
 	a->withdrawn = json_is_true(withdrawn);
-	return check(a);
+	return is_input ? ACTIVITY_OK : check(a);
 }
 
-int activity_parse(const char *payload, size_t len, struct activity *ret_a,
-		   enum activity_error *ret_err)
+/* Decode len bytes of JSON text into ret_a as from_json() says. */
+static int decode(const char *text, size_t len, bool is_input, struct activity *ret_a,
+		  enum activity_error *ret_err)
 {
 	struct activity a;
 	json_t *root;
@@ -279,18 +327,30 @@ int activity_parse(const char *payload, size_t len, struct activity *ret_a,
 		*ret_err = ACTIVITY_ERR_TOO_BIG;
 		return -EBADMSG;
 	}
-	root = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL);
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!root) {
 		*ret_err = ACTIVITY_ERR_MALFORMED;
 		return -EBADMSG;
 	}
 	memset(&a, 0, sizeof(a));
-	*ret_err = from_json(root, &a);
+	*ret_err = from_json(root, &a, is_input);
 	json_decref(root);
 	if (*ret_err != ACTIVITY_OK)
 		return -EBADMSG;
 	*ret_a = a;
 	return 0;
+}
+
+int activity_parse(const char *payload, size_t len, struct activity *ret_a,
+		   enum activity_error *ret_err)
+{
+	return decode(payload, len, false, ret_a, ret_err);
+}
+
+int activity_parse_input(const char *body, size_t len, struct activity *ret_a,
+			 enum activity_error *ret_err)
+{
+	return decode(body, len, true, ret_a, ret_err);
 }
 
 enum activity_error activity_may_supersede(const struct activity *next, const char *nip,

@@ -77,6 +77,11 @@ enum activity_error {
 	ACTIVITY_ERR_WITHDRAWN,		/* withdrawn without supersedes */
 };
 
+/* Whether code is a valid plan code, and title a valid plan title (1..500 characters, as a
+ * description). */
+bool activity_plan_ok(const char *code);
+bool activity_title_ok(const char *title);
+
 /* A stable snake_case name of an error ("start_after_end"), for translations and API clients. */
 const char *activity_error_key(enum activity_error err);
 
@@ -106,6 +111,18 @@ int activity_encode(struct activity *a, char *buf, size_t cap,
  */
 int activity_parse(const char *payload, size_t len, struct activity *ret_a,
 		   enum activity_error *ret_err) MUST_CHECK;
+
+/*
+ * Decode an entry as a person or a client submits it (the kiosk screen's
+ * POST, a collector API): the payload's keys without "v" and "date", each
+ * optional (missing strings are "", a missing quantity 0), unknown keys,
+ * wrong types and oversized strings refused. The rules are not applied yet:
+ * the caller sets the date, completes a withdrawal from the entry it
+ * withdraws, then validates (activity_encode does). Returns 0, or -EBADMSG
+ * with the reason in *ret_err; ret_a is written only on success.
+ */
+int activity_parse_input(const char *body, size_t len, struct activity *ret_a,
+			 enum activity_error *ret_err) MUST_CHECK;
 
 /*
  * The supersede rule: whether next, to be record seq of nip, may replace old,

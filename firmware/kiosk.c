@@ -32,6 +32,7 @@
 #include "firmware/sync.h"
 #include "firmware/tap.h"
 #include "firmware/trust.h"
+#include "firmware/ui.h"
 #include "firmware/wiegand.h"
 
 #define WIEGAND_EVENTS_BATCH 64
@@ -61,6 +62,7 @@ struct kiosk {
 
 	struct sim *sim;
 	struct sync *sync; /* NULL until the kiosk is enrolled */
+	struct ui *ui;	   /* NULL without [ui] listen */
 
 	int signal_fd;
 	struct loop_source *signal_source;
@@ -109,6 +111,8 @@ static void kiosk_answer(struct kiosk *k, const struct tap_result *res)
 		break;
 	}
 	reply_sim(k, reply);
+	if (k->ui)
+		ui_tap(k->ui, res);
 }
 
 /* A read too broken to be worth a record (noise): signalled and logged only. */
@@ -500,6 +504,33 @@ static int sync_setup(struct kiosk *k)
 	return r;
 }
 
+/* --- kiosk screen --- */
+
+static void on_ui_recorded(void *user)
+{
+	struct kiosk *k = user;
+
+	if (k->sync)
+		sync_kick(k->sync);
+}
+
+static int ui_setup(struct kiosk *k)
+{
+	const struct ui_deps deps = {
+		.loop = k->loop,
+		.store = k->store,
+		.cfg = k->cfg,
+		.clock = k->tap.clock,
+		.boot_id = k->tap.boot_id,
+		.recorded = on_ui_recorded,
+		.user = k,
+	};
+
+	if (k->cfg->ui_listen[0] == '\0')
+		return 0;
+	return ui_new(&deps, &k->ui);
+}
+
 /* --- lifecycle --- */
 
 int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk **ret_kiosk)
@@ -568,6 +599,8 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 		}
 	}
 	r = sync_setup(k);
+	if (r == 0)
+		r = ui_setup(k);
 	if (r < 0)
 		goto out_free;
 	*ret_kiosk = k;
@@ -597,6 +630,7 @@ void kiosk_free(struct kiosk *k)
 {
 	if (!k)
 		return;
+	ui_free(k->ui);
 	sync_stop(k->sync);
 	sim_free(k->sim);
 	fingers_free(k->fingers);

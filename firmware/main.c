@@ -22,6 +22,7 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "firmware/agenda.h"
 #include "firmware/board.h"
 #include "firmware/fingers.h"
 #include "firmware/fpm.h"
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 		"       hadir-kiosk --check-config [--config FILE]  validate and print the config\n"
 		"       hadir-kiosk roster import FILE.csv          replace the roster\n"
 		"                   (columns nip,name,unit_id,card,fingerprint_id)\n"
+		"       hadir-kiosk plans import FILE.csv           replace the plan items (RHK) shown\n"
+		"                   on the screen (columns nip,code,title)\n"
 		"       hadir-kiosk status [--json]                 roster, taps today, outbox, clock\n"
 		"       hadir-kiosk log [--json] [--limit N]        recent taps, newest first\n"
 		"       hadir-kiosk verify                          check the whole hash chain\n"
@@ -264,6 +267,25 @@ static int cmd_roster_import(const struct kconfig *cfg, const char *csv)
 		return 1;
 	}
 	printf("roster: %u staff, %u credentials\n", staff, creds);
+	return 0;
+}
+
+static int cmd_plans_import(const struct kconfig *cfg, const char *csv)
+{
+	char why[ROWS_WHY_MAX];
+	struct store *st;
+	unsigned n;
+	int r;
+
+	if (open_store(cfg, &st) < 0)
+		return 1;
+	r = agenda_plans_import(st, csv, &n, why);
+	store_close(st);
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: plans not imported: %s\n", why);
+		return 1;
+	}
+	printf("plans: %u items\n", n);
 	return 0;
 }
 
@@ -726,6 +748,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "roster") == 0 && argc - optind == 3 &&
 	    strcmp(argv[optind + 1], "import") == 0)
 		return cmd_roster_import(&cfg, argv[optind + 2]);
+	if (strcmp(cmd, "plans") == 0 && argc - optind == 3 &&
+	    strcmp(argv[optind + 1], "import") == 0)
+		return cmd_plans_import(&cfg, argv[optind + 2]);
 	if (strcmp(cmd, "status") == 0 && argc - optind == 1)
 		return cmd_status(&cfg, o.json);
 	if (strcmp(cmd, "log") == 0 && argc - optind == 1)

@@ -63,6 +63,28 @@ static const char *const migrations[] = {
 	"CREATE TABLE fingers ("
 	"  page INTEGER PRIMARY KEY,"
 	"  nip TEXT NOT NULL);",
+	/* 4: plan items, unit schedules and holidays for the kiosk screen (firmware/agenda.c) */
+	"CREATE TABLE plans ("
+	"  nip TEXT NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  PRIMARY KEY (nip, code));"
+	"CREATE TABLE units ("
+	"  unit_id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  timezone TEXT NOT NULL,"
+	"  grace_seconds INTEGER NOT NULL);"
+	"CREATE TABLE unit_schedule ("
+	"  unit_id TEXT NOT NULL,"
+	"  valid_from TEXT NOT NULL,"
+	"  valid_to TEXT NOT NULL,"
+	"  weekday INTEGER NOT NULL,"
+	"  start TEXT NOT NULL,"
+	"  end TEXT NOT NULL);"
+	"CREATE TABLE holidays ("
+	"  date TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL);"
+	"CREATE INDEX records_activity ON records(nip, seq) WHERE kind = 'activity';",
 };
 
 static int sqlite_errno(int rc)
@@ -97,6 +119,16 @@ static int fail(struct store *st, int rc, const char *what)
 {
 	log_debug("store: %s: %s", what, sqlite3_errmsg(st->db));
 	return sqlite_errno(rc);
+}
+
+sqlite3 *store_sqlite(struct store *st)
+{
+	return st->db;
+}
+
+int store_sqlite_fail(struct store *st, int rc, const char *what)
+{
+	return fail(st, rc, what);
 }
 
 static int exec(struct store *st, const char *sql)
@@ -220,7 +252,7 @@ int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 		r = prepare(st,
 			    "SELECT seq, kind, wall_usec, boot_usec, boot_id, clock_trusted,"
 			    " credential, nip, outcome, reason, direction, payload, prev, link"
-			    " FROM records WHERE nip = ? AND outcome = 'accepted'"
+			    " FROM records WHERE nip = ? AND outcome = 'accepted' AND kind = 'tap'"
 			    " ORDER BY seq DESC LIMIT 1",
 			    &st->last_accepted);
 	if (r < 0)

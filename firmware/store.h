@@ -50,7 +50,7 @@ int store_append(struct store *st, struct record *rec) MUST_CHECK;
 int store_lookup(struct store *st, const char *credential, char ret_nip[RECORD_NIP_MAX],
 		 char ret_name[STORE_NAME_MAX]) MUST_CHECK;
 
-/* The most recent accepted tap of nip: 1 and the record, 0 when there is none. */
+/* The most recent accepted tap of nip (activity entries are not taps): 1 and the record, 0 when there is none. */
 int store_last_accepted(struct store *st, const char *nip, struct record *ret_rec) MUST_CHECK;
 
 /*
@@ -141,6 +141,15 @@ int store_finger_remove(struct store *st, unsigned page) MUST_CHECK;
 /* Up to max pages of nip's fingers (enrolled here or from the roster), ascending. */
 int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_t max,
 		       size_t *ret_n) MUST_CHECK;
+
+/*
+ * For modules keeping their own tables in this database (firmware/agenda.c):
+ * the connection, valid while st is open, and a failed SQLite result code
+ * as a negative errno (SQLite's message logged at debug level).
+ */
+struct sqlite3;
+struct sqlite3 *store_sqlite(struct store *st);
+int store_sqlite_fail(struct store *st, int rc, const char *what);
 
 /* Normalise a card number as typed or decoded: digits, leading zeros dropped. */
 int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX]) MUST_CHECK;

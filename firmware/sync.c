@@ -21,6 +21,7 @@
 
 #include "common/clk.h"
 #include "common/log.h"
+#include "firmware/agenda.h"
 #include "firmware/http_client.h"
 #include "firmware/kconfig.h"
 #include "firmware/store.h"
@@ -330,6 +331,9 @@ static int pull_roster(struct sync *s)
 				break;
 		}
 	}
+	/* Plans, units and holidays change in the roster's transaction, never apart from it. */
+	if (r == 0)
+		r = agenda_from_roster(s->store, root, why);
 	if (r == 0)
 		r = store_roster_commit(ro, &staff, &creds);
 	else if (ro)

@@ -81,6 +81,8 @@ printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.
 if [ "$kind" = kiosk ]; then
 	install -d "$root/etc/hadir" "$root/usr/share/hadir/boards"
 	install -m 0644 "$repo"/boards/*.conf "$root/usr/share/hadir/boards/"
+	install -d "$root/usr/share/hadir/ui"
+	install -m 0644 "$repo"/firmware/ui/* "$root/usr/share/hadir/ui/"
 	sed 's|@DATADIR@|/usr/share|g' "$repo/config/kiosk.conf" >"$root/etc/hadir/kiosk.conf"
 	chmod 0640 "$root/etc/hadir/kiosk.conf"
 	echo /etc/hadir/kiosk.conf >"$root/DEBIAN/conffiles"

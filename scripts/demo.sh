@@ -25,7 +25,6 @@ say "A collector site (hadir-collector init)"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=https://127.0.0.1:$PORT
 "$BUILD/hadir-collector" init "$D/site" --listen "127.0.0.1:$PORT" | sed 's/^admin token: .*/admin token: (printed once; hidden in the demo)/'
-printf '\n[rules]\nprofiles = %s/profiles\n' "$REPO" >>"$D/site/collector.conf"
 "$BUILD/hadir-collector" --config "$D/site/collector.conf" 2>"$D/collector.log" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf --cacert "$D/site/ca.pem" "$URL/healthz" >/dev/null && break; sleep 0.05; done

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages Hadir needs to build, test and run its demo.
 # Idempotent: packages already installed are not touched, so a second run takes
-# a second. Usage: scripts/deps.sh [build|check|all|cross-arm64|cross-armhf]
+# a second. Usage: scripts/deps.sh [build|check|all|cross-arm64|cross-armhf|cross-s390x]
 # (default: all). check and all include cross-arm64: make check runs the arm64
 # kiosk under qemu-user. A cross set adds the target architecture to dpkg
 # (multiarch) the first time, which costs one apt-get update; when apt cannot
@@ -32,6 +32,7 @@ check_pkgs=(
 	clang libclang-rt-14-dev
 	curl openssl sqlite3 python3 procps iproute2 valgrind
 	faketime                # a kiosk whose clock starts at 1970
+	chromium                # the kiosk screen's end-to-end test (tests/e2e, playwright-core)
 )
 
 # Cross builds of the kiosk (make CROSS=<triplet>): the triplet's gcc, the
@@ -51,12 +52,15 @@ case "${1:-all}" in
 build) ;;
 check | all)
 	want+=("${check_pkgs[@]}")
+	# npm drives the screen test; Node may come from elsewhere than Debian, so ask only if absent.
+	command -v npm >/dev/null || want+=(npm)
 	cross=arm64
 	;;
 cross-arm64) cross=arm64 ;;
 cross-armhf) cross=armhf ;;
+cross-s390x) cross=s390x ;;
 *)
-	echo "deps: unknown set '$1' (build, check, all, cross-arm64, cross-armhf)" >&2
+	echo "deps: unknown set '$1' (build, check, all, cross-arm64, cross-armhf, cross-s390x)" >&2
 	exit 2
 	;;
 esac
@@ -94,6 +98,12 @@ add_arch() {
 	return 1
 }
 
+# make_sysroot ARCH DIR: the target's libraries (the -dev of http-parser too: no
+# multiarch conflict there) unpacked into DIR for make CROSS=<triplet>.
+make_sysroot() {
+	"$(dirname "$0")/sysroot.sh" "$1" "$2" "${kiosk_target_pkgs[@]/%2.9/-dev}" libc6-dev
+}
+
 case "$cross" in
 arm64)
 	want+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
@@ -112,8 +122,13 @@ armhf)
 	else
 		echo "deps: the :armhf libraries go into the sysroot $sysroot_armhf instead" \
 			"(make CROSS=arm-linux-gnueabihf uses it)"
-		"$(dirname "$0")/sysroot.sh" armhf "$sysroot_armhf" "${kiosk_target_pkgs[@]/%2.9/-dev}" libc6-dev
+		make_sysroot armhf "$sysroot_armhf"
 	fi
+	;;
+s390x)
+	# Big-endian, only to show that no byte order is assumed: never added to dpkg.
+	want+=(gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user)
+	make_sysroot s390x "${sysroot_armhf%/*}/s390x-linux-gnu"
 	;;
 esac
 
@@ -131,8 +146,24 @@ for p in "${want[@]}"; do
 	installed "$p" || missing+=("$p")
 done
 
+# The screen test's npm packages, pinned by tests/e2e/package-lock.json.
+e2e_modules() {
+	local e2e
+	e2e=$(cd "$(dirname "$0")/../tests/e2e" && pwd)
+	[[ "${1:-all}" == check || "${1:-all}" == all ]] || return 0
+	if [[ ! -e "$e2e/node_modules/.package-lock.json" ||
+		"$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]]; then
+		npm ci --prefix "$e2e" --no-audit --no-fund >/dev/null || {
+			echo "deps: npm ci in tests/e2e failed: is the npm registry reachable?" >&2
+			exit 1
+		}
+		echo "deps: tests/e2e npm packages installed"
+	fi
+}
+
 if ((${#missing[@]} == 0)); then
 	echo "deps: all ${#want[@]} packages present"
+	e2e_modules "${1:-all}"
 	exit 0
 fi
 
@@ -153,3 +184,4 @@ if ! "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; th
 	}
 fi
 echo "deps: installed ${#missing[@]} packages"
+e2e_modules "${1:-all}"

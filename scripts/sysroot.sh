@@ -16,7 +16,7 @@ set -euo pipefail
 	echo "usage: scripts/sysroot.sh ARCH DIR PACKAGE..." >&2
 	exit 2
 }
-arch=$1 dir=$2
+arch=$1 dir=$(realpath -m "$2") # apt takes its Dir:: options as absolute paths
 shift 2
 want="$arch $*"
 if [ -f "$dir/.packages" ] && [ "$(cat "$dir/.packages")" = "$want" ]; then

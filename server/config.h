@@ -16,9 +16,6 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/hadir/collector.conf"
 #define CONFIG_HOST_MAX	    128
-#ifndef CONFIG_PROFILES_DIR
-#define CONFIG_PROFILES_DIR "/usr/local/share/hadir/profiles" /* where `make install` puts them */
-#endif
 
 enum config_backend {
 	CONFIG_BACKEND_SQLITE = 0,
@@ -47,7 +44,8 @@ struct config {
 	/* [activities] */
 	bool activities_require_tap; /* refuse an entry for a day without an accepted tap */
 	/* [rules] */
-	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h) */
+	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h); unset:
+					 beside the program (share/hadir/profiles, or a checkout's) */
 };
 
 /* Load and validate path; every problem is described in diag. */

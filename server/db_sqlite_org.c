@@ -487,7 +487,8 @@ int db_sqlite_leave(struct db *db, const struct db_org_query *q, db_leave_fn *fn
 	r = db_sqlite_prepare(
 	    db,
 	    "SELECT l.nip, l.from_date, l.to_date, l.code, l.time_from, l.time_to FROM leave l"
-	    " WHERE ((?1 = 0 AND ?2 IS NULL) OR l.nip IN (SELECT s.nip FROM staff s WHERE" STAFF_UNITS
+	    " WHERE ((?1 = 0 AND ?2 IS NULL) OR l.nip IN (SELECT s.nip FROM staff s "
+	    "WHERE" STAFF_UNITS
 	    ")) AND (?3 IS NULL OR l.to_date >= ?3) AND (?4 IS NULL OR l.from_date <= ?4)"
 	    " AND (?5 IS NULL OR l.nip = ?5) ORDER BY l.nip, l.from_date, l.id",
 	    &stmt);

@@ -2,7 +2,8 @@
 /*
  * CSV import of units, staff, schedules, holidays, leave and taps. One
  * transaction per file: rows are checked and stored as they are read, every
- * problem is collected, and any problem rolls the whole file back. Dates,
+ * problem is collected, and any problem rolls the whole file back (taps are
+ * checked in a first pass and stored in chunks in a second). Dates,
  * times, zones, weekdays and leave codes are checked by the working calendar
  * (calendar.c), the same code that later reads these rows for reports, so a
  * file that imports is a file the reports accept.
@@ -48,6 +49,13 @@ struct kind_spec {
 	/* Check and store one row; problems go to the diag and return 0. */
 	int (*row)(struct importer *im, unsigned line, const char *const *cell);
 	int (*finish)(struct importer *im);
+	/*
+	 * 0: the file is one transaction. Otherwise the file is checked whole
+	 * first, then stored in transactions of this many rows, so a long import
+	 * does not hold kiosks' batches back; only for kinds whose rows are
+	 * idempotent, so an interrupted import is finished by running it again.
+	 */
+	size_t chunk_rows;
 };
 
 struct known_unit {
@@ -83,7 +91,10 @@ struct importer {
 	struct supervisor_ref *sups; /* staff naming a supervisor, checked at the end */
 	size_t n_sups, cap_sups;
 	int64_t tap_device;
-	uint64_t tap_seq; /* last seq used for the import device */
+	uint64_t tap_seq;   /* last seq used for the import device */
+	bool is_checking;   /* the first pass of a chunked kind: check, store nothing */
+	size_t in_chunk;    /* rows stored in the open transaction */
+	bool has_committed; /* a chunk is stored: a failure now leaves the file half done */
 };
 
 PRINTF_LIKE(4, 5)
@@ -249,7 +260,7 @@ static int take_year(struct importer *im, unsigned line, const char *column, con
 	return clear(im->db, year);
 }
 
-/* Text of a checked clock ("7:30", "07:30:00") as the calendar reads it back: "07:30". */
+/* Text of a checked clock ("07:30:00") as the calendar reads it back ("07:30"). */
 static void clock_text(const char *text, char out[DB_CLOCK_MAX])
 {
 	int32_t parsed = 0;
@@ -771,7 +782,7 @@ static int taps_row(struct importer *im, unsigned line, const char *const *c)
 		     c[1] ? c[1] : "");
 		return 0;
 	}
-	if (!has_nip)
+	if (!has_nip || im->is_checking)
 		return 0;
 	r = db_tap_import(im->db, im->tap_device, im->tap_seq + 1, nip, usec, im->opts->now_usec);
 	if (r < 0)
@@ -782,7 +793,14 @@ static int taps_row(struct importer *im, unsigned line, const char *const *c)
 	} else {
 		im->res->skipped++;
 	}
-	return 0;
+	if (++im->in_chunk < im->spec->chunk_rows)
+		return 0;
+	im->in_chunk = 0;
+	r = db_commit(im->db);
+	if (r < 0)
+		return r;
+	im->has_committed = true;
+	return db_begin(im->db);
 }
 
 static const struct kind_spec kinds[] = {
@@ -833,7 +851,13 @@ static const struct kind_spec kinds[] = {
 		      calendar_begin,
 		      leave_row,
 		      NULL},
-    [IMPORT_TAPS] = {"taps", {{"nip", true}, {"time", true}}, false, taps_begin, taps_row, NULL},
+    [IMPORT_TAPS] = {"taps",
+		     {{"nip", true}, {"time", true}},
+		     false,
+		     taps_begin,
+		     taps_row,
+		     NULL,
+		     IMPORT_CHUNK_ROWS},
     [IMPORT_PLANS] = {"plans",
 		      {{"nip", true}, {"code", true}, {"title", true}},
 		      true,
@@ -916,7 +940,7 @@ static int on_row(void *user, unsigned line, char **f, size_t n, char *why)
 		map_header(im, line, f, n);
 		if (im->diag->n_errors != errors)
 			return -EINVAL; /* rows cannot be read without their columns */
-		return im->spec->begin(im);
+		return im->is_checking ? 0 : im->spec->begin(im);
 	}
 	for (size_t i = 0; i < n && is_empty; i++)
 		is_empty = f[i][0] == '\0';
@@ -931,30 +955,59 @@ static int on_row(void *user, unsigned line, char **f, size_t n, char *why)
 	return im->spec->row(im, line, cell);
 }
 
+/* Read the file once through on_row; problems end up in the diag. */
+static int read_pass(struct importer *im, FILE *in)
+{
+	char why[ROWS_WHY_MAX] = "";
+	int r;
+
+	r = rows_read(in, im->source, on_row, im, why);
+	if (r < 0 && !(r == -EINVAL && im->diag->n_errors))
+		cfg_diag_add(im->diag, "%s", why[0] ? why : strerror(-r));
+	else if (r == 0 && !im->has_header)
+		fail(im, 0, "header", "empty file (the first row names the columns)");
+	return r;
+}
+
+/* The first pass of a chunked kind: the whole file checked, nothing stored. */
+static int check_pass(struct importer *im, FILE *in)
+{
+	int r;
+
+	im->is_checking = true;
+	r = read_pass(im, in);
+	im->is_checking = false;
+	im->has_header = false;
+	if (r == 0 && im->diag->n_errors)
+		r = -EINVAL;
+	if (r == 0 && fseek(in, 0, SEEK_SET) != 0) {
+		r = -errno;
+		cfg_diag_add(im->diag, "%s: cannot read it a second time: %s", im->source,
+			     strerror(-r));
+	}
+	return r;
+}
+
 int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *name,
 		  const struct import_opts *opts, struct import_result *ret)
 {
 	struct importer im = {
 	    .db = db, .opts = opts, .source = name, .res = ret, .diag = &ret->diag};
-	char why[ROWS_WHY_MAX] = "";
-	unsigned errors;
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
 	if ((size_t)kind >= ARRAY_SIZE(kinds))
 		return -EINVAL;
 	im.spec = &kinds[kind];
+	r = im.spec->chunk_rows ? check_pass(&im, in) : 0;
+	if (r < 0)
+		goto out;
 	r = db_begin(db);
 	if (r < 0) {
 		cfg_diag_add(&ret->diag, "%s: cannot start a transaction: %s", name, strerror(-r));
-		return r;
+		goto out;
 	}
-	r = rows_read(in, name, on_row, &im, why);
-	errors = ret->diag.n_errors;
-	if (r < 0 && !(r == -EINVAL && errors))
-		cfg_diag_add(&ret->diag, "%s", why[0] ? why : strerror(-r));
-	else if (r == 0 && !im.has_header)
-		fail(&im, 0, "header", "empty file (the first row names the columns)");
+	r = read_pass(&im, in);
 	/* Cross-row checks run on bad files too, so one run names every problem. */
 	if (r == 0 && im.has_header && im.spec->finish)
 		r = im.spec->finish(&im);
@@ -968,6 +1021,12 @@ int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *na
 		db_rollback(db);
 	if (r < 0 && ret->diag.n_errors == 0)
 		cfg_diag_add(&ret->diag, "%s: not imported: %s", name, strerror(-r));
+	if (r < 0 && im.has_committed)
+		cfg_diag_add(&ret->diag,
+			     "%s: %zu rows were stored before this; import the same file again to "
+			     "store the rest (stored rows are skipped)",
+			     name, ret->rows);
+out:
 	calendar_free(im.cal);
 	free(im.units);
 	free(im.sups);

@@ -5,7 +5,7 @@
  * their header names (any order; optional ones may be left out); every row
  * is checked completely and each problem reported as "FILE:LINE: column:
  * what is wrong". A file with any bad row stores nothing: the whole file is
- * one transaction. What a file replaces:
+ * one transaction (taps: see below). What a file replaces:
  *
  *   units      all units (a unit still used by staff, schedules or a kiosk
  *              cannot be left out)
@@ -15,7 +15,11 @@
  *   leave      the leave records starting in each year named in the file
  *   plans      all plan items (RHK: nip,code,title) of every person
  *   taps       nothing: taps are added, and a tap already stored (same NIP,
- *              same instant) is skipped, so a file can be imported again
+ *              same instant) is skipped, so a file can be imported again.
+ *              The file is checked whole first and then stored in
+ *              transactions of IMPORT_CHUNK_ROWS rows, so a million taps do
+ *              not hold the store's write lock (and kiosks' batches) for a
+ *              minute; an interrupted import is finished by running it again.
  *
  * Units, staff, schedules, holidays and plans are roster data: importing them
  * bumps the roster version kiosks see in the ETag.
@@ -32,8 +36,9 @@
 
 struct db;
 
-#define IMPORT_YEARS_MAX 16	    /* distinct years in one holidays or leave file */
-#define IMPORT_DEVICE	 "(import)" /* the device imported taps are stored under */
+#define IMPORT_YEARS_MAX  16	     /* distinct years in one holidays or leave file */
+#define IMPORT_DEVICE	  "(import)" /* the device imported taps are stored under */
+#define IMPORT_CHUNK_ROWS 10000	     /* taps stored per transaction, once the file is checked */
 
 enum import_kind {
 	IMPORT_UNITS,

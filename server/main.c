@@ -7,7 +7,8 @@
  *   hadir-collector [--config FILE]                 run the service
  *   hadir-collector [--config FILE] --check-config  validate and print settings
  *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
- *   hadir-collector device add NAME [--unit U1[,U2]] | list [--json] | disable NAME
+ *   hadir-collector device add NAME [--unit U1[,U2]] | units NAME [--unit U1[,U2]] |
+ *                          list [--json] | disable NAME
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
@@ -51,7 +52,7 @@ static void usage(FILE *out)
 		"usage: hadir-collector [--config FILE] [--check-config]\n"
 		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
 		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
-		" list [--json] | disable NAME\n"
+		" units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
 		"       hadir-collector [--config FILE] import"
 		" units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
@@ -271,6 +272,41 @@ static int parse_units(struct db *db, char *list, const char **ids, size_t *ret_
 	return 0;
 }
 
+static int find_device(const struct db_device *dev, void *user)
+{
+	struct db_device *want = user;
+
+	if (strcmp(dev->name, want->name) == 0)
+		*want = *dev;
+	return 0;
+}
+
+/* device units NAME [--unit U1,U2]: serve these units from now on (none: every unit). */
+static int device_units(const struct args *a, struct db *db)
+{
+	char list[512] = "";
+	const char *ids[DEVICE_UNITS_MAX];
+	struct db_device dev = {.id = 0};
+	size_t n = 0;
+	int r;
+
+	snprintf(list, sizeof(list), "%s", a->unit ? a->unit : "");
+	snprintf(dev.name, sizeof(dev.name), "%s", a->pos[2]);
+	r = parse_units(db, list, ids, &n);
+	if (r == 0)
+		r = db_device_list(db, find_device, &dev);
+	if (r == 0 && dev.id == 0) {
+		fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
+		return -ENOENT;
+	}
+	if (r >= 0)
+		r = db_device_units_set(db, dev.id, ids, n);
+	if (r == 0)
+		printf("device %s serves %s%s\n", a->pos[2], n ? "units " : "every unit",
+		       a->unit ? a->unit : "");
+	return r;
+}
+
 /* device add NAME [--unit U1,U2]: the token alone on the last line. */
 static int device_add(const struct args *a, const struct config *cfg, struct db *db)
 {
@@ -320,6 +356,7 @@ static int cmd_device(const struct args *a)
 
 	if (!((strcmp(verb, "add") == 0 && a->n_pos == 3) ||
 	      (strcmp(verb, "disable") == 0 && a->n_pos == 3) ||
+	      (strcmp(verb, "units") == 0 && a->n_pos == 3) ||
 	      (strcmp(verb, "list") == 0 && a->n_pos == 2))) {
 		usage(stderr);
 		return 2;
@@ -328,6 +365,8 @@ static int cmd_device(const struct args *a)
 		return 1;
 	if (strcmp(verb, "add") == 0) {
 		r = device_add(a, &cfg, db);
+	} else if (strcmp(verb, "units") == 0) {
+		r = device_units(a, db);
 	} else if (strcmp(verb, "disable") == 0) {
 		r = db_device_disable(db, a->pos[2]);
 		if (r == 0)

@@ -140,8 +140,8 @@ static int add_schedule(const struct db_schedule *s, void *user)
 
 	if (!unit)
 		return 0; /* a listing race with an import: the next pull has it */
-	o = json_pack("{s:s,s:s,s:i,s:s,s:s}", "valid_from", s->valid_from, "valid_to",
-		      s->valid_to, "weekday", s->weekday, "start", s->start, "end", s->end);
+	o = json_pack("{s:s,s:s,s:i,s:s,s:s}", "valid_from", s->valid_from, "valid_to", s->valid_to,
+		      "weekday", s->weekday, "start", s->start, "end", s->end);
 	if (o && s->label[0] && json_object_set_new(o, "label", json_string(s->label)) < 0) {
 		json_decref(o);
 		o = NULL;
@@ -179,11 +179,10 @@ static int add_staff(const struct db_staff *s, void *user)
 		return -ENOMEM;
 	}
 	/* "o" steals cards and fingers, also when packing fails. */
-	if (json_array_append_new(b->staff,
-				  json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "nip", s->nip, "name",
-					    s->name, "unit_id", s->unit_id, "cards", cards,
-					    "fingers", fingers, "supervisor_nip",
-					    s->supervisor_nip)) < 0)
+	if (json_array_append_new(b->staff, json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "nip", s->nip,
+						      "name", s->name, "unit_id", s->unit_id,
+						      "cards", cards, "fingers", fingers,
+						      "supervisor_nip", s->supervisor_nip)) < 0)
 		return -ENOMEM;
 	return 0;
 }

@@ -20,7 +20,7 @@
 struct db;
 struct json_t;
 
-#define ROSTER_VERSION 1
+#define ROSTER_VERSION	1
 #define ROSTER_ETAG_MAX 64 /* "\"r<version>-<year>-<16 hex>\"" and NUL */
 
 /* What one device's roster covers at the moment. */

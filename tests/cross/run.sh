@@ -4,8 +4,9 @@
 # tests, then the real daemon enrolled to this machine's collector on
 # 127.0.0.1, taps through its sim socket (a keyboard-wedge card, a Wiegand
 # frame fed to the decoder as timed edges, a finger over the emulated
-# module's pty, an unknown card), synced over mutual TLS and read back.
-#   tests/cross/run.sh aarch64-linux-gnu|arm-linux-gnueabihf
+# module's pty, an unknown card), synced over mutual TLS and read back. The
+# committed fuzz corpora of its parsers are replayed under qemu too.
+#   tests/cross/run.sh aarch64-linux-gnu|arm-linux-gnueabihf|s390x-linux-gnu
 #   HADIR_BUILD        the build machine's hadir-collector (set by tests/run.sh)
 #   HADIR_CROSS_BUILD  the cross build (default build/TRIPLET)
 . "$(dirname "$0")/../integration/lib.sh"
@@ -15,6 +16,8 @@ TRIPLET=${1:?usage: tests/cross/run.sh TRIPLET}
 case "$TRIPLET" in
 aarch64-linux-gnu) ARCH=arm64 QEMU_BIN=qemu-aarch64 FILE_ARCH='ARM aarch64' ;;
 arm-linux-gnueabihf) ARCH=armhf QEMU_BIN=qemu-arm FILE_ARCH='32-bit LSB .* ARM, EABI5' ;;
+# Big-endian: shows that no byte order is assumed (wire format, hash chain, protocols).
+s390x-linux-gnu) ARCH=s390x QEMU_BIN=qemu-s390x FILE_ARCH='64-bit MSB .* IBM S/390' ;;
 *) echo "tests/cross/run.sh: unknown triplet '$TRIPLET'" >&2; exit 2 ;;
 esac
 XBUILD=${HADIR_CROSS_BUILD:-$REPO/build/$TRIPLET}
@@ -47,6 +50,19 @@ for t in "$XBUILD"/tests/test_*; do
 	else
 		fail "$ARCH $(basename "$t") (status $rc)"
 		grep -E '^not ok |^# ' <<<"$out" | sed 's/^/#   /' | head -n 20
+	fi
+done
+# The committed fuzz corpora of the kiosk's parsers; one line per target.
+for t in "$XBUILD"/tests/replay_fuzz_*; do
+	[ -x "$t" ] || continue
+	target=${t##*/replay_fuzz_}
+	out=$(timeout 300 "${QEMU[@]}" "$t" "$REPO/tests/fuzz/corpus/$target" 2>&1)
+	rc=$?
+	if ((rc == 0)) && ! grep -qE '^not ok ' <<<"$out"; then
+		ok "$ARCH fuzz corpus $target: $(grep -cE '^ok ' <<<"$out") inputs under qemu"
+	else
+		fail "$ARCH fuzz corpus $target (status $rc)"
+		grep -vE '^ok ' <<<"$out" | sed 's/^/#   /' | head -n 20
 	fi
 done
 if ((n_units >= 10)); then ok "$n_units $ARCH unit test binaries ran"; else fail "only $n_units $ARCH unit test binaries"; fi

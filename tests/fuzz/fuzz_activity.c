@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Activity payloads from anywhere: a parsed entry encodes and parses back to the same fields. */
+/*
+ * Activity payloads and client input from anywhere: a parsed entry encodes
+ * and parses back to the same fields.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[RECORD_PAYLOAD_MAX];
 	int len;
 
+	/* The same bytes as a client's input: decoded or refused, and encodable once dated. */
+	if (activity_parse_input((const char *)data, size, &a, &err) == 0) {
+		memcpy(a.date, "2026-03-02", sizeof("2026-03-02"));
+		(void)!activity_encode(&a, buf, sizeof(buf), &err);
+	}
 	err = ACTIVITY_OK;
 	if (activity_parse((const char *)data, size, &a, &err) < 0) {
 		if (err == ACTIVITY_OK)

@@ -11,8 +11,6 @@ site_start() {
 	CONF=$dir/collector.conf
 	"$COLLECTOR" init "$dir" --listen "127.0.0.1:$PORT" >"$dir.init.out" 2>&1 || return 1
 	ADMIN_TOKEN=$(sed -n 's/^admin token: //p' "$dir.init.out")
-	# The rule profiles of this checkout, not of an installed copy.
-	printf '\n[rules]\nprofiles = %s/profiles\n' "$REPO" >>"$CONF"
 	collector_up
 }
 

@@ -59,6 +59,11 @@ dpkg-deb -x "$kdeb" "$R"
 dpkg-deb -x "$cdeb" "$R"
 check "unit starts /usr/bin/hadir-kiosk" grep -qx 'ExecStart=/usr/bin/hadir-kiosk --config /etc/hadir/kiosk.conf' "$R/lib/systemd/system/hadir-kiosk.service"
 check "packaged config names the packaged board file" grep -qx 'board = /usr/share/hadir/boards/rpi4.conf' "$R/etc/hadir/kiosk.conf"
+check "the kiosk screen's page is packaged where the config points" bash -c \
+	"grep -qx 'root = /usr/share/hadir/ui' '$R/etc/hadir/kiosk.conf' && test -s '$R/usr/share/hadir/ui/index.html' && test -s '$R/usr/share/hadir/ui/app.js' && test -s '$R/usr/share/hadir/ui/style.css'"
+# ProtectSystem=strict keeps /etc read-only for the service: its control socket lives in /run/hadir.
+check "control socket in the unit's RuntimeDirectory" bash -c \
+	"grep -qx 'control_socket = /run/hadir/control.sock' '$R/etc/hadir/kiosk.conf' && grep -qx 'RuntimeDirectory=hadir' '$R/lib/systemd/system/hadir-kiosk.service'"
 check "extracted hadir-kiosk runs" bash -c "'$R/usr/bin/hadir-kiosk' --version | grep -q '^hadir-kiosk '"
 check "extracted hadir-collector runs" bash -c "'$R/usr/bin/hadir-collector' --help 2>&1 | grep -qi usage"
 # The packaged kiosk.conf and board file, moved into the test folder, pass --check-config.

@@ -4,8 +4,9 @@
 # (examples/) and bad ones (exit status, FILE:LINE messages, nothing stored),
 # kiosks assigned to units, GET /api/v1/roster with curl and a client
 # certificate (404 before staff, 200 + ETag, 304, a new ETag after an
-# import, only the device's units), and end to end: a real sim kiosk pulls
-# the roster and accepts a card of a person imported at the collector.
+# import, only the device's units), and end to end: a real sim kiosk keeps
+# its own roster while the collector has none (404, no error shown), then
+# pulls the collector's and accepts a card of a person imported there.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.sh"
 
@@ -52,6 +53,22 @@ check "device list --json has units" bash -c "'$COLLECTOR' --config '$CONF' devi
 
 code=$(roster k1)
 check "roster before any staff import: 404 with a reason" bash -c "[ $code = 404 ] && grep -q 'no roster imported yet' '$T/body'"
+
+# A real kiosk with a roster of its own: while the collector has no staff, it keeps it.
+K=$T/kiosk
+"$KIOSK" init "$K" --board sim >/dev/null
+sed -i 's/^debounce = .*/debounce = 0s/; s/^name = .*/name = k4/' "$K/kiosk.conf"
+printf '\n[sync]\nroster_interval = 1s\nbackoff_min = 200ms\nbackoff_max = 1s\n' >>"$K/kiosk.conf"
+printf 'nip,name,unit_id,card,fingerprint_id\n1001,Lokal,X,5555,\n' >"$T/local.csv"
+"$KIOSK" roster import "$T/local.csv" --config "$K/kiosk.conf" >/dev/null
+TOKEN=$("$COLLECTOR" --config "$CONF" device add k4 --unit DISKOMINFO | tail -n 1)
+check "kiosk k4 enrols" "$KIOSK" enroll --url "$URL" --token "$TOKEN" --ca "$CA" --config "$K/kiosk.conf"
+start_bg "$T/kiosk.log" env HADIR_LOG_LEVEL=debug "$KIOSK" --config "$K/kiosk.conf"
+wait_for 10 python3 "$SIM" "$K/sim.sock" ping || { fail "kiosk did not start"; exit 1; }
+if wait_for 10 grep -q "the collector has no roster yet" "$T/kiosk.log"; then ok "the kiosk asked for the roster and got 404"; else fail "no roster pull: $(tail -n 5 "$T/kiosk.log")"; fi
+reply=$(python3 "$SIM" "$K/sim.sock" "card 5555")
+check "it keeps its own roster meanwhile" bash -c "[[ '$reply' == 'accepted 1001 '* ]]"
+check "and its status shows no error for it" bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'last sync:' && ! '$KIOSK' status --config '$K/kiosk.conf' | grep -qi 'last error'"
 
 out=$(imp staff "$EX/staff.csv")
 check "import staff: summary" test "$out" = "imported 5 staff (3 units)"
@@ -108,19 +125,26 @@ printf 'nip,time\n198501012010011001,2026-01-06T07:30:00+07:00\n1985010120100110
 bad taps "$T/t.csv" "$T/t.csv:3: time: 'yesterday' is not an ISO 8601 time"
 code=$(roster k1 "$E2")
 check "after the bad files the roster is unchanged (304)" test "$code" = 304
-check "after the bad taps file no tap was added" bash -c "[ \$('$COLLECTOR' --config '$CONF' taps --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') = 4 ]"
+check "after the bad taps file no tap was added" bash -c "[ \$('$COLLECTOR' --config '$CONF' taps --json | python3 -c 'import json,sys; print(len([t for t in json.load(sys.stdin) if t[\"device\"] == \"(import)\"]))') = 4 ]"
 out=$(imp leave "$EX/leave.csv")
 check "leave after the bad file: the same three records replaced" test "$out" = "imported 3 leave records (2026)"
 
-# End to end: a real kiosk pulls the roster and accepts a card imported at the collector.
-K=$T/kiosk
-"$KIOSK" init "$K" --board sim >/dev/null
-sed -i 's/^debounce = .*/debounce = 0s/; s/^name = .*/name = k4/' "$K/kiosk.conf"
-printf '\n[sync]\nroster_interval = 1s\nbackoff_min = 200ms\nbackoff_max = 1s\n' >>"$K/kiosk.conf"
-TOKEN=$("$COLLECTOR" --config "$CONF" device add k4 --unit DISKOMINFO | tail -n 1)
-check "kiosk k4 enrols" "$KIOSK" enroll --url "$URL" --token "$TOKEN" --ca "$CA" --config "$K/kiosk.conf"
-start_bg "$T/kiosk.log" env HADIR_LOG_LEVEL=debug "$KIOSK" --config "$K/kiosk.conf"
-wait_for 10 python3 "$SIM" "$K/sim.sock" ping || { fail "kiosk did not start"; exit 1; }
+# A kiosk moved to another unit: its roster (and ETag) follow.
+out=$("$COLLECTOR" --config "$CONF" device units k1 --unit BAPPEDA)
+check "device units k1 --unit BAPPEDA" test "$out" = "device k1 serves units BAPPEDA"
+code=$(roster k1 "$E2")
+check "the moved kiosk gets a new roster: BAPPEDA's staff" bash -c "[ $code = 200 ] && [ '$(staff_nips)' = 198207212008012003 ] && [ '$(etag)' != '$E2' ]"
+check "device units without --unit: every unit again" bash -c "'$COLLECTOR' --config '$CONF' device units k1 | grep -q 'serves every unit' && [ \$(curl -s --cacert '$CA' --cert '$T/k1.pem' --key '$T/k1.key' '$URL/api/v1/roster' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"staff\"]))') = 5 ]"
+check "device units refuses an unknown device" bash -c "! '$COLLECTOR' --config '$CONF' device units nope 2>/dev/null"
+
+# End to end: the kiosk pulls the roster and accepts a card imported at the collector.
+if wait_for 10 bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'roster: *3 staff'"; then
+	ok "after the first staff import the kiosk holds DISKOMINFO's 3 staff"
+else
+	fail "kiosk roster: $("$KIOSK" status --config "$K/kiosk.conf" | grep roster)"
+fi
+reply=$(python3 "$SIM" "$K/sim.sock" "card 5555")
+check "its own roster is replaced by the collector's" test "$reply" = "unknown 5555"
 reply=$(python3 "$SIM" "$K/sim.sock" "card 7777")
 check "before: card 7777 is unknown to the kiosk" test "$reply" = "unknown 7777"
 { cat "$EX/staff.csv"; echo "200001012024011005,Rina Kusuma,DISKOMINFO,0007777,,3500000,197803152005011002"; } >"$T/staff2.csv"

@@ -374,6 +374,53 @@ static void test_activity_parse_size_bound(void **state)
 	free(big);
 }
 
+static void test_activity_parse_input(void **state)
+{
+	enum activity_error err;
+	struct activity a;
+	const char *in;
+
+	(void)state;
+	in = "{\"plan\":\"RHK-1\",\"quantity\":2,\"start\":\"08:00\",\"end\":\"09:00\"}";
+	assert_int_equal(activity_parse_input(in, strlen(in), &a, &err), 0);
+	assert_string_equal(a.plan, "RHK-1");
+	assert_string_equal(a.description, "");
+	assert_string_equal(a.unit, "");
+	assert_string_equal(a.date, "");
+	assert_int_equal(a.quantity, 2);
+	assert_int_equal(a.supersedes, 0);
+	/* Rules come later: the caller sets the date, then validates. */
+	strcpy(a.date, "2026-03-02");
+	assert_int_equal(validate(a), ACTIVITY_ERR_UNIT);
+	in = "{\"supersedes\":9,\"withdrawn\":true}";
+	assert_int_equal(activity_parse_input(in, strlen(in), &a, &err), 0);
+	assert_true(a.withdrawn);
+	assert_int_equal(a.supersedes, 9);
+	assert_int_equal(a.quantity, 0);
+	/* No "v" or "date" from a client, nothing unknown, right types, sizes bounded. */
+	static const struct {
+		const char *in;
+		enum activity_error err;
+	} bad[] = {
+	    {"{\"date\":\"2026-03-02\"}", ACTIVITY_ERR_MALFORMED},
+	    {"{\"v\":1}", ACTIVITY_ERR_MALFORMED},
+	    {"{\"colour\":\"red\"}", ACTIVITY_ERR_MALFORMED},
+	    {"{\"quantity\":\"3\"}", ACTIVITY_ERR_MALFORMED},
+	    {"{\"quantity\":10000}", ACTIVITY_ERR_QUANTITY},
+	    {"{\"withdrawn\":1}", ACTIVITY_ERR_MALFORMED},
+	    {"{\"supersedes\":-2}", ACTIVITY_ERR_SUPERSEDES},
+	    {"{\"start\":\"08:00:00\"}", ACTIVITY_ERR_TIME},
+	    {"{\"plan\":null}", ACTIVITY_ERR_MALFORMED},
+	    {"[]", ACTIVITY_ERR_MALFORMED},
+	    {"", ACTIVITY_ERR_MALFORMED},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(activity_parse_input(bad[i].in, strlen(bad[i].in), &a, &err),
+				 -EBADMSG);
+		assert_int_equal(err, bad[i].err);
+	}
+}
+
 static void test_activity_may_supersede(void **state)
 {
 	struct activity old = entry(), next = entry();
@@ -435,6 +482,7 @@ int main(void)
 	    cmocka_unit_test(test_activity_encode_too_big),
 	    cmocka_unit_test(test_activity_parse_refusals),
 	    cmocka_unit_test(test_activity_parse_size_bound),
+	    cmocka_unit_test(test_activity_parse_input),
 	    cmocka_unit_test(test_activity_may_supersede),
 	    cmocka_unit_test(test_activity_error_names),
 	};

@@ -431,6 +431,41 @@ static void test_import_taps_idempotent(void **state)
 	assert_int_equal(roster_version(f->db), 0);
 }
 
+static int count_tap(const struct db_tap *tap, void *user)
+{
+	(void)tap;
+	(*(size_t *)user)++;
+	return 0;
+}
+
+/* More taps than one transaction holds: a bad last row still stores nothing. */
+static void test_import_taps_chunked_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct db_tap_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX};
+	size_t rows = IMPORT_CHUNK_ROWS * 2 + 500, len = 0, cap = rows * 48 + 64, n = 0;
+	char *text = malloc(cap);
+	static const char *const want[] = {"is not an ISO 8601 time", NULL};
+
+	assert_non_null(text);
+	len += (size_t)snprintf(text, cap, "nip,time\n");
+	for (size_t i = 0; i < rows; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					NIP_A ",2026-01-05T07:%02zu:%02zu.%06zuZ\n", i / 60 % 60,
+					i % 60, i);
+	snprintf(text + len, cap - len, NIP_A ",2026-01-05 later\n");
+	import_bad(f, IMPORT_TAPS, text, 1, want);
+	assert_int_equal(db_taps(f->db, &q, count_tap, &n), 0);
+	assert_int_equal(n, 0);
+
+	text[len] = '\0';
+	import_ok(f, IMPORT_TAPS, text);
+	assert_int_equal(f->res.rows, rows);
+	assert_int_equal(db_taps(f->db, &q, count_tap, &n), 0);
+	assert_int_equal(n, rows);
+	free(text);
+}
+
 static void test_import_messages_bounded(void **state)
 {
 	struct fixture *f = *state;
@@ -463,6 +498,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_import_holidays_replace_per_year, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_leave_checks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_taps_idempotent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_taps_chunked_all_or_nothing, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_import_messages_bounded, setup, teardown),
 	};
 
