@@ -307,7 +307,10 @@ static int check_entrant(const struct db_admin *who, int r_staff, const struct d
 	return r_staff;
 }
 
-/* Resolve the web entry supersedes_id of nip into act->supersedes (a seq of device_id). */
+/*
+ * Resolve the web entry supersedes_id of nip into act->supersedes (a seq of
+ * device_id); a withdrawal takes the withdrawn entry's fields.
+ */
 static int resolve_supersedes(struct db *db, int64_t device_id, const char *nip,
 			      struct activity *act, int64_t supersedes_id, char *reason,
 			      size_t reason_len)
@@ -330,7 +333,12 @@ static int resolve_supersedes(struct db *db, int64_t device_id, const char *nip,
 			 supersedes_id, old->superseded_by);
 		r = -EALREADY;
 	} else if (r == 0) {
+		bool is_withdrawal = act->withdrawn;
+
+		if (is_withdrawal)
+			*act = old->act;
 		act->supersedes = old->seq;
+		act->withdrawn = is_withdrawal;
 		if (activity_may_supersede(act, nip, old->seq + 1, &old->act, old->nip, old->seq) !=
 		    ACTIVITY_OK) {
 			snprintf(reason, reason_len, "supersedes: %s",
@@ -389,9 +397,11 @@ out_free:
 }
 
 int activities_add(struct db *db, const struct activities_rules *rules, const struct db_admin *who,
-		   const char *nip, struct activity *act, int64_t supersedes_id, int64_t now_usec,
+		   const char *nip, struct activity *act, int64_t now_usec,
 		   struct db_activity *ret_act, char *reason, size_t reason_len)
 {
+	int64_t supersedes_id = (int64_t)act->supersedes;
+	enum activity_error err;
 	struct db_staff staff;
 	int64_t device_id;
 	uint64_t seq = 0;
@@ -409,6 +419,10 @@ int activities_add(struct db *db, const struct activities_rules *rules, const st
 	r = db_device_internal(db, ACTIVITIES_WEB_DEVICE, now_usec, &device_id);
 	if (r == 0 && supersedes_id > 0)
 		r = resolve_supersedes(db, device_id, nip, act, supersedes_id, reason, reason_len);
+	if (r == 0 && activity_validate(act, &err) < 0) {
+		snprintf(reason, reason_len, "%s", activity_strerror(err));
+		r = -EINVAL;
+	}
 	if (r == 0)
 		r = activities_check(db, rules, nip, act, now_usec, reason, reason_len);
 	if (r == 0)

@@ -75,16 +75,17 @@ int activities_review(struct db *db, const struct db_admin *who, int64_t id, boo
 /*
  * An entry made from the web by who for nip: stored as a record of the
  * collector's own device ACTIVITIES_WEB_DEVICE (hash-chained like a kiosk's)
- * and projected like one, in one transaction. act must have passed
- * activity_parse(); supersedes_id (0: none) names the web entry it corrects
- * or withdraws. Returns 0 with the stored entry in *ret_act, or (with a
+ * and projected like one, in one transaction. act->supersedes (0: none) is
+ * the id of the web entry it corrects or withdraws; a withdrawal takes that
+ * entry's fields. Returns 0 with the stored entry in *ret_act, or (with a
  * sentence in reason[reason_len]) -EACCES when who may not enter for nip,
  * -ENOENT for an unknown NIP, -ERANGE for a date after today + 1, -EPERM for
- * the require_tap rule, -EINVAL for a supersedes that is no such entry,
- * -EALREADY when that entry was replaced already; storage errors otherwise.
+ * the require_tap rule, -EINVAL for a supersedes that is no such entry or a
+ * payload rule broken, -EALREADY when that entry was replaced already;
+ * storage errors otherwise.
  */
 int activities_add(struct db *db, const struct activities_rules *rules, const struct db_admin *who,
-		   const char *nip, struct activity *act, int64_t supersedes_id, int64_t now_usec,
+		   const char *nip, struct activity *act, int64_t now_usec,
 		   struct db_activity *ret_act, char *reason, size_t reason_len) MUST_CHECK;
 
 /*

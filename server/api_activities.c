@@ -134,42 +134,46 @@ static void activity_error(enum activity_error err, int64_t now, struct api_repl
 }
 
 /*
- * The body of a web entry as an activity, through activity_parse() so the
- * web obeys the kiosk's rules: the body is the payload without "v", with
- * "nip", and "supersedes" naming an entry id (resolved later).
+ * The body of a web entry: "nip" and "date" beside what a kiosk screen posts
+ * (activity_parse_input(), so both obey one decoder), with "supersedes"
+ * naming an entry id (resolved by activities_add()). Checked by the payload
+ * rules, except a withdrawal, which takes its fields from the entry it
+ * withdraws.
  */
 static int body_activity(json_t *body, struct activity *ret_act, const char **ret_nip,
-			 int64_t *ret_supersedes_id, enum activity_error *ret_err)
+			 enum activity_error *ret_err)
 {
-	json_t *payload, *sup;
+	const char *date = json_string_value(json_object_get(body, "date"));
+	json_t *input;
 	char *text;
 	int r;
 
 	*ret_nip = json_string_value(json_object_get(body, "nip"));
-	sup = json_object_get(body, "supersedes");
-	if (!*ret_nip || (sup && (!json_is_integer(sup) || json_integer_value(sup) < 0))) {
+	if (!*ret_nip || !date) {
 		*ret_err = ACTIVITY_ERR_MALFORMED;
 		return -EBADMSG;
 	}
-	*ret_supersedes_id = sup ? json_integer_value(sup) : 0;
-	payload = json_deep_copy(body);
-	if (!payload)
+	if (strlen(date) >= sizeof(ret_act->date)) {
+		*ret_err = ACTIVITY_ERR_DATE;
+		return -EBADMSG;
+	}
+	input = json_deep_copy(body);
+	if (!input)
 		return -ENOMEM;
-	r = json_object_del(payload, "nip");
-	if (!json_object_get(payload, "plan"))
-		r |= json_object_set_new(payload, "plan", json_string(""));
-	/* The seq of the superseded record is set once the entry is looked up. */
-	r |= json_object_set_new(payload, "v", json_integer(ACTIVITY_VERSION));
-	r |= json_object_set_new(payload, "supersedes", json_integer(*ret_supersedes_id ? 1 : 0));
-	if (!json_object_get(payload, "withdrawn"))
-		r |= json_object_set_new(payload, "withdrawn", json_false());
-	text = r == 0 ? json_dumps(payload, JSON_COMPACT) : NULL;
-	json_decref(payload);
+	(void)json_object_del(input, "nip");
+	(void)json_object_del(input, "date");
+	text = json_dumps(input, JSON_COMPACT);
+	json_decref(input);
 	if (!text)
 		return -ENOMEM;
-	r = activity_parse(text, strlen(text), ret_act, ret_err);
+	r = activity_parse_input(text, strlen(text), ret_act, ret_err);
 	free(text);
-	return r;
+	if (r < 0)
+		return r;
+	memcpy(ret_act->date, date, strlen(date) + 1);
+	if (!ret_act->withdrawn && activity_validate(ret_act, ret_err) < 0)
+		return -EBADMSG;
+	return 0;
 }
 
 /* The HTTP status of an activities_add() or activities_review() error. */
@@ -202,7 +206,6 @@ void api_activities_add(struct api *api, const struct api_call *call, struct api
 	enum activity_error err;
 	struct activity act;
 	struct db_admin who;
-	int64_t supersedes_id;
 	const char *nip;
 	json_t *body;
 	int r;
@@ -212,12 +215,13 @@ void api_activities_add(struct api *api, const struct api_call *call, struct api
 	body = api_parse_object(call->req, call->now, ret);
 	if (!body)
 		return;
-	r = body_activity(body, &act, &nip, &supersedes_id, &err);
+	r = body_activity(body, &act, &nip, &err);
 	if (r == -EBADMSG && err == ACTIVITY_ERR_MALFORMED) {
-		api_error(400,
-			  "nip (string), date, plan, description, quantity, unit, start, end are"
-			  " required; supersedes (an entry id) and withdrawn are optional",
-			  call->now, ret);
+		api_error(
+		    400,
+		    "nip and date (strings) are required; plan, description, quantity, unit,"
+		    " start, end, supersedes (an entry id) and withdrawn as a kiosk posts them",
+		    call->now, ret);
 		goto out_body;
 	}
 	if (r == -EBADMSG) {
@@ -226,8 +230,8 @@ void api_activities_add(struct api *api, const struct api_call *call, struct api
 	}
 	entry = malloc(sizeof(*entry));
 	r = r < 0 || !entry ? -ENOMEM
-			    : activities_add(api->db, &rules, &who, nip, &act, supersedes_id,
-					     call->now, entry, reason, sizeof(reason));
+			    : activities_add(api->db, &rules, &who, nip, &act, call->now, entry,
+					     reason, sizeof(reason));
 	if (r < 0) {
 		if (!reason[0] && r != -EBUSY)
 			log_err("api: activity entry: %s", strerror(-r));

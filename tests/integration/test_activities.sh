@@ -192,7 +192,14 @@ check "S1 enters an activity for A: 201" test "$(web "${SUP1[@]}" "$(entry $A da
 WEB_ID=$(field 'j["id"]')
 check "web entry is pending on device (web)" test "$(field 'j["status"], j["device"], j["seq"], j["minutes"]')" = "('pending', '(web)', 1, 60)"
 check "S1 corrects it (supersedes the id): 201" test "$(web "${SUP1[@]}" "$(entry $A date=\"$TODAY\" plan=\"RHK-2\" end=\"11:30\" supersedes=$WEB_ID)")" = 201
+WEB_ID2=$(field 'j["id"]')
 check "correcting it again from the old id: 409" test "$(web "${SUP1[@]}" "$(entry $A date=\"$TODAY\" supersedes=$WEB_ID)")" = 409
+check "S1 withdraws the correction, naming only the entry: 201" test \
+	"$(web "${SUP1[@]}" "{\"nip\":\"$A\",\"date\":\"$TODAY\",\"supersedes\":$WEB_ID2,\"withdrawn\":true}")" = 201
+check "the withdrawal carries the withdrawn entry's fields" test \
+	"$(field 'j["withdrawn"], j["end"], j["plan"]')" = "(True, '11:30', 'RHK-2')"
+list "${ADMIN[@]}" "nip=$A&from=$TODAY&to=$TODAY" >/dev/null
+check "nothing current is left of it" test "$(field 'len(j["activities"])')" = 0
 check "S2 enters for A: 403" test "$(web "${SUP2[@]}" "$(entry $A date=\"$TODAY\")")" = 403
 check "empty description: 400 naming the rule" bash -c \
 	"[ \"\$(curl -s -o '$T/e' -w '%{http_code}' --cacert '$CA' -H 'Authorization: Bearer $T1' --data '$(entry $A date=\"$TODAY\" description=\"\ \ \")' '$URL/api/v1/activities')\" = 400 ] && grep -q '\"code\":\"description_empty\"' '$T/e'"
@@ -208,8 +215,8 @@ python3 -c 'import json,sys; print(json.dumps({"nip": sys.argv[1], "date": sys.a
 check "an entry too large for a record: 413 too_big" bash -c \
 	"[ \"\$(curl -s -o '$T/e' -w '%{http_code}' --cacert '$CA' -H 'Authorization: Bearer $T1' --data @'$T/huge' '$URL/api/v1/activities')\" = 413 ] && grep -q '\"code\":\"too_big\"' '$T/e'"
 check "not JSON: 400" test "$(web "${SUP1[@]}" '{"nip":')" = 400
-check "nothing stored from bad input: 2 web records" test \
-	"$(sql "SELECT count(*) FROM records r JOIN devices d ON d.id = r.device_id WHERE d.name = '(web)'")" = 2
+check "nothing stored from bad input: 3 web records" test \
+	"$(sql "SELECT count(*) FROM records r JOIN devices d ON d.id = r.device_id WHERE d.name = '(web)'")" = 3
 
 # Recap.
 check "recap JSON: 200" test "$(code --cacert "$CA" "${ADMIN[@]}" "$URL/api/v1/reports/activities?from=2025-03-01&to=2025-03-31")" = 200

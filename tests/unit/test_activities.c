@@ -411,54 +411,64 @@ static void test_activities_review_scope_and_states(void **state)
 	assert_string_equal(a.reviewer_nip, "");
 }
 
+/* Enter act (a copy) from the web as who, correcting or withdrawing entry supersedes_id. */
+static int web_add(struct fixture *f, const struct db_admin *who, const char *nip,
+		   const struct activity *act, int64_t supersedes_id, struct db_activity *ret,
+		   char reason[DB_REVIEW_MAX])
+{
+	struct activity copy = *act;
+
+	copy.supersedes = (uint64_t)supersedes_id;
+	reason[0] = '\0';
+	return activities_add(f->db, &f->rules, who, nip, &copy, MAR3_WIB_USEC + 12 * HOUR_USEC,
+			      ret, reason, DB_REVIEW_MAX);
+}
+
 static void test_activities_add_web(void **state)
 {
 	struct fixture *f = *state;
 	struct db_admin s1 = {.role = "supervisor", .nip = NIP_S1},
 			s2 = {.role = "supervisor", .nip = NIP_S2}, super = {.role = "superadmin"};
-	struct activity act = {.quantity = 2};
-	struct db_activity a, b;
+	struct activity act = {.quantity = 2}, withdraw = {.withdrawn = true};
+	struct db_activity a, b, w;
 	char reason[DB_REVIEW_MAX];
-	/* 2025-03-03 12:00 WIB. */
-	int64_t now = MAR3_WIB_USEC + 12 * HOUR_USEC;
 
 	strcpy(act.date, "2025-03-03");
 	strcpy(act.description, "Rapat koordinasi");
 	strcpy(act.unit, "kegiatan");
 	strcpy(act.start, "09:00");
 	strcpy(act.end, "10:00");
-	assert_int_equal(
-	    activities_add(f->db, &f->rules, &s2, NIP_A, &act, 0, now, &a, reason, sizeof(reason)),
-	    -EACCES);
-	assert_int_equal(activities_add(f->db, &f->rules, &super, NIP_NONE, &act, 0, now, &a,
-					reason, sizeof(reason)),
-			 -ENOENT);
-	assert_int_equal(
-	    activities_add(f->db, &f->rules, &s1, NIP_A, &act, 0, now, &a, reason, sizeof(reason)),
-	    0);
+	assert_int_equal(web_add(f, &s2, NIP_A, &act, 0, &a, reason), -EACCES);
+	assert_int_equal(web_add(f, &super, NIP_NONE, &act, 0, &a, reason), -ENOENT);
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, 0, &a, reason), 0);
 	assert_string_equal(a.device, ACTIVITIES_WEB_DEVICE);
 	assert_int_equal(a.seq, 1);
 	assert_string_equal(a.status, "pending");
 	assert_int_equal(a.minutes, 60);
 	/* A correction of it: the second record of the web device's chain. */
 	strcpy(act.end, "11:00");
-	assert_int_equal(activities_add(f->db, &f->rules, &s1, NIP_A, &act, a.id, now, &b, reason,
-					sizeof(reason)),
-			 0);
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, a.id, &b, reason), 0);
 	assert_int_equal(b.seq, 2);
+	assert_int_equal(b.act.supersedes, 1);
 	assert_int_equal(entry_at(f, b.device_id, 1)->superseded_by, b.id);
-	assert_int_equal(activities_add(f->db, &f->rules, &s1, NIP_A, &act, a.id, now, &b, reason,
-					sizeof(reason)),
-			 -EALREADY);
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, a.id, &w, reason), -EALREADY);
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, 9999, &w, reason), -EINVAL);
+	/* A withdrawal names the entry only; its fields come from that entry. */
+	assert_int_equal(web_add(f, &s1, NIP_A, &withdraw, b.id, &w, reason), 0);
+	assert_true(w.act.withdrawn);
+	assert_string_equal(w.act.description, "Rapat koordinasi");
+	assert_string_equal(w.act.end, "11:00");
+	assert_int_equal(entry_at(f, b.device_id, 2)->superseded_by, w.id);
+	/* Rules of the payload still hold for what the web sends. */
+	act.quantity = 0;
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, 0, &w, reason), -EINVAL);
+	assert_string_equal(reason, "quantity must be 1 to 9999");
+	act.quantity = 2;
 	strcpy(act.date, "2025-03-05");
-	assert_int_equal(
-	    activities_add(f->db, &f->rules, &s1, NIP_A, &act, 0, now, &b, reason, sizeof(reason)),
-	    -ERANGE);
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, 0, &w, reason), -ERANGE);
 	f->rules.require_tap = true;
 	strcpy(act.date, "2025-03-03");
-	assert_int_equal(
-	    activities_add(f->db, &f->rules, &s1, NIP_A, &act, 0, now, &b, reason, sizeof(reason)),
-	    -EPERM);
+	assert_int_equal(web_add(f, &s1, NIP_A, &act, 0, &w, reason), -EPERM);
 	assert_string_equal(reason, "no accepted tap on 2025-03-03");
 }
 
