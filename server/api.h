@@ -9,6 +9,7 @@
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
+ *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
  *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  */
 #ifndef HADIR_SERVER_API_H
@@ -40,6 +41,7 @@ struct api_peer {
 	uint8_t fingerprint[CRYPTO_SHA256_LEN];
 };
 
+#define API_HEADERS_MAX 256
 #define API_ETAG_MAX 80
 
 struct api_reply {
@@ -48,6 +50,7 @@ struct api_reply {
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
 	const char *extra_headers; /* static text */
+	char headers[API_HEADERS_MAX]; /* this reply's own "Name: value\r\n" lines, or "" */
 	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
 };
 
@@ -77,6 +80,15 @@ void api_handle(struct api *api, const struct api_peer *peer, const struct http_
 void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret);
 
 void api_reply_done(struct api_reply *reply);
+
+/*
+ * True when req's route may take seconds (a report): the server then answers
+ * it with api_handle() on its worker thread, with a database of that thread.
+ */
+bool api_is_slow(const struct http_request *req);
+
+/* The header lines to send with reply: its own when set, else its static ones, or NULL. */
+const char *api_reply_headers(const struct api_reply *reply);
 
 /* Helpers for route handlers. Each that can fail fills ret with the error reply. */
 

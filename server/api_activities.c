@@ -17,6 +17,7 @@
 #include "server/activities.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/discipline.h"
 #include "server/recap.h"
 
 #define ACTIVITIES_MAX 100000 /* entries in one listing */
@@ -313,9 +314,12 @@ void api_activities_return(struct api *api, const struct api_call *call, struct 
 
 void api_activities_report(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	char from[TZ_DATE_MAX], to[TZ_DATE_MAX], unit[DB_UNIT_ID_MAX], format[8];
+	char from[TZ_DATE_MAX], to[TZ_DATE_MAX], unit[DB_UNIT_ID_MAX], format_text[8],
+	    why[DISCIPLINE_WHY_MAX];
 	struct recap_query q = {.unit_id = NULL};
+	enum discipline_format format;
 	const char *fmt = NULL;
+	int32_t day_from, day_to;
 	struct db_admin who;
 	struct recap *rc;
 	json_t *json;
@@ -326,15 +330,16 @@ void api_activities_report(struct api *api, const struct api_call *call, struct 
 	if (!query_opt(call, "from", from, sizeof(from), &q.from_date, ret) ||
 	    !query_opt(call, "to", to, sizeof(to), &q.to_date, ret) ||
 	    !query_opt(call, "unit", unit, sizeof(unit), &q.unit_id, ret) ||
-	    !query_opt(call, "format", format, sizeof(format), &fmt, ret))
+	    !query_opt(call, "format", format_text, sizeof(format_text), &fmt, ret))
 		return;
-	if (!q.from_date || !q.to_date || !is_date(q.from_date) || !is_date(q.to_date) ||
-	    strcmp(q.from_date, q.to_date) > 0) {
-		api_error(400, "from and to (YYYY-MM-DD, from <= to) are required", call->now, ret);
+	/* The discipline report's period and formats, so both reports take the same queries. */
+	if (discipline_parse_period(q.from_date ? q.from_date : "", q.to_date ? q.to_date : "",
+				    &day_from, &day_to, why) < 0) {
+		api_error(400, why, call->now, ret);
 		return;
 	}
-	if (fmt && strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) {
-		api_error(400, "format: json or csv", call->now, ret);
+	if (discipline_parse_format(fmt, &format) < 0) {
+		api_error(400, "format: json, csv or xlsx", call->now, ret);
 		return;
 	}
 	if (strcmp(who.role, "supervisor") == 0)
@@ -344,17 +349,19 @@ void api_activities_report(struct api *api, const struct api_call *call, struct 
 		api_error(500, "storage error", call->now, ret);
 		return;
 	}
-	if (fmt && strcmp(fmt, "csv") == 0) {
-		memset(ret, 0, sizeof(*ret));
-		r = recap_csv(rc, &ret->body, &ret->body_len);
-		ret->status = 200;
-		ret->content_type = "text/csv; charset=utf-8";
-		ret->extra_headers =
-		    "Content-Disposition: attachment; filename=\"kegiatan.csv\"\r\n";
-	} else {
+	if (format == DISCIPLINE_JSON) {
 		r = recap_json(rc, &json);
 		if (r == 0)
 			api_reply_json(200, json, call->now, ret);
+	} else {
+		memset(ret, 0, sizeof(*ret));
+		r = recap_table(rc, format == DISCIPLINE_CSV ? RECAP_CSV : RECAP_XLSX, &ret->body,
+				&ret->body_len);
+		ret->status = 200;
+		ret->content_type = discipline_content_type(format);
+		snprintf(ret->headers, sizeof(ret->headers),
+			 "Content-Disposition: attachment; filename=\"kegiatan_%s_%s.%s\"\r\n",
+			 q.from_date, q.to_date, discipline_extension(format));
 	}
 	recap_free(rc);
 	if (r < 0)

@@ -8,7 +8,8 @@
  *        "start","end"[,"supersedes":ID,"withdrawn":true]} -> 201 the entry
  *   POST /api/v1/activities/ID/approve   {"comment":".."} (optional)
  *   POST /api/v1/activities/ID/return    {"comment":".."} (required)
- *   GET  /api/v1/reports/activities?from=&to=&unit=&format=json|csv
+ *   GET  /api/v1/reports/activities?from=&to=&unit=&format=json|csv|xlsx
+ *        (on the server's worker thread, as the discipline report)
  *
  * A superadmin sees everything; a supervisor token (with an NIP) only the
  * entries of staff whose supervisor_nip is theirs: any other entry answers

@@ -357,3 +357,19 @@ int db_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user)
 {
 	return db->ops->plans(db, nip, fn, user);
 }
+
+int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn, void *user)
+{
+	return db->ops->accepted_taps(db, q, fn, user);
+}
+
+int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
+		       db_unit_since_fn *fn, void *user)
+{
+	return db->ops->unit_first_taps(db, unit_id, since_usec, fn, user);
+}
+
+int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user)
+{
+	return db->ops->staff_brief(db, unit_id, fn, user);
+}

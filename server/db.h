@@ -218,6 +218,16 @@ typedef int db_leave_fn(const struct db_leave *leave, void *user);
 /* A unit a table still refers to although it is not (or no longer) defined. */
 typedef int db_missing_unit_fn(const char *table, const char *unit_id, int64_t rows, void *user);
 
+/* Discipline reports (db_sqlite_report.c). */
+struct db_tap_range {
+	const char *unit_id; /* NULL: staff of every unit */
+	const char *nip;     /* NULL: everyone; else this person only */
+	int64_t from_usec;   /* corrected (else recorded) time >= from */
+	int64_t to_usec;     /* and < to */
+};
+typedef int db_accepted_fn(const char *nip, int64_t usec, const char *direction, void *user);
+typedef int db_unit_since_fn(const char *unit_id, int64_t usec, void *user);
+
 struct db;
 
 struct db_ops {
@@ -306,6 +316,11 @@ struct db_ops {
 	int (*plans_clear)(struct db *db);
 	int (*plan_put)(struct db *db, const struct db_plan *plan);
 	int (*plans)(struct db *db, const char *nip, db_plan_fn *fn, void *user);
+	int (*accepted_taps)(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+			     void *user);
+	int (*unit_first_taps)(struct db *db, const char *unit_id, int64_t since_usec,
+			       db_unit_since_fn *fn, void *user);
+	int (*staff_brief)(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
 };
 
 /* Every backend's handle starts with this. */
@@ -501,5 +516,27 @@ int db_plans_clear(struct db *db) MUST_CHECK;
 int db_plan_put(struct db *db, const struct db_plan *plan) MUST_CHECK;
 /* The plan items of nip (every person's when NULL), by NIP and code. */
 int db_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user) MUST_CHECK;
+
+/*
+ * Accepted taps (kind "tap", outcome "accepted") of q's range by their
+ * corrected time, else their recorded time, as one stream ordered by nip (one
+ * person's taps in no particular order); direction is "", "in" or "out". With q->unit_id, taps of that unit's
+ * staff only; with q->nip, of that person only.
+ */
+int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+		     void *user) MUST_CHECK;
+/*
+ * For each unit (or unit_id only), the recorded time of the first record (a
+ * tap or an activity) by any of its staff at or after since_usec; units
+ * without one are skipped.
+ */
+int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
+		       db_unit_since_fn *fn, void *user) MUST_CHECK;
+/*
+ * Staff of one unit (NULL: all) by nip, without cards and fingers (n_cards,
+ * n_fingers 0): what a report over 100,000 people needs, at a fraction of
+ * db_staff()'s cost.
+ */
+int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user) MUST_CHECK;
 
 #endif

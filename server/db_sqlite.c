@@ -915,6 +915,9 @@ static const struct db_ops sqlite_ops = {
     .plans_clear = db_sqlite_plans_clear,
     .plan_put = db_sqlite_plan_put,
     .plans = db_sqlite_plans,
+    .accepted_taps = db_sqlite_accepted_taps,
+    .unit_first_taps = db_sqlite_unit_first_taps,
+    .staff_brief = db_sqlite_staff_brief,
 };
 
 /* The helpers above, for the backend's other files (db_sqlite.h). */

@@ -71,4 +71,11 @@ int db_sqlite_plans_clear(struct db *db);
 int db_sqlite_plan_put(struct db *db, const struct db_plan *plan);
 int db_sqlite_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user);
 
+/* db_sqlite_report.c: queries for discipline reports. */
+int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
+			    void *user);
+int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
+			      db_unit_since_fn *fn, void *user);
+int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+
 #endif

@@ -12,15 +12,21 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
+ *   hadir-collector report days --nip NIP --from DATE --to DATE
  *   hadir-collector token add --role superadmin|supervisor [--nip NIP]
- *   hadir-collector report activities --from DATE --to DATE [--unit ID] [--format json|csv]
+ *   hadir-collector report activities --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -31,8 +37,9 @@
 #include "server/activities.h"
 #include "server/config.h"
 #include "server/db.h"
-#include "server/recap.h"
+#include "server/discipline.h"
 #include "server/import.h"
+#include "server/recap.h"
 #include "server/server.h"
 #include "server/site.h"
 
@@ -42,7 +49,8 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to, *role, *unit, *format;
+	const char *listen, *host, *nip, *from, *to, *role, *unit;
+	const char *format, *output; /* report */
 	bool is_json, is_check_config, is_version, is_help;
 };
 
@@ -60,8 +68,9 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] alerts [--json]\n"
 		"       hadir-collector [--config FILE] token add --role superadmin|supervisor"
 		" [--nip NIP]\n"
-		"       hadir-collector [--config FILE] report activities --from DATE --to DATE"
-		" [--unit ID] [--format json|csv]\n"
+		"       hadir-collector [--config FILE] report discipline|activities --from DATE"
+		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -83,6 +92,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--role", offsetof(struct args, role)},
 	    {"--unit", offsetof(struct args, unit)},
 	    {"--format", offsetof(struct args, format)},
+	    {"--output", offsetof(struct args, output)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -549,7 +559,8 @@ static int cmd_token(const struct args *a)
 		return 1;
 	r = a->nip ? db_staff_get(db, a->nip, &staff) : 0;
 	if (r == -ENOENT)
-		fprintf(stderr, "hadir-collector: no staff member with NIP %s (import staff first)\n",
+		fprintf(stderr,
+			"hadir-collector: no staff member with NIP %s (import staff first)\n",
 			a->nip);
 	if (r == 0)
 		r = crypto_token_new(token);
@@ -565,52 +576,149 @@ static int cmd_token(const struct args *a)
 	return 0;
 }
 
-static int cmd_report(const struct args *a)
+/* --- report --- */
+
+/* Write len bytes to --output (replaced whole: a temporary file, then rename) or stdout. */
+static int write_output(const char *path, const char *data, size_t len)
 {
-	struct recap_query q = {.from_date = a->from, .to_date = a->to, .unit_id = a->unit};
-	bool is_csv = a->format && strcmp(a->format, "csv") == 0;
-	int32_t from, to;
-	struct recap *rc;
-	struct config cfg;
-	struct db *db;
-	json_t *json;
-	char *data;
-	size_t len;
+	char tmp[PATH_MAX];
+	FILE *out = stdout;
+	int r = 0;
+
+	if (path) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		out = fopen(tmp, "we");
+		if (!out) {
+			r = -errno;
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", tmp,
+				strerror(-r));
+			return r;
+		}
+	}
+	if (fwrite(data, 1, len, out) != len)
+		r = -EIO;
+	if (path) {
+		if (fclose(out) != 0 && r == 0)
+			r = -EIO;
+		if (r == 0 && rename(tmp, path) < 0)
+			r = -errno;
+		if (r < 0) {
+			(void)unlink(tmp);
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", path,
+				strerror(-r));
+		}
+	} else if (fflush(stdout) != 0) {
+		r = -EIO;
+	}
+	return r;
+}
+
+static int report_run(const struct args *a, struct db *db, const char *dir,
+		      const struct discipline_query *q, enum discipline_format format)
+{
+	char why[DISCIPLINE_WHY_MAX] = "";
+	struct discipline *d = NULL;
+	json_t *root = NULL;
+	char *data = NULL;
+	size_t len = 0;
 	int r;
 
-	if (a->n_pos != 2 || strcmp(a->pos[1], "activities") != 0 || !a->from || !a->to) {
+	if (q->nip)
+		r = discipline_explain(db, dir, q, &root, why);
+	else
+		r = discipline_run(db, dir, q, &d, why);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", why[0] ? why : strerror(-r));
+		return r;
+	}
+	if (root) {
+		r = report_dumps(root, &data);
+		json_decref(root);
+		len = data ? strlen(data) : 0;
+	} else {
+		r = discipline_format(d, format, NULL, &data, &len);
+		discipline_free(d);
+	}
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
+/* The activity recap (recap.h) over a checked period, in a checked format. */
+static int report_activities(const struct args *a, struct db *db, enum discipline_format format)
+{
+	struct recap_query q = {.from_date = a->from, .to_date = a->to, .unit_id = a->unit};
+	struct recap *rc;
+	json_t *json;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = recap_run(db, &q, &rc);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", strerror(-r));
+		return r;
+	}
+	if (format == DISCIPLINE_JSON) {
+		r = recap_json(rc, &json);
+		if (r == 0) {
+			data = json_dumps(json, JSON_INDENT(2));
+			json_decref(json);
+			r = data ? 0 : -ENOMEM;
+			len = data ? strlen(data) : 0;
+		}
+	} else {
+		r = recap_table(rc, format == DISCIPLINE_CSV ? RECAP_CSV : RECAP_XLSX, &data, &len);
+	}
+	recap_free(rc);
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
+static int cmd_report(const struct args *a)
+{
+	const char *what = a->n_pos == 2 ? a->pos[1] : "";
+	char why[DISCIPLINE_WHY_MAX];
+	struct discipline_query q = { .unit_id = a->unit };
+	enum discipline_format format = DISCIPLINE_JSON;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (strcmp(what, "discipline") != 0 && strcmp(what, "activities") != 0 &&
+	    !(strcmp(what, "days") == 0 && a->nip)) {
 		usage(stderr);
 		return 2;
 	}
-	if (tz_parse_date(a->from, &from) < 0 || tz_parse_date(a->to, &to) < 0 || from > to) {
-		fprintf(stderr, "hadir-collector: --from/--to: YYYY-MM-DD, from <= to\n");
+	if (strcmp(what, "days") == 0)
+		q.nip = a->nip;
+	if (discipline_parse_period(a->from, a->to, &q.from, &q.to, why) < 0) {
+		fprintf(stderr, "hadir-collector: --from/--to: %s\n", why);
 		return 2;
 	}
-	if (a->format && !is_csv && strcmp(a->format, "json") != 0) {
-		fprintf(stderr, "hadir-collector: --format: json or csv\n");
+	if (discipline_parse_format(a->format, &format) < 0 || (q.nip && format != DISCIPLINE_JSON)) {
+		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx (days: json)\n");
+		return 2;
+	}
+	if (format == DISCIPLINE_XLSX && !a->output && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hadir-collector: xlsx is binary: give --output FILE.xlsx\n");
 		return 2;
 	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
-	r = recap_run(db, &q, &rc);
+	if (strcmp(what, "activities") == 0)
+		r = report_activities(a, db, format);
+	else
+		r = report_run(a, db, cfg.profiles, &q, format);
 	db_close(db);
-	if (r < 0) {
-		fprintf(stderr, "hadir-collector: report: %s\n", strerror(-r));
-		return 1;
-	}
-	if (is_csv) {
-		r = recap_csv(rc, &data, &len);
-		if (r == 0) {
-			if (fwrite(data, 1, len, stdout) != len)
-				r = -EIO;
-			free(data);
-		}
-	} else {
-		r = recap_json(rc, &json);
-		if (r == 0)
-			r = dump_json(json);
-	}
-	recap_free(rc);
 	return r < 0 ? 1 : 0;
 }
 
@@ -702,6 +810,8 @@ int main(int argc, char **argv)
 		return cmd_report(&a);
 	if (strcmp(a.pos[0], "import") == 0)
 		return cmd_import(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;

@@ -2,6 +2,7 @@
 /* The activity recap: one pass over the period's current entries, counted per employee. */
 #include "server/recap.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <jansson.h>
 
 #include "server/db.h"
+#include "server/report.h"
+#include "server/xlsx.h"
 
 enum recap_status { RS_PENDING, RS_APPROVED, RS_RETURNED, RS_REFUSED, RS_INVALID, RS_COUNT };
 
@@ -249,44 +252,76 @@ int recap_json(const struct recap *rc, json_t **ret_json)
 	return 0;
 }
 
-/* A CSV field (RFC 4180), defused against formula injection as report.c does. */
-static void csv_field(FILE *out, const char *s, bool is_last)
-{
-	bool needs_quotes = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (needs_quotes)
-		fputc('"', out);
-	if (s[0] && strchr("=+-@", s[0]))
-		fputc('\'', out);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	if (needs_quotes)
-		fputc('"', out);
-	fputs(is_last ? "\r\n" : ",", out);
-}
-
-static const char *const csv_header[] = {
-    "nip",	 "nama",     "unit_id",	  "rhk",	  "judul_rhk", "entri",	    "menit",
-    "kuantitas", "menunggu", "disetujui", "dikembalikan", "ditolak",   "tidak_sah",
+static const char *const table_header[] = {
+    "NIP",	 "Nama",     "Unit",	  "RHK",	  "Uraian RHK", "Entri",     "Menit",
+    "Kuantitas", "Menunggu", "Disetujui", "Dikembalikan", "Ditolak",	"Tidak Sah",
 };
 
-/* The numbers of a row after its text columns: "" for NULL (not applicable). */
-static void csv_numbers(FILE *out, const int64_t *const nums[8])
-{
-	for (size_t i = 0; i < 8; i++) {
-		char text[24] = "";
+#define TABLE_COLUMNS ARRAY_SIZE(table_header)
 
-		if (nums[i])
-			snprintf(text, sizeof(text), "%lld", (long long)*nums[i]);
-		csv_field(out, text, i == 7);
-	}
+/* A row of the table: an employee's totals (plan NULL), or one plan item of theirs. */
+struct table_row {
+	const struct recap_employee *emp;
+	const struct recap_plan *plan;
+};
+
+static struct report_cell text_cell(const char *s)
+{
+	return (struct report_cell){.kind = REPORT_CELL_TEXT, .text = s};
 }
 
-int recap_csv(const struct recap *rc, char **ret_data, size_t *ret_len)
+static struct report_cell int_cell(int64_t v)
 {
+	return (struct report_cell){.kind = REPORT_CELL_INT, .value = v};
+}
+
+/* Numbers that do not apply (quantities of several units, status counts of a plan) stay empty. */
+static void row_cells(const void *user, size_t i, struct report_cell *cells)
+{
+	const struct table_row *row = &((const struct table_row *)user)[i];
+	const struct recap_employee *e = row->emp;
+	const struct recap_plan *p = row->plan;
+	size_t n = 0;
+
+	cells[n++] = text_cell(e->nip);
+	cells[n++] = text_cell(e->name);
+	cells[n++] = text_cell(e->unit_id);
+	cells[n++] = text_cell(!p ? "(semua)" : p->code[0] ? p->code : "(tanpa RHK)");
+	cells[n++] = text_cell(p ? p->title : "");
+	cells[n++] = int_cell(p ? p->entries : e->entries);
+	cells[n++] = int_cell(p ? p->minutes : e->minutes);
+	cells[n++] = p ? int_cell(p->quantity) : text_cell("");
+	for (size_t s = 0; s < RS_COUNT; s++)
+		cells[n++] = p ? text_cell("") : int_cell(e->counts[s]);
+	assert(n == TABLE_COLUMNS);
+}
+
+/* The table's rows in order: each employee, then their plan items. */
+static struct table_row *table_rows(const struct recap *rc, size_t *ret_n)
+{
+	struct table_row *rows;
+	size_t n = rc->n_emps;
+
+	for (size_t i = 0; i < rc->n_emps; i++)
+		n += rc->emps[i].n_plans;
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows)
+		return NULL;
+	n = 0;
+	for (size_t i = 0; i < rc->n_emps; i++) {
+		rows[n++].emp = &rc->emps[i];
+		for (size_t k = 0; k < rc->emps[i].n_plans; k++) {
+			rows[n].emp = &rc->emps[i];
+			rows[n++].plan = &rc->emps[i].plans[k];
+		}
+	}
+	*ret_n = n;
+	return rows;
+}
+
+static int table_csv(const struct table_row *rows, size_t n, char **ret_data, size_t *ret_len)
+{
+	struct report_cell cells[TABLE_COLUMNS];
 	char *data = NULL;
 	size_t len = 0;
 	FILE *out;
@@ -294,36 +329,12 @@ int recap_csv(const struct recap *rc, char **ret_data, size_t *ret_len)
 	out = open_memstream(&data, &len);
 	if (!out)
 		return -ENOMEM;
-	for (size_t i = 0; i < ARRAY_SIZE(csv_header); i++)
-		csv_field(out, csv_header[i], i + 1 == ARRAY_SIZE(csv_header));
-	for (size_t i = 0; i < rc->n_emps; i++) {
-		const struct recap_employee *e = &rc->emps[i];
-		const int64_t *const totals[8] = {&e->entries,
-						  &e->minutes,
-						  NULL,
-						  &e->counts[RS_PENDING],
-						  &e->counts[RS_APPROVED],
-						  &e->counts[RS_RETURNED],
-						  &e->counts[RS_REFUSED],
-						  &e->counts[RS_INVALID]};
-
-		csv_field(out, e->nip, false);
-		csv_field(out, e->name, false);
-		csv_field(out, e->unit_id, false);
-		csv_field(out, "(semua)", false);
-		csv_field(out, "", false);
-		csv_numbers(out, totals);
-		for (size_t k = 0; k < e->n_plans; k++) {
-			const struct recap_plan *p = &e->plans[k];
-			const int64_t *const nums[8] = {&p->entries, &p->minutes, &p->quantity};
-
-			csv_field(out, e->nip, false);
-			csv_field(out, e->name, false);
-			csv_field(out, e->unit_id, false);
-			csv_field(out, p->code[0] ? p->code : "(tanpa RHK)", false);
-			csv_field(out, p->title, false);
-			csv_numbers(out, nums);
-		}
+	for (size_t c = 0; c < TABLE_COLUMNS; c++)
+		cells[c] = text_cell(table_header[c]);
+	report_csv_cells(out, cells, TABLE_COLUMNS);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(rows, i, cells);
+		report_csv_cells(out, cells, TABLE_COLUMNS);
 	}
 	if (fclose(out) != 0) {
 		free(data);
@@ -332,4 +343,22 @@ int recap_csv(const struct recap *rc, char **ret_data, size_t *ret_len)
 	*ret_data = data;
 	*ret_len = len;
 	return 0;
+}
+
+int recap_table(const struct recap *rc, enum recap_format format, char **ret_data, size_t *ret_len)
+{
+	struct table_row *rows;
+	size_t n = 0;
+	int r;
+
+	rows = table_rows(rc, &n);
+	if (!rows)
+		return -ENOMEM;
+	if (format == RECAP_CSV)
+		r = table_csv(rows, n, ret_data, ret_len);
+	else
+		r = xlsx_table("Kegiatan", table_header, TABLE_COLUMNS, n, row_cells, rows,
+			       ret_data, ret_len);
+	free(rows);
+	return r;
 }

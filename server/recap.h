@@ -13,7 +13,8 @@
  * JSON: {"from","to","unit_id"(or null),"employees":[{"nip","name","unit_id",
  *  "entries","minutes","pending","approved","returned","refused","invalid",
  *  "plans":[{"code" ("" = no plan item),"title","entries","minutes","quantity"}]}]}
- * CSV: one row per employee (rhk "(semua)") followed by one per plan item.
+ * CSV and XLSX (sheet "Kegiatan"): a header row in Bahasa Indonesia, then per
+ * employee a row of totals (RHK "(semua)") and one per plan item.
  */
 #ifndef HADIR_SERVER_RECAP_H
 #define HADIR_SERVER_RECAP_H
@@ -39,7 +40,13 @@ void recap_free(struct recap *rc);
 /* The recap as JSON (above); release with json_decref(). */
 int recap_json(const struct recap *rc, struct json_t **ret_json) MUST_CHECK;
 
-/* The recap as CSV (header row in Bahasa Indonesia, CRLF); *ret_data must be freed with free(). */
-int recap_csv(const struct recap *rc, char **ret_data, size_t *ret_len) MUST_CHECK;
+enum recap_format {
+	RECAP_CSV,
+	RECAP_XLSX,
+};
+
+/* The recap as a table file; *ret_data (*ret_len bytes) must be freed with free(). */
+int recap_table(const struct recap *rc, enum recap_format format, char **ret_data,
+		size_t *ret_len) MUST_CHECK;
 
 #endif

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The event loop and connection state machine. Single-threaded: requests are
- * answered in the loop (SQLite commits are short), so there is no locking.
+ * The event loop and connection state machine. Requests are answered in the
+ * loop (SQLite commits are short), so there is no locking here; only the slow
+ * routes (reports, api_is_slow()) go to the worker thread (worker.h) while
+ * their connection waits in CONN_HELD, and their answer comes back by eventfd.
  * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
  * in LINGER (drain what the client still sends after an error reply, so the
  * reply is not lost to a reset) or is closed. Closed connections are freed
@@ -36,18 +38,21 @@
 #include "server/metrics.h"
 #include "server/site.h"
 #include "server/tls.h"
+#include "server/worker.h"
 
 #define IN_BUF	     16384
 #define MAX_EVENTS   256
 #define SWEEP_USEC   (250 * 1000)
 #define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
+#define SLOW_USEC    (120 * CLK_USEC_PER_SEC) /* a report on the worker must finish in this */
+#define WRITE_TURN   (256 * 1024)		  /* reply bytes sent per connection and turn */
 
 enum conn_state {
 	CONN_HANDSHAKE,
 	CONN_READING,
 	CONN_WRITING,
-	CONN_HELD, /* answered, but the answer waits for the group commit */
+	CONN_HELD, /* the answer waits for the group commit, or for the worker */
 	CONN_LINGER,
 	CONN_CLOSED,
 };
@@ -75,6 +80,7 @@ struct conn {
 	struct conn *prev, *next;
 	struct api_reply held; /* CONN_HELD: the reply to send after the commit */
 	struct conn *next_held;
+	struct worker_job *job; /* CONN_HELD: the worker is answering this */
 };
 
 struct server {
@@ -95,10 +101,11 @@ struct server {
 	 */
 	bool is_group_open;
 	struct conn *held; /* connections in CONN_HELD, newest first */
+	struct worker *worker; /* answers slow routes (reports) off the loop */
 };
 
-/* epoll tags for the two non-connection fds. */
-static char listen_tag, signal_tag;
+/* epoll tags for the non-connection fds. */
+static char listen_tag, signal_tag, worker_tag;
 
 static int64_t mono_usec(void)
 {
@@ -115,6 +122,8 @@ static void conn_close(struct conn *c)
 	if (c->state == CONN_CLOSED)
 		return;
 	c->state = CONN_CLOSED;
+	if (c->job)
+		c->job->owner = NULL; /* the worker's answer is dropped when it comes */
 	(void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -189,7 +198,7 @@ static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 	    .content_type = reply->content_type,
 	    .body = reply->body,
 	    .body_len = reply->body_len,
-	    .extra_headers = reply->extra_headers,
+	    .extra_headers = api_reply_headers(reply),
 	    .etag = reply->etag[0] ? reply->etag : NULL,
 	    .is_keep_alive = !c->is_closing_after && !srv->is_stopping,
 	    .is_head = is_head,
@@ -282,6 +291,51 @@ static bool is_group_request(const struct http_request *req)
 	return req->method == HTTP_VERB_POST && strcmp(req->path, "/api/v1/records") == 0;
 }
 
+/*
+ * Hand a slow request to the worker; the connection waits in CONN_HELD and
+ * reads nothing meanwhile. False when there is no memory for the job.
+ */
+static bool conn_offload(struct conn *c, const struct http_request *req)
+{
+	struct worker_job *job = calloc(1, sizeof(*job));
+
+	if (!job)
+		return false;
+	job->req = *req;
+	job->req.body = NULL;
+	job->req.body_len = 0;
+	job->peer = c->peer;
+	job->now = clk_wall_usec();
+	job->owner = c;
+	c->job = job;
+	c->state = CONN_HELD;
+	c->deadline = mono_usec() + SLOW_USEC;
+	conn_want(c, 0);
+	worker_submit(c->srv->worker, job);
+	return true;
+}
+
+/* Send the answers the worker finished. */
+static void worker_collect(struct server *srv)
+{
+	struct worker_job *job = worker_take_done(srv->worker), *next;
+
+	for (; job; job = next) {
+		struct conn *c = job->owner;
+
+		next = job->next;
+		if (c && c->state == CONN_HELD) {
+			c->job = NULL;
+			c->held = job->reply;
+			conn_respond(c, &c->held, job->req.method == HTTP_VERB_HEAD);
+			conn_step(c);
+		} else {
+			api_reply_done(&job->reply);
+		}
+		free(job);
+	}
+}
+
 static void conn_handle(struct conn *c)
 {
 	const struct http_request *req = http_reader_request(c->rd);
@@ -291,6 +345,8 @@ static void conn_handle(struct conn *c)
 
 	if (!req->is_keep_alive)
 		c->is_closing_after = true;
+	if (api_is_slow(req) && conn_offload(c, req))
+		return;
 	if (is_group_request(req)) {
 		is_grouped = srv->is_group_open || db_begin(srv->db) == 0;
 		srv->is_group_open = is_grouped;
@@ -404,7 +460,16 @@ static void conn_step(struct conn *c)
 			c->in_len += (size_t)n;
 			break;
 		case CONN_WRITING:
-			while (c->out_off < c->out_len) {
+			/*
+			 * At most WRITE_TURN bytes a turn: encrypting a 60 MB report for
+			 * a fast reader would otherwise hold the loop for most of a
+			 * second. The deadline counts from the last progress.
+			 */
+			for (size_t sent = 0; c->out_off < c->out_len; sent += (size_t)n) {
+				if (sent >= WRITE_TURN) {
+					conn_want(c, EPOLLOUT);
+					return;
+				}
 				n = tls_write(c->tls, c->out + c->out_off, c->out_len - c->out_off);
 				if (n == -EAGAIN) {
 					conn_want_tls(c);
@@ -415,6 +480,7 @@ static void conn_step(struct conn *c)
 					return;
 				}
 				c->out_off += (size_t)n;
+				c->deadline = mono_usec() + srv->cfg->read_timeout_ms * 1000;
 			}
 			FREE_AND_NULL(c->out);
 			if (c->is_interim) {
@@ -664,6 +730,12 @@ static int setup(struct server *srv)
 	ev.data.ptr = &signal_tag;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->signal_fd, &ev) < 0)
 		return -errno;
+	r = worker_start(srv->cfg, &srv->worker);
+	if (r < 0)
+		return r;
+	ev.data.ptr = &worker_tag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, worker_fd(srv->worker), &ev) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -672,6 +744,7 @@ static void teardown(struct server *srv)
 	while (srv->conns)
 		conn_close(srv->conns);
 	free_dead(srv);
+	worker_stop(srv->worker); /* after the connections: they no longer own jobs */
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	if (srv->signal_fd >= 0)
@@ -728,10 +801,16 @@ int server_run(const struct config *cfg)
 					accept_all(&srv);
 			} else if (tag == &signal_tag) {
 				on_signal(&srv);
+			} else if (tag == &worker_tag) {
+				worker_collect(&srv);
 			} else {
 				struct conn *c = tag;
 
-				if (c->state != CONN_CLOSED)
+				/* A held connection listens for nothing but a hang-up. */
+				if (c->state == CONN_HELD &&
+				    (events[i].events & (EPOLLHUP | EPOLLERR)))
+					conn_close(c);
+				else if (c->state != CONN_CLOSED)
 					conn_step(c);
 			}
 		}

@@ -229,9 +229,16 @@ check "recap CSV over HTTP" bash -c \
 	"curl -sf --cacert '$CA' -H 'Authorization: Bearer $ADMIN_TOKEN' '$URL/api/v1/reports/activities?from=2025-03-01&to=2025-03-31&format=csv' | grep -q '^$A,Ani,U1,RHK-1,Laporan keuangan bulanan,1,90,3,'"
 check "recap for S2 holds B only" bash -c \
 	"[ \"\$(curl -s --cacert '$CA' -H 'Authorization: Bearer $T2' '$URL/api/v1/reports/activities?from=2025-03-01&to=2025-03-31' | python3 -c 'import json,sys; print([e[\"nip\"] for e in json.load(sys.stdin)[\"employees\"]])')\" = \"['$B']\" ]"
+check "recap XLSX over HTTP: a workbook named for the period" bash -c \
+	"curl -sf -D '$T/xh' -o '$T/recap.xlsx' --cacert '$CA' -H 'Authorization: Bearer $ADMIN_TOKEN' '$URL/api/v1/reports/activities?from=2025-03-01&to=2025-03-31&format=xlsx' && grep -qi '^Content-Disposition: attachment; filename=\"kegiatan_2025-03-01_2025-03-31.xlsx\"' '$T/xh'"
+python3 "$REPO/tests/helpers/xlsx_cells.py" "$T/recap.xlsx" Kegiatan >"$T/cells" 2>&1
+check "XLSX: header, frozen, A's plan row with numbers as numbers" bash -c \
+	"grep -qx 'A1	s	NIP' '$T/cells' && grep -qx 'frozen	1' '$T/cells' && grep -q '	s	Laporan keuangan bulanan$' '$T/cells' && grep -qE '^H[0-9]+	n	3$' '$T/cells'"
 check "recap without a period: 400" test "$(code --cacert "$CA" "${ADMIN[@]}" "$URL/api/v1/reports/activities")" = 400
 check "CLI recap (CSV) matches HTTP" bash -c \
 	"cmp -s <('$COLLECTOR' --config '$CONF' report activities --from 2025-03-01 --to 2025-03-31 --format csv) <(curl -s --cacert '$CA' -H 'Authorization: Bearer $ADMIN_TOKEN' '$URL/api/v1/reports/activities?from=2025-03-01&to=2025-03-31&format=csv')"
+check "CLI recap as XLSX to a file" bash -c \
+	"'$COLLECTOR' --config '$CONF' report activities --from 2025-03-01 --to 2025-03-31 --format xlsx --output '$T/cli.xlsx' && python3 '$REPO/tests/helpers/xlsx_cells.py' '$T/cli.xlsx' Kegiatan | cmp -s - '$T/cells'"
 
 # The require_tap rule: B has a tap on 3 March; nobody tapped on 4 March.
 kill -TERM "$COLLECTOR_PID"

@@ -516,10 +516,15 @@ static void test_activities_recap_counts(void **state)
 	assert_string_equal(json_string_value(json_object_get(emp, "nip")), NIP_B);
 	assert_int_equal(json_integer_value(json_object_get(emp, "entries")), 1);
 	json_decref(json);
-	assert_int_equal(recap_csv(rc, &csv, &len), 0);
-	assert_non_null(strstr(csv, "nip,nama,unit_id,rhk,judul_rhk,entri,menit,kuantitas"));
+	assert_int_equal(recap_table(rc, RECAP_CSV, &csv, &len), 0);
+	assert_non_null(strstr(csv, "NIP,Nama,Unit,RHK,Uraian RHK,Entri,Menit,Kuantitas,Menunggu,"
+				    "Disetujui,Dikembalikan,Ditolak,Tidak Sah\r\n"));
 	assert_non_null(strstr(csv, NIP_A ",Pegawai,U1,(semua),,2,300,,1,1,0,0,0\r\n"));
 	assert_non_null(strstr(csv, NIP_A ",Pegawai,U1,(tanpa RHK),,2,300,6,,,,,\r\n"));
+	free(csv);
+	/* A workbook: a zip archive (its cells are read back by the integration test). */
+	assert_int_equal(recap_table(rc, RECAP_XLSX, &csv, &len), 0);
+	assert_true(len > 4 && memcmp(csv, "PK\3\4", 4) == 0);
 	free(csv);
 	recap_free(rc);
 	/* A supervisor's recap holds their staff only. */
