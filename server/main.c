@@ -614,6 +614,18 @@ static int write_output(const char *path, const char *data, size_t len)
 	return r;
 }
 
+/* Write a report's bytes made with result r (JSON ends its line on a terminal); frees data. */
+static int emit_report(const struct args *a, enum discipline_format format, char *data,
+		       size_t len, int r)
+{
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
 static int report_run(const struct args *a, struct db *db, const char *dir,
 		      const struct discipline_query *q, enum discipline_format format)
 {
@@ -640,12 +652,7 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		r = discipline_format(d, format, NULL, &data, &len);
 		discipline_free(d);
 	}
-	if (r == 0)
-		r = write_output(a->output, data, len);
-	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
-		putchar('\n');
-	free(data);
-	return r;
+	return emit_report(a, format, data, len, r);
 }
 
 /* The activity recap (recap.h) over a checked period, in a checked format. */
@@ -675,12 +682,7 @@ static int report_activities(const struct args *a, struct db *db, enum disciplin
 		r = recap_table(rc, format == DISCIPLINE_CSV ? RECAP_CSV : RECAP_XLSX, &data, &len);
 	}
 	recap_free(rc);
-	if (r == 0)
-		r = write_output(a->output, data, len);
-	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
-		putchar('\n');
-	free(data);
-	return r;
+	return emit_report(a, format, data, len, r);
 }
 
 static int cmd_report(const struct args *a)
