@@ -946,6 +946,14 @@ int db_sqlite_error(struct db *db, const char *what)
 	return sql_error(db, what);
 }
 
+void db_sqlite_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, col);
+}
+
 void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
 {
 	text_col(stmt, col, buf, size);

@@ -22,6 +22,8 @@ void db_sqlite_done(struct db *db, sqlite3_stmt *stmt);
 int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what) MUST_CHECK;
 /* Log the connection's error and translate it into a negative errno. */
 int db_sqlite_error(struct db *db, const char *what);
+/* Bind text (static for the statement's use), or NULL when text is NULL. */
+void db_sqlite_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text);
 /* Copy a text column ("" for NULL) into buf. */
 void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size);
 

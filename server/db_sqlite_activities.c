@@ -203,14 +203,6 @@ int db_sqlite_activity_set_status(struct db *db, int64_t id, const char *status,
 	return r;
 }
 
-static void bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
-{
-	if (text)
-		sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(stmt, col);
-}
-
 int db_sqlite_activities(struct db *db, const struct db_activity_query *q, db_activity_fn *fn,
 			 void *user)
 {
@@ -228,12 +220,12 @@ int db_sqlite_activities(struct db *db, const struct db_activity_query *q, db_ac
 			      &stmt);
 	if (r < 0)
 		return r;
-	bind_text_or_null(stmt, 1, q->nip);
-	bind_text_or_null(stmt, 2, q->from_date);
-	bind_text_or_null(stmt, 3, q->to_date);
-	bind_text_or_null(stmt, 4, q->status);
-	bind_text_or_null(stmt, 5, q->unit_id);
-	bind_text_or_null(stmt, 6, q->supervisor_nip);
+	db_sqlite_bind_text_or_null(stmt, 1, q->nip);
+	db_sqlite_bind_text_or_null(stmt, 2, q->from_date);
+	db_sqlite_bind_text_or_null(stmt, 3, q->to_date);
+	db_sqlite_bind_text_or_null(stmt, 4, q->status);
+	db_sqlite_bind_text_or_null(stmt, 5, q->unit_id);
+	db_sqlite_bind_text_or_null(stmt, 6, q->supervisor_nip);
 	sqlite3_bind_int(stmt, 7, q->has_history);
 	return activity_rows(db, stmt, fn, user, NULL);
 }
@@ -275,7 +267,7 @@ int db_sqlite_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user)
 			      &stmt);
 	if (r < 0)
 		return r;
-	bind_text_or_null(stmt, 1, nip);
+	db_sqlite_bind_text_or_null(stmt, 1, nip);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		db_sqlite_text_col(stmt, 0, plan.nip, sizeof(plan.nip));
 		db_sqlite_text_col(stmt, 1, plan.code, sizeof(plan.code));
