@@ -17,6 +17,7 @@
 #include "server/activities.h"
 #include "server/api_activities.h"
 #include "server/api_roster.h"
+#include "server/api_templates.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "common/http.h"
@@ -343,6 +344,7 @@ static const struct route routes[] = {
     {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
+    {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
     {"/metrics", HTTP_VERB_GET, route_metrics},

@@ -10,6 +10,7 @@
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
  *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
+ *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
  *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  */
 #ifndef HADIR_SERVER_API_H
@@ -28,11 +29,13 @@ struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
+struct vault;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
+	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
 };
 
 /* Who is asking, as TLS established it. */

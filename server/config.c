@@ -52,6 +52,8 @@ static const struct cfg_key config_keys[] = {
       "an activity entry for a day without an accepted tap of its person is refused"),
     K("rules", "profiles", CFG_PATH, profiles, "", 0, 0, NULL,
       "folder of the rule profiles (NAME.conf) that units name; unset: the installed ones"),
+    K("templates", "key_file", CFG_PATH, templates_key, "templates.key", 0, 0, NULL,
+      "key sealing fingerprint templates at rest (64 hex digits, 0600); losing it loses them"),
 };
 
 /*

@@ -46,6 +46,8 @@ struct config {
 	/* [rules] */
 	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h); unset:
 					 beside the program (share/hadir/profiles, or a checkout's) */
+	/* [templates] */
+	char templates_key[CFG_VALUE_MAX]; /* AES-256-GCM key of fingerprint templates, 0600 */
 };
 
 /* Load and validate path; every problem is described in diag. */

@@ -373,3 +373,40 @@ int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *us
 {
 	return db->ops->staff_brief(db, unit_id, fn, user);
 }
+
+int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user)
+{
+	return db->ops->template_list(db, nip, fn, user);
+}
+
+int db_template_put(struct db *db, const struct db_template *t)
+{
+	return db->ops->template_put(db, t);
+}
+
+int db_template_delete(struct db *db, const char *nip, int64_t idx)
+{
+	return db->ops->template_delete(db, nip, idx);
+}
+
+int db_template_forget_absent(struct db *db)
+{
+	return db->ops->template_forget_absent(db);
+}
+
+int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,
+			  int64_t *ret_id)
+{
+	return db->ops->enroll_request_add(db, device_id, nip, now_usec, ret_id);
+}
+
+int db_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn, void *user)
+{
+	return db->ops->enroll_request_list(db, device_id, fn, user);
+}
+
+int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
+			     const char *reason, int64_t now_usec)
+{
+	return db->ops->enroll_request_finish(db, id, device_id, state, reason, now_usec);
+}

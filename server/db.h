@@ -204,6 +204,33 @@ struct db_plan {
 	char title[DB_REVIEW_MAX];
 };
 
+/*
+ * A fingerprint template at rest: sealed (AES-256-GCM, server/vault.c),
+ * never plaintext here. idx is the person's template number, 0..9.
+ */
+#define DB_TEMPLATE_SEALED_MAX (4096 + CRYPTO_AEAD_TAG_LEN)
+struct db_template {
+	char nip[RECORD_NIP_MAX];
+	int64_t idx;
+	uint8_t nonce[CRYPTO_AEAD_NONCE_LEN];
+	uint8_t sealed[DB_TEMPLATE_SEALED_MAX]; /* ciphertext and tag */
+	size_t sealed_len;
+	int64_t device_id;    /* the kiosk it was enrolled at */
+	int64_t created_usec; /* CLOCK_REALTIME */
+};
+
+/* An enrolment the collector asked a kiosk to run (`fingerprint enroll --device`). */
+#define DB_REQUEST_STATE_MAX 16
+struct db_enroll_request {
+	int64_t id;
+	char device[DB_NAME_MAX];
+	char nip[RECORD_NIP_MAX];
+	char state[DB_REQUEST_STATE_MAX]; /* "pending", "done", "failed" */
+	char reason[DB_ALERT_MAX];	  /* why it failed, "" otherwise */
+	int64_t created_usec;
+	int64_t finished_usec; /* 0 while pending */
+};
+
 /* Callbacks for listings; a negative return stops the walk and is returned. */
 typedef int db_activity_fn(const struct db_activity *act, void *user);
 typedef int db_plan_fn(const struct db_plan *plan, void *user);
@@ -217,6 +244,8 @@ typedef int db_holiday_fn(const struct db_holiday *holiday, void *user);
 typedef int db_leave_fn(const struct db_leave *leave, void *user);
 /* A unit a table still refers to although it is not (or no longer) defined. */
 typedef int db_missing_unit_fn(const char *table, const char *unit_id, int64_t rows, void *user);
+typedef int db_template_fn(const struct db_template *t, void *user);
+typedef int db_enroll_request_fn(const struct db_enroll_request *req, void *user);
 
 /* Discipline reports (db_sqlite_report.c). */
 struct db_tap_range {
@@ -321,6 +350,17 @@ struct db_ops {
 	int (*unit_first_taps)(struct db *db, const char *unit_id, int64_t since_usec,
 			       db_unit_since_fn *fn, void *user);
 	int (*staff_brief)(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+
+	int (*template_list)(struct db *db, const char *nip, db_template_fn *fn, void *user);
+	int (*template_put)(struct db *db, const struct db_template *t);
+	int (*template_delete)(struct db *db, const char *nip, int64_t idx);
+	int (*template_forget_absent)(struct db *db);
+	int (*enroll_request_add)(struct db *db, int64_t device_id, const char *nip,
+				  int64_t now_usec, int64_t *ret_id);
+	int (*enroll_request_list)(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+				   void *user);
+	int (*enroll_request_finish)(struct db *db, int64_t id, int64_t device_id,
+				     const char *state, const char *reason, int64_t now_usec);
 };
 
 /* Every backend's handle starts with this. */
@@ -538,5 +578,34 @@ int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
  * db_staff()'s cost.
  */
 int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user) MUST_CHECK;
+
+/* Fingerprint templates, sealed (server/vault.h), and enrolments asked of kiosks. */
+
+/* Templates of nip (every template when nip is NULL), by nip then idx. */
+int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user) MUST_CHECK;
+/* Store t, replacing what (t->nip, t->idx) held. */
+int db_template_put(struct db *db, const struct db_template *t) MUST_CHECK;
+/* -ENOENT when (nip, idx) holds nothing. */
+int db_template_delete(struct db *db, const char *nip, int64_t idx) MUST_CHECK;
+/*
+ * Delete the templates of everyone no longer in the staff table (inside the
+ * staff import's transaction: biometrics of people who left are not kept).
+ * Returns how many were deleted.
+ */
+int db_template_forget_absent(struct db *db) MUST_CHECK;
+
+/* A pending enrolment of nip at the device; its id in ret_id. */
+int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,
+			  int64_t *ret_id) MUST_CHECK;
+/* The requests of device_id still pending, oldest first; device_id 0: all requests, any state. */
+int db_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+			   void *user) MUST_CHECK;
+/*
+ * The device reports request id "done" or "failed" (reason). -ENOENT when it
+ * is not that device's pending request (unknown, another kiosk's, or already
+ * finished: a resent report changes nothing).
+ */
+int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
+			     const char *reason, int64_t now_usec) MUST_CHECK;
 
 #endif

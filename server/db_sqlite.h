@@ -79,5 +79,16 @@ int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_acce
 int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 			      db_unit_since_fn *fn, void *user);
 int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+/* db_sqlite_templates.c: the fingerprint entries. */
+int db_sqlite_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user);
+int db_sqlite_template_put(struct db *db, const struct db_template *t);
+int db_sqlite_template_delete(struct db *db, const char *nip, int64_t idx);
+int db_sqlite_template_forget_absent(struct db *db);
+int db_sqlite_enroll_request_add(struct db *db, int64_t device_id, const char *nip,
+				 int64_t now_usec, int64_t *ret_id);
+int db_sqlite_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+				  void *user);
+int db_sqlite_enroll_request_finish(struct db *db, int64_t id, int64_t device_id,
+				    const char *state, const char *reason, int64_t now_usec);
 
 #endif

@@ -1013,6 +1013,11 @@ int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *na
 		r = im.spec->finish(&im);
 	if (r == 0 && ret->diag.n_errors)
 		r = -EINVAL;
+	/* Biometrics of people who left are not kept (the kiosks delete theirs on the next pull). */
+	if (r == 0 && kind == IMPORT_STAFF) {
+		r = db_template_forget_absent(db);
+		r = r < 0 ? r : 0;
+	}
 	if (r == 0 && im.spec->is_roster)
 		r = db_roster_bump(db, opts->now_usec, kind == IMPORT_STAFF);
 	if (r == 0)

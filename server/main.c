@@ -15,6 +15,7 @@
  *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
  *   hadir-collector report days --nip NIP --from DATE --to DATE
+ *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
  *   hadir-collector token add --role superadmin|supervisor [--nip NIP]
  *   hadir-collector report activities --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
@@ -35,6 +36,8 @@
 #include "common/log.h"
 #include "common/tz.h"
 #include "server/activities.h"
+#include "server/api_templates.h"
+#include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "server/discipline.h"
@@ -49,7 +52,7 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to, *role, *unit;
+	const char *listen, *host, *nip, *from, *to, *role, *unit, *device;
 	const char *format, *output; /* report */
 	bool is_json, is_check_config, is_version, is_help;
 };
@@ -71,6 +74,8 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] report discipline|activities --from DATE"
 		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
 		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
+		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
+		" list [--json] | rekey\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -93,6 +98,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--unit", offsetof(struct args, unit)},
 	    {"--format", offsetof(struct args, format)},
 	    {"--output", offsetof(struct args, output)},
+	    {"--device", offsetof(struct args, device)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -760,6 +766,187 @@ static int cmd_import(const struct args *a)
 	return 1;
 }
 
+/* Ask a kiosk to enrol nip; it learns of it on its next roster pull. */
+static int request_enrolment(struct db *db, const char *device, const char *nip)
+{
+	struct db_device dev = {.id = 0};
+	int64_t id = 0, now = clk_wall_usec();
+	int r;
+
+	snprintf(dev.name, sizeof(dev.name), "%s", device);
+	r = db_device_list(db, find_device, &dev);
+	if (r < 0)
+		return r;
+	if (dev.id == 0 || dev.is_disabled) {
+		fprintf(stderr, "hadir-collector: no enabled device '%s'\n", device);
+		return -ENOENT;
+	}
+	r = api_templates_device_sees(db, dev.id, nip);
+	if (r == 0)
+		fprintf(stderr, "hadir-collector: NIP %s is not in the roster of device %s\n", nip,
+			device);
+	if (r <= 0)
+		return r < 0 ? r : -EPERM;
+	r = db_begin(db);
+	if (r < 0)
+		return r;
+	r = db_enroll_request_add(db, dev.id, nip, now, &id);
+	if (r == 0)
+		r = db_roster_bump(db, now, false); /* the kiosk's next pull is no 304 */
+	if (r == 0)
+		r = db_commit(db);
+	else
+		db_rollback(db);
+	if (r == 0)
+		printf("enrolment of %s requested at %s (request %" PRId64 "); it starts when the"
+		       " kiosk next pulls its roster\n",
+		       nip, device, id);
+	return r;
+}
+
+static int print_request(const struct db_enroll_request *q, void *user)
+{
+	char asked[CLK_ISO_MAX], ended[CLK_ISO_MAX] = "";
+	json_t *arr = user, *o;
+
+	clk_format_utc(q->created_usec, asked);
+	if (q->finished_usec)
+		clk_format_utc(q->finished_usec, ended);
+	if (!arr) {
+		printf("%-6" PRId64 " %-24s %-20s %-8s %-22s %s\n", q->id, q->device, q->nip,
+		       q->state, ended[0] ? ended : asked, q->reason);
+		return 0;
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)q->id, "device",
+		      q->device, "nip", q->nip, "state", q->state, "reason", q->reason, "requested",
+		      asked, "finished", ended[0] ? ended : NULL);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Templates are listed by owner and index only: their bytes never leave the vault. */
+static int print_template(const struct db_template *t, void *user)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = user, *o;
+
+	clk_format_utc(t->created_usec, when);
+	if (!arr) {
+		printf("%-20s %-5" PRId64 " %s\n", t->nip, t->idx, when);
+		return 0;
+	}
+	o = json_pack("{s:s,s:I,s:s}", "nip", t->nip, "index", (json_int_t)t->idx, "created",
+		      when);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int list_fingerprints(struct db *db, bool is_json)
+{
+	json_t *requests = NULL, *templates = NULL;
+	int r;
+
+	if (is_json) {
+		requests = json_array();
+		templates = json_array();
+		if (!requests || !templates) {
+			json_decref(requests);
+			json_decref(templates);
+			return -ENOMEM;
+		}
+	} else {
+		printf("# enrolment requests: id, device, nip, state, when, why it failed\n");
+	}
+	r = db_enroll_request_list(db, 0, print_request, requests);
+	if (r == 0 && !is_json)
+		printf("# templates: nip, index, stored\n");
+	if (r == 0)
+		r = db_template_list(db, NULL, print_template, templates);
+	if (is_json && r == 0)
+		return dump_json(json_pack("{s:o,s:o}", "requests", requests, "templates", templates));
+	json_decref(requests);
+	json_decref(templates);
+	return r;
+}
+
+/*
+ * A new template key: every template resealed under it in one transaction,
+ * then the key files swapped (the old one kept as KEY.old, for the operator
+ * to destroy once the new one is backed up). The service must be stopped.
+ */
+static int rekey(const struct config *cfg, struct db *db)
+{
+	char fresh[CFG_VALUE_MAX + 8], old[CFG_VALUE_MAX + 8];
+	struct vault *v = NULL;
+	unsigned n = 0;
+	int r;
+
+	snprintf(fresh, sizeof(fresh), "%s.new", cfg->templates_key);
+	snprintf(old, sizeof(old), "%s.old", cfg->templates_key);
+	r = vault_open(cfg, db, &v);
+	if (r == 0 && !v) {
+		fprintf(stderr, "hadir-collector: no key file '%s' to replace\n", cfg->templates_key);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return r;
+	r = crypto_secret_create(fresh);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: cannot create '%s': %s%s\n", fresh, strerror(-r),
+			r == -EEXIST ? " (left from an earlier rekey? remove it)" : "");
+		goto out_free;
+	}
+	r = vault_rekey(v, db, fresh, &n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: rekey failed: %s; the old key still holds\n",
+			strerror(-r));
+		(void)unlink(fresh);
+		goto out_free;
+	}
+	/* Committed: from here on only the new key opens the templates. */
+	if (rename(cfg->templates_key, old) < 0 || rename(fresh, cfg->templates_key) < 0) {
+		r = -errno;
+		fprintf(stderr,
+			"hadir-collector: templates resealed under '%s', but it could not replace"
+			" '%s' (%s): move it there by hand before starting the service\n",
+			fresh, cfg->templates_key, strerror(-r));
+		goto out_free;
+	}
+	printf("%u template%s resealed under a new key in %s; the old key is %s: back the new one up,"
+	       " then destroy the old one\n",
+	       n, n == 1 ? "" : "s", cfg->templates_key, old);
+out_free:
+	vault_free(v);
+	return r;
+}
+
+static int cmd_fingerprint(const struct args *a)
+{
+	const char *verb = a->n_pos == 2 ? a->pos[1] : "";
+	bool is_enroll = strcmp(verb, "enroll") == 0;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (!(is_enroll && a->device && a->nip) && strcmp(verb, "list") != 0 &&
+	    strcmp(verb, "rekey") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (is_enroll)
+		r = request_enrolment(db, a->device, a->nip);
+	else if (strcmp(verb, "rekey") == 0)
+		r = rekey(&cfg, db);
+	else
+		r = list_fingerprints(db, a->is_json);
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -814,6 +1001,8 @@ int main(int argc, char **argv)
 		return cmd_import(&a);
 	if (strcmp(a.pos[0], "report") == 0)
 		return cmd_report(&a);
+	if (strcmp(a.pos[0], "fingerprint") == 0)
+		return cmd_fingerprint(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;

@@ -37,6 +37,7 @@
 #include "common/http.h"
 #include "server/metrics.h"
 #include "server/site.h"
+#include "server/vault.h"
 #include "server/tls.h"
 #include "server/worker.h"
 
@@ -88,6 +89,7 @@ struct server {
 	int epfd, listen_fd, signal_fd;
 	struct tls_server *tls;
 	struct db *db;
+	struct vault *vault; /* NULL: templates are not shared */
 	struct api api;
 	struct metrics metrics;
 	struct conn *conns; /* open */
@@ -703,7 +705,13 @@ static int setup(struct server *srv)
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;
-	srv->api = (struct api){.cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics};
+	r = vault_open(srv->cfg, srv->db, &srv->vault);
+	if (r < 0)
+		return r;
+	srv->api = (struct api){.cfg = srv->cfg,
+				.db = srv->db,
+				.metrics = &srv->metrics,
+				.vault = srv->vault};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -752,6 +760,7 @@ static void teardown(struct server *srv)
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	tls_server_free(srv->tls);
+	vault_free(srv->vault);
 	db_close(srv->db);
 }
 
