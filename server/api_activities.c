@@ -73,6 +73,15 @@ static bool is_status(const char *text)
 	return false;
 }
 
+/* Whether nip is staff of supervisor who; an unknown NIP is not (and looks the same). */
+static bool is_own_staff(struct api *api, const struct db_admin *who, const char *nip)
+{
+	struct db_staff staff;
+
+	return db_staff_get(api->db, nip, &staff) == 0 &&
+	       strcmp(staff.supervisor_nip, who->nip) == 0;
+}
+
 static int append_entry(const struct db_activity *act, void *user)
 {
 	json_t *arr = user;
@@ -111,8 +120,13 @@ void api_activities_list(struct api *api, const struct api_call *call, struct ap
 		return;
 	}
 	q.has_history = hist && strcmp(hist, "1") == 0;
-	if (strcmp(who.role, "supervisor") == 0)
+	if (strcmp(who.role, "supervisor") == 0) {
 		q.supervisor_nip = who.nip;
+		if (q.nip && !is_own_staff(api, &who, q.nip)) {
+			api_error(403, "not one of your staff", call->now, ret);
+			return;
+		}
+	}
 	arr = json_array();
 	r = arr ? db_activities(api->db, &q, append_entry, arr) : -ENOMEM;
 	if (r < 0) {

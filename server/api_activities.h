@@ -12,8 +12,9 @@
  *        (on the server's worker thread, as the discipline report)
  *
  * A superadmin sees everything; a supervisor token (with an NIP) only the
- * entries of staff whose supervisor_nip is theirs: any other entry answers
- * 403 exactly as a missing one does, so its existence is not revealed.
+ * entries of staff whose supervisor_nip is theirs: any other entry (or
+ * nip= of someone else) answers 403 exactly as a missing one (or an unknown
+ * NIP) does, so its existence is not revealed.
  */
 #ifndef HADIR_SERVER_API_ACTIVITIES_H
 #define HADIR_SERVER_API_ACTIVITIES_H

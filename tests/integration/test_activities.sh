@@ -144,8 +144,12 @@ ID_B_BAD=$(curl -s --cacert "$CA" "${ADMIN[@]}" "$URL/api/v1/activities?nip=$B&s
 # Supervisor scope.
 list "${SUP1[@]}" "from=2025-03-01&to=2025-03-31" >/dev/null
 check "S1 sees only A's entries" test "$(field 'sorted({a["nip"] for a in j["activities"]})')" = "['$A']"
-list "${SUP2[@]}" "nip=$A" >/dev/null
-check "S2 asking for A's entries gets none" test "$(field 'len(j["activities"])')" = 0
+check "S2 asking for A's entries: 403" test "$(list "${SUP2[@]}" "nip=$A")" = 403
+cp "$T/body" "$T/forbidden_list"
+check "S2 asking for an unknown NIP: the same 403 and body" bash -c \
+	"[ \"\$(curl -s -o '$T/unknown_list' -w '%{http_code}' --cacert '$CA' -H 'Authorization: Bearer $T2' '$URL/api/v1/activities?nip=199901012020011999')\" = 403 ] && cmp -s <(sed 's/,\"server_time_usec\":[0-9]*//' '$T/forbidden_list') <(sed 's/,\"server_time_usec\":[0-9]*//' '$T/unknown_list')"
+list "${SUP2[@]}" "nip=$B" >/dev/null
+check "S2 asking for B's entries gets them" test "$(field 'sorted({a["nip"] for a in j["activities"]})')" = "['$B']"
 review() { # review TOKEN-ARGS... ID VERB BODY: prints the status
 	local n=$#
 	code --cacert "$CA" "${@:1:n-3}" -H 'Content-Type: application/json' --data "${@:n:1}" \
