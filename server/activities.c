@@ -150,13 +150,13 @@ struct relink {
 	struct db *db;
 	const struct db_activity *old;
 	int64_t winner; /* id of the first valid superseder, 0 while none */
-	uint64_t winner_seq;
 };
 
 /*
  * For each entry that supersedes old (ascending seq): the first the rule
- * allows replaces old; any other pending one is invalid, as a fork of the
- * correction chain or a correction of someone else's entry.
+ * allows replaces old, unless one did already; any other pending one is
+ * invalid, as a fork of the correction chain or a correction of someone
+ * else's entry. A reviewed or refused loser keeps its status.
  */
 static int relink_one(const struct db_activity *next, void *user)
 {
@@ -170,10 +170,9 @@ static int relink_one(const struct db_activity *next, void *user)
 				     l->old->seq);
 	if (err == ACTIVITY_OK && !l->winner && !l->old->superseded_by) {
 		l->winner = next->id;
-		l->winner_seq = next->seq;
 		return db_activity_set_superseded(l->db, l->old->id, next->id);
 	}
-	if (l->old->superseded_by == next->id)
+	if (l->old->superseded_by == next->id || strcmp(next->status, "pending") != 0)
 		return 0;
 	if (err != ACTIVITY_OK)
 		snprintf(reason, sizeof(reason), "supersedes seq %" PRIu64 ": %s", l->old->seq,

@@ -304,6 +304,22 @@ static void test_activities_fork_and_foreign_supersede_invalid(void **state)
 	assert_int_equal(entry_of(f, 2)->superseded_by, 0);
 }
 
+static void test_activities_fork_before_its_original(void **state)
+{
+	struct fixture *f = *state;
+
+	add_entry(f, NIP_A, "2025-03-03", "v1", 0, false);
+	add_entry(f, NIP_A, "2025-03-03", "v2", 1, false);
+	add_entry(f, NIP_A, "2025-03-03", "v2 again", 1, false);
+	ingest_range(f, 2, 3); /* both corrections first: each waits for the original */
+	assert_string_equal(entry_of(f, 3)->status, "pending");
+	ingest_range(f, 1, 1);
+	assert_int_equal(entry_of(f, 1)->superseded_by, entry_of(f, 2)->id);
+	assert_string_equal(entry_of(f, 2)->status, "pending");
+	assert_string_equal(entry_of(f, 3)->status, "invalid");
+	assert_non_null(strstr(entry_of(f, 3)->reason, "already replaced"));
+}
+
 static void test_activities_invalid_payload_kept_with_reason(void **state)
 {
 	struct fixture *f = *state;
@@ -547,6 +563,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_activities_withdrawal_removes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_activities_fork_and_foreign_supersede_invalid,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_activities_fork_before_its_original, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_activities_invalid_payload_kept_with_reason, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_activities_future_date_invalid, setup, teardown),
