@@ -205,10 +205,9 @@ static const char *const migrations[] = {
     /*
      * 6: fingerprint templates, sealed with AES-256-GCM (server/vault.c):
      * the nonce and ciphertext+tag only, never the plaintext; and the
-     * enrolments the collector asks a kiosk to run. (5 belongs to another
-     * feature; an absent entry is skipped.)
+     * enrolments the collector asks a kiosk to run.
      */
-    [5] = "CREATE TABLE templates ("
+    "CREATE TABLE templates ("
     " nip TEXT NOT NULL,"
     " idx INTEGER NOT NULL,"
     " nonce BLOB NOT NULL,"
@@ -333,7 +332,7 @@ static int migrate(struct db *db)
 		if (r < 0)
 			return r;
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %zu", v + 1);
-		r = migrations[v] ? exec(db, migrations[v]) : 0;
+		r = exec(db, migrations[v]);
 		if (r == 0)
 			r = exec(db, bump);
 		if (r == 0)
