@@ -14,6 +14,8 @@
 #include "common/log.h"
 #include "common/record.h"
 #include "common/tz.h"
+#include "server/activities.h"
+#include "server/api_activities.h"
 #include "server/api_roster.h"
 #include "server/api_templates.h"
 #include "server/config.h"
@@ -192,7 +194,9 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 		api_error(r == -ENOMEM ? 500 : 400, why[0] ? why : "malformed batch", now, ret);
 		return;
 	}
-	r = ingest_batch(api->db, &dev, &batch, now, &res);
+	r = ingest_batch(
+	    api->db, &dev, &batch,
+	    &(struct activities_rules){.require_tap = api->cfg->activities_require_tap}, now, &res);
 	record_batch_free(&batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
@@ -319,6 +323,10 @@ struct route {
 /* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
     {"/", HTTP_VERB_GET, api_web_index},
+    {"/api/v1/activities", HTTP_VERB_GET, api_activities_list},
+    {"/api/v1/activities", HTTP_VERB_POST, api_activities_add},
+    {"/api/v1/activities/*/approve", HTTP_VERB_POST, api_activities_approve},
+    {"/api/v1/activities/*/return", HTTP_VERB_POST, api_activities_return},
     {"/api/v1/audit", HTTP_VERB_GET, api_audit},
     {"/api/v1/employees/*/days", HTTP_VERB_GET, api_reports_days},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
@@ -326,6 +334,7 @@ static const struct route routes[] = {
     {"/api/v1/logout", HTTP_VERB_POST, api_logout},
     {"/api/v1/me", HTTP_VERB_GET, api_me},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
     {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
@@ -358,6 +367,7 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 
 /* Handlers that take seconds: the server runs them on its worker thread. */
 static api_route_fn *const slow_routes[] = {
+    api_activities_report,
     api_reports_days,
     api_reports_discipline,
 };

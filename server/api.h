@@ -12,6 +12,7 @@
  *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
  *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
  *   login, logout, me, audit: api_account.h; the dashboard's files: api_web.h
+ *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -24,6 +25,7 @@
 
 struct config;
 struct db;
+struct db_admin;
 struct db_device;
 struct json_t;
 struct http_request;

@@ -69,14 +69,10 @@ void db_rollback(struct db *db)
 	db->ops->rollback(db);
 }
 
-int db_admin_token_add(struct db *db, const char *token_hash, const char *role, int64_t now_usec)
+int db_admin_token_add(struct db *db, const char *token_hash, const char *role, const char *nip,
+		       int64_t now_usec)
 {
-	return db->ops->admin_token_add(db, token_hash, role, now_usec);
-}
-
-int db_admin_token_role(struct db *db, const char *token_hash, char *ret_role)
-{
-	return db->ops->admin_token_role(db, token_hash, ret_role);
+	return db->ops->admin_token_add(db, token_hash, role, nip, now_usec);
 }
 
 int db_device_add(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
@@ -292,6 +288,58 @@ int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *ni
 		  int64_t now_usec)
 {
 	return db->ops->tap_import(db, device_id, seq, nip, usec, now_usec);
+}
+
+int db_activity_insert(struct db *db, const struct db_activity *act, int64_t *ret_id)
+{
+	return db->ops->activity_insert(db, act, ret_id);
+}
+
+int db_activity_by_id(struct db *db, int64_t id, struct db_activity *ret_act)
+{
+	return db->ops->activity_get(db, id, 0, 0, ret_act);
+}
+
+int db_activity_by_seq(struct db *db, int64_t device_id, uint64_t seq, struct db_activity *ret_act)
+{
+	return db->ops->activity_get(db, 0, device_id, seq, ret_act);
+}
+
+int db_activity_superseders(struct db *db, int64_t device_id, uint64_t seq, db_activity_fn *fn,
+			    void *user)
+{
+	return db->ops->activity_superseders(db, device_id, seq, fn, user);
+}
+
+int db_activity_set_superseded(struct db *db, int64_t id, int64_t by_id)
+{
+	return db->ops->activity_set_superseded(db, id, by_id);
+}
+
+int db_activity_set_status(struct db *db, int64_t id, const char *status, const char *reason,
+			   const char *reviewer_nip, int64_t now_usec)
+{
+	return db->ops->activity_set_status(db, id, status, reason, reviewer_nip, now_usec);
+}
+
+int db_activities(struct db *db, const struct db_activity_query *q, db_activity_fn *fn, void *user)
+{
+	return db->ops->activities(db, q, fn, user);
+}
+
+int db_plans_clear(struct db *db)
+{
+	return db->ops->plans_clear(db);
+}
+
+int db_plan_put(struct db *db, const struct db_plan *plan)
+{
+	return db->ops->plan_put(db, plan);
+}
+
+int db_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user)
+{
+	return db->ops->plans(db, nip, fn, user);
 }
 
 int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn, void *user)

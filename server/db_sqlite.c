@@ -168,12 +168,48 @@ static const char *const migrations[] = {
     " has_staff INTEGER NOT NULL);"
     "INSERT INTO roster_state VALUES (1, 0, 0, 0);",
     /*
+     * 5: activity entries projected from records of kind "activity" (the
+     * record stays the evidence; this is its reviewable state), the NIP
+     * behind a supervisor's token, and staff's plan items (RHK).
+     */
+    "CREATE TABLE activities ("
+    " id INTEGER PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " seq INTEGER NOT NULL,"
+    " nip TEXT NOT NULL,"
+    " date TEXT NOT NULL,"
+    " plan TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " quantity INTEGER NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " start_hm TEXT NOT NULL,"
+    " end_hm TEXT NOT NULL,"
+    " minutes INTEGER NOT NULL,"
+    " supersedes INTEGER NOT NULL,"
+    " withdrawn INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " reviewer_nip TEXT,"
+    " comment TEXT NOT NULL DEFAULT '',"
+    " reviewed_usec INTEGER,"
+    " superseded_by INTEGER REFERENCES activities(id),"
+    " received_usec INTEGER NOT NULL,"
+    " UNIQUE (device_id, seq));"
+    "CREATE INDEX activities_date ON activities(date, nip);"
+    "CREATE INDEX activities_nip ON activities(nip, date);"
+    "CREATE INDEX activities_supersedes ON activities(device_id, supersedes) WHERE supersedes > 0;"
+    "ALTER TABLE admin_tokens ADD COLUMN nip TEXT;"
+    "CREATE TABLE plans ("
+    " nip TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " PRIMARY KEY (nip, code));",
+    /*
      * 6: fingerprint templates, sealed with AES-256-GCM (server/vault.c):
      * the nonce and ciphertext+tag only, never the plaintext; and the
-     * enrolments the collector asks a kiosk to run. (5 belongs to another
-     * feature; an absent entry is skipped.)
+     * enrolments the collector asks a kiosk to run.
      */
-    [5] = "CREATE TABLE templates ("
+    "CREATE TABLE templates ("
     " nip TEXT NOT NULL,"
     " idx INTEGER NOT NULL,"
     " nonce BLOB NOT NULL,"
@@ -194,7 +230,7 @@ static const char *const migrations[] = {
      * 7: accounts (db_account.h). The audit log is append-only: triggers
      * refuse every UPDATE and DELETE on it, whoever runs them.
      */
-    [6] = "CREATE TABLE users ("
+    "CREATE TABLE users ("
     " id INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL UNIQUE,"
     " role TEXT NOT NULL CHECK (role IN ('superadmin', 'unit_admin', 'supervisor', 'staff')),"
@@ -214,8 +250,6 @@ static const char *const migrations[] = {
     " seen_usec INTEGER NOT NULL);"
     "CREATE INDEX sessions_user ON sessions(user_id);"
     "ALTER TABLE admin_tokens ADD COLUMN units TEXT NOT NULL DEFAULT '';"
-    /* The activities feature (migration 5) adds this column too: keep one. */
-    "ALTER TABLE admin_tokens ADD COLUMN nip TEXT;"
     "CREATE TABLE audit_log ("
     " id INTEGER PRIMARY KEY,"
     " time_usec INTEGER NOT NULL,"
@@ -337,7 +371,7 @@ static int migrate(struct db *db)
 		if (r < 0)
 			return r;
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %zu", v + 1);
-		r = migrations[v] ? exec(db, migrations[v]) : 0;
+		r = exec(db, migrations[v]);
 		if (r == 0)
 			r = exec(db, bump);
 		if (r == 0)
@@ -393,39 +427,29 @@ static void sq_rollback_to(struct db *db)
 }
 
 static int sq_admin_token_add(struct db *db, const char *token_hash, const char *role,
-			      int64_t now_usec)
+			      const char *nip, int64_t now_usec)
 {
 	sqlite3_stmt *stmt;
 	int r;
 
-	r = prepare(db, "INSERT INTO admin_tokens (hash, role, created_usec) VALUES (?, ?, ?)",
+	r = prepare(db,
+		    "INSERT INTO admin_tokens (hash, role, nip, created_usec) VALUES (?, ?, ?, ?)",
 		    &stmt);
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, now_usec);
+	if (nip)
+		sqlite3_bind_text(stmt, 3, nip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, now_usec);
 	return step_done(db, stmt, "add admin token");
 }
 
-static int sq_admin_token_role(struct db *db, const char *token_hash, char *ret_role)
+static void text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
 {
-	sqlite3_stmt *stmt;
-	int rc, r;
+	const unsigned char *t = sqlite3_column_text(stmt, col);
 
-	r = prepare(db, "SELECT role FROM admin_tokens WHERE hash = ?", &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		snprintf(ret_role, DB_ROLE_MAX, "%s", (const char *)sqlite3_column_text(stmt, 0));
-		r = 0;
-	} else {
-		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find admin token");
-	}
-	done(db, stmt);
-	return r;
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
 }
 
 static int sq_device_add(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
@@ -467,13 +491,6 @@ out_rollback:
 #define DEVICE_COLUMNS                                                                             \
 	"d.id, d.name, d.disabled, d.created_usec, d.enrolled_usec, d.cert_serial,"                \
 	" d.cert_fingerprint, d.acked_seq"
-
-static void text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
 
 static void device_row(sqlite3_stmt *stmt, struct db_device *dev)
 {
@@ -884,7 +901,6 @@ static const struct db_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .admin_token_add = sq_admin_token_add,
-    .admin_token_role = sq_admin_token_role,
     .device_add = sq_device_add,
     .device_list = sq_device_list,
     .device_disable = sq_device_disable,
@@ -929,6 +945,15 @@ static const struct db_ops sqlite_ops = {
     .roster_bump = db_sqlite_roster_bump,
     .device_internal = db_sqlite_device_internal,
     .tap_import = db_sqlite_tap_import,
+    .activity_insert = db_sqlite_activity_insert,
+    .activity_get = db_sqlite_activity_get,
+    .activity_superseders = db_sqlite_activity_superseders,
+    .activity_set_superseded = db_sqlite_activity_set_superseded,
+    .activity_set_status = db_sqlite_activity_set_status,
+    .activities = db_sqlite_activities,
+    .plans_clear = db_sqlite_plans_clear,
+    .plan_put = db_sqlite_plan_put,
+    .plans = db_sqlite_plans,
     .accepted_taps = db_sqlite_accepted_taps,
     .unit_first_taps = db_sqlite_unit_first_taps,
     .staff_brief = db_sqlite_staff_brief,
@@ -966,6 +991,14 @@ int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
 int db_sqlite_error(struct db *db, const char *what)
 {
 	return sql_error(db, what);
+}
+
+void db_sqlite_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, col);
 }
 
 void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)

@@ -15,11 +15,13 @@
  *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
  *   hadir-collector report days --nip NIP --from DATE --to DATE
+ *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
  *   hadir-collector user add NAME --role R [--unit U1,U2] [--nip N] [--generate]
  *   hadir-collector user list [--json] | disable NAME | passwd NAME [--generate]
  *   hadir-collector token add --role R [--unit U1,U2] [--nip N]
  *   hadir-collector audit [--from D] [--to D] [--actor A] [--action X] [--format json|csv]
- *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
+ *   hadir-collector report activities --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,12 +41,14 @@
 #include "common/tz.h"
 #include "server/account.h"
 #include "server/audit.h"
+#include "server/activities.h"
 #include "server/api_templates.h"
 #include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "server/discipline.h"
 #include "server/import.h"
+#include "server/recap.h"
 #include "server/server.h"
 #include "server/site.h"
 
@@ -54,9 +58,9 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to, *unit, *device;
+	const char *listen, *host, *nip, *from, *to, *role, *unit, *device;
 	const char *format, *output; /* report, audit */
-	const char *role, *actor, *action;
+	const char *actor, *action;
 	bool is_json, is_check_config, is_version, is_help, is_generate;
 };
 
@@ -68,15 +72,10 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
 		" units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
 		"       hadir-collector [--config FILE] import"
-		" units|staff|schedules|holidays|leave|taps FILE.csv\n"
+		" units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
-		"       hadir-collector [--config FILE] report discipline --from DATE --to DATE"
-		" [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
-		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
-		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
-		" list [--json] | rekey\n"
 		"       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
 		" [--nip N] [--generate]\n"
 		"       hadir-collector [--config FILE] user list [--json] | disable NAME |"
@@ -85,6 +84,11 @@ static void usage(FILE *out)
 		" [--nip N]\n"
 		"       hadir-collector [--config FILE] audit [--from DATE] [--to DATE] [--actor A]"
 		" [--action X] [--format json|csv]\n"
+		"       hadir-collector [--config FILE] report discipline|activities --from DATE"
+		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
+		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
+		" list [--json] | rekey\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\nROLE is superadmin, unit_admin (with --unit), supervisor or staff"
@@ -105,10 +109,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--nip", offsetof(struct args, nip)},
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
+	    {"--role", offsetof(struct args, role)},
 	    {"--unit", offsetof(struct args, unit)},
 	    {"--format", offsetof(struct args, format)},
 	    {"--output", offsetof(struct args, output)},
-	    {"--role", offsetof(struct args, role)},
 	    {"--actor", offsetof(struct args, actor)},
 	    {"--action", offsetof(struct args, action)},
 	    {"--device", offsetof(struct args, device)},
@@ -589,6 +593,18 @@ static int write_output(const char *path, const char *data, size_t len)
 	return r;
 }
 
+/* Write a report's bytes made with result r (JSON ends its line on a terminal); frees data. */
+static int emit_report(const struct args *a, enum discipline_format format, char *data,
+		       size_t len, int r)
+{
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
 static int report_run(const struct args *a, struct db *db, const char *dir,
 		      const struct discipline_query *q, enum discipline_format format)
 {
@@ -615,12 +631,37 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		r = discipline_format(d, format, NULL, &data, &len);
 		discipline_free(d);
 	}
-	if (r == 0)
-		r = write_output(a->output, data, len);
-	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
-		putchar('\n');
-	free(data);
-	return r;
+	return emit_report(a, format, data, len, r);
+}
+
+/* The activity recap (recap.h) over a checked period, in a checked format. */
+static int report_activities(const struct args *a, struct db *db, enum discipline_format format)
+{
+	struct recap_query q = {.from_date = a->from, .to_date = a->to, .unit_id = a->unit};
+	struct recap *rc;
+	json_t *json;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = recap_run(db, &q, &rc);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", strerror(-r));
+		return r;
+	}
+	if (format == DISCIPLINE_JSON) {
+		r = recap_json(rc, &json);
+		if (r == 0) {
+			data = json_dumps(json, JSON_INDENT(2));
+			json_decref(json);
+			r = data ? 0 : -ENOMEM;
+			len = data ? strlen(data) : 0;
+		}
+	} else {
+		r = recap_table(rc, format == DISCIPLINE_CSV ? RECAP_CSV : RECAP_XLSX, &data, &len);
+	}
+	recap_free(rc);
+	return emit_report(a, format, data, len, r);
 }
 
 static int cmd_report(const struct args *a)
@@ -633,7 +674,8 @@ static int cmd_report(const struct args *a)
 	struct db *db;
 	int r;
 
-	if (strcmp(what, "discipline") != 0 && !(strcmp(what, "days") == 0 && a->nip)) {
+	if (strcmp(what, "discipline") != 0 && strcmp(what, "activities") != 0 &&
+	    !(strcmp(what, "days") == 0 && a->nip)) {
 		usage(stderr);
 		return 2;
 	}
@@ -653,10 +695,14 @@ static int cmd_report(const struct args *a)
 	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
-	r = report_run(a, db, cfg.profiles, &q, format);
+	if (strcmp(what, "activities") == 0)
+		r = report_activities(a, db, format);
+	else
+		r = report_run(a, db, cfg.profiles, &q, format);
 	if (r == 0)
 		r = audit_cli(db, format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			      q.nip ? q.nip : a->unit ? a->unit : "*", "%s..%s %s", a->from, a->to,
+			      q.nip ? q.nip : a->unit ? a->unit : "*", "%s..%s %s%s", a->from, a->to,
+			      strcmp(what, "activities") == 0 ? "activities " : "",
 			      q.nip ? "days" : discipline_extension(format));
 	db_close(db);
 	return r < 0 ? 1 : 0;
@@ -1049,6 +1095,7 @@ static int cmd_token(const struct args *a)
 {
 	struct account_spec spec = {.role = a->role ? a->role : "", .units = a->unit, .nip = a->nip};
 	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], why[160], target[32];
+	struct db_staff staff;
 	struct db_token tok;
 	struct config cfg;
 	struct db *db;
@@ -1069,7 +1116,12 @@ static int cmd_token(const struct args *a)
 	snprintf(tok.nip, sizeof(tok.nip), "%s", a->nip ? a->nip : "");
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
-	r = crypto_token_new(token);
+	r = tok.nip[0] ? db_staff_get(db, tok.nip, &staff) : 0;
+	if (r == -ENOENT)
+		fprintf(stderr, "hadir-collector: no staff member with NIP %s (import staff first)\n",
+			tok.nip);
+	if (r == 0)
+		r = crypto_token_new(token);
 	if (r == 0) {
 		crypto_token_hash(token, hash);
 		r = db_token_add(db, hash, &tok, clk_wall_usec(), &id);
@@ -1082,7 +1134,8 @@ static int cmd_token(const struct args *a)
 	}
 	db_close(db);
 	if (r < 0) {
-		fprintf(stderr, "hadir-collector: token add: %s\n", strerror(-r));
+		if (r != -ENOENT)
+			fprintf(stderr, "hadir-collector: token add: %s\n", strerror(-r));
 		return 1;
 	}
 	printf("%s token %s added (shown once; stored only as a hash):\n%s\n", tok.role, target,
@@ -1165,16 +1218,18 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "token") == 0)
+		return cmd_token(&a);
+	if (strcmp(a.pos[0], "user") == 0)
+		return cmd_user(&a);
+	if (strcmp(a.pos[0], "audit") == 0)
+		return cmd_audit(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
 	if (strcmp(a.pos[0], "import") == 0)
 		return cmd_import(&a);
 	if (strcmp(a.pos[0], "report") == 0)
 		return cmd_report(&a);
-	if (strcmp(a.pos[0], "user") == 0)
-		return cmd_user(&a);
-	if (strcmp(a.pos[0], "token") == 0)
-		return cmd_token(&a);
-	if (strcmp(a.pos[0], "audit") == 0)
-		return cmd_audit(&a);
 	if (strcmp(a.pos[0], "fingerprint") == 0)
 		return cmd_fingerprint(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);

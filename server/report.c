@@ -413,12 +413,9 @@ void report_discipline_cells(const struct rules_employee *e, const struct rules_
 	assert(n == REPORT_COLUMNS);
 }
 
-static void csv_row(FILE *out, const struct rules_employee *e, const struct rules_period *p)
+void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n)
 {
-	struct report_cell cells[REPORT_COLUMNS];
-
-	report_discipline_cells(e, p, cells);
-	for (size_t i = 0; i < REPORT_COLUMNS; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct report_cell *c = &cells[i];
 
 		if (i)
@@ -432,6 +429,14 @@ static void csv_row(FILE *out, const struct rules_employee *e, const struct rule
 			fprintf(out, "%lld", (long long)c->value);
 	}
 	fputs("\r\n", out);
+}
+
+static void csv_row(FILE *out, const struct rules_employee *e, const struct rules_period *p)
+{
+	struct report_cell cells[REPORT_COLUMNS];
+
+	report_discipline_cells(e, p, cells);
+	report_csv_cells(out, cells, REPORT_COLUMNS);
 }
 
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n)

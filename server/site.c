@@ -250,7 +250,7 @@ int site_init(const struct site_init_opts *opts, char ret_token[CRYPTO_TOKEN_LEN
 	r = crypto_token_new(token);
 	if (r == 0) {
 		crypto_token_hash(token, hash);
-		r = db_admin_token_add(db, hash, "superadmin", now);
+		r = db_admin_token_add(db, hash, "superadmin", NULL, now);
 	}
 	db_close(db);
 	if (r < 0)

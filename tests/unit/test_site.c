@@ -19,6 +19,7 @@
 #include "common/crypto.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/db_account.h"
 #include "server/site.h"
 
 struct fixture {
@@ -64,7 +65,8 @@ static void test_site_init_files_and_admin_token(void **state)
 {
 	struct fixture *f = *state;
 	struct site_init_opts again = {.dir = NULL};
-	char hash[CRYPTO_SHA256_HEX], role[DB_ROLE_MAX], path[128], token[CRYPTO_TOKEN_LEN + 1];
+	char hash[CRYPTO_SHA256_HEX], path[128], token[CRYPTO_TOKEN_LEN + 1];
+	struct db_token tok;
 	struct stat st;
 
 	assert_string_equal(f->cfg.listen, "127.0.0.1:9443");
@@ -73,10 +75,10 @@ static void test_site_init_files_and_admin_token(void **state)
 	assert_int_equal(stat(f->cfg.ca_key, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	crypto_token_hash(f->admin, hash);
-	assert_int_equal(db_admin_token_role(f->db, hash, role), 0);
-	assert_string_equal(role, "superadmin");
+	assert_int_equal(db_token_get(f->db, hash, &tok), 0);
+	assert_string_equal(tok.role, "superadmin");
 	crypto_token_hash("guess", hash);
-	assert_int_equal(db_admin_token_role(f->db, hash, role), -ENOENT);
+	assert_int_equal(db_token_get(f->db, hash, &tok), -ENOENT);
 	snprintf(path, sizeof(path), "%s/site", f->dir);
 	again.dir = path;
 	assert_int_equal(site_init(&again, token), -EEXIST); /* never overwrites a site */
