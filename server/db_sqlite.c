@@ -166,7 +166,7 @@ static void done(struct db *db, sqlite3_stmt *stmt)
 			return;
 		}
 	}
-	done(db, stmt);
+	sqlite3_finalize(stmt);
 }
 
 static void cache_free(struct db_sqlite *s)
