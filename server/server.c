@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The event loop and connection state machine. Single-threaded: requests are
- * answered in the loop (SQLite commits are short), so there is no locking.
+ * The event loop and connection state machine. Requests are answered in the
+ * loop (SQLite commits are short), except that record batches are decoded and
+ * hashed on a worker thread (workq.h) while the loop goes on; the worker sees
+ * only a copy of the body, so connections and the database need no locks.
  * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
  * in LINGER (drain what the client still sends after an error reply, so the
  * reply is not lost to a reset) or is closed. Closed connections are freed
@@ -36,6 +38,7 @@
 #include "server/metrics.h"
 #include "server/site.h"
 #include "server/tls.h"
+#include "server/workq.h"
 
 #define IN_BUF	     16384
 #define MAX_EVENTS   256
@@ -47,12 +50,23 @@ enum conn_state {
 	CONN_HANDSHAKE,
 	CONN_READING,
 	CONN_WRITING,
-	CONN_HELD, /* answered, but the answer waits for the group commit */
+	CONN_DECODING, /* a record batch is on the worker thread */
+	CONN_HELD,     /* answered, but the answer waits for the group commit */
 	CONN_LINGER,
 	CONN_CLOSED,
 };
 
 struct server;
+struct conn;
+
+/* A record batch on its way through the worker thread. */
+struct batch_job {
+	struct workq_job base; /* first: a struct workq_job * is a struct batch_job * */
+	struct conn *conn;     /* NULL once the connection closed: the result is dropped */
+	char *body;	       /* a copy of the request body */
+	size_t body_len;
+	struct api_batch out;
+};
 
 struct conn {
 	struct server *srv;
@@ -73,6 +87,7 @@ struct conn {
 	int64_t deadline;      /* CLOCK_MONOTONIC usec */
 	uint32_t events;       /* registered with epoll */
 	struct conn *prev, *next;
+	struct batch_job *job; /* CONN_DECODING */
 	struct api_reply held; /* CONN_HELD: the reply to send after the commit */
 	struct conn *next_held;
 };
@@ -82,6 +97,7 @@ struct server {
 	int epfd, listen_fd, signal_fd;
 	struct tls_server *tls;
 	struct db *db;
+	struct workq *workq;
 	struct api api;
 	struct metrics metrics;
 	struct conn *conns; /* open */
@@ -97,8 +113,8 @@ struct server {
 	struct conn *held; /* connections in CONN_HELD, newest first */
 };
 
-/* epoll tags for the two non-connection fds. */
-static char listen_tag, signal_tag;
+/* epoll tags for the three non-connection fds. */
+static char listen_tag, signal_tag, workq_tag;
 
 static int64_t mono_usec(void)
 {
@@ -115,6 +131,10 @@ static void conn_close(struct conn *c)
 	if (c->state == CONN_CLOSED)
 		return;
 	c->state = CONN_CLOSED;
+	if (c->job) {
+		c->job->conn = NULL;
+		c->job = NULL;
+	}
 	(void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -281,6 +301,96 @@ static bool is_group_request(const struct http_request *req)
 	return req->method == HTTP_VERB_POST && strcmp(req->path, "/api/v1/records") == 0;
 }
 
+/* Join the group commit if one is open or can be; false when it cannot. */
+static bool group_join(struct server *srv)
+{
+	srv->is_group_open = srv->is_group_open || db_begin(srv->db) == 0;
+	return srv->is_group_open;
+}
+
+/* Hold reply for the group commit, or send it now when not grouped. */
+static void conn_answer(struct conn *c, struct api_reply *reply, bool is_grouped, bool is_head)
+{
+	struct server *srv = c->srv;
+
+	if (!is_grouped) {
+		conn_respond(c, reply, is_head);
+		return;
+	}
+	c->held = *reply;
+	c->state = CONN_HELD;
+	c->next_held = srv->held;
+	srv->held = c;
+}
+
+static void batch_job_run(struct workq_job *job)
+{
+	struct batch_job *bj = (struct batch_job *)job;
+
+	api_records_decode(bj->body, bj->body_len, &bj->out);
+	FREE_AND_NULL(bj->body);
+}
+
+static void batch_job_free(struct workq_job *job)
+{
+	struct batch_job *bj = (struct batch_job *)job;
+
+	if (bj->body)
+		free(bj->body); /* never ran */
+	else if (bj->out.r == 0)
+		record_batch_free(&bj->out.batch);
+	free(bj);
+}
+
+/* Hand req's batch to the worker; false when it cannot take it (then decode here). */
+static bool batch_submit(struct conn *c, const struct http_request *req)
+{
+	struct batch_job *bj = calloc(1, sizeof(*bj));
+
+	if (!bj)
+		return false;
+	bj->body = malloc(req->body_len + 1);
+	if (!bj->body) {
+		free(bj);
+		return false;
+	}
+	if (req->body_len)
+		memcpy(bj->body, req->body, req->body_len);
+	bj->body[req->body_len] = '\0';
+	bj->body_len = req->body_len;
+	bj->base.run = batch_job_run;
+	bj->conn = c;
+	c->job = bj;
+	c->state = CONN_DECODING;
+	conn_want(c, 0); /* nothing to read or write until the batch is back */
+	workq_submit(c->srv->workq, &bj->base);
+	return true;
+}
+
+/* Store the batches the worker finished, in the order they were submitted. */
+static void batches_done(struct server *srv)
+{
+	struct workq_job *job;
+
+	for (job = workq_done(srv->workq); job; job = workq_done(srv->workq)) {
+		struct batch_job *bj = (struct batch_job *)job;
+		struct conn *c = bj->conn;
+		struct api_reply reply;
+
+		if (c) {
+			bool is_grouped = group_join(srv);
+
+			c->job = NULL;
+			api_records_store(&srv->api, &c->peer, &bj->out, clk_wall_usec(), &reply);
+			log_debug("server: POST /api/v1/records -> %d", reply.status);
+			conn_answer(c, &reply, is_grouped, false);
+			if (c->state != CONN_HELD)
+				conn_step(c);
+		}
+		batch_job_free(job);
+	}
+}
+
 static void conn_handle(struct conn *c)
 {
 	const struct http_request *req = http_reader_request(c->rd);
@@ -291,8 +401,9 @@ static void conn_handle(struct conn *c)
 	if (!req->is_keep_alive)
 		c->is_closing_after = true;
 	if (is_group_request(req)) {
-		is_grouped = srv->is_group_open || db_begin(srv->db) == 0;
-		srv->is_group_open = is_grouped;
+		if (batch_submit(c, req))
+			return;
+		is_grouped = group_join(srv);
 	} else {
 		/* Anything else may open its own transaction: close the group first. */
 		group_flush(srv);
@@ -300,14 +411,7 @@ static void conn_handle(struct conn *c)
 	api_handle(&srv->api, &c->peer, req, clk_wall_usec(), &reply);
 	log_debug("server: %s %s -> %d", req->method == HTTP_VERB_POST ? "POST" : "GET", req->path,
 		  reply.status);
-	if (!is_grouped) {
-		conn_respond(c, &reply, req->method == HTTP_VERB_HEAD);
-		return;
-	}
-	c->held = reply;
-	c->state = CONN_HELD;
-	c->next_held = srv->held;
-	srv->held = c;
+	conn_answer(c, &reply, is_grouped, req->method == HTTP_VERB_HEAD);
 }
 
 /* Parse what is buffered; true when the connection changed state. */
@@ -435,6 +539,7 @@ static void conn_step(struct conn *c)
 			c->state = CONN_READING;
 			c->deadline = mono_usec() + idle_usec(c);
 			break;
+		case CONN_DECODING:
 		case CONN_HELD:
 			return;
 		case CONN_LINGER: {
@@ -651,6 +756,10 @@ static int setup(struct server *srv)
 	srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (srv->signal_fd < 0)
 		return -errno;
+	/* After the mask: the worker inherits it, so the signals reach only the signalfd. */
+	r = workq_new(&srv->workq);
+	if (r < 0)
+		return r;
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv->epfd < 0)
 		return -errno;
@@ -663,6 +772,9 @@ static int setup(struct server *srv)
 	ev.data.ptr = &signal_tag;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->signal_fd, &ev) < 0)
 		return -errno;
+	ev.data.ptr = &workq_tag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, workq_fd(srv->workq), &ev) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -671,6 +783,7 @@ static void teardown(struct server *srv)
 	while (srv->conns)
 		conn_close(srv->conns);
 	free_dead(srv);
+	workq_free(srv->workq, batch_job_free);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	if (srv->signal_fd >= 0)
@@ -727,6 +840,8 @@ int server_run(const struct config *cfg)
 					accept_all(&srv);
 			} else if (tag == &signal_tag) {
 				on_signal(&srv);
+			} else if (tag == &workq_tag) {
+				batches_done(&srv);
 			} else {
 				struct conn *c = tag;
 
