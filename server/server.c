@@ -12,6 +12,7 @@
 #include "server/server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -45,6 +46,7 @@
 #define SWEEP_USEC   (250 * 1000)
 #define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
+#define GROUP_USEC   (50 * 1000) /* the longest a group commit waits for the worker */
 
 enum conn_state {
 	CONN_HANDSHAKE,
@@ -73,9 +75,13 @@ struct conn {
 	int fd;
 	enum conn_state state;
 	struct tls_conn *tls;
+	/*
+	 * The reader and the input buffer exist only while a request is coming
+	 * in: an idle connection holds its TLS session and little else.
+	 */
 	struct http_reader *rd;
 	struct api_peer peer;
-	char in[IN_BUF]; /* received, decrypted, not yet parsed */
+	char *in; /* IN_BUF bytes: received, decrypted, not yet parsed */
 	size_t in_len;
 	char *out; /* the response being sent */
 	size_t out_len, out_off;
@@ -106,10 +112,15 @@ struct server {
 	bool is_stopping;
 	int64_t stop_deadline;
 	/*
-	 * Group commit: record batches that arrive in one turn of the loop share
-	 * one transaction (one fsync); their answers are held until it commits.
+	 * Group commit: record batches share one transaction (one fsync, and one
+	 * write of each index page they touch); their answers are held until it
+	 * commits. The group commits at the end of a loop turn once no batch is
+	 * left on the worker, or after GROUP_USEC, whichever comes first.
 	 */
 	bool is_group_open;
+	int64_t group_start; /* CLOCK_MONOTONIC usec */
+	size_t n_decoding;   /* batches on the worker, their connections open or not */
+	bool is_heap_dirty;  /* handshakes or batches freed memory since the last trim */
 	struct conn *held; /* connections in CONN_HELD, newest first */
 };
 
@@ -155,6 +166,7 @@ static void conn_free(struct conn *c)
 {
 	tls_conn_free(c->tls);
 	http_reader_free(c->rd);
+	free(c->in);
 	free(c->out);
 	free(c);
 }
@@ -277,6 +289,7 @@ static void group_flush(struct server *srv)
 	if (!srv->is_group_open)
 		return;
 	srv->is_group_open = false;
+	srv->is_heap_dirty = true;
 	r = db_commit(srv->db);
 	if (r < 0) {
 		log_err("server: group commit failed: %s; batches must be resent", strerror(-r));
@@ -304,7 +317,10 @@ static bool is_group_request(const struct http_request *req)
 /* Join the group commit if one is open or can be; false when it cannot. */
 static bool group_join(struct server *srv)
 {
-	srv->is_group_open = srv->is_group_open || db_begin(srv->db) == 0;
+	if (!srv->is_group_open && db_begin(srv->db) == 0) {
+		srv->is_group_open = true;
+		srv->group_start = mono_usec();
+	}
 	return srv->is_group_open;
 }
 
@@ -364,6 +380,7 @@ static bool batch_submit(struct conn *c, const struct http_request *req)
 	c->state = CONN_DECODING;
 	conn_want(c, 0); /* nothing to read or write until the batch is back */
 	workq_submit(c->srv->workq, &bj->base);
+	c->srv->n_decoding++;
 	return true;
 }
 
@@ -377,6 +394,7 @@ static void batches_done(struct server *srv)
 		struct conn *c = bj->conn;
 		struct api_reply reply;
 
+		srv->n_decoding--;
 		if (c) {
 			bool is_grouped = group_join(srv);
 
@@ -412,6 +430,28 @@ static void conn_handle(struct conn *c)
 	log_debug("server: %s %s -> %d", req->method == HTTP_VERB_POST ? "POST" : "GET", req->path,
 		  reply.status);
 	conn_answer(c, &reply, is_grouped, req->method == HTTP_VERB_HEAD);
+}
+
+/* Make sure the reader and the input buffer exist; false when out of memory. */
+static bool conn_buffers(struct conn *c)
+{
+	const struct config *cfg = c->srv->cfg;
+
+	if (!c->rd)
+		c->rd = http_reader_new((size_t)cfg->max_header_bytes, (size_t)cfg->max_body_bytes);
+	if (!c->in)
+		c->in = malloc(IN_BUF);
+	return c->rd && c->in;
+}
+
+/* Between requests, with nothing buffered: give the reader and the input buffer back. */
+static void conn_idle(struct conn *c)
+{
+	if (c->in_len > 0 || c->is_request_open)
+		return;
+	http_reader_free(c->rd);
+	c->rd = NULL;
+	FREE_AND_NULL(c->in);
 }
 
 /* Parse what is buffered; true when the connection changed state. */
@@ -478,6 +518,7 @@ static void conn_step(struct conn *c)
 				return;
 			}
 			c->peer.has_cert = tls_conn_peer(c->tls, c->peer.fingerprint);
+			srv->is_heap_dirty = true; /* the handshake's own state is freed */
 			c->state = CONN_READING;
 			c->deadline = mono_usec() + idle_usec(c);
 			break;
@@ -491,12 +532,17 @@ static void conn_step(struct conn *c)
 				return;
 			}
 			/* The parser always empties the buffer; be sure of it. */
-			if (c->in_len == sizeof(c->in)) {
+			if (c->in_len == IN_BUF) {
 				conn_reject_request(c, -EBADMSG);
 				break;
 			}
-			n = tls_read(c->tls, c->in + c->in_len, sizeof(c->in) - c->in_len);
+			if (!conn_buffers(c)) {
+				conn_close(c);
+				return;
+			}
+			n = tls_read(c->tls, c->in + c->in_len, IN_BUF - c->in_len);
 			if (n == -EAGAIN) {
+				conn_idle(c);
 				conn_want_tls(c);
 				return;
 			}
@@ -533,7 +579,8 @@ static void conn_step(struct conn *c)
 				conn_want(c, EPOLLIN);
 				return;
 			}
-			http_reader_next(c->rd);
+			if (c->rd)
+				http_reader_next(c->rd);
 			c->is_request_open = false;
 			c->request_start = 0;
 			c->state = CONN_READING;
@@ -591,9 +638,7 @@ static void accept_all(struct server *srv)
 		}
 		c->srv = srv;
 		c->fd = fd;
-		c->rd = http_reader_new((size_t)srv->cfg->max_header_bytes,
-					(size_t)srv->cfg->max_body_bytes);
-		r = c->rd ? tls_conn_new(srv->tls, fd, &c->tls) : -ENOMEM;
+		r = tls_conn_new(srv->tls, fd, &c->tls);
 		ev.data.ptr = c;
 		if (r == 0 && epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			r = -errno;
@@ -614,6 +659,19 @@ static void accept_all(struct server *srv)
 		srv->metrics.connections_open++;
 		srv->metrics.connections_total++;
 	}
+}
+
+/*
+ * Give freed heap back to the system once a burst is over: handshakes and
+ * batch decoding leave free memory between the long-lived TLS sessions that
+ * malloc would otherwise keep, and an idle collector should be small.
+ */
+static void trim_heap(struct server *srv)
+{
+	if (!srv->is_heap_dirty || srv->is_group_open || srv->n_decoding > 0)
+		return;
+	srv->is_heap_dirty = false;
+	(void)malloc_trim(0);
 }
 
 static void sweep(struct server *srv, int64_t now)
@@ -824,7 +882,8 @@ int server_run(const struct config *cfg)
 		watchdog_usec = 0;
 
 	while (!srv.is_stopping || (srv.n_conns > 0 && mono_usec() < srv.stop_deadline)) {
-		int n = epoll_wait(srv.epfd, events, MAX_EVENTS, (int)(SWEEP_USEC / 1000));
+		int64_t wait_usec = srv.is_group_open ? GROUP_USEC : SWEEP_USEC;
+		int n = epoll_wait(srv.epfd, events, MAX_EVENTS, (int)(wait_usec / 1000));
 		int64_t now;
 
 		if (n < 0 && errno != EINTR) {
@@ -849,12 +908,14 @@ int server_run(const struct config *cfg)
 					conn_step(c);
 			}
 		}
-		group_flush(&srv);
-		free_dead(&srv);
 		now = mono_usec();
+		if (srv.n_decoding == 0 || now - srv.group_start >= GROUP_USEC)
+			group_flush(&srv);
+		free_dead(&srv);
 		if (now >= next_sweep) {
 			sweep(&srv, now);
 			free_dead(&srv);
+			trim_heap(&srv);
 			next_sweep = now + SWEEP_USEC;
 		}
 		if (watchdog_usec && now >= next_watchdog) {
