@@ -3,7 +3,8 @@
 # wildcard, so a new module is a new file, never a Makefile edit.
 #
 #   make                 build/hadir-kiosk, build/hadir-collector
-#   make check           every test, under ASan+UBSan (SANITIZE=0 to skip)
+#   make check           every test, under ASan+UBSan (SANITIZE=0 to skip;
+#                        SANITIZE=thread for ThreadSanitizer, in build/tsan)
 #   make demo            collector + simulated kiosk, end to end
 #   make bench | fuzz | install | clean | format | format-check | analyze
 
@@ -20,7 +21,9 @@ ifeq ($(SANITIZE),0)
 override SANITIZE :=
 endif
 
-ifneq ($(SANITIZE),)
+ifeq ($(SANITIZE),thread)
+BUILD ?= build/tsan
+else ifneq ($(SANITIZE),)
 BUILD ?= build/sanitize
 else
 BUILD ?= build
