@@ -87,6 +87,7 @@ struct conn {
 	size_t out_len, out_off;
 	bool is_closing_after; /* close once the response is out */
 	bool is_request_open;  /* a request's first byte arrived: the read timeout runs */
+	bool is_receiving;     /* the request is still coming in: counted in n_receiving */
 	bool is_interim;       /* the output is "100 Continue": the request goes on after it */
 	size_t lingered;       /* bytes drained in CONN_LINGER */
 	int64_t request_start; /* CLOCK_MONOTONIC usec */
@@ -115,11 +116,15 @@ struct server {
 	 * Group commit: record batches share one transaction (one fsync, and one
 	 * write of each index page they touch); their answers are held until it
 	 * commits. The group commits at the end of a loop turn once no batch is
-	 * left on the worker, or after GROUP_USEC, whichever comes first.
+	 * left on the worker and no request is half received (it may be one
+	 * more batch), or after GROUP_USEC, whichever comes first. Bigger groups
+	 * matter: each commit writes every index page it touched, and a batch
+	 * touches hundreds (records_nip).
 	 */
 	bool is_group_open;
 	int64_t group_start; /* CLOCK_MONOTONIC usec */
 	size_t n_decoding;   /* batches on the worker, their connections open or not */
+	size_t n_receiving;  /* connections with a request half received */
 	bool is_heap_dirty;  /* handshakes or batches freed memory since the last trim */
 	struct conn *held; /* connections in CONN_HELD, newest first */
 };
@@ -135,6 +140,17 @@ static int64_t mono_usec(void)
 	return (int64_t)ts.tv_sec * CLK_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+static void conn_receiving(struct conn *c, bool is_receiving)
+{
+	if (c->is_receiving == is_receiving)
+		return;
+	c->is_receiving = is_receiving;
+	if (is_receiving)
+		c->srv->n_receiving++;
+	else
+		c->srv->n_receiving--;
+}
+
 static void conn_close(struct conn *c)
 {
 	struct server *srv = c->srv;
@@ -142,6 +158,7 @@ static void conn_close(struct conn *c)
 	if (c->state == CONN_CLOSED)
 		return;
 	c->state = CONN_CLOSED;
+	conn_receiving(c, false);
 	if (c->job) {
 		c->job->conn = NULL;
 		c->job = NULL;
@@ -466,6 +483,7 @@ static bool conn_parse(struct conn *c)
 		r = -EBADMSG; /* the parser stopped without saying why */
 	if (r < 0) {
 		c->in_len = 0;
+		conn_receiving(c, false);
 		conn_reject_request(c, r);
 		return true;
 	}
@@ -473,10 +491,12 @@ static bool conn_parse(struct conn *c)
 	c->in_len -= used;
 	if (!c->is_request_open && http_reader_is_started(c->rd)) {
 		c->is_request_open = true;
+		conn_receiving(c, true);
 		c->request_start = mono_usec();
 		c->deadline = c->request_start + c->srv->cfg->read_timeout_ms * 1000;
 	}
 	if (done) {
+		conn_receiving(c, false);
 		conn_handle(c);
 		return true;
 	}
@@ -909,7 +929,8 @@ int server_run(const struct config *cfg)
 			}
 		}
 		now = mono_usec();
-		if (srv.n_decoding == 0 || now - srv.group_start >= GROUP_USEC)
+		if ((srv.n_decoding == 0 && srv.n_receiving == 0) ||
+		    now - srv.group_start >= GROUP_USEC)
 			group_flush(&srv);
 		free_dead(&srv);
 		if (now >= next_sweep) {

@@ -34,9 +34,11 @@ for i in $(seq "$CLIENTS"); do
 	pairs+=("$T/load-$i.pem:$T/load-$i.key")
 done
 read -r c0 l0 < <(cpu_ticks "$COLLECTOR_PID")
+w0=$(awk '/^wchar/ {print $2}' "/proc/$COLLECTOR_PID/io")
 read -r n secs ccpu p50 p99 < <(python3 "$LOAD" ingest "$URL" "$T/site/ca.pem" "${pairs[@]}" \
 	--batches "$BATCHES" --size 500)
 read -r c1 l1 < <(cpu_ticks "$COLLECTOR_PID")
+w1=$(awk '/^wchar/ {print $2}' "/proc/$COLLECTOR_PID/io")
 read -r rn rsecs rcpu < <(python3 "$LOAD" rawsqlite "$T/raw.db" "$n" 500)
 read -r xn xsecs xcpu < <(python3 "$LOAD" rawsqlite "$T/rawx.db" "$n" 500 --indexes)
 python3 -c "
@@ -50,6 +52,7 @@ print('ratio: %.2f (goal >= 0.5)' % (rate / raw))
 print('CPU per record: collector %.1f us (its event loop thread %.1f us), its clients %.1f us,'
       ' raw insert %.1f us' % (us(($c1 - $c0) / tick, n), us(($l1 - $l0) / tick, n),
       us($ccpu, n), us($rcpu, $rn)))
+print('collector writes (database, WAL, sockets) per record: %.0f bytes' % (($w1 - $w0) / n))
 print('raw insert with the collector\'s indexes: %.0f records/s, %.1f us CPU per record' %
       (rawx, us($xcpu, $xn)))"
 
