@@ -290,6 +290,7 @@ static void conn_reject_request(struct conn *c, int err)
 		break;
 	}
 	log_debug("server: rejecting request: %d %s", status, msg);
+	conn_receiving(c, false);
 	c->is_closing_after = true;
 	api_error(status, msg, clk_wall_usec(), &reply);
 	conn_respond(c, &reply, false);
@@ -483,7 +484,6 @@ static bool conn_parse(struct conn *c)
 		r = -EBADMSG; /* the parser stopped without saying why */
 	if (r < 0) {
 		c->in_len = 0;
-		conn_receiving(c, false);
 		conn_reject_request(c, r);
 		return true;
 	}
