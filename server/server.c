@@ -2,7 +2,7 @@
 /*
  * The event loop and connection state machine. Requests are answered in the
  * loop (SQLite commits are short), except that record batches are decoded and
- * hashed on a worker thread (workq.h) while the loop goes on; the worker sees
+ * hashed on worker threads (workq.h) while the loop goes on; a worker sees
  * only a copy of the body, so connections and the database need no locks.
  * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
  * in LINGER (drain what the client still sends after an error reply, so the
@@ -807,6 +807,16 @@ static int peer_check(const uint8_t fingerprint[CRYPTO_SHA256_LEN], void *user)
 	return 0;
 }
 
+/* One decoding worker per core: the loop mostly waits on the disk and the network. */
+static size_t worker_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > WORKQ_THREADS_MAX ? WORKQ_THREADS_MAX : (size_t)n;
+}
+
 static int setup(struct server *srv)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
@@ -834,8 +844,8 @@ static int setup(struct server *srv)
 	srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (srv->signal_fd < 0)
 		return -errno;
-	/* After the mask: the worker inherits it, so the signals reach only the signalfd. */
-	r = workq_new(&srv->workq);
+	/* After the mask: the workers inherit it, so the signals reach only the signalfd. */
+	r = workq_new(worker_count(), &srv->workq);
 	if (r < 0)
 		return r;
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
