@@ -53,8 +53,8 @@ print('CPU per record: collector %.1f us (its event loop thread %.1f us), its cl
       ' raw insert %.1f us' % (us(($c1 - $c0) / tick, n), us(($l1 - $l0) / tick, n),
       us($ccpu, n), us($rcpu, $rn)))
 print('collector writes (database, WAL, sockets) per record: %.0f bytes' % (($w1 - $w0) / n))
-print('raw insert with the collector\'s indexes: %.0f records/s, %.1f us CPU per record' %
-      (rawx, us($xcpu, $xn)))"
+print('raw insert with the collector\'s indexes: %.0f records/s, %.1f us CPU per record;'
+      ' ratio against it: %.2f' % (rawx, us($xcpu, $xn), rate / rawx))"
 
 # Idle connections in two steps, to show the cost of one.
 mkfifo "$T/hold"
