@@ -7,6 +7,9 @@
 #                        SANITIZE=thread for ThreadSanitizer, in build/tsan)
 #   make demo            collector + simulated kiosk, end to end
 #   make bench | fuzz | install | clean | format | format-check | analyze
+#   make CROSS=aarch64-linux-gnu   the kiosk + its unit tests for a board, in build/<triplet>/
+#   make check-cross     arm64 unit tests and kiosk smoke test under qemu-user
+#   make deb             Debian packages (native + arm64 kiosk) in build/deb/
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
@@ -21,6 +24,26 @@ ifeq ($(SANITIZE),0)
 override SANITIZE :=
 endif
 
+# CROSS=<gnu triplet> builds only the kiosk side (common/, firmware/) with the
+# triplet's gcc and the target's multiarch -dev packages (scripts/deps.sh
+# cross-arm64); no sanitizers, as the result runs on a board or under qemu-user.
+# Where dpkg multiarch cannot install the target's libraries, scripts/deps.sh
+# unpacks them into the sysroot build/sysroot/<triplet>, used when present.
+ifneq ($(CROSS),)
+override SANITIZE :=
+BUILD ?= build/$(CROSS)
+SYSROOT ?= $(abspath $(wildcard build/sysroot/$(CROSS)))
+ifeq ($(origin CC),default)
+CC := $(CROSS)-gcc $(if $(SYSROOT),--sysroot=$(SYSROOT))
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS)-ar
+endif
+PKG_CONFIG := $(if $(SYSROOT),PKG_CONFIG_SYSROOT_DIR=$(SYSROOT)) \
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(CROSS)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
+endif
+PKG_CONFIG ?= pkg-config
+
 ifeq ($(SANITIZE),thread)
 BUILD ?= build/tsan
 else ifneq ($(SANITIZE),)
@@ -30,18 +53,39 @@ BUILD ?= build
 endif
 
 CC      ?= gcc
-PKGS    := sqlite3 libcurl libgpiod inih jansson libsystemd openssl
+# The kiosk's libraries; a cross build asks only for these.
+KIOSK_PKGS := sqlite3 libcurl libgpiod inih jansson libsystemd openssl
+KIOSK_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser -lcsv -lm -lpthread
+PKGS    := $(KIOSK_PKGS)
+COLLECTOR_LIBS := -lxlsxwriter
+ifneq ($(CROSS),)
+COLLECTOR_LIBS :=
+# libhttp-parser-dev is not Multi-Arch: same (its :arm64 would replace the build
+# machine's), so the target's runtime library is linked by its file name.
+KIOSK_LIBS := $(patsubst -lhttp_parser,-l:$(firstword $(sort $(notdir \
+	$(wildcard $(SYSROOT)/usr/lib/$(CROSS)/libhttp_parser.so.*)))),$(KIOSK_LIBS))
+# Without the target's -dev packages (armhf on a mirror whose armhf index is
+# broken) the kiosk's own sources are still compiled, warnings as errors, to
+# objects: the target's libc headers, and for the few libraries whose headers
+# are per-architecture (curl, openssl) the build machine's. Nothing is linked.
+ifneq ($(shell $(PKG_CONFIG) --exists $(KIOSK_PKGS) && echo yes),yes)
+CROSS_COMPILE_ONLY := 1
+PKG_CONFIG := true
+CPPFLAGS += -idirafter /usr/include/$(shell gcc -print-multiarch)
+endif
+endif
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wcast-qual -Wvla -Wundef -Wnull-dereference \
 	   -Wimplicit-fallthrough
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
-CPPFLAGS += -DHADIR_VERSION=\"$(VERSION)\" -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_FORTIFY_SOURCE=2 -I. \
-	    $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS += -DHADIR_VERSION=\"$(VERSION)\" -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+	    -D_FORTIFY_SOURCE=2 -I. \
+	    $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 $(WARN) -fstack-protector-strong -fPIE -MMD -MP
-LDFLAGS += -pie -Wl,-z,relro,-z,now
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lmbedtls -lmbedx509 -lmbedcrypto \
-	   -lhttp_parser -lxlsxwriter -lpq -lcsv -lm -lpthread
+# --as-needed: each binary records only the libraries it uses (the kiosk never needs libpq).
+LDFLAGS += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS)) $(KIOSK_LIBS) $(COLLECTOR_LIBS)
 
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -65,12 +109,33 @@ COLLECTOR   := $(BUILD)/hadir-collector
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(HELPER_SRC))
+TEST_LIBS   := $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
+
+# A cross build's unit tests and corpus replays: those of a kiosk-side module
+# (common/X.c or firmware/X.c).
+KIOSK_MODULES := $(basename $(notdir $(COMMON_SRC) $(FIRMWARE_SRC)))
+KIOSK_UNITS := $(foreach m,$(KIOSK_MODULES),$(filter tests/unit/test_$(m).c,$(UNIT_SRC)))
+KIOSK_FUZZ  := $(foreach m,$(KIOSK_MODULES),$(filter tests/fuzz/fuzz_$(m).c,$(FUZZ_SRC)))
+ifneq ($(CROSS),)
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(KIOSK_UNITS))
+REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(KIOSK_FUZZ))
+TEST_LIBS   := $(LIBFIRMWARE) $(LIBCOMMON)
+endif
 
 # Keep objects of tests and tools: they are not throwaway intermediates.
 .SECONDARY:
 
-.PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze
+.PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
+	cross-arm64 cross-armhf cross-s390x check-cross deb
+ifneq ($(CROSS_COMPILE_ONLY),)
+all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS) $(KIOSK_FUZZ))
+	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
+		"(scripts/deps.sh cross-armhf says why)"
+else ifneq ($(CROSS),)
+all: $(KIOSK) $(UNIT_BINS) $(REPLAY_BINS)
+else
 all: $(KIOSK) $(COLLECTOR)
+endif
 
 deps:
 	@scripts/deps.sh build
@@ -100,13 +165,12 @@ $(COLLECTOR): $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link every library archive: the linker takes only what a test uses.
-$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
+$(BUILD)/tests/test_%: $(call obj,tests/unit/test_%.c) $(TEST_LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 # Fuzz targets are replayed over their committed corpora by a plain main().
-$(BUILD)/tests/replay_fuzz_%: $(call obj,tests/fuzz/fuzz_%.c tests/fuzz/replay.c) \
-		$(LIBFIRMWARE) $(LIBSERVER) $(LIBCOMMON)
+$(BUILD)/tests/replay_fuzz_%: $(call obj,tests/fuzz/fuzz_%.c tests/fuzz/replay.c) $(TEST_LIBS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -121,9 +185,32 @@ check:
 	@scripts/deps.sh check
 	@$(MAKE) --no-print-directory SANITIZE=1 check
 else
-check: $(KIOSK) $(COLLECTOR) $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS)
+check: $(KIOSK) $(COLLECTOR) $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS) cross-arm64
 	@tests/run.sh $(BUILD)
 endif
+
+# The arm64 kiosk and its unit tests; tests/integration/test_cross_arm64.sh runs
+# them under qemu-user against this build's collector (make check does too).
+# check-cross runs tests/cross/run.sh for arm64, armhf (32-bit) and s390x
+# (big-endian: no byte order assumed).
+CROSS_ARM64 := build/aarch64-linux-gnu
+CROSS_ARMHF := build/arm-linux-gnueabihf
+cross-arm64:
+	@$(MAKE) --no-print-directory CROSS=aarch64-linux-gnu BUILD=$(CROSS_ARM64) all
+cross-armhf:
+	@$(MAKE) --no-print-directory CROSS=arm-linux-gnueabihf BUILD=$(CROSS_ARMHF) all
+cross-s390x:
+	@$(MAKE) --no-print-directory CROSS=s390x-linux-gnu BUILD=build/s390x-linux-gnu all
+check-cross:
+	@scripts/deps.sh cross-arm64
+	@scripts/deps.sh cross-armhf
+	@scripts/deps.sh cross-s390x
+	@$(MAKE) --no-print-directory $(COLLECTOR) cross-arm64 cross-armhf cross-s390x
+	@rm -f $(BUILD)/check-cross-*.tap
+	@for t in aarch64-linux-gnu arm-linux-gnueabihf s390x-linux-gnu; do \
+		HADIR_BUILD=$(abspath $(BUILD)) bash tests/cross/run.sh $$t | tee $(BUILD)/check-cross-$$t.tap; \
+	done
+	@! grep -q '^not ok' $(BUILD)/check-cross-*.tap
 
 demo:
 	@scripts/deps.sh build
@@ -132,7 +219,7 @@ demo:
 
 bench:
 	@scripts/deps.sh check
-	@$(MAKE) --no-print-directory all $(HELPER_BINS)
+	@$(MAKE) --no-print-directory all $(HELPER_BINS) cross-arm64
 	@tests/bench/run.sh build
 
 # libFuzzer needs clang; each target runs FUZZ_SECONDS over its corpus.
@@ -159,6 +246,8 @@ install: all
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
 	install -d $(DESTDIR)$(PREFIX)/share/hadir/profiles
 	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/hadir/profiles/
+	install -d $(DESTDIR)$(PREFIX)/share/hadir/ui
+	install -m 0644 firmware/ui/* $(DESTDIR)$(PREFIX)/share/hadir/ui/
 	for f in config/*.conf; do \
 		t=$(DESTDIR)$(SYSCONFDIR)/hadir/$$(basename $$f); \
 		if [ ! -e $$t ]; then \
@@ -168,6 +257,23 @@ install: all
 	for u in packaging/systemd/*.service; do \
 		sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
 	done
+
+# Debian packages in build/deb: kiosk and collector for this machine, the arm64
+# kiosk, and the armhf kiosk unless it could only be compiled (no armhf libraries).
+DEB_ARCH := $(shell dpkg --print-architecture)
+deb:
+	@scripts/deps.sh cross-arm64
+	@scripts/deps.sh cross-armhf
+	@$(MAKE) --no-print-directory SANITIZE=0 all cross-arm64 cross-armhf
+	@rm -f build/deb/*.deb
+	@scripts/deb.sh build/deb kiosk build/hadir-kiosk $(DEB_ARCH)
+	@scripts/deb.sh build/deb collector build/hadir-collector $(DEB_ARCH)
+	@scripts/deb.sh build/deb kiosk $(CROSS_ARM64)/hadir-kiosk arm64
+	@if [ -x $(CROSS_ARMHF)/hadir-kiosk ]; then \
+		scripts/deb.sh build/deb kiosk $(CROSS_ARMHF)/hadir-kiosk armhf; \
+	else \
+		echo "deb: no armhf package: the armhf kiosk was compiled but not linked"; \
+	fi
 
 clean:
 	rm -rf build

@@ -21,6 +21,7 @@ enum header_kind {
 	HEADER_CONTENT_TYPE,
 	HEADER_AUTHORIZATION,
 	HEADER_EXPECT,
+	HEADER_IF_NONE_MATCH,
 };
 
 struct http_reader {
@@ -118,6 +119,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 			rd->kind = HEADER_AUTHORIZATION;
 		else if (strcasecmp(rd->field, "Expect") == 0)
 			rd->kind = HEADER_EXPECT;
+		else if (strcasecmp(rd->field, "If-None-Match") == 0)
+			rd->kind = HEADER_IF_NONE_MATCH;
 		else
 			rd->kind = HEADER_OTHER;
 	}
@@ -125,6 +128,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 		slot = rd->req.content_type;
 	else if (rd->kind == HEADER_AUTHORIZATION)
 		slot = rd->req.authorization;
+	else if (rd->kind == HEADER_IF_NONE_MATCH)
+		slot = rd->req.if_none_match;
 	if (rd->kind == HEADER_EXPECT) {
 		slot = rd->expect;
 		cap = sizeof(rd->expect);
@@ -397,6 +402,41 @@ int http_query_get(const char *query, const char *name, char *buf, size_t size)
 	return -ENOENT;
 }
 
+/* An entity tag without its weakness prefix. */
+static const char *opaque_tag(const char *tag, size_t *len)
+{
+	if (*len >= 2 && tag[0] == 'W' && tag[1] == '/') {
+		*len -= 2;
+		return tag + 2;
+	}
+	return tag;
+}
+
+bool http_etag_match(const char *if_none_match, const char *etag)
+{
+	size_t etag_len = strlen(etag);
+	const char *want = opaque_tag(etag, &etag_len);
+	const char *p = if_none_match;
+
+	while (*p) {
+		const char *tag;
+		size_t len;
+
+		p += strspn(p, " \t,");
+		len = strcspn(p, ",");
+		tag = p;
+		p += len;
+		while (len && (tag[len - 1] == ' ' || tag[len - 1] == '\t'))
+			len--;
+		if (len == 1 && tag[0] == '*')
+			return true;
+		tag = opaque_tag(tag, &len);
+		if (len && len == etag_len && memcmp(tag, want, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 const char *http_reason(int status)
 {
 	switch (status) {
@@ -444,21 +484,26 @@ const char *http_reason(int status)
 int http_response_format(const struct http_response *resp, char **ret_data, size_t *ret_len)
 {
 	size_t body_len = resp->content_type ? resp->body_len : 0;
-	char head[1024];
+	char head[1024], length[48] = "";
 	char *data;
 	int n;
 
+	/* A 304 has no body, and no length of the one it stands for (RFC 9110 8.6). */
+	if (resp->status != 304)
+		snprintf(length, sizeof(length), "Content-Length: %zu\r\n", body_len);
 	n = snprintf(head, sizeof(head),
 		     "HTTP/1.1 %d %s\r\n"
 		     "Server: hadir-collector\r\n"
 		     "X-Hadir-Time: %" PRId64 "\r\n"
 		     "Cache-Control: no-store\r\n"
-		     "Content-Length: %zu\r\n"
+		     "%s"
+		     "%s%s%s"
 		     "%s%s%s"
 		     "%s"
 		     "Connection: %s\r\n\r\n",
-		     resp->status, http_reason(resp->status), resp->server_time_usec, body_len,
-		     resp->content_type ? "Content-Type: " : "",
+		     resp->status, http_reason(resp->status), resp->server_time_usec, length,
+		     resp->etag ? "ETag: " : "", resp->etag ? resp->etag : "",
+		     resp->etag ? "\r\n" : "", resp->content_type ? "Content-Type: " : "",
 		     resp->content_type ? resp->content_type : "", resp->content_type ? "\r\n" : "",
 		     resp->extra_headers ? resp->extra_headers : "",
 		     resp->is_keep_alive ? "keep-alive" : "close");

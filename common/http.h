@@ -31,6 +31,7 @@ struct http_request {
 	char query[HTTP_QUERY_MAX];	    /* after '?', or "" */
 	char content_type[HTTP_VALUE_MAX];  /* "" when absent */
 	char authorization[HTTP_VALUE_MAX]; /* "" when absent */
+	char if_none_match[HTTP_VALUE_MAX]; /* "" when absent */
 	bool is_keep_alive;		    /* the client allows another request after this */
 	char *body;			    /* NUL-terminated; owned by the reader */
 	size_t body_len;
@@ -72,6 +73,12 @@ bool http_reader_is_started(const struct http_reader *rd);
 /* The value of name in a query string ("a=1&b=2"), percent-decoded, in buf; -ENOENT if absent. */
 int http_query_get(const char *query, const char *name, char *buf, size_t size) MUST_CHECK;
 
+/*
+ * True when an If-None-Match value ("*", or a list of entity tags) names etag
+ * (a quoted entity tag), compared weakly as RFC 9110 13.1.2 asks: W/ ignored.
+ */
+bool http_etag_match(const char *if_none_match, const char *etag);
+
 /* The standard reason phrase of a status code. */
 const char *http_reason(int status);
 
@@ -81,6 +88,7 @@ struct http_response {
 	const char *body;
 	size_t body_len;
 	const char *extra_headers; /* "Name: value\r\n" lines, or NULL */
+	const char *etag;	   /* quoted entity tag for an ETag header, or NULL */
 	bool is_keep_alive;
 	bool is_head;		  /* send the headers only */
 	int64_t server_time_usec; /* X-Hadir-Time */

@@ -14,12 +14,20 @@
  * Linux before 5.7 stamps v1 events with CLOCK_REALTIME, not CLOCK_MONOTONIC
  * (vendor 5.4 kernels still ship on some boards). Every other deadline in the
  * kiosk is monotonic, so such stamps are moved onto the monotonic clock here.
+ *
+ * Events are read as the kernel's own records (struct gpioevent_data: a u64
+ * nanosecond stamp, the same 16 bytes for 32- and 64-bit ARM processes), not
+ * through gpiod_line_event_read_multiple: its struct gpiod_line_event holds a
+ * struct timespec, whose size on 32-bit armhf depends on _TIME_BITS. Debian
+ * 12's armhf libgpiod is built with 32-bit time_t and the kiosk with 64-bit
+ * (so that it lives past 2038), and the two layouts would not agree.
  */
 #include "firmware/gpio.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gpiod.h>
+#include <linux/gpio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +45,7 @@
 struct hw_line {
 	struct gpiod_chip *chip; /* owns the line; closing it releases the request */
 	struct gpiod_line *line;
+	int event_fd; /* owned by the line's request; -1 for outputs */
 	char label[96];
 };
 
@@ -65,6 +74,7 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 	int r;
 
 	gpio_line_label(bl, hl->label, sizeof(hl->label));
+	hl->event_fd = -1;
 	errno = 0;
 	if (bl->chip[0] == '\0') {
 		hl->line = gpiod_line_find(bl->name);
@@ -198,10 +208,34 @@ static int hw_in_fd(const struct gpio_in *in)
 	return ((const struct hw_in *)in)->epfd;
 }
 
+/*
+ * Read up to KERNEL_QUEUE events of one line into pend. Returns how many, 0
+ * when none are queued, or a negative errno.
+ */
+static int hw_line_drain(struct hw_in *h, size_t i, int64_t mono_now, int64_t real_now)
+{
+	struct gpioevent_data buf[KERNEL_QUEUE];
+	ssize_t n;
+
+	n = read(h->lines[i].event_fd, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n % (ssize_t)sizeof(buf[0]) != 0)
+		return -EIO; /* the kernel only hands out whole records */
+	n /= (ssize_t)sizeof(buf[0]);
+	for (ssize_t k = 0; k < n; k++) {
+		h->pend[h->pend_n++] = (struct gpio_event){
+			.index = (unsigned)i,
+			.rising = buf[k].id == GPIOEVENT_EVENT_RISING_EDGE,
+			.ts_ns = to_monotonic((int64_t)buf[k].timestamp, mono_now, real_now),
+		};
+	}
+	return (int)n;
+}
+
 /* Drain every line into pend, then order pend by time (stable: equal times keep line order). */
 static int hw_in_fill(struct hw_in *h)
 {
-	struct gpiod_line_event buf[KERNEL_QUEUE];
 	int64_t mono_now = clock_ns(CLOCK_MONOTONIC);
 	int64_t real_now = clock_ns(CLOCK_REALTIME);
 
@@ -209,23 +243,10 @@ static int hw_in_fill(struct hw_in *h)
 	h->pend_n = 0;
 	for (size_t i = 0; i < h->n_lines; i++) {
 		while (PENDING_MAX - h->pend_n >= KERNEL_QUEUE) {
-			int n = gpiod_line_event_read_multiple(h->lines[i].line, buf, KERNEL_QUEUE);
+			int n = hw_line_drain(h, i, mono_now, real_now);
 
-			if (n < 0) {
-				if (errno == EAGAIN || errno == EINTR)
-					break;
-				return -errno;
-			}
-			for (int k = 0; k < n; k++) {
-				h->pend[h->pend_n++] = (struct gpio_event){
-					.index = (unsigned)i,
-					.rising = buf[k].event_type == GPIOD_LINE_EVENT_RISING_EDGE,
-					.ts_ns = to_monotonic((int64_t)buf[k].ts.tv_sec *
-								      1000000000 +
-								      buf[k].ts.tv_nsec,
-							      mono_now, real_now),
-				};
-			}
+			if (n < 0)
+				return n;
 			if (n < KERNEL_QUEUE)
 				break;
 		}
@@ -296,6 +317,7 @@ static int hw_in_add(struct hw_in *h, const struct board_line *bl, const char *c
 	fd = gpiod_line_event_get_fd(hl->line);
 	if (fd < 0)
 		return errno_or(-EIO);
+	hl->event_fd = fd;
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 		return -errno;

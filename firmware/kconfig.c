@@ -6,11 +6,13 @@
 #include <stddef.h>
 
 #include "common/record.h"
+#include "firmware/ui.h"
 
 #define K(section, name, type, field, def, min, max, choices, help)                               \
 	{ section, name, type, offsetof(struct kconfig, field), def, min, max, choices, help, NULL }
 
 static const char *const sources[] = { "sim", "wiegand", "evdev", NULL };
+static const char *const langs[] = { "id", "en", NULL };
 static const char *const levels[] = { "err", "warn", "info", "debug", NULL };
 
 static const struct cfg_key kconfig_keys[] = {
@@ -75,11 +77,20 @@ static const struct cfg_key kconfig_keys[] = {
 	  "warn in the log when this many records wait to be sent"),
 	K("sync", "outbox_warn_age", CFG_DURATION, outbox_warn_age_ms, "1h", 1000, 31536000000,
 	  NULL, "warn in the log when the oldest unsent record is this old"),
+	K("ui", "listen", CFG_STRING, ui_listen, "", 0, 0, NULL,
+	  "kiosk screen address, loopback only, e.g. 127.0.0.1:8080 (empty: no screen)"),
+	K("ui", "root", CFG_PATH, ui_root, "ui", 0, 0, NULL,
+	  "folder of the screen's files (index.html, app.js, style.css)"),
+	K("ui", "session_idle", CFG_DURATION, ui_session_idle_ms, "60s", 5000, 3600000, NULL,
+	  "a person's session on the screen ends after this long without a touch"),
+	K("ui", "lang", CFG_ENUM, ui_lang, "id", 0, 0, langs,
+	  "the screen's language until switched: id (Bahasa Indonesia) or en"),
 };
 
 int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *diag)
 {
 	struct kconfig cfg = { .debounce_ms = 0 };
+	struct sockaddr_in ui_addr;
 	int r;
 
 	r = cfg_load(path, kconfig_keys, ARRAY_SIZE(kconfig_keys), &cfg, diag);
@@ -91,6 +102,11 @@ int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *dia
 	}
 	if (cfg.pulse_min_us >= cfg.pulse_max_us) {
 		cfg_diag_add(diag, "%s: [input] pulse_min_us: must be below pulse_max_us", path);
+		return -EINVAL;
+	}
+	if (cfg.ui_listen[0] != '\0' && ui_listen_addr(cfg.ui_listen, &ui_addr) < 0) {
+		cfg_diag_add(diag, "%s: [ui] listen: '%s' is not 127.x.x.x:PORT (loopback only)",
+			     path, cfg.ui_listen);
 		return -EINVAL;
 	}
 	*ret_cfg = cfg;

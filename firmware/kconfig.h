@@ -21,6 +21,11 @@ enum kconfig_source {
 	KCONFIG_SOURCE_EVDEV,
 };
 
+enum kconfig_lang {
+	KCONFIG_LANG_ID,
+	KCONFIG_LANG_EN,
+};
+
 struct kconfig {
 	char name[CFG_VALUE_MAX];     /* this kiosk's device name */
 	char office[CFG_VALUE_MAX];   /* shown on the kiosk screen */
@@ -59,6 +64,11 @@ struct kconfig {
 	int64_t roster_interval_ms;    /* how often to ask for a new roster */
 	int64_t outbox_warn;	       /* log when the outbox passes this many records */
 	int64_t outbox_warn_age_ms;    /* ... or its oldest record this age */
+
+	char ui_listen[CFG_VALUE_MAX]; /* kiosk screen, "127.0.0.1:PORT"; "" = no screen */
+	char ui_root[CFG_VALUE_MAX];   /* the screen's files (index.html, app.js, style.css) */
+	int64_t ui_session_idle_ms;    /* a session without interaction ends after this */
+	int ui_lang;		       /* enum kconfig_lang: the screen's first language */
 };
 
 /* Load and validate path; problems are described in diag (file, line, key). */

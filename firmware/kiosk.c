@@ -32,6 +32,7 @@
 #include "firmware/sync.h"
 #include "firmware/tap.h"
 #include "firmware/trust.h"
+#include "firmware/ui.h"
 #include "firmware/wiegand.h"
 
 #define WIEGAND_EVENTS_BATCH 64
@@ -61,6 +62,7 @@ struct kiosk {
 
 	struct sim *sim;
 	struct sync *sync; /* NULL until the kiosk is enrolled */
+	struct ui *ui;	   /* NULL without [ui] listen */
 
 	int signal_fd;
 	struct loop_source *signal_source;
@@ -109,6 +111,8 @@ static void kiosk_answer(struct kiosk *k, const struct tap_result *res)
 		break;
 	}
 	reply_sim(k, reply);
+	if (k->ui)
+		ui_tap(k->ui, res);
 }
 
 /* A read too broken to be worth a record (noise): signalled and logged only. */
@@ -145,6 +149,23 @@ static void on_finger_refused(void *user, enum feedback_signal signal, const cha
 	reply_sim(k, reply);
 }
 
+/* Template sharing (fingers.c, templates.c): the sync thread and the loop nudge each other. */
+static void on_templates_reported(void *user)
+{
+	struct kiosk *k = user;
+
+	if (k->sync)
+		sync_kick(k->sync);
+}
+
+static void on_templates_queued(void *user)
+{
+	struct kiosk *k = user;
+
+	if (k->fingers)
+		fingers_templates_wake(k->fingers);
+}
+
 static int fingers_setup(struct kiosk *k)
 {
 	const struct fingers_deps deps = {
@@ -155,6 +176,7 @@ static int fingers_setup(struct kiosk *k)
 		.cfg = k->cfg,
 		.tap = on_finger,
 		.refuse = on_finger_refused,
+		.kick = on_templates_reported,
 		.user = k,
 	};
 
@@ -494,10 +516,37 @@ static int sync_setup(struct kiosk *k)
 			k->cfg->sync_cert, k->cfg->sync_key);
 		return 0; /* the door keeps working; taps wait in the outbox */
 	}
-	r = sync_start(k->cfg, url, &k->sync);
+	r = sync_start(k->cfg, url, on_templates_queued, k, &k->sync);
 	if (r < 0)
 		log_err("sync: cannot start: %s", strerror(-r));
 	return r;
+}
+
+/* --- kiosk screen --- */
+
+static void on_ui_recorded(void *user)
+{
+	struct kiosk *k = user;
+
+	if (k->sync)
+		sync_kick(k->sync);
+}
+
+static int ui_setup(struct kiosk *k)
+{
+	const struct ui_deps deps = {
+		.loop = k->loop,
+		.store = k->store,
+		.cfg = k->cfg,
+		.clock = k->tap.clock,
+		.boot_id = k->tap.boot_id,
+		.recorded = on_ui_recorded,
+		.user = k,
+	};
+
+	if (k->cfg->ui_listen[0] == '\0')
+		return 0;
+	return ui_new(&deps, &k->ui);
 }
 
 /* --- lifecycle --- */
@@ -568,6 +617,8 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 		}
 	}
 	r = sync_setup(k);
+	if (r == 0)
+		r = ui_setup(k);
 	if (r < 0)
 		goto out_free;
 	*ret_kiosk = k;
@@ -597,6 +648,7 @@ void kiosk_free(struct kiosk *k)
 {
 	if (!k)
 		return;
+	ui_free(k->ui);
 	sync_stop(k->sync);
 	sim_free(k->sim);
 	fingers_free(k->fingers);

@@ -22,6 +22,7 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "firmware/agenda.h"
 #include "firmware/board.h"
 #include "firmware/fingers.h"
 #include "firmware/fpm.h"
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 		"       hadir-kiosk --check-config [--config FILE]  validate and print the config\n"
 		"       hadir-kiosk roster import FILE.csv          replace the roster\n"
 		"                   (columns nip,name,unit_id,card,fingerprint_id)\n"
+		"       hadir-kiosk plans import FILE.csv           replace the plan items (RHK) shown\n"
+		"                   on the screen (columns nip,code,title)\n"
 		"       hadir-kiosk status [--json]                 roster, taps today, outbox, clock\n"
 		"       hadir-kiosk log [--json] [--limit N]        recent taps, newest first\n"
 		"       hadir-kiosk verify                          check the whole hash chain\n"
@@ -267,6 +270,25 @@ static int cmd_roster_import(const struct kconfig *cfg, const char *csv)
 	return 0;
 }
 
+static int cmd_plans_import(const struct kconfig *cfg, const char *csv)
+{
+	char why[ROWS_WHY_MAX];
+	struct store *st;
+	unsigned n;
+	int r;
+
+	if (open_store(cfg, &st) < 0)
+		return 1;
+	r = agenda_plans_import(st, csv, &n, why);
+	store_close(st);
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: plans not imported: %s\n", why);
+		return 1;
+	}
+	printf("plans: %u items\n", n);
+	return 0;
+}
+
 static void format_local(int64_t usec, const struct tz *tz, char buf[CLK_ISO_MAX])
 {
 	int64_t sec = usec / CLK_USEC_PER_SEC - (usec % CLK_USEC_PER_SEC < 0);
@@ -313,6 +335,7 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	int64_t now = clk_wall_usec();
 	struct sync_facts sy;
 	struct store_status s;
+	unsigned to_send = 0, to_write = 0;
 	int32_t today, sod;
 	struct store *st;
 	struct tz *tz;
@@ -323,6 +346,8 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	tz_local(tz, now / CLK_USEC_PER_SEC, &today, &sod);
 	r = store_get_status(st, tz_instant(tz, today, 0) * CLK_USEC_PER_SEC,
 			     tz_instant(tz, today + 1, 0) * CLK_USEC_PER_SEC, &s);
+	if (r >= 0)
+		r = store_template_backlog(st, &to_send, &to_write);
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(sy.values); i++)
 		if (store_sync_get(st, sync_keys[i], sy.values[i], sizeof(sy.values[i])) <= 0)
 			sy.values[i][0] = '\0';
@@ -351,6 +376,8 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 
 		json_object_set_new(o, "fingerprint",
 				    sy.values[6][0] ? json_string(sy.values[6]) : json_null());
+		json_object_set_new(o, "templates_to_send", json_integer(to_send));
+		json_object_set_new(o, "templates_to_write", json_integer(to_write));
 
 		if (s.oldest_unacked_usec)
 			json_object_set_new(o, "outbox_oldest_usec",
@@ -375,6 +402,10 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 						     : "not NTP-synchronised (records are marked untrusted "
 						       "until the collector's time is learned)");
 		print_sync_facts(&sy, tz);
+		if (to_send || to_write)
+			printf("templates:    %u to send to the collector, %u waiting for the "
+			       "module\n",
+			       to_send, to_write);
 	}
 	tz_free(tz);
 	return 0;
@@ -726,6 +757,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "roster") == 0 && argc - optind == 3 &&
 	    strcmp(argv[optind + 1], "import") == 0)
 		return cmd_roster_import(&cfg, argv[optind + 2]);
+	if (strcmp(cmd, "plans") == 0 && argc - optind == 3 &&
+	    strcmp(argv[optind + 1], "import") == 0)
+		return cmd_plans_import(&cfg, argv[optind + 2]);
 	if (strcmp(cmd, "status") == 0 && argc - optind == 1)
 		return cmd_status(&cfg, o.json);
 	if (strcmp(cmd, "log") == 0 && argc - optind == 1)

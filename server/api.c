@@ -14,9 +14,14 @@
 #include "common/log.h"
 #include "common/record.h"
 #include "common/tz.h"
+#include "server/activities.h"
+#include "server/api_activities.h"
+#include "server/api_roster.h"
+#include "server/api_templates.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "common/http.h"
+#include "server/api_reports.h"
 #include "server/ingest.h"
 #include "server/metrics.h"
 #include "server/site.h"
@@ -27,6 +32,11 @@
 void api_reply_done(struct api_reply *reply)
 {
 	FREE_AND_NULL(reply->body);
+}
+
+const char *api_reply_headers(const struct api_reply *reply)
+{
+	return reply->headers[0] ? reply->headers : reply->extra_headers;
 }
 
 void api_reply_json(int status, json_t *obj, int64_t now_usec, struct api_reply *ret)
@@ -189,7 +199,9 @@ void api_records_store(struct api *api, const struct api_peer *peer, struct api_
 			  ret);
 		return;
 	}
-	r = ingest_batch(api->db, &dev, &b->batch, now, &res);
+	r = ingest_batch(
+	    api->db, &dev, &b->batch,
+	    &(struct activities_rules){.require_tap = api->cfg->activities_require_tap}, now, &res);
 	record_batch_free(&b->batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
@@ -223,8 +235,8 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 	api_records_store(api, call->peer, &b, call->now, ret);
 }
 
-int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
-		    struct api_reply *ret)
+int api_admin_who(struct api *api, const struct http_request *req, int64_t now,
+		  struct db_admin *ret_who, struct api_reply *ret)
 {
 	char hash[CRYPTO_SHA256_HEX];
 	const char *token;
@@ -236,7 +248,7 @@ int api_admin_of(struct api *api, const struct http_request *req, int64_t now, c
 	}
 	token = req->authorization + 7;
 	crypto_token_hash(token, hash);
-	r = db_admin_token_role(api->db, hash, ret_role);
+	r = db_admin_token_who(api->db, hash, ret_who);
 	if (r == -ENOENT) {
 		api_error(401, "admin token not recognised", now, ret);
 		return -EACCES;
@@ -246,6 +258,18 @@ int api_admin_of(struct api *api, const struct http_request *req, int64_t now, c
 		return r;
 	}
 	return 0;
+}
+
+int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+		 struct api_reply *ret)
+{
+	struct db_admin who;
+	int r;
+
+	r = api_admin_who(api, req, now, &who, ret);
+	if (r == 0)
+		memcpy(ret_role, who.role, sizeof(who.role));
+	return r;
 }
 
 static int tap_to_json(const struct db_tap *t, void *user)
@@ -331,8 +355,17 @@ struct route {
 
 /* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
+    {"/api/v1/activities", HTTP_VERB_GET, api_activities_list},
+    {"/api/v1/activities", HTTP_VERB_POST, api_activities_add},
+    {"/api/v1/activities/*/approve", HTTP_VERB_POST, api_activities_approve},
+    {"/api/v1/activities/*/return", HTTP_VERB_POST, api_activities_return},
+    {"/api/v1/employees/*/days", HTTP_VERB_GET, api_reports_days},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
+    {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
+    {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
+    {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
     {"/metrics", HTTP_VERB_GET, route_metrics},
@@ -357,6 +390,29 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 		}
 	}
 	return *pattern == '\0' && *path == '\0';
+}
+
+/* Handlers that take seconds: the server runs them on its worker thread. */
+static api_route_fn *const slow_routes[] = {
+    api_activities_report,
+    api_reports_days,
+    api_reports_discipline,
+};
+
+bool api_is_slow(const struct http_request *req)
+{
+	enum http_verb verb = req->method == HTTP_VERB_HEAD ? HTTP_VERB_GET : req->method;
+	struct api_call call;
+
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		if (routes[i].verb != verb || !route_match(routes[i].pattern, req->path, &call))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(slow_routes); k++)
+			if (routes[i].fn == slow_routes[k])
+				return true;
+		return false;
+	}
+	return false;
 }
 
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,

@@ -9,6 +9,9 @@
  *   POST /api/v1/enroll    {"token","csr"} -> {"certificate","ca"}
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
+ *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
+ *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
+ *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -22,15 +25,18 @@
 
 struct config;
 struct db;
+struct db_admin;
 struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
+struct vault;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
+	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
 };
 
 /* Who is asking, as TLS established it. */
@@ -39,12 +45,17 @@ struct api_peer {
 	uint8_t fingerprint[CRYPTO_SHA256_LEN];
 };
 
+#define API_HEADERS_MAX 256
+#define API_ETAG_MAX 80
+
 struct api_reply {
 	int status;
 	const char *content_type;
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
 	const char *extra_headers; /* static text */
+	char headers[API_HEADERS_MAX]; /* this reply's own "Name: value\r\n" lines, or "" */
+	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
 };
 
 #define API_PARAMS_MAX 2
@@ -89,6 +100,15 @@ void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *
 
 void api_reply_done(struct api_reply *reply);
 
+/*
+ * True when req's route may take seconds (a report): the server then answers
+ * it with api_handle() on its worker thread, with a database of that thread.
+ */
+bool api_is_slow(const struct http_request *req);
+
+/* The header lines to send with reply: its own when set, else its static ones, or NULL. */
+const char *api_reply_headers(const struct api_reply *reply);
+
 /* Helpers for route handlers. Each that can fail fills ret with the error reply. */
 
 /* Reply with obj (reference stolen), adding "server_time_usec"; a 500 if obj is NULL. */
@@ -102,6 +122,9 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 /* The role (DB_ROLE_MAX bytes) of the request's admin bearer token, or a 401 in ret. */
 int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
 		 struct api_reply *ret);
+/* The holder (role and NIP) of the request's admin bearer token, or a 401 in ret. */
+int api_admin_who(struct api *api, const struct http_request *req, int64_t now,
+		  struct db_admin *ret_who, struct api_reply *ret);
 /*
  * Query parameter name as an instant: YYYY-MM-DD (UTC midnight; the next one
  * for is_end) or ISO 8601. Leaves *ret_usec alone when absent; < 0 if malformed.

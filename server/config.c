@@ -3,9 +3,13 @@
 #include "server/config.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const backends[] = {"sqlite", NULL};
 
@@ -44,7 +48,43 @@ static const struct cfg_key config_keys[] = {
       INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
     K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d", 86400000,
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
+    K("activities", "require_tap", CFG_BOOL, activities_require_tap, "false", 0, 0, NULL,
+      "an activity entry for a day without an accepted tap of its person is refused"),
+    K("rules", "profiles", CFG_PATH, profiles, "", 0, 0, NULL,
+      "folder of the rule profiles (NAME.conf) that units name; unset: the installed ones"),
+    K("templates", "key_file", CFG_PATH, templates_key, "templates.key", 0, 0, NULL,
+      "key sealing fingerprint templates at rest (64 hex digits, 0600); losing it loses them"),
 };
+
+/*
+ * The rule profiles that came with this program: ../share/hadir/profiles from
+ * its bin/ (make install, the .deb), or profiles/ of the checkout it was
+ * built in; /usr/share/hadir/profiles when neither is there, so messages
+ * name a place.
+ */
+static void default_profiles(char out[CFG_VALUE_MAX])
+{
+	static const char *const beside_exe[] = {"/../share/hadir/profiles", "/../profiles",
+						 "/../../profiles"};
+	char exe[PATH_MAX], dir[PATH_MAX + 32], file[PATH_MAX + 64], real[PATH_MAX];
+	const char *bin;
+	ssize_t n;
+
+	snprintf(out, CFG_VALUE_MAX, "/usr/share/hadir/profiles");
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	bin = dirname(exe);
+	for (size_t i = 0; i < ARRAY_SIZE(beside_exe); i++) {
+		snprintf(dir, sizeof(dir), "%s%s", bin, beside_exe[i]);
+		snprintf(file, sizeof(file), "%s/default.conf", dir);
+		if (access(file, R_OK) == 0 && realpath(dir, real) && strlen(real) < CFG_VALUE_MAX) {
+			memcpy(out, real, strlen(real) + 1);
+			return;
+		}
+	}
+}
 
 int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
 {
@@ -61,6 +101,8 @@ int config_load(const char *path, struct config *ret_cfg, struct cfg_diag *diag)
 		cfg_diag_add(diag, "%s: [server] listen: not HOST:PORT: '%s'", path, cfg.listen);
 		return -EINVAL;
 	}
+	if (!cfg.profiles[0])
+		default_profiles(cfg.profiles);
 	*ret_cfg = cfg;
 	return 0;
 }

@@ -6,6 +6,7 @@
  * PRAGMA user_version. It stores what it is told; policy is in ingest.c.
  */
 #include "server/db.h"
+#include "server/db_sqlite.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 
 #include "common/log.h"
 
-#define STMT_CACHE_MAX 48
+#define STMT_CACHE_MAX 96
 
 struct db_sqlite {
 	struct db base; /* first: a struct db * is a struct db_sqlite * */
@@ -106,6 +107,123 @@ static const char *const migrations[] = {
     " WHERE corrected_usec IS NULL;"
     "CREATE INDEX records_boot_trusted ON records(device_id, boot_id, clock_trusted, seq);"
     "DROP INDEX records_boot;",
+    /*
+     * 4: organisation data (db_sqlite_org.c). No foreign keys to units: an
+     * import replaces a set and then names every dangling unit_id itself.
+     * roster_state.version feeds the roster's ETag.
+     */
+    "CREATE TABLE units ("
+    " unit_id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " timezone TEXT NOT NULL,"
+    " profile TEXT NOT NULL);"
+    "CREATE TABLE staff ("
+    " nip TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " unit_id TEXT NOT NULL,"
+    " allowance INTEGER NOT NULL DEFAULT 0,"
+    " supervisor_nip TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX staff_unit ON staff(unit_id, nip);"
+    "CREATE TABLE staff_cards ("
+    " card TEXT PRIMARY KEY,"
+    " nip TEXT NOT NULL);"
+    "CREATE INDEX staff_cards_nip ON staff_cards(nip);"
+    "CREATE TABLE staff_fingers ("
+    " finger INTEGER PRIMARY KEY,"
+    " nip TEXT NOT NULL);"
+    "CREATE INDEX staff_fingers_nip ON staff_fingers(nip);"
+    "CREATE TABLE schedules ("
+    " id INTEGER PRIMARY KEY,"
+    " unit_id TEXT NOT NULL,"
+    " valid_from TEXT NOT NULL,"
+    " valid_to TEXT NOT NULL,"
+    " weekday INTEGER NOT NULL,"
+    " start TEXT NOT NULL,"
+    " \"end\" TEXT NOT NULL,"
+    " label TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (unit_id, weekday, valid_from, valid_to));"
+    "CREATE TABLE holidays ("
+    " date TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL);"
+    "CREATE TABLE leave ("
+    " id INTEGER PRIMARY KEY,"
+    " nip TEXT NOT NULL,"
+    " from_date TEXT NOT NULL,"
+    " to_date TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " time_from TEXT NOT NULL DEFAULT '',"
+    " time_to TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX leave_nip ON leave(nip, from_date);"
+    "CREATE INDEX leave_from ON leave(from_date);"
+    "CREATE TABLE device_units ("
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " unit_id TEXT NOT NULL,"
+    " PRIMARY KEY (device_id, unit_id));"
+    "CREATE TABLE roster_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " version INTEGER NOT NULL,"
+    " changed_usec INTEGER NOT NULL,"
+    " has_staff INTEGER NOT NULL);"
+    "INSERT INTO roster_state VALUES (1, 0, 0, 0);",
+    /*
+     * 5: activity entries projected from records of kind "activity" (the
+     * record stays the evidence; this is its reviewable state), the NIP
+     * behind a supervisor's token, and staff's plan items (RHK).
+     */
+    "CREATE TABLE activities ("
+    " id INTEGER PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " seq INTEGER NOT NULL,"
+    " nip TEXT NOT NULL,"
+    " date TEXT NOT NULL,"
+    " plan TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " quantity INTEGER NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " start_hm TEXT NOT NULL,"
+    " end_hm TEXT NOT NULL,"
+    " minutes INTEGER NOT NULL,"
+    " supersedes INTEGER NOT NULL,"
+    " withdrawn INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " reviewer_nip TEXT,"
+    " comment TEXT NOT NULL DEFAULT '',"
+    " reviewed_usec INTEGER,"
+    " superseded_by INTEGER REFERENCES activities(id),"
+    " received_usec INTEGER NOT NULL,"
+    " UNIQUE (device_id, seq));"
+    "CREATE INDEX activities_date ON activities(date, nip);"
+    "CREATE INDEX activities_nip ON activities(nip, date);"
+    "CREATE INDEX activities_supersedes ON activities(device_id, supersedes) WHERE supersedes > 0;"
+    "ALTER TABLE admin_tokens ADD COLUMN nip TEXT;"
+    "CREATE TABLE plans ("
+    " nip TEXT NOT NULL,"
+    " code TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " PRIMARY KEY (nip, code));",
+    /*
+     * 6: fingerprint templates, sealed with AES-256-GCM (server/vault.c):
+     * the nonce and ciphertext+tag only, never the plaintext; and the
+     * enrolments the collector asks a kiosk to run.
+     */
+    "CREATE TABLE templates ("
+    " nip TEXT NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " nonce BLOB NOT NULL,"
+    " sealed BLOB NOT NULL,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " created_usec INTEGER NOT NULL,"
+    " PRIMARY KEY (nip, idx));"
+    "CREATE TABLE enroll_requests ("
+    " id INTEGER PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " nip TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending',"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " created_usec INTEGER NOT NULL,"
+    " finished_usec INTEGER);"
+    "CREATE INDEX enroll_requests_pending ON enroll_requests(device_id) WHERE state = 'pending';",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -270,33 +388,44 @@ static void sq_rollback_to(struct db *db)
 }
 
 static int sq_admin_token_add(struct db *db, const char *token_hash, const char *role,
-			      int64_t now_usec)
+			      const char *nip, int64_t now_usec)
 {
 	sqlite3_stmt *stmt;
 	int r;
 
-	r = prepare(db, "INSERT INTO admin_tokens (hash, role, created_usec) VALUES (?, ?, ?)",
+	r = prepare(db,
+		    "INSERT INTO admin_tokens (hash, role, nip, created_usec) VALUES (?, ?, ?, ?)",
 		    &stmt);
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, now_usec);
+	if (nip)
+		sqlite3_bind_text(stmt, 3, nip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, now_usec);
 	return step_done(db, stmt, "add admin token");
 }
 
-static int sq_admin_token_role(struct db *db, const char *token_hash, char *ret_role)
+static void text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+
+	snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+static int sq_admin_token_who(struct db *db, const char *token_hash, struct db_admin *ret_admin)
 {
 	sqlite3_stmt *stmt;
 	int rc, r;
 
-	r = prepare(db, "SELECT role FROM admin_tokens WHERE hash = ?", &stmt);
+	r = prepare(db, "SELECT role, nip FROM admin_tokens WHERE hash = ?", &stmt);
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		snprintf(ret_role, DB_ROLE_MAX, "%s", (const char *)sqlite3_column_text(stmt, 0));
+		text_col(stmt, 0, ret_admin->role, sizeof(ret_admin->role));
+		text_col(stmt, 1, ret_admin->nip, sizeof(ret_admin->nip));
 		r = 0;
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find admin token");
@@ -344,13 +473,6 @@ out_rollback:
 #define DEVICE_COLUMNS                                                                             \
 	"d.id, d.name, d.disabled, d.created_usec, d.enrolled_usec, d.cert_serial,"                \
 	" d.cert_fingerprint, d.acked_seq"
-
-static void text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-
-	snprintf(buf, size, "%s", t ? (const char *)t : "");
-}
 
 static void device_row(sqlite3_stmt *stmt, struct db_device *dev)
 {
@@ -761,7 +883,7 @@ static const struct db_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .admin_token_add = sq_admin_token_add,
-    .admin_token_role = sq_admin_token_role,
+    .admin_token_who = sq_admin_token_who,
     .device_add = sq_device_add,
     .device_list = sq_device_list,
     .device_disable = sq_device_disable,
@@ -781,7 +903,90 @@ static const struct db_ops sqlite_ops = {
     .alert_add = sq_alert_add,
     .taps = sq_taps,
     .alerts = sq_alerts,
+    .units_clear = db_sqlite_units_clear,
+    .unit_put = db_sqlite_unit_put,
+    .units = db_sqlite_units,
+    .units_missing = db_sqlite_units_missing,
+    .staff_clear = db_sqlite_staff_clear,
+    .staff_put = db_sqlite_staff_put,
+    .staff_get = db_sqlite_staff_get,
+    .card_put = db_sqlite_card_put,
+    .finger_put = db_sqlite_finger_put,
+    .staff = db_sqlite_staff,
+    .schedules_clear = db_sqlite_schedules_clear,
+    .schedule_put = db_sqlite_schedule_put,
+    .schedules = db_sqlite_schedules,
+    .holidays_clear = db_sqlite_holidays_clear,
+    .holiday_put = db_sqlite_holiday_put,
+    .holidays = db_sqlite_holidays,
+    .leave_clear = db_sqlite_leave_clear,
+    .leave_put = db_sqlite_leave_put,
+    .leave = db_sqlite_leave,
+    .device_units_set = db_sqlite_device_units_set,
+    .device_units = db_sqlite_device_units,
+    .roster_state = db_sqlite_roster_state,
+    .roster_bump = db_sqlite_roster_bump,
+    .device_internal = db_sqlite_device_internal,
+    .tap_import = db_sqlite_tap_import,
+    .activity_insert = db_sqlite_activity_insert,
+    .activity_get = db_sqlite_activity_get,
+    .activity_superseders = db_sqlite_activity_superseders,
+    .activity_set_superseded = db_sqlite_activity_set_superseded,
+    .activity_set_status = db_sqlite_activity_set_status,
+    .activities = db_sqlite_activities,
+    .plans_clear = db_sqlite_plans_clear,
+    .plan_put = db_sqlite_plan_put,
+    .plans = db_sqlite_plans,
+    .accepted_taps = db_sqlite_accepted_taps,
+    .unit_first_taps = db_sqlite_unit_first_taps,
+    .staff_brief = db_sqlite_staff_brief,
+    .template_list = db_sqlite_template_list,
+    .template_put = db_sqlite_template_put,
+    .template_delete = db_sqlite_template_delete,
+    .template_forget_absent = db_sqlite_template_forget_absent,
+    .enroll_request_add = db_sqlite_enroll_request_add,
+    .enroll_request_list = db_sqlite_enroll_request_list,
+    .enroll_request_finish = db_sqlite_enroll_request_finish,
 };
+
+/* The helpers above, for the backend's other files (db_sqlite.h). */
+sqlite3 *db_sqlite_conn(struct db *db)
+{
+	return conn_of(db);
+}
+
+int db_sqlite_prepare(struct db *db, const char *sql, sqlite3_stmt **ret_stmt)
+{
+	return prepare(db, sql, ret_stmt);
+}
+
+void db_sqlite_done(struct db *db, sqlite3_stmt *stmt)
+{
+	done(db, stmt);
+}
+
+int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what)
+{
+	return step_done(db, stmt, what);
+}
+
+int db_sqlite_error(struct db *db, const char *what)
+{
+	return sql_error(db, what);
+}
+
+void db_sqlite_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, col);
+}
+
+void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+	text_col(stmt, col, buf, size);
+}
 
 int db_sqlite_open(const char *path, struct db **ret_db)
 {

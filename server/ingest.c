@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "server/activities.h"
 #include "server/db.h"
 
 struct ingest {
 	struct db *db;
 	const struct db_device *dev;
+	const struct activities_rules *rules;
 	int64_t now_usec;
 	struct ingest_result res;
 	/*
@@ -174,6 +176,11 @@ static int ingest_one(struct ingest *in, const struct record_batch *batch, size_
 		r = corrected_time(in, rec, &meta);
 	if (r == 0)
 		r = db_record_insert(in->db, in->dev->id, rec, &meta);
+	/* An untrusted clock's time says nothing yet: the entry was made before it arrived. */
+	if (r == 0 && strcmp(rec->kind, "activity") == 0)
+		r = activities_ingest(in->db, in->rules, in->dev->id, rec,
+				      meta.has_corrected ? meta.corrected_usec : in->now_usec,
+				      in->now_usec);
 	if (r < 0)
 		return r;
 	in->res.stored++;
@@ -225,10 +232,12 @@ static int ingest_anchor(struct ingest *in, const struct record_anchor *a)
 }
 
 int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
-		 int64_t now_usec, struct ingest_result *ret_result)
+		 const struct activities_rules *rules, int64_t now_usec,
+		 struct ingest_result *ret_result)
 {
-	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec,
-			    .contiguous = dev->acked_seq};
+	static const struct activities_rules defaults;
+	struct ingest in = {.db = db, .dev = dev, .rules = rules ? rules : &defaults,
+			    .now_usec = now_usec, .contiguous = dev->acked_seq};
 	const struct record *recs = batch->recs;
 	int r;
 

@@ -7,16 +7,27 @@
  *   hadir-collector [--config FILE]                 run the service
  *   hadir-collector [--config FILE] --check-config  validate and print settings
  *   hadir-collector init DIR [--listen HOST:PORT] [--host NAME]
- *   hadir-collector device add NAME | list [--json] | disable NAME
+ *   hadir-collector device add NAME [--unit U1[,U2]] | units NAME [--unit U1[,U2]] |
+ *                          list [--json] | disable NAME
+ *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
+ *   hadir-collector report days --nip NIP --from DATE --to DATE
+ *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
+ *   hadir-collector token add --role superadmin|supervisor [--nip NIP]
+ *   hadir-collector report activities --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -24,8 +35,14 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "server/activities.h"
+#include "server/api_templates.h"
+#include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/discipline.h"
+#include "server/import.h"
+#include "server/recap.h"
 #include "server/server.h"
 #include "server/site.h"
 
@@ -35,7 +52,8 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to;
+	const char *listen, *host, *nip, *from, *to, *role, *unit, *device;
+	const char *format, *output; /* report */
 	bool is_json, is_check_config, is_version, is_help;
 };
 
@@ -44,11 +62,20 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: hadir-collector [--config FILE] [--check-config]\n"
 		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
-		"       hadir-collector [--config FILE] device add NAME | list [--json] |"
-		" disable NAME\n"
+		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
+		" units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
+		"       hadir-collector [--config FILE] import"
+		" units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
+		"       hadir-collector [--config FILE] token add --role superadmin|supervisor"
+		" [--nip NIP]\n"
+		"       hadir-collector [--config FILE] report discipline|activities --from DATE"
+		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
+		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
+		" list [--json] | rekey\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -67,6 +94,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--nip", offsetof(struct args, nip)},
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
+	    {"--role", offsetof(struct args, role)},
+	    {"--unit", offsetof(struct args, unit)},
+	    {"--format", offsetof(struct args, format)},
+	    {"--output", offsetof(struct args, output)},
+	    {"--device", offsetof(struct args, device)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -151,32 +183,60 @@ static int cmd_init(const struct args *a)
 	return 0;
 }
 
+struct devices_out {
+	struct db *db;
+	json_t *arr;	/* --json */
+	json_t *units;	/* of the device being printed, --json */
+	char text[256]; /* of the device being printed: "U1,U2" */
+};
+
+static int add_unit(const struct db_unit *unit, void *user)
+{
+	struct devices_out *out = user;
+	size_t len = strlen(out->text);
+
+	if (out->units && json_array_append_new(out->units, json_string(unit->unit_id)) < 0)
+		return -ENOMEM;
+	snprintf(out->text + len, sizeof(out->text) - len, "%s%s", len ? "," : "", unit->unit_id);
+	return 0;
+}
+
 static int print_device(const struct db_device *dev, void *user)
 {
-	json_t *arr = user;
+	struct devices_out *out = user;
+	json_t *arr = out->arr;
 	char when[CLK_ISO_MAX] = "";
+	int r;
 
 	if (dev->is_enrolled)
 		clk_format_utc(dev->enrolled_usec, when);
+	out->text[0] = '\0';
+	out->units = arr ? json_array() : NULL;
+	r = arr && !out->units ? -ENOMEM : db_device_units(out->db, dev->id, add_unit, out);
+	if (r < 0) {
+		json_decref(out->units);
+		return r;
+	}
 	if (arr) {
-		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I}", "name", dev->name, "state",
+		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:o}", "name", dev->name, "state",
 				      dev->is_disabled	 ? "disabled"
 				      : dev->is_enrolled ? "enrolled"
 							 : "pending",
 				      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
 				      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
 				      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
-				      (json_int_t)dev->acked_seq);
+				      (json_int_t)dev->acked_seq, "units", out->units);
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			return -ENOMEM;
 		return 0;
 	}
-	printf("%-24s %-9s %-22s %" PRIu64 "\n", dev->name,
+	printf("%-24s %-9s %-22s %-10" PRIu64 " %s\n", dev->name,
 	       dev->is_disabled	  ? "disabled"
 	       : dev->is_enrolled ? "enrolled"
 				  : "pending",
-	       dev->is_enrolled ? when : "-", dev->acked_seq);
+	       dev->is_enrolled ? when : "-", dev->acked_seq,
+	       out->text[0] ? out->text : "(all units)");
 	return 0;
 }
 
@@ -189,17 +249,130 @@ static int dump_json(json_t *j)
 	return r;
 }
 
+#define DEVICE_UNITS_MAX 32
+
+static int count_unit(const struct db_unit *unit, void *user)
+{
+	(void)unit;
+	(*(size_t *)user)++;
+	return 0;
+}
+
+/* Split --unit "U1,U2" (edited in place) into ids of stored units; says what is wrong. */
+static int parse_units(struct db *db, char *list, const char **ids, size_t *ret_n)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		struct db_org_query q = {.unit_id = id};
+		size_t found = 0;
+		int r;
+
+		if (n == DEVICE_UNITS_MAX) {
+			fprintf(stderr, "hadir-collector: --unit: at most %d units\n",
+				DEVICE_UNITS_MAX);
+			return -E2BIG;
+		}
+		r = db_units(db, &q, count_unit, &found);
+		if (r < 0)
+			return r;
+		if (!found) {
+			fprintf(stderr, "hadir-collector: --unit: no unit '%s' (import units first)\n",
+				id);
+			return -ENOENT;
+		}
+		ids[n++] = id;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+static int find_device(const struct db_device *dev, void *user)
+{
+	struct db_device *want = user;
+
+	if (strcmp(dev->name, want->name) == 0)
+		*want = *dev;
+	return 0;
+}
+
+/* device units NAME [--unit U1,U2]: serve these units from now on (none: every unit). */
+static int device_units(const struct args *a, struct db *db)
+{
+	char list[512] = "";
+	const char *ids[DEVICE_UNITS_MAX];
+	struct db_device dev = {.id = 0};
+	size_t n = 0;
+	int r;
+
+	snprintf(list, sizeof(list), "%s", a->unit ? a->unit : "");
+	snprintf(dev.name, sizeof(dev.name), "%s", a->pos[2]);
+	r = parse_units(db, list, ids, &n);
+	if (r == 0)
+		r = db_device_list(db, find_device, &dev);
+	if (r == 0 && dev.id == 0) {
+		fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
+		return -ENOENT;
+	}
+	if (r >= 0)
+		r = db_device_units_set(db, dev.id, ids, n);
+	if (r == 0)
+		printf("device %s serves %s%s\n", a->pos[2], n ? "units " : "every unit",
+		       a->unit ? a->unit : "");
+	return r;
+}
+
+/* device add NAME [--unit U1,U2]: the token alone on the last line. */
+static int device_add(const struct args *a, const struct config *cfg, struct db *db)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], when[CLK_ISO_MAX];
+	char list[512] = "";
+	const char *ids[DEVICE_UNITS_MAX];
+	struct db_device dev;
+	int64_t expires;
+	size_t n = 0;
+	int r;
+
+	snprintf(list, sizeof(list), "%s", a->unit ? a->unit : "");
+	r = parse_units(db, list, ids, &n);
+	if (r < 0)
+		return r;
+	r = site_device_add(cfg, db, a->pos[2], token, &expires);
+	if (r == -EEXIST)
+		fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
+	else if (r == -EINVAL)
+		fprintf(stderr,
+			"hadir-collector: '%s': a device name is 1 to 64 of A-Z a-z 0-9 . _ -\n",
+			a->pos[2]);
+	if (r < 0)
+		return r;
+	crypto_token_hash(token, hash);
+	r = db_device_by_token(db, hash, clk_wall_usec(), &dev);
+	if (r == 0)
+		r = db_device_units_set(db, dev.id, ids, n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: device '%s' added, but not its units: %s\n",
+			a->pos[2], strerror(-r));
+		return r;
+	}
+	clk_format_utc(expires, when);
+	printf("device %s added for %s%s; enrolment token valid until %s (use it once):\n",
+	       a->pos[2], n ? "units " : "all units", a->unit ? a->unit : "", when);
+	printf("%s\n", token);
+	return 0;
+}
+
 static int cmd_device(const struct args *a)
 {
-	char token[CRYPTO_TOKEN_LEN + 1], when[CLK_ISO_MAX];
 	const char *verb = a->n_pos >= 2 ? a->pos[1] : "";
 	struct config cfg;
-	int64_t expires;
 	struct db *db;
 	int r;
 
 	if (!((strcmp(verb, "add") == 0 && a->n_pos == 3) ||
 	      (strcmp(verb, "disable") == 0 && a->n_pos == 3) ||
+	      (strcmp(verb, "units") == 0 && a->n_pos == 3) ||
 	      (strcmp(verb, "list") == 0 && a->n_pos == 2))) {
 		usage(stderr);
 		return 2;
@@ -207,20 +380,9 @@ static int cmd_device(const struct args *a)
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
 	if (strcmp(verb, "add") == 0) {
-		r = site_device_add(&cfg, db, a->pos[2], token, &expires);
-		if (r == 0) {
-			clk_format_utc(expires, when);
-			printf("device %s added; enrolment token valid until %s (use it once):\n",
-			       a->pos[2], when);
-			printf("%s\n", token);
-		} else if (r == -EEXIST) {
-			fprintf(stderr, "hadir-collector: device '%s' exists\n", a->pos[2]);
-		} else if (r == -EINVAL) {
-			fprintf(stderr,
-				"hadir-collector: '%s': a device name is 1 to 64 of"
-				" A-Z a-z 0-9 . _ -\n",
-				a->pos[2]);
-		}
+		r = device_add(a, &cfg, db);
+	} else if (strcmp(verb, "units") == 0) {
+		r = device_units(a, db);
 	} else if (strcmp(verb, "disable") == 0) {
 		r = db_device_disable(db, a->pos[2]);
 		if (r == 0)
@@ -228,15 +390,17 @@ static int cmd_device(const struct args *a)
 		else if (r == -ENOENT)
 			fprintf(stderr, "hadir-collector: no device '%s'\n", a->pos[2]);
 	} else if (a->is_json) {
-		json_t *arr = json_array();
+		struct devices_out out = {.db = db, .arr = json_array()};
 
-		r = arr ? db_device_list(db, print_device, arr) : -ENOMEM;
+		r = out.arr ? db_device_list(db, print_device, &out) : -ENOMEM;
 		if (r == 0)
-			r = dump_json(arr);
+			r = dump_json(out.arr);
 		else
-			json_decref(arr);
+			json_decref(out.arr);
 	} else {
-		r = db_device_list(db, print_device, NULL);
+		struct devices_out out = {.db = db};
+
+		r = db_device_list(db, print_device, &out);
 	}
 	db_close(db);
 	return r < 0 ? 1 : 0;
@@ -372,6 +536,417 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+/*
+ * A bearer token for the HTTP API, printed once and stored as a hash. A
+ * supervisor's names their NIP: they see and review their own staff only.
+ */
+static int cmd_token(const struct args *a)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX];
+	bool is_supervisor = a->role && strcmp(a->role, "supervisor") == 0;
+	struct db_staff staff;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 2 || strcmp(a->pos[1], "add") != 0 || !a->role) {
+		usage(stderr);
+		return 2;
+	}
+	if (!is_supervisor && strcmp(a->role, "superadmin") != 0) {
+		fprintf(stderr, "hadir-collector: --role: superadmin or supervisor\n");
+		return 2;
+	}
+	if (is_supervisor && !a->nip) {
+		fprintf(stderr, "hadir-collector: a supervisor token needs --nip NIP\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = a->nip ? db_staff_get(db, a->nip, &staff) : 0;
+	if (r == -ENOENT)
+		fprintf(stderr,
+			"hadir-collector: no staff member with NIP %s (import staff first)\n",
+			a->nip);
+	if (r == 0)
+		r = crypto_token_new(token);
+	if (r == 0) {
+		crypto_token_hash(token, hash);
+		r = db_admin_token_add(db, hash, a->role, a->nip, clk_wall_usec());
+	}
+	db_close(db);
+	if (r < 0)
+		return 1;
+	printf("%s token%s%s (shown once):\n%s\n", a->role, a->nip ? " for " : "",
+	       a->nip ? a->nip : "", token);
+	return 0;
+}
+
+/* --- report --- */
+
+/* Write len bytes to --output (replaced whole: a temporary file, then rename) or stdout. */
+static int write_output(const char *path, const char *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	FILE *out = stdout;
+	int r = 0;
+
+	if (path) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		out = fopen(tmp, "we");
+		if (!out) {
+			r = -errno;
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", tmp,
+				strerror(-r));
+			return r;
+		}
+	}
+	if (fwrite(data, 1, len, out) != len)
+		r = -EIO;
+	if (path) {
+		if (fclose(out) != 0 && r == 0)
+			r = -EIO;
+		if (r == 0 && rename(tmp, path) < 0)
+			r = -errno;
+		if (r < 0) {
+			(void)unlink(tmp);
+			fprintf(stderr, "hadir-collector: cannot write '%s': %s\n", path,
+				strerror(-r));
+		}
+	} else if (fflush(stdout) != 0) {
+		r = -EIO;
+	}
+	return r;
+}
+
+/* Write a report's bytes made with result r (JSON ends its line on a terminal); frees data. */
+static int emit_report(const struct args *a, enum discipline_format format, char *data,
+		       size_t len, int r)
+{
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
+static int report_run(const struct args *a, struct db *db, const char *dir,
+		      const struct discipline_query *q, enum discipline_format format)
+{
+	char why[DISCIPLINE_WHY_MAX] = "";
+	struct discipline *d = NULL;
+	json_t *root = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	if (q->nip)
+		r = discipline_explain(db, dir, q, &root, why);
+	else
+		r = discipline_run(db, dir, q, &d, why);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", why[0] ? why : strerror(-r));
+		return r;
+	}
+	if (root) {
+		r = report_dumps(root, &data);
+		json_decref(root);
+		len = data ? strlen(data) : 0;
+	} else {
+		r = discipline_format(d, format, NULL, &data, &len);
+		discipline_free(d);
+	}
+	return emit_report(a, format, data, len, r);
+}
+
+/* The activity recap (recap.h) over a checked period, in a checked format. */
+static int report_activities(const struct args *a, struct db *db, enum discipline_format format)
+{
+	struct recap_query q = {.from_date = a->from, .to_date = a->to, .unit_id = a->unit};
+	struct recap *rc;
+	json_t *json;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = recap_run(db, &q, &rc);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", strerror(-r));
+		return r;
+	}
+	if (format == DISCIPLINE_JSON) {
+		r = recap_json(rc, &json);
+		if (r == 0) {
+			data = json_dumps(json, JSON_INDENT(2));
+			json_decref(json);
+			r = data ? 0 : -ENOMEM;
+			len = data ? strlen(data) : 0;
+		}
+	} else {
+		r = recap_table(rc, format == DISCIPLINE_CSV ? RECAP_CSV : RECAP_XLSX, &data, &len);
+	}
+	recap_free(rc);
+	return emit_report(a, format, data, len, r);
+}
+
+static int cmd_report(const struct args *a)
+{
+	const char *what = a->n_pos == 2 ? a->pos[1] : "";
+	char why[DISCIPLINE_WHY_MAX];
+	struct discipline_query q = { .unit_id = a->unit };
+	enum discipline_format format = DISCIPLINE_JSON;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (strcmp(what, "discipline") != 0 && strcmp(what, "activities") != 0 &&
+	    !(strcmp(what, "days") == 0 && a->nip)) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(what, "days") == 0)
+		q.nip = a->nip;
+	if (discipline_parse_period(a->from, a->to, &q.from, &q.to, why) < 0) {
+		fprintf(stderr, "hadir-collector: --from/--to: %s\n", why);
+		return 2;
+	}
+	if (discipline_parse_format(a->format, &format) < 0 || (q.nip && format != DISCIPLINE_JSON)) {
+		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx (days: json)\n");
+		return 2;
+	}
+	if (format == DISCIPLINE_XLSX && !a->output && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hadir-collector: xlsx is binary: give --output FILE.xlsx\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (strcmp(what, "activities") == 0)
+		r = report_activities(a, db, format);
+	else
+		r = report_run(a, db, cfg.profiles, &q, format);
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
+static int cmd_import(const struct args *a)
+{
+	struct import_result res;
+	struct import_opts opts;
+	enum import_kind kind;
+	struct config cfg;
+	char line[256];
+	unsigned shown = 0;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 3 || import_kind_parse(a->pos[1], &kind) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	opts.profiles_dir = cfg.profiles;
+	opts.now_usec = clk_wall_usec();
+	r = import_file(db, kind, a->pos[2], &opts, &res);
+	db_close(db);
+	if (r == 0) {
+		import_summary(kind, &res, line, sizeof(line));
+		printf("%s\n", line);
+		return 0;
+	}
+	fputs(res.diag.text, stderr);
+	for (const char *p = res.diag.text; *p; p++)
+		shown += *p == '\n';
+	if (res.diag.n_errors > shown)
+		fprintf(stderr, "… and %u more\n", res.diag.n_errors - shown);
+	fprintf(stderr, "hadir-collector: %s not imported (%u problem%s); nothing was stored\n",
+		a->pos[2], res.diag.n_errors, res.diag.n_errors == 1 ? "" : "s");
+	return 1;
+}
+
+/* Ask a kiosk to enrol nip; it learns of it on its next roster pull. */
+static int request_enrolment(struct db *db, const char *device, const char *nip)
+{
+	struct db_device dev = {.id = 0};
+	int64_t id = 0, now = clk_wall_usec();
+	int r;
+
+	snprintf(dev.name, sizeof(dev.name), "%s", device);
+	r = db_device_list(db, find_device, &dev);
+	if (r < 0)
+		return r;
+	if (dev.id == 0 || dev.is_disabled) {
+		fprintf(stderr, "hadir-collector: no enabled device '%s'\n", device);
+		return -ENOENT;
+	}
+	r = api_templates_device_sees(db, dev.id, nip);
+	if (r == 0)
+		fprintf(stderr, "hadir-collector: NIP %s is not in the roster of device %s\n", nip,
+			device);
+	if (r <= 0)
+		return r < 0 ? r : -EPERM;
+	r = db_begin(db);
+	if (r < 0)
+		return r;
+	r = db_enroll_request_add(db, dev.id, nip, now, &id);
+	if (r == 0)
+		r = db_roster_bump(db, now, false); /* the kiosk's next pull is no 304 */
+	if (r == 0)
+		r = db_commit(db);
+	else
+		db_rollback(db);
+	if (r == 0)
+		printf("enrolment of %s requested at %s (request %" PRId64 "); it starts when the"
+		       " kiosk next pulls its roster\n",
+		       nip, device, id);
+	return r;
+}
+
+static int print_request(const struct db_enroll_request *q, void *user)
+{
+	char asked[CLK_ISO_MAX], ended[CLK_ISO_MAX] = "";
+	json_t *arr = user, *o;
+
+	clk_format_utc(q->created_usec, asked);
+	if (q->finished_usec)
+		clk_format_utc(q->finished_usec, ended);
+	if (!arr) {
+		printf("%-6" PRId64 " %-24s %-20s %-8s %-22s %s\n", q->id, q->device, q->nip,
+		       q->state, ended[0] ? ended : asked, q->reason);
+		return 0;
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)q->id, "device",
+		      q->device, "nip", q->nip, "state", q->state, "reason", q->reason, "requested",
+		      asked, "finished", ended[0] ? ended : NULL);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Templates are listed by owner and index only: their bytes never leave the vault. */
+static int print_template(const struct db_template *t, void *user)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = user, *o;
+
+	clk_format_utc(t->created_usec, when);
+	if (!arr) {
+		printf("%-20s %-5" PRId64 " %s\n", t->nip, t->idx, when);
+		return 0;
+	}
+	o = json_pack("{s:s,s:I,s:s}", "nip", t->nip, "index", (json_int_t)t->idx, "created",
+		      when);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int list_fingerprints(struct db *db, bool is_json)
+{
+	json_t *requests = NULL, *templates = NULL;
+	int r;
+
+	if (is_json) {
+		requests = json_array();
+		templates = json_array();
+		if (!requests || !templates) {
+			json_decref(requests);
+			json_decref(templates);
+			return -ENOMEM;
+		}
+	} else {
+		printf("# enrolment requests: id, device, nip, state, when, why it failed\n");
+	}
+	r = db_enroll_request_list(db, 0, print_request, requests);
+	if (r == 0 && !is_json)
+		printf("# templates: nip, index, stored\n");
+	if (r == 0)
+		r = db_template_list(db, NULL, print_template, templates);
+	if (is_json && r == 0)
+		return dump_json(json_pack("{s:o,s:o}", "requests", requests, "templates", templates));
+	json_decref(requests);
+	json_decref(templates);
+	return r;
+}
+
+/*
+ * A new template key: every template resealed under it in one transaction,
+ * then the key files swapped (the old one kept as KEY.old, for the operator
+ * to destroy once the new one is backed up). The service must be stopped.
+ */
+static int rekey(const struct config *cfg, struct db *db)
+{
+	char fresh[CFG_VALUE_MAX + 8], old[CFG_VALUE_MAX + 8];
+	struct vault *v = NULL;
+	unsigned n = 0;
+	int r;
+
+	snprintf(fresh, sizeof(fresh), "%s.new", cfg->templates_key);
+	snprintf(old, sizeof(old), "%s.old", cfg->templates_key);
+	r = vault_open(cfg, db, &v);
+	if (r == 0 && !v) {
+		fprintf(stderr, "hadir-collector: no key file '%s' to replace\n", cfg->templates_key);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return r;
+	r = crypto_secret_create(fresh);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: cannot create '%s': %s%s\n", fresh, strerror(-r),
+			r == -EEXIST ? " (left from an earlier rekey? remove it)" : "");
+		goto out_free;
+	}
+	r = vault_rekey(v, db, fresh, &n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: rekey failed: %s; the old key still holds\n",
+			strerror(-r));
+		(void)unlink(fresh);
+		goto out_free;
+	}
+	/* Committed: from here on only the new key opens the templates. */
+	if (rename(cfg->templates_key, old) < 0 || rename(fresh, cfg->templates_key) < 0) {
+		r = -errno;
+		fprintf(stderr,
+			"hadir-collector: templates resealed under '%s', but it could not replace"
+			" '%s' (%s): move it there by hand before starting the service\n",
+			fresh, cfg->templates_key, strerror(-r));
+		goto out_free;
+	}
+	printf("%u template%s resealed under a new key in %s; the old key is %s: back the new one up,"
+	       " then destroy the old one\n",
+	       n, n == 1 ? "" : "s", cfg->templates_key, old);
+out_free:
+	vault_free(v);
+	return r;
+}
+
+static int cmd_fingerprint(const struct args *a)
+{
+	const char *verb = a->n_pos == 2 ? a->pos[1] : "";
+	bool is_enroll = strcmp(verb, "enroll") == 0;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (!(is_enroll && a->device && a->nip) && strcmp(verb, "list") != 0 &&
+	    strcmp(verb, "rekey") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (is_enroll)
+		r = request_enrolment(db, a->device, a->nip);
+	else if (strcmp(verb, "rekey") == 0)
+		r = rekey(&cfg, db);
+	else
+		r = list_fingerprints(db, a->is_json);
+	db_close(db);
+	return r < 0 ? 1 : 0;
+}
+
 static int cmd_run(const struct args *a)
 {
 	struct config cfg;
@@ -418,6 +993,16 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "token") == 0)
+		return cmd_token(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
+	if (strcmp(a.pos[0], "import") == 0)
+		return cmd_import(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
+	if (strcmp(a.pos[0], "fingerprint") == 0)
+		return cmd_fingerprint(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;

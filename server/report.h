@@ -37,6 +37,42 @@ struct report_entry {
 int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
 			   size_t n, struct json_t **ret_json) MUST_CHECK;
 
+/*
+ * The same JSON written employee by employee, so a report of 100,000
+ * employees never exists as one tree (hundreds of MB in jansson). extra, if
+ * not NULL, is an object whose members follow "employees" at the top level
+ * (e.g. the server time of an HTTP reply). Returns 0, -ENOMEM or -EIO.
+ */
+int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
+				 const struct report_entry *entries, size_t n,
+				 const struct json_t *extra) MUST_CHECK;
+
+/* Columns of the CSV and XLSX reports: the identity, the period, the leave codes, the year. */
+#define REPORT_COLUMNS (16 + (CAL_LEAVE_COUNT - 1) + 9)
+
+enum report_cell_kind {
+	REPORT_CELL_TEXT,
+	REPORT_CELL_INT,
+	REPORT_CELL_BP, /* basis points, shown as a percentage with two decimals */
+};
+
+/* One cell of an employee's row; text points into the entry or its profile. */
+struct report_cell {
+	enum report_cell_kind kind;
+	const char *text; /* REPORT_CELL_TEXT */
+	int64_t value;	  /* otherwise */
+};
+
+/* The header of column i (Bahasa Indonesia), or NULL past the last; static text. */
+const char *report_column_name(size_t i);
+
+/* An employee's row as cells, the same for every tabular format. */
+void report_discipline_cells(const struct rules_employee *emp, const struct rules_period *period,
+			     struct report_cell cells[REPORT_COLUMNS]);
+
+/* One CSV row of cells (RFC 4180, CRLF; text defused against formulas), for any table. */
+void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n);
+
 /* The same as CSV: a header row, then one row per employee, CRLF line ends. */
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n) MUST_CHECK;
 

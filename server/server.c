@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The event loop and connection state machine. Requests are answered in the
- * loop (SQLite commits are short), except that record batches are decoded and
- * hashed on worker threads (workq.h) while the loop goes on; a worker sees
- * only a copy of the body, so connections and the database need no locks.
+ * loop (SQLite commits are short), except for two kinds of work that go to
+ * threads while the loop goes on: record batches are decoded and hashed on
+ * worker threads (workq.h), which see only a copy of the body; the slow
+ * routes (reports, api_is_slow()) go to the report worker (worker.h) while
+ * their connection waits in CONN_HELD. Answers come back by eventfd, so
+ * connections and the loop's database connection need no locks.
  * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
  * in LINGER (drain what the client still sends after an error reply, so the
  * reply is not lost to a reset) or is closed. Closed connections are freed
@@ -38,8 +41,10 @@
 #include "common/http.h"
 #include "server/metrics.h"
 #include "server/site.h"
+#include "server/vault.h"
 #include "server/tls.h"
 #include "server/workq.h"
+#include "server/worker.h"
 
 #define IN_BUF	     16384
 #define MAX_EVENTS   256
@@ -47,13 +52,15 @@
 #define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
 #define GROUP_USEC   (50 * 1000) /* the longest a group commit waits for the worker */
+#define SLOW_USEC    (120 * CLK_USEC_PER_SEC) /* a report on the worker must finish in this */
+#define WRITE_TURN   (256 * 1024)		  /* reply bytes sent per connection and turn */
 
 enum conn_state {
 	CONN_HANDSHAKE,
 	CONN_READING,
 	CONN_WRITING,
-	CONN_DECODING, /* a record batch is on the worker thread */
-	CONN_HELD,     /* answered, but the answer waits for the group commit */
+	CONN_DECODING, /* a record batch is on a decoding worker */
+	CONN_HELD,     /* the answer waits for the group commit, or for the report worker */
 	CONN_LINGER,
 	CONN_CLOSED,
 };
@@ -94,9 +101,10 @@ struct conn {
 	int64_t deadline;      /* CLOCK_MONOTONIC usec */
 	uint32_t events;       /* registered with epoll */
 	struct conn *prev, *next;
-	struct batch_job *job; /* CONN_DECODING */
+	struct batch_job *batch; /* CONN_DECODING */
 	struct api_reply held; /* CONN_HELD: the reply to send after the commit */
 	struct conn *next_held;
+	struct worker_job *job; /* CONN_HELD: the worker is answering this */
 };
 
 struct server {
@@ -105,6 +113,7 @@ struct server {
 	struct tls_server *tls;
 	struct db *db;
 	struct workq *workq;
+	struct vault *vault; /* NULL: templates are not shared */
 	struct api api;
 	struct metrics metrics;
 	struct conn *conns; /* open */
@@ -127,10 +136,11 @@ struct server {
 	size_t n_receiving;  /* connections with a request half received */
 	bool is_heap_dirty;  /* handshakes or batches freed memory since the last trim */
 	struct conn *held; /* connections in CONN_HELD, newest first */
+	struct worker *worker; /* answers slow routes (reports) off the loop */
 };
 
-/* epoll tags for the three non-connection fds. */
-static char listen_tag, signal_tag, workq_tag;
+/* epoll tags for the non-connection fds. */
+static char listen_tag, signal_tag, workq_tag, worker_tag;
 
 static int64_t mono_usec(void)
 {
@@ -159,10 +169,12 @@ static void conn_close(struct conn *c)
 		return;
 	c->state = CONN_CLOSED;
 	conn_receiving(c, false);
-	if (c->job) {
-		c->job->conn = NULL;
-		c->job = NULL;
+	if (c->batch) {
+		c->batch->conn = NULL; /* the decoded batch is dropped when it comes */
+		c->batch = NULL;
 	}
+	if (c->job)
+		c->job->owner = NULL; /* the worker's answer is dropped when it comes */
 	(void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -238,7 +250,8 @@ static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 	    .content_type = reply->content_type,
 	    .body = reply->body,
 	    .body_len = reply->body_len,
-	    .extra_headers = reply->extra_headers,
+	    .extra_headers = api_reply_headers(reply),
+	    .etag = reply->etag[0] ? reply->etag : NULL,
 	    .is_keep_alive = !c->is_closing_after && !srv->is_stopping,
 	    .is_head = is_head,
 	    .server_time_usec = clk_wall_usec(),
@@ -394,7 +407,7 @@ static bool batch_submit(struct conn *c, const struct http_request *req)
 	bj->body_len = req->body_len;
 	bj->base.run = batch_job_run;
 	bj->conn = c;
-	c->job = bj;
+	c->batch = bj;
 	c->state = CONN_DECODING;
 	conn_want(c, 0); /* nothing to read or write until the batch is back */
 	workq_submit(c->srv->workq, &bj->base);
@@ -416,7 +429,7 @@ static void batches_done(struct server *srv)
 		if (c) {
 			bool is_grouped = group_join(srv);
 
-			c->job = NULL;
+			c->batch = NULL;
 			api_records_store(&srv->api, &c->peer, &bj->out, clk_wall_usec(), &reply);
 			log_debug("server: POST /api/v1/records -> %d", reply.status);
 			conn_answer(c, &reply, is_grouped, false);
@@ -424,6 +437,51 @@ static void batches_done(struct server *srv)
 				conn_step(c);
 		}
 		batch_job_free(job);
+	}
+}
+
+/*
+ * Hand a slow request to the worker; the connection waits in CONN_HELD and
+ * reads nothing meanwhile. False when there is no memory for the job.
+ */
+static bool conn_offload(struct conn *c, const struct http_request *req)
+{
+	struct worker_job *job = calloc(1, sizeof(*job));
+
+	if (!job)
+		return false;
+	job->req = *req;
+	job->req.body = NULL;
+	job->req.body_len = 0;
+	job->peer = c->peer;
+	job->now = clk_wall_usec();
+	job->owner = c;
+	c->job = job;
+	c->state = CONN_HELD;
+	c->deadline = mono_usec() + SLOW_USEC;
+	conn_want(c, 0);
+	worker_submit(c->srv->worker, job);
+	return true;
+}
+
+/* Send the answers the worker finished. */
+static void worker_collect(struct server *srv)
+{
+	struct worker_job *job = worker_take_done(srv->worker), *next;
+
+	for (; job; job = next) {
+		struct conn *c = job->owner;
+
+		next = job->next;
+		if (c && c->state == CONN_HELD) {
+			c->job = NULL;
+			c->held = job->reply;
+			conn_respond(c, &c->held, job->req.method == HTTP_VERB_HEAD);
+			conn_step(c);
+		} else {
+			api_reply_done(&job->reply);
+		}
+		free(job);
 	}
 }
 
@@ -436,6 +494,8 @@ static void conn_handle(struct conn *c)
 
 	if (!req->is_keep_alive)
 		c->is_closing_after = true;
+	if (api_is_slow(req) && conn_offload(c, req))
+		return;
 	if (is_group_request(req)) {
 		if (batch_submit(c, req))
 			return;
@@ -573,7 +633,16 @@ static void conn_step(struct conn *c)
 			c->in_len += (size_t)n;
 			break;
 		case CONN_WRITING:
-			while (c->out_off < c->out_len) {
+			/*
+			 * At most WRITE_TURN bytes a turn: encrypting a 60 MB report for
+			 * a fast reader would otherwise hold the loop for most of a
+			 * second. The deadline counts from the last progress.
+			 */
+			for (size_t sent = 0; c->out_off < c->out_len; sent += (size_t)n) {
+				if (sent >= WRITE_TURN) {
+					conn_want(c, EPOLLOUT);
+					return;
+				}
 				n = tls_write(c->tls, c->out + c->out_off, c->out_len - c->out_off);
 				if (n == -EAGAIN) {
 					conn_want_tls(c);
@@ -584,6 +653,7 @@ static void conn_step(struct conn *c)
 					return;
 				}
 				c->out_off += (size_t)n;
+				c->deadline = mono_usec() + srv->cfg->read_timeout_ms * 1000;
 			}
 			FREE_AND_NULL(c->out);
 			if (c->is_interim) {
@@ -829,7 +899,13 @@ static int setup(struct server *srv)
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;
-	srv->api = (struct api){.cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics};
+	r = vault_open(srv->cfg, srv->db, &srv->vault);
+	if (r < 0)
+		return r;
+	srv->api = (struct api){.cfg = srv->cfg,
+				.db = srv->db,
+				.metrics = &srv->metrics,
+				.vault = srv->vault};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -860,6 +936,12 @@ static int setup(struct server *srv)
 	ev.data.ptr = &signal_tag;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->signal_fd, &ev) < 0)
 		return -errno;
+	r = worker_start(srv->cfg, &srv->worker);
+	if (r < 0)
+		return r;
+	ev.data.ptr = &worker_tag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, worker_fd(srv->worker), &ev) < 0)
+		return -errno;
 	ev.data.ptr = &workq_tag;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, workq_fd(srv->workq), &ev) < 0)
 		return -errno;
@@ -871,6 +953,7 @@ static void teardown(struct server *srv)
 	while (srv->conns)
 		conn_close(srv->conns);
 	free_dead(srv);
+	worker_stop(srv->worker); /* after the connections: they no longer own jobs */
 	workq_free(srv->workq, batch_job_free);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
@@ -879,6 +962,7 @@ static void teardown(struct server *srv)
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	tls_server_free(srv->tls);
+	vault_free(srv->vault);
 	db_close(srv->db);
 }
 
@@ -931,10 +1015,16 @@ int server_run(const struct config *cfg)
 				on_signal(&srv);
 			} else if (tag == &workq_tag) {
 				batches_done(&srv);
+			} else if (tag == &worker_tag) {
+				worker_collect(&srv);
 			} else {
 				struct conn *c = tag;
 
-				if (c->state != CONN_CLOSED)
+				/* A held or decoding connection listens for nothing but a hang-up. */
+				if ((c->state == CONN_HELD || c->state == CONN_DECODING) &&
+				    (events[i].events & (EPOLLHUP | EPOLLERR)))
+					conn_close(c);
+				else if (c->state != CONN_CLOSED)
 					conn_step(c);
 			}
 		}

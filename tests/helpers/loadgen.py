@@ -12,7 +12,6 @@
   loadgen.py idle URL CA CERT KEY N
       opens N TLS connections and keeps them idle until stdin closes.
 """
-import hashlib
 import http.client
 import json
 import multiprocessing
@@ -20,35 +19,22 @@ import resource
 import socket
 import sqlite3
 import ssl
-import struct
 import sys
 import time
 import urllib.parse
 
+import records  # tests/helpers/records.py: the chain's canonical bytes
+
 BOOT = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 
 
-def s(v):
-    b = v.encode()
-    return struct.pack(">I", len(b)) + b
-
-
 def chain(n):
-    prev, out = bytes(32), []
-    for seq in range(1, n + 1):
-        r = dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 1000000,
-                 boot_usec=1000000 + seq * 1000000, boot_id=BOOT, clock_trusted=True,
-                 credential=str(8000000 + seq % 500), nip="1985%014d" % (seq % 500),
-                 outcome="accepted", reason="", direction="", payload="")
-        data = (prev + b"HADIR-REC-1" + struct.pack(">Q", seq) + s(r["kind"])
-                + struct.pack(">q", r["wall_usec"]) + struct.pack(">q", r["boot_usec"])
-                + s(r["boot_id"]) + b"\x01" + s(r["credential"]) + s(r["nip"])
-                + s(r["outcome"]) + s(r["reason"]) + s(r["direction"]) + s(r["payload"]))
-        link = hashlib.sha256(data).digest()
-        r["prev"], r["link"] = prev.hex(), link.hex()
-        prev = link
-        out.append(r)
-    return out
+    return records.seal([
+        dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 1000000,
+             boot_usec=1000000 + seq * 1000000, boot_id=BOOT, clock_trusted=True,
+             credential=str(8000000 + seq % 500), nip="1985%014d" % (seq % 500),
+             outcome="accepted", reason="", direction="", payload="")
+        for seq in range(1, n + 1)])
 
 
 def context(ca, cert=None, key=None):

@@ -26,11 +26,12 @@ code() {
 	curl -s -o "$T/body" -w '%{http_code}' --max-time 10 "$@"
 }
 
-# enrol NAME KEYBASE: device add NAME, a CSR from openssl req, POST /api/v1/enroll.
-# Leaves KEYBASE.key and KEYBASE.pem (the issued certificate).
+# enrol NAME KEYBASE [OPTION...]: device add NAME [OPTION...] (e.g. --unit U1), a CSR
+# from openssl req, POST /api/v1/enroll. Leaves KEYBASE.key and KEYBASE.pem (the certificate).
 enrol() {
 	local name=$1 base=$2 token
-	token=$("$COLLECTOR" --config "$CONF" device add "$name" | tail -n 1) || return 1
+	shift 2
+	token=$("$COLLECTOR" --config "$CONF" device add "$name" "$@" | tail -n 1) || return 1
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$base.key" \
 		-subj "/CN=$name" -out "$base.csr" 2>/dev/null || return 1
 	python3 -c 'import json,sys; print(json.dumps({"token": sys.argv[1], "csr": open(sys.argv[2]).read()}))' \
@@ -44,32 +45,21 @@ enrol() {
 # batch FROM TO [TAMPER_SEQ]: a JSON batch of records FROM..TO of one hash chain
 # (canonical bytes as in common/record.h); TAMPER_SEQ gets its NIP edited after sealing.
 batch() {
-	python3 - "$@" <<'PY'
-import hashlib, json, struct, sys
-lo, hi = int(sys.argv[1]), int(sys.argv[2])
-tamper = int(sys.argv[3]) if len(sys.argv) > 3 else -1
-boot = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-def s(v):
-    b = v.encode()
-    return struct.pack(">I", len(b)) + b
-prev, recs = bytes(32), []
-for seq in range(1, hi + 1):
-    r = dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 60000000,
-             boot_usec=1000000 + seq * 60000000, boot_id=boot, clock_trusted=True,
-             credential="card:42", nip="198501012010011001", outcome="accepted",
-             reason="", direction="in", payload="")
-    canon = (prev + b"HADIR-REC-1" + struct.pack(">Q", seq) + s(r["kind"]) +
-             struct.pack(">q", r["wall_usec"]) + struct.pack(">q", r["boot_usec"]) +
-             s(r["boot_id"]) + bytes([1]) + s(r["credential"]) + s(r["nip"]) +
-             s(r["outcome"]) + s(r["reason"]) + s(r["direction"]) + s(r["payload"]))
-    link = hashlib.sha256(canon).digest()
-    r["prev"], r["link"] = prev.hex(), link.hex()
-    if seq == tamper:
+	python3 - "$REPO/tests/helpers" "$@" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import records
+lo, hi = int(sys.argv[2]), int(sys.argv[3])
+tamper = int(sys.argv[4]) if len(sys.argv) > 4 else -1
+recs = records.seal([dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 60000000,
+                          boot_usec=1000000 + seq * 60000000, boot_id=records.BOOT,
+                          clock_trusted=True, credential="card:42", nip="198501012010011001",
+                          outcome="accepted", reason="", direction="in", payload="")
+                     for seq in range(1, hi + 1)])
+for r in recs:
+    if r["seq"] == tamper:
         r["nip"] = "199001012015011001"
-    if seq >= lo:
-        recs.append(r)
-    prev = link
-print(json.dumps({"version": 1, "records": recs}))
+print(json.dumps({"version": 1, "records": [r for r in recs if r["seq"] >= lo]}))
 PY
 }
 

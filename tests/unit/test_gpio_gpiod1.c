@@ -4,12 +4,14 @@
  * GPIO chip and the kernel's gpio-sim cannot be loaded, so this file defines
  * the libgpiod functions gpio_gpiod1.c calls; the executable's definitions
  * take precedence over the shared library's. The fake keeps the v1
- * behaviour that matters: one non-blocking event fd per requested line, a
- * queue of 16 events per line, busy lines, closing a chip releasing its lines.
+ * behaviour that matters: one event fd per requested line carrying the
+ * kernel's struct gpioevent_data records, a queue of 16 events per line, busy
+ * lines, closing a chip releasing its lines.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <gpiod.h>
+#include <linux/gpio.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,9 +51,7 @@ struct gpiod_line {
 	int flags;
 	int value;
 	char consumer[32];
-	int pipe[2];
-	struct gpiod_line_event queue[FAKE_QUEUE];
-	size_t q_head, q_n;
+	int pipe[2]; /* the line's event fd: kernel records */
 	unsigned dropped;
 };
 
@@ -174,7 +175,6 @@ int gpiod_line_request(struct gpiod_line *line, const struct gpiod_line_request_
 		return -1;
 	if (pipe2(line->pipe, O_CLOEXEC) < 0)
 		return -1;
-	line->q_head = line->q_n = 0;
 	return 0;
 }
 
@@ -206,42 +206,26 @@ int gpiod_line_event_get_fd(struct gpiod_line *line)
 	return line->pipe[0];
 }
 
-/* Like the kernel's read(): blocks unless the fd is non-blocking, so the backend must set that. */
-int gpiod_line_event_read_multiple(struct gpiod_line *line, struct gpiod_line_event *events,
-				   unsigned int num_events)
-{
-	char bytes[FAKE_QUEUE];
-	ssize_t n;
-
-	if (num_events > FAKE_QUEUE)
-		num_events = FAKE_QUEUE;
-	n = read(line->pipe[0], bytes, num_events);
-	if (n < 0)
-		return -1;
-	for (ssize_t i = 0; i < n; i++) {
-		events[i] = line->queue[line->q_head];
-		line->q_head = (line->q_head + 1) % FAKE_QUEUE;
-		line->q_n--;
-	}
-	return (int)n;
-}
-
-/* The kernel saw an edge: queue it (or drop it, as v1 does when the queue is full). */
-static void fake_edge(unsigned offset, bool rising, int64_t ts_ns)
+/* The kernel saw an edge: queue its record (or drop it, as v1 does when the queue is full). */
+static void fake_record(unsigned offset, uint32_t id, uint64_t ts_ns)
 {
 	struct gpiod_line *line = &fake[offset];
+	struct gpioevent_data ev = { .timestamp = ts_ns, .id = id };
+	int queued;
 
 	assert_true(line->pipe[1] >= 0);
-	if (line->q_n == FAKE_QUEUE) {
+	assert_int_equal(ioctl(line->pipe[0], FIONREAD, &queued), 0);
+	if (queued / (int)sizeof(ev) == FAKE_QUEUE) {
 		line->dropped++;
 		return;
 	}
-	line->queue[(line->q_head + line->q_n) % FAKE_QUEUE] = (struct gpiod_line_event){
-		.ts = { .tv_sec = ts_ns / 1000000000, .tv_nsec = ts_ns % 1000000000 },
-		.event_type = rising ? GPIOD_LINE_EVENT_RISING_EDGE : GPIOD_LINE_EVENT_FALLING_EDGE,
-	};
-	line->q_n++;
-	assert_int_equal(write(line->pipe[1], "e", 1), 1);
+	assert_int_equal(write(line->pipe[1], &ev, sizeof(ev)), sizeof(ev));
+}
+
+static void fake_edge(unsigned offset, bool rising, int64_t ts_ns)
+{
+	fake_record(offset, rising ? GPIOEVENT_EVENT_RISING_EDGE : GPIOEVENT_EVENT_FALLING_EDGE,
+		    (uint64_t)ts_ns);
 }
 
 static bool is_readable(int fd)
@@ -436,6 +420,32 @@ static void test_gpiod1_realtime_stamps_become_monotonic(void **state)
 	gpio_in_free(in);
 }
 
+/*
+ * The backend decodes the kernel's records itself (libgpiod's struct would
+ * not match on armhf with 64-bit time_t): the id names the edge, the 64-bit
+ * stamp is kept to the nanosecond, and a torn record is an error.
+ */
+static void test_gpiod1_kernel_records(void **state)
+{
+	struct board_line d0 = parse("gpiochip0:17", "d0");
+	struct board_line d1 = parse("gpiochip0:27", "d1");
+	struct gpio_in *in = open_pair(&d0, &d1);
+	struct gpio_event ev[4];
+	uint64_t t = (uint64_t)now_ns(CLOCK_MONOTONIC) - 999999999;
+
+	(void)state;
+	fake_record(17, GPIOEVENT_EVENT_FALLING_EDGE, t);
+	fake_record(17, GPIOEVENT_EVENT_RISING_EDGE, t + 50001);
+	assert_int_equal(gpio_in_read(in, ev, 4), 2);
+	assert_false(ev[0].rising);
+	assert_int_equal(ev[0].ts_ns, (int64_t)t);
+	assert_true(ev[1].rising);
+	assert_int_equal(ev[1].ts_ns, (int64_t)t + 50001);
+	assert_int_equal(write(fake[27].pipe[1], &t, sizeof(t)), sizeof(t)); /* half a record */
+	assert_int_equal(gpio_in_read(in, ev, 4), -EIO);
+	gpio_in_free(in);
+}
+
 static void test_gpiod1_busy_line(void **state)
 {
 	struct board_line d0 = parse("gpiochip0:17", "d0");
@@ -494,6 +504,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_realtime_stamps_become_monotonic, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_gpiod1_kernel_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_busy_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_missing_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gpiod1_output_active_low, setup, teardown),

@@ -142,6 +142,38 @@ static void test_http_reader_take_continue_once(void **state)
 	http_reader_free(rd);
 }
 
+static void test_http_reader_if_none_match(void **state)
+{
+	static const char req[] = "GET /api/v1/roster HTTP/1.1\r\nHost: a\r\n"
+				  "If-None-Match: \"r7-2026-ab\"\r\n\r\n";
+	struct http_reader *rd = http_reader_new(1024, 1024);
+	size_t used;
+	bool done;
+
+	(void)state;
+	assert_int_equal(feed(rd, req, &used, &done), 0);
+	assert_true(done);
+	assert_string_equal(http_reader_request(rd)->if_none_match, "\"r7-2026-ab\"");
+	http_reader_next(rd);
+	assert_int_equal(feed(rd, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", &used, &done), 0);
+	assert_string_equal(http_reader_request(rd)->if_none_match, "");
+	http_reader_free(rd);
+}
+
+static void test_http_etag_match_cases(void **state)
+{
+	(void)state;
+	assert_true(http_etag_match("\"a\"", "\"a\""));
+	assert_true(http_etag_match("\"x\", \"a\"", "\"a\""));
+	assert_true(http_etag_match(" W/\"a\" ", "\"a\""));
+	assert_true(http_etag_match("\"a\"", "W/\"a\""));
+	assert_true(http_etag_match("*", "\"a\""));
+	assert_false(http_etag_match("", "\"a\""));
+	assert_false(http_etag_match("\"ab\"", "\"a\""));
+	assert_false(http_etag_match("a", "\"a\""));
+	assert_false(http_etag_match(",,, ,", "\"a\""));
+}
+
 static void test_http_query_get_cases(void **state)
 {
 	char v[16];
@@ -176,6 +208,16 @@ static void test_http_response_format_headers(void **state)
 	assert_non_null(memmem(out, len, "X-Hadir-Time: 1234\r\n", 20));
 	assert_non_null(memmem(out, len, "Content-Length: 2\r\n", 19));
 	assert_non_null(memmem(out, len, "Connection: close\r\n\r\n{}", 23));
+	assert_null(memmem(out, len, "ETag", 4));
+	free(out);
+
+	resp.status = 304;
+	resp.content_type = NULL;
+	resp.etag = "\"r1\"";
+	assert_int_equal(http_response_format(&resp, &out, &len), 0);
+	assert_non_null(memmem(out, len, "ETag: \"r1\"\r\n", 12));
+	assert_null(memmem(out, len, "Content-Length", 14));
+	assert_memory_equal(out + len - 4, "\r\n\r\n", 4); /* no body */
 	free(out);
 }
 
@@ -187,6 +229,8 @@ int main(void)
 	    cmocka_unit_test(test_http_reader_limits),
 	    cmocka_unit_test(test_http_reader_garbage),
 	    cmocka_unit_test(test_http_reader_take_continue_once),
+	    cmocka_unit_test(test_http_reader_if_none_match),
+	    cmocka_unit_test(test_http_etag_match_cases),
 	    cmocka_unit_test(test_http_query_get_cases),
 	    cmocka_unit_test(test_http_response_format_headers),
 	};

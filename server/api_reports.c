@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/* Report routes: argument checks, then discipline.c, then the reply in the asked format. */
+#include "server/api_reports.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/http.h"
+#include "common/log.h"
+#include "common/record.h"
+#include "common/tz.h"
+#include "server/config.h"
+#include "server/db.h"
+#include "server/discipline.h"
+#include "server/report.h"
+
+#define ID_MAX 64
+
+/* A query parameter, "" when absent; false (after a 400 in ret) when malformed. */
+static bool query_text(const struct api_call *call, const char *name, char *buf, size_t size,
+		       struct api_reply *ret)
+{
+	int r = http_query_get(call->req->query, name, buf, size);
+
+	if (r == -ENOENT) {
+		buf[0] = '\0';
+		return true;
+	}
+	if (r < 0) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%s: malformed or too long", name);
+		api_error(400, msg, call->now, ret);
+		return false;
+	}
+	return true;
+}
+
+/* from and to as a period, or false after a 400 in ret. */
+static bool query_period(const struct api_call *call, int32_t *ret_from, int32_t *ret_to,
+			 struct api_reply *ret)
+{
+	char from[32], to[32], why[DISCIPLINE_WHY_MAX];
+
+	if (!query_text(call, "from", from, sizeof(from), ret) ||
+	    !query_text(call, "to", to, sizeof(to), ret))
+		return false;
+	if (discipline_parse_period(from, to, ret_from, ret_to, why) < 0) {
+		api_error(400, why, call->now, ret);
+		return false;
+	}
+	return true;
+}
+
+static void discipline_error(int r, const char *why, int64_t now, struct api_reply *ret)
+{
+	if (r == -ENOENT)
+		api_error(404, why[0] ? why : "not found", now, ret);
+	else if (r == -EINVAL)
+		api_error(500, why[0] ? why : "stored data refused", now, ret);
+	else
+		api_error(500, r == -ENOMEM ? "out of memory" : "storage error", now, ret);
+}
+
+/* JSON through report_dumps(): percentages print as 4.75, not 4.7499999999999991. */
+static void reply_report_json(json_t *root, int64_t now, struct api_reply *ret)
+{
+	char *text = NULL;
+
+	if (json_object_set_new(root, "server_time_usec", json_integer(now)) < 0 ||
+	    report_dumps(root, &text) < 0) {
+		json_decref(root);
+		api_error(500, "out of memory", now, ret);
+		return;
+	}
+	json_decref(root);
+	memset(ret, 0, sizeof(*ret));
+	ret->status = 200;
+	ret->content_type = "application/json";
+	ret->body = text;
+	ret->body_len = strlen(text);
+}
+
+/* A file name of safe characters: disiplin_FROM_TO[_UNIT].EXT */
+static void set_disposition(struct api_reply *ret, const char *from, const char *to,
+			    const char *unit, const char *ext)
+{
+	char name[160];
+	int n;
+
+	n = snprintf(name, sizeof(name), "disiplin_%s_%s%s%s.%s", from, to, unit[0] ? "_" : "",
+		     unit, ext);
+	for (int i = 0; i < n && i < (int)sizeof(name) - 1; i++) {
+		char ch = name[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+			name[i] = '_';
+	}
+	snprintf(ret->headers, sizeof(ret->headers),
+		 "Content-Disposition: attachment; filename=\"%s\"\r\n", name);
+}
+
+void api_reports_discipline(struct api *api, const struct api_call *call, struct api_reply *ret)
+{
+	char role[DB_ROLE_MAX], unit[ID_MAX], format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
+	char why[DISCIPLINE_WHY_MAX] = "";
+	struct discipline_query q = {.unit_id = NULL};
+	enum discipline_format format;
+	struct discipline *d = NULL;
+	int64_t now = call->now;
+	json_t *extra;
+	size_t len;
+	char *data;
+	int r;
+
+	if (api_admin_of(api, call->req, now, role, ret) < 0)
+		return;
+	if (!query_period(call, &q.from, &q.to, ret) ||
+	    !query_text(call, "unit", unit, sizeof(unit), ret) ||
+	    !query_text(call, "format", format_text, sizeof(format_text), ret))
+		return;
+	if (discipline_parse_format(format_text, &format) < 0) {
+		api_error(400, "format: json, csv or xlsx", now, ret);
+		return;
+	}
+	q.unit_id = unit;
+	r = discipline_run(api->db, api->cfg->profiles, &q, &d, why);
+	if (r < 0) {
+		discipline_error(r, why, now, ret);
+		return;
+	}
+	extra = json_pack("{s:I}", "server_time_usec", (json_int_t)now);
+	r = extra ? discipline_format(d, format, extra, &data, &len) : -ENOMEM;
+	json_decref(extra);
+	discipline_free(d);
+	if (r < 0) {
+		api_error(500, "cannot format the report", now, ret);
+		return;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->status = 200;
+	ret->content_type = discipline_content_type(format);
+	ret->body = data;
+	ret->body_len = len;
+	tz_format_date(q.from, from);
+	tz_format_date(q.to, to);
+	if (format != DISCIPLINE_JSON)
+		set_disposition(ret, from, to, unit, discipline_extension(format));
+}
+
+void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)
+{
+	char role[DB_ROLE_MAX], why[DISCIPLINE_WHY_MAX] = "";
+	struct discipline_query q = {.nip = call->params[0]};
+	int64_t now = call->now;
+	json_t *root = NULL;
+	int r;
+
+	if (api_admin_of(api, call->req, now, role, ret) < 0)
+		return;
+	if (!query_period(call, &q.from, &q.to, ret))
+		return;
+	r = discipline_explain(api->db, api->cfg->profiles, &q, &root, why);
+	if (r < 0) {
+		discipline_error(r, why, now, ret);
+		return;
+	}
+	reply_report_json(root, now, ret);
+}

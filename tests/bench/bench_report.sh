@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Discipline report: 100,000 staff in 500 units (WIB/WITA/WIT, both profiles)
+# with two taps on each of the 22 working days of September 2025, imported
+# from CSV beforehand. Prints the time to import the taps, the time and peak
+# RSS of `report discipline` as JSON and as XLSX (goal: JSON < 2 s, < 1 GB),
+# and the slowest /healthz answer while the same report runs over HTTP (the
+# worker thread keeps the event loop free). STAFF=N for a smaller run.
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/collector.sh"
+
+STAFF=${STAFF:-100000}
+UNITS=${UNITS:-500}
+site_start "$T/site" >/dev/null || {
+	echo "collector did not start"
+	exit 1
+}
+
+python3 - "$T" "$STAFF" "$UNITS" <<'PY'
+import random, sys
+from datetime import date, timedelta
+out, staff, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+zones = [("Asia/Jakarta", 7), ("Asia/Makassar", 8), ("Asia/Jayapura", 9)]
+with open(out + "/units.csv", "w") as f:
+    f.write("unit_id,name,timezone,profile\n")
+    for u in range(units):
+        f.write("U%03d,Unit %d,%s,%s\n" % (u, u, zones[u % 3][0], "permentan" if u % 5 == 0 else "default"))
+days = [date(2025, 9, 1) + timedelta(d) for d in range(30)]
+days = [d for d in days if d.weekday() < 5]
+assert len(days) == 22
+rnd = random.Random(1)
+with open(out + "/staff.csv", "w") as s, open(out + "/taps.csv", "w") as t:
+    s.write("nip,name,unit_id,card,fingerprint_id,allowance\n")
+    t.write("nip,time\n")
+    for i in range(staff):
+        nip = "19%016d" % i
+        u = i % units
+        off = zones[u % 3][1]
+        s.write("%s,Pegawai %d,U%03d,%d,,%d\n" % (nip, i, u, 100000 + i, 3000000 + (i % 7) * 250000))
+        for d in days:
+            if rnd.random() < 0.02:
+                continue  # absent: TK
+            tin = 7 * 3600 + 15 * 60 + rnd.randrange(1800)  # late now and then
+            tout = 16 * 3600 + rnd.randrange(3600)
+            for sec in (tin, tout):
+                t.write("%s,%sT%02d:%02d:%02d+%02d:00\n" % (nip, d, sec // 3600, sec // 60 % 60, sec % 60, off))
+PY
+for kind in units staff; do
+	"$COLLECTOR" --config "$CONF" import $kind "$T/$kind.csv" >/dev/null || {
+		echo "import $kind failed"
+		exit 1
+	}
+done
+taps=$(($(wc -l <"$T/taps.csv") - 1))
+start=$(date +%s.%N)
+"$COLLECTOR" --config "$CONF" import taps "$T/taps.csv" >/dev/null || {
+	echo "import taps failed"
+	exit 1
+}
+end=$(date +%s.%N)
+echo "import: $taps taps from CSV in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
+
+# report FORMAT: time and peak RSS of one CLI report.
+report() {
+	/usr/bin/time -f '%e %M' -o "$T/time.$1" "$COLLECTOR" --config "$CONF" report discipline \
+		--from 2025-09-01 --to 2025-09-30 --format "$1" --output "$T/report.$1" || return 1
+	read -r secs kb <"$T/time.$1"
+	echo "report discipline --format $1: $STAFF staff, $UNITS units, September 2025:" \
+		"${secs} s, peak RSS $((kb / 1024)) MB, $(($(stat -c %s "$T/report.$1") / 1024)) KB" \
+		"(goal for json: < 2 s, < 1024 MB)"
+}
+report json
+report xlsx
+
+# The same report over HTTP while /healthz is asked every 20 ms: the loop stays free.
+python3 - "$URL" "$T/site/ca.pem" "$ADMIN_TOKEN" <<'PY'
+import http.client, ssl, sys, threading, time
+url, ca, token = sys.argv[1:]
+host, port = url.split("//")[1].split(":")
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+def get(path, headers={}):
+    c = http.client.HTTPSConnection(host, int(port), context=ctx, timeout=120)
+    c.request("GET", path, headers=headers)
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, body
+done = threading.Event()
+out = {}
+def report():
+    t = time.monotonic()
+    out["status"], body = get("/api/v1/reports/discipline?from=2025-09-01&to=2025-09-30",
+                              {"Authorization": "Bearer " + token})
+    out["secs"], out["bytes"] = time.monotonic() - t, len(body)
+    done.set()
+th = threading.Thread(target=report)
+th.start()
+worst, n = 0.0, 0
+while not done.is_set():
+    t = time.monotonic()
+    get("/healthz")
+    worst, n = max(worst, time.monotonic() - t), n + 1
+    time.sleep(0.02)
+th.join()
+print("HTTP report (json): status %d, %.2f s, %d KB; meanwhile %d /healthz answers,"
+      " slowest %.0f ms" % (out["status"], out["secs"], out["bytes"] // 1024, n, worst * 1000))
+PY
