@@ -172,32 +172,40 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 	return 0;
 }
 
-static void route_records(struct api *api, const struct api_call *call, struct api_reply *ret)
+void api_records_decode(const char *body, size_t len, struct api_batch *ret)
 {
-	const struct http_request *req = call->req;
-	int64_t now = call->now;
+	ret->why[0] = '\0';
+	ret->r =
+	    record_batch_decode(body ? body : "", len, &ret->batch, ret->why, sizeof(ret->why));
+	if (ret->r == 0) {
+		ret->r = record_batch_check_links(&ret->batch);
+		if (ret->r < 0)
+			record_batch_free(&ret->batch);
+	}
+}
+
+void api_records_store(struct api *api, const struct api_peer *peer, struct api_batch *b,
+		       int64_t now, struct api_reply *ret)
+{
 	struct ingest_result res;
-	struct record_batch batch;
 	struct db_device dev;
-	char why[160] = "";
 	int r;
 
-	if (api_device_of(api, call->peer, now, &dev, ret) < 0)
-		return;
-	r = record_batch_decode(req->body ? req->body : "", req->body_len, &batch, why,
-				sizeof(why));
-	if (r == -E2BIG) {
-		api_error(413, why[0] ? why : "batch too large", now, ret);
+	if (api_device_of(api, peer, now, &dev, ret) < 0)
+		goto out_free;
+	if (b->r == -E2BIG) {
+		api_error(413, b->why[0] ? b->why : "batch too large", now, ret);
 		return;
 	}
-	if (r < 0) {
-		api_error(r == -ENOMEM ? 500 : 400, why[0] ? why : "malformed batch", now, ret);
+	if (b->r < 0) {
+		api_error(b->r == -ENOMEM ? 500 : 400, b->why[0] ? b->why : "malformed batch", now,
+			  ret);
 		return;
 	}
 	r = ingest_batch(
-	    api->db, &dev, &batch,
+	    api->db, &dev, &b->batch,
 	    &(struct activities_rules){.require_tap = api->cfg->activities_require_tap}, now, &res);
-	record_batch_free(&batch);
+	record_batch_free(&b->batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
 		return;
@@ -211,10 +219,23 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 	api->metrics->records_duplicate += res.duplicates;
 	api->metrics->tamper_alerts += res.alerts;
 	api_reply_json(200,
-		   json_pack("{s:I,s:I,s:I,s:I}", "acked_seq", (json_int_t)res.acked_seq, "stored",
-			     (json_int_t)res.stored, "duplicates", (json_int_t)res.duplicates,
-			     "alerts", (json_int_t)res.alerts),
-		   now, ret);
+		       json_pack("{s:I,s:I,s:I,s:I}", "acked_seq", (json_int_t)res.acked_seq,
+				 "stored", (json_int_t)res.stored, "duplicates",
+				 (json_int_t)res.duplicates, "alerts", (json_int_t)res.alerts),
+		       now, ret);
+	return;
+
+out_free:
+	if (b->r == 0)
+		record_batch_free(&b->batch);
+}
+
+static void route_records(struct api *api, const struct api_call *call, struct api_reply *ret)
+{
+	struct api_batch b;
+
+	api_records_decode(call->req->body, call->req->body_len, &b);
+	api_records_store(api, call->peer, &b, call->now, ret);
 }
 
 struct taps_out {

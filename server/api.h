@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "common/crypto.h"
+#include "common/record.h"
 
 struct config;
 struct db;
@@ -82,6 +83,21 @@ typedef void api_route_fn(struct api *api, const struct api_call *call, struct a
 /* Answer req. Always fills ret (a 500 when something inside failed). */
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,
 		int64_t now_usec, struct api_reply *ret);
+
+/*
+ * POST /api/v1/records in two halves, so the server can decode off its loop
+ * thread. A decoded batch, or why it could not be.
+ */
+struct api_batch {
+	struct record_batch batch; /* valid when r is 0 */
+	int r;			   /* 0, or record_batch_decode's error */
+	char why[160];		   /* the reason for the client, when r < 0 */
+};
+/* Decode and hash a batch body. Touches nothing but its arguments: any thread. */
+void api_records_decode(const char *body, size_t len, struct api_batch *ret);
+/* Authorize peer, store the batch (freed here) and fill ret; the loop thread. */
+void api_records_store(struct api *api, const struct api_peer *peer, struct api_batch *b,
+		       int64_t now, struct api_reply *ret);
 
 /* A JSON error reply {"error":msg,"server_time_usec":now}. */
 void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret);
