@@ -321,6 +321,7 @@ static const struct route routes[] = {
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
+    {"/api/v1/reports/units", HTTP_VERB_GET, api_reports_units},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
@@ -352,6 +353,7 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 static api_route_fn *const slow_routes[] = {
     api_reports_days,
     api_reports_discipline,
+    api_reports_units,
 };
 
 bool api_is_slow(const struct http_request *req)

@@ -12,7 +12,7 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
- *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
+ *   hadir-collector report discipline|units --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
  *   hadir-collector report days --nip NIP --from DATE --to DATE
  */
@@ -61,7 +61,7 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
-		"       hadir-collector [--config FILE] report discipline --from DATE --to DATE"
+		"       hadir-collector [--config FILE] report discipline|units --from DATE --to DATE"
 		" [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
 		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
 		"       hadir-collector --version\n"
@@ -561,7 +561,8 @@ static int write_output(const char *path, const char *data, size_t len)
 }
 
 static int report_run(const struct args *a, struct db *db, const char *dir,
-		      const struct discipline_query *q, enum discipline_format format)
+		      const struct discipline_query *q, enum discipline_report report,
+		      enum discipline_format format)
 {
 	char why[DISCIPLINE_WHY_MAX] = "";
 	struct discipline *d = NULL;
@@ -583,7 +584,7 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		json_decref(root);
 		len = data ? strlen(data) : 0;
 	} else {
-		r = discipline_format(d, format, NULL, &data, &len);
+		r = discipline_format(d, report, format, NULL, &data, &len);
 		discipline_free(d);
 	}
 	if (r == 0)
@@ -599,12 +600,15 @@ static int cmd_report(const struct args *a)
 	const char *what = a->n_pos == 2 ? a->pos[1] : "";
 	char why[DISCIPLINE_WHY_MAX];
 	struct discipline_query q = { .unit_id = a->unit };
+	enum discipline_report report = strcmp(what, "units") == 0 ? DISCIPLINE_UNITS
+								   : DISCIPLINE_EMPLOYEES;
 	enum discipline_format format = DISCIPLINE_JSON;
 	struct config cfg;
 	struct db *db;
 	int r;
 
-	if (strcmp(what, "discipline") != 0 && !(strcmp(what, "days") == 0 && a->nip)) {
+	if (strcmp(what, "discipline") != 0 && strcmp(what, "units") != 0 &&
+	    !(strcmp(what, "days") == 0 && a->nip)) {
 		usage(stderr);
 		return 2;
 	}
@@ -624,7 +628,7 @@ static int cmd_report(const struct args *a)
 	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
-	r = report_run(a, db, cfg.profiles, &q, format);
+	r = report_run(a, db, cfg.profiles, &q, report, format);
 	db_close(db);
 	return r < 0 ? 1 : 0;
 }

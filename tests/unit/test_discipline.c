@@ -352,15 +352,15 @@ static void test_discipline_formats(void **state)
 	size_t len = 0;
 
 	(void)state;
-	assert_int_equal(discipline_format(d, DISCIPLINE_CSV, NULL, &data, &len), 0);
+	assert_int_equal(discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_CSV, NULL, &data, &len), 0);
 	assert_non_null(strstr(data, "\r\nA,Ani,JKT,9,9,227,0,1,1,1,1,0,0,0,0,0,"));
 	assert_non_null(strstr(data, ",4.25,170000,"));
 	free(data);
-	assert_int_equal(discipline_format(d, DISCIPLINE_XLSX, NULL, &data, &len), 0);
+	assert_int_equal(discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_XLSX, NULL, &data, &len), 0);
 	assert_true(len > 1000);
 	assert_memory_equal(data, "PK\3\4", 4);
 	free(data);
-	assert_int_equal(discipline_format(d, DISCIPLINE_JSON, NULL, &data, &len), 0);
+	assert_int_equal(discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_JSON, NULL, &data, &len), 0);
 	assert_non_null(strstr(data, "\"deduction_pct\":4.25"));
 	free(data);
 	discipline_free(d);
@@ -379,14 +379,14 @@ static void test_discipline_json_stream_is_tree(void **state)
 	assert_int_equal(
 	    report_discipline_json(date("2025-10-06"), date("2025-10-17"), e, n, &tree), 0);
 	assert_int_equal(report_dumps(tree, &text), 0);
-	assert_int_equal(discipline_format(d, DISCIPLINE_JSON, NULL, &data, &len), 0);
+	assert_int_equal(discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_JSON, NULL, &data, &len), 0);
 	assert_int_equal(len, strlen(text));
 	assert_string_equal(data, text);
 	free(data);
 	free(text);
 	assert_int_equal(json_object_set_new(tree, "server_time_usec", json_integer(42)), 0);
 	assert_int_equal(report_dumps(tree, &text), 0);
-	assert_int_equal(discipline_format(d, DISCIPLINE_JSON, extra, &data, &len), 0);
+	assert_int_equal(discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_JSON, extra, &data, &len), 0);
 	assert_string_equal(data, text);
 	free(data);
 	free(text);
