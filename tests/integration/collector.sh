@@ -44,21 +44,27 @@ enrol() {
 
 # batch FROM TO [TAMPER_SEQ]: a JSON batch of records FROM..TO of one hash chain
 # (canonical bytes as in common/record.h); TAMPER_SEQ gets its NIP edited after sealing.
+# Taps of BATCH_NIP (default 198501012010011001), the first at BATCH_WALL_USEC + BATCH_STEP_USEC,
+# then one every BATCH_STEP_USEC (default a minute), direction BATCH_DIRECTION (default in).
 batch() {
+	BATCH_NIP=${BATCH_NIP:-198501012010011001} BATCH_WALL_USEC=${BATCH_WALL_USEC:-1740962460000000} \
+	BATCH_STEP_USEC=${BATCH_STEP_USEC:-60000000} BATCH_DIRECTION=${BATCH_DIRECTION-in} \
 	python3 - "$@" <<'PY'
-import hashlib, json, struct, sys
+import hashlib, json, os, struct, sys
 lo, hi = int(sys.argv[1]), int(sys.argv[2])
 tamper = int(sys.argv[3]) if len(sys.argv) > 3 else -1
+nip, wall = os.environ["BATCH_NIP"], int(os.environ["BATCH_WALL_USEC"])
+step, direction = int(os.environ["BATCH_STEP_USEC"]), os.environ["BATCH_DIRECTION"]
 boot = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 def s(v):
     b = v.encode()
     return struct.pack(">I", len(b)) + b
 prev, recs = bytes(32), []
 for seq in range(1, hi + 1):
-    r = dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 60000000,
-             boot_usec=1000000 + seq * 60000000, boot_id=boot, clock_trusted=True,
-             credential="card:42", nip="198501012010011001", outcome="accepted",
-             reason="", direction="in", payload="")
+    r = dict(seq=seq, kind="tap", wall_usec=wall + seq * step,
+             boot_usec=1000000 + seq * step, boot_id=boot, clock_trusted=True,
+             credential="card:42", nip=nip, outcome="accepted",
+             reason="", direction=direction, payload="")
     canon = (prev + b"HADIR-REC-1" + struct.pack(">Q", seq) + s(r["kind"]) +
              struct.pack(">q", r["wall_usec"]) + struct.pack(">q", r["boot_usec"]) +
              s(r["boot_id"]) + bytes([1]) + s(r["credential"]) + s(r["nip"]) +
