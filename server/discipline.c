@@ -58,7 +58,7 @@ struct discipline {
 	size_t n_profiles;
 	struct unit_slot *units;
 	size_t n_units;
-	struct report_unit *runits; /* units[i]'s summary and employees */
+	struct report_unit *runits;   /* units[i]'s summary and employees */
 	struct report_entry *by_unit; /* the entries grouped by unit, NIP order in each */
 	struct rules_summary total;
 	struct staff_slot *staff;

@@ -34,8 +34,8 @@ struct report_entry {
  * year:{…, sanction}}]} for entries[0..n). Returns 0 or -ENOMEM; the result
  * must be released with json_decref().
  */
-int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
-			   size_t n, struct json_t **ret_json) MUST_CHECK;
+int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries, size_t n,
+			   struct json_t **ret_json) MUST_CHECK;
 
 /*
  * The same JSON written employee by employee, so a report of 100,000
@@ -53,7 +53,7 @@ int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
 enum report_cell_kind {
 	REPORT_CELL_TEXT,
 	REPORT_CELL_INT,
-	REPORT_CELL_BP, /* basis points, shown as a percentage with two decimals */
+	REPORT_CELL_BP,	    /* basis points, shown as a percentage with two decimals */
 	REPORT_CELL_RUPIAH, /* whole Rupiah */
 	REPORT_CELL_X100,   /* hundredths, shown with two decimals (an average) */
 };

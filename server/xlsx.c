@@ -25,8 +25,8 @@
 #include "common/tz.h"
 #include "server/site.h"
 
-#define SHEET_SUMMARY "Ringkasan"
-#define SHEET_INFO    "Keterangan"
+#define SHEET_SUMMARY  "Ringkasan"
+#define SHEET_INFO     "Keterangan"
 #define SHEET_NAME_MAX 31 /* Excel's limit, in characters */
 
 struct formats {
@@ -118,9 +118,8 @@ static lxw_error write_header(lxw_worksheet *ws, const struct formats *f,
 	return e;
 }
 
-static int write_summary(lxw_workbook *wb, const struct formats *f,
-			 const struct report_unit *units, size_t n_units,
-			 const struct rules_summary *total)
+static int write_summary(lxw_workbook *wb, const struct formats *f, const struct report_unit *units,
+			 size_t n_units, const struct rules_summary *total)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, SHEET_SUMMARY);
 	struct report_cell cells[REPORT_SUMMARY_COLUMNS];
@@ -168,8 +167,7 @@ static void sheet_name(char (*names)[SHEET_NAME_MAX + 1], size_t i, const char *
 		char suffix[16];
 		int len = snprintf(suffix, sizeof(suffix), "~%u", k);
 
-		snprintf(name, SHEET_NAME_MAX + 1, "%.*s%s", SHEET_NAME_MAX - len, unit_id,
-			 suffix);
+		snprintf(name, SHEET_NAME_MAX + 1, "%.*s%s", SHEET_NAME_MAX - len, unit_id, suffix);
 	}
 }
 
@@ -180,8 +178,10 @@ static int write_unit(lxw_workbook *wb, const struct formats *f, const struct re
 	struct report_cell cells[REPORT_COLUMNS];
 	lxw_error e;
 
-	if (!ws)
-		return -ENOMEM;
+	if (!ws) {
+		log_err("xlsx: sheet '%s' of unit '%s' refused", name, u->unit_id);
+		return -EIO;
+	}
 	e = write_header(ws, f, report_column_name, REPORT_COLUMNS, 2, u->n_entries);
 	for (size_t i = 0; i < u->n_entries && !e; i++) {
 		report_discipline_cells(u->entries[i].emp, u->entries[i].period, cells);

@@ -30,7 +30,6 @@
  * -EIO (logged).
  */
 int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, size_t n_units,
-		    const struct rules_summary *total, char **ret_data,
-		    size_t *ret_len) MUST_CHECK;
+		    const struct rules_summary *total, char **ret_data, size_t *ret_len) MUST_CHECK;
 
 #endif
