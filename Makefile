@@ -3,7 +3,8 @@
 # wildcard, so a new module is a new file, never a Makefile edit.
 #
 #   make                 build/hadir-kiosk, build/hadir-collector
-#   make check           every test, under ASan+UBSan (SANITIZE=0 to skip)
+#   make check           every test, under ASan+UBSan (SANITIZE=0 to skip;
+#                        SANITIZE=thread for ThreadSanitizer, in build/tsan)
 #   make demo            collector + simulated kiosk, end to end
 #   make bench | fuzz | install | clean | format | format-check | analyze
 #   make CROSS=aarch64-linux-gnu   the kiosk + its unit tests for a board, in build/<triplet>/
@@ -43,7 +44,9 @@ PKG_CONFIG := $(if $(SYSROOT),PKG_CONFIG_SYSROOT_DIR=$(SYSROOT)) \
 endif
 PKG_CONFIG ?= pkg-config
 
-ifneq ($(SANITIZE),)
+ifeq ($(SANITIZE),thread)
+BUILD ?= build/tsan
+else ifneq ($(SANITIZE),)
 BUILD ?= build/sanitize
 else
 BUILD ?= build

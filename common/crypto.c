@@ -19,10 +19,12 @@
 #include <unistd.h>
 
 #include <mbedtls/asn1write.h>
+#include <mbedtls/base64.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
+#include <mbedtls/gcm.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
@@ -232,6 +234,78 @@ bool crypto_equal(const void *a, const void *b, size_t len)
 	return diff == 0;
 }
 
+/* --- authenticated encryption at rest ------------------------------------ */
+
+int crypto_aead_seal(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
+		     const uint8_t nonce[CRYPTO_AEAD_NONCE_LEN], const void *aad, size_t aad_len,
+		     const void *plain, size_t len, uint8_t *ret_sealed)
+{
+	mbedtls_gcm_context gcm;
+	int r;
+
+	mbedtls_gcm_init(&gcm);
+	r = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 8 * CRYPTO_AEAD_KEY_LEN);
+	if (r == 0)
+		r = mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, len, nonce,
+					      CRYPTO_AEAD_NONCE_LEN, aad, aad_len, plain,
+					      ret_sealed, CRYPTO_AEAD_TAG_LEN, ret_sealed + len);
+	mbedtls_gcm_free(&gcm);
+	return from_mbedtls(r, "gcm seal");
+}
+
+int crypto_aead_open(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
+		     const uint8_t nonce[CRYPTO_AEAD_NONCE_LEN], const void *aad, size_t aad_len,
+		     const uint8_t *sealed, size_t sealed_len, uint8_t *ret_plain)
+{
+	mbedtls_gcm_context gcm;
+	size_t len;
+	int r;
+
+	if (sealed_len < CRYPTO_AEAD_TAG_LEN)
+		return -EBADMSG;
+	len = sealed_len - CRYPTO_AEAD_TAG_LEN;
+	mbedtls_gcm_init(&gcm);
+	r = mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 8 * CRYPTO_AEAD_KEY_LEN);
+	if (r == 0)
+		r = mbedtls_gcm_auth_decrypt(&gcm, len, nonce, CRYPTO_AEAD_NONCE_LEN, aad, aad_len,
+					     sealed + len, CRYPTO_AEAD_TAG_LEN, sealed, ret_plain);
+	mbedtls_gcm_free(&gcm);
+	/* mbedTLS zeroes the output on a failed tag; MBEDTLS_ERR_GCM_AUTH_FAILED -> -EBADMSG */
+	return from_mbedtls(r, "gcm open");
+}
+
+/* --- base64 --------------------------------------------------------------- */
+
+int crypto_base64_encode(const void *data, size_t len, char **ret_text)
+{
+	size_t size = 4 * ((len + 2) / 3) + 1, olen;
+	char *text = malloc(size);
+
+	if (!text)
+		return -ENOMEM;
+	if (mbedtls_base64_encode((unsigned char *)text, size, &olen, data, len) != 0) {
+		free(text);
+		return -EINVAL;
+	}
+	*ret_text = text;
+	return 0;
+}
+
+int crypto_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t max,
+			 size_t *ret_len)
+{
+	size_t need = 0;
+	int r;
+
+	r = mbedtls_base64_decode(NULL, 0, &need, (const unsigned char *)text, text_len);
+	if (r == MBEDTLS_ERR_BASE64_INVALID_CHARACTER)
+		return -EINVAL;
+	if (need > max)
+		return -E2BIG;
+	r = mbedtls_base64_decode(out, max, ret_len, (const unsigned char *)text, text_len);
+	return r == 0 ? 0 : -EINVAL;
+}
+
 /* --- keys ----------------------------------------------------------------- */
 
 struct crypto_key {
@@ -356,6 +430,58 @@ int crypto_key_save(const struct crypto_key *key, const char *path)
 		return from_mbedtls(r, "write key");
 	r = write_file(path, pem, strlen((char *)pem), 0600);
 	mbedtls_platform_zeroize(pem, sizeof(pem));
+	return r;
+}
+
+int crypto_secret_create(const char *path)
+{
+	uint8_t secret[CRYPTO_AEAD_KEY_LEN];
+	char hex[CRYPTO_SHA256_HEX + 1];
+	int r;
+
+	_Static_assert(CRYPTO_AEAD_KEY_LEN == CRYPTO_SHA256_LEN, "a secret is written as 64 hex");
+	if (access(path, F_OK) == 0)
+		return -EEXIST;
+	r = crypto_random(secret, sizeof(secret));
+	if (r < 0)
+		return r;
+	crypto_hex(secret, hex);
+	explicit_bzero(secret, sizeof(secret));
+	strcat(hex, "\n");
+	r = write_file(path, hex, strlen(hex), 0600);
+	explicit_bzero(hex, sizeof(hex));
+	return r;
+}
+
+int crypto_secret_load(const char *path, uint8_t ret_secret[CRYPTO_AEAD_KEY_LEN])
+{
+	char text[CRYPTO_SHA256_HEX + 8] = "";
+	struct stat st;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	if (st.st_mode & 077) {
+		r = -EPERM;
+		goto out_close;
+	}
+	n = read(fd, text, sizeof(text) - 1);
+	if (n < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	text[n] = '\0';
+	text[strcspn(text, "\r\n")] = '\0';
+	r = crypto_unhex(text, ret_secret);
+	explicit_bzero(text, sizeof(text));
+out_close:
+	close(fd);
 	return r;
 }
 

@@ -51,6 +51,46 @@ void crypto_token_hash(const char *token, char ret_hex[CRYPTO_SHA256_HEX]);
 /* Compare in time independent of where a and b differ. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 
+/*
+ * Authenticated encryption at rest: AES-256-GCM, 96-bit nonce, 128-bit tag.
+ * The caller chooses the nonce (crypto_random for every write: a nonce must
+ * never repeat under one key) and the additional data binds the ciphertext
+ * to what it belongs to (a row's key), so a sealed value moved to another
+ * row fails to open. sealed is len + CRYPTO_AEAD_TAG_LEN bytes: the
+ * ciphertext, then the tag.
+ */
+#define CRYPTO_AEAD_KEY_LEN   32
+#define CRYPTO_AEAD_NONCE_LEN 12
+#define CRYPTO_AEAD_TAG_LEN   16
+
+int crypto_aead_seal(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
+		     const uint8_t nonce[CRYPTO_AEAD_NONCE_LEN], const void *aad, size_t aad_len,
+		     const void *plain, size_t len, uint8_t *ret_sealed) MUST_CHECK;
+/*
+ * Check and decrypt sealed_len bytes (ciphertext and tag) into ret_plain
+ * (sealed_len - CRYPTO_AEAD_TAG_LEN bytes). -EBADMSG when the tag does not
+ * match (wrong key, wrong additional data, altered bytes); ret_plain is then
+ * zeroed, never left holding unauthenticated bytes.
+ */
+int crypto_aead_open(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
+		     const uint8_t nonce[CRYPTO_AEAD_NONCE_LEN], const void *aad, size_t aad_len,
+		     const uint8_t *sealed, size_t sealed_len, uint8_t *ret_plain) MUST_CHECK;
+
+/*
+ * A 32-byte secret in a file of its own: 64 hex digits and a newline, mode
+ * 0600, written through a temporary file (-EEXIST if path exists). Loading
+ * refuses a file others may read or write (-EPERM), a missing one (-ENOENT)
+ * and anything but 64 hex digits (-EINVAL).
+ */
+int crypto_secret_create(const char *path) MUST_CHECK;
+int crypto_secret_load(const char *path, uint8_t ret_secret[CRYPTO_AEAD_KEY_LEN]) MUST_CHECK;
+
+/* Standard base64 (RFC 4648, padded). *ret_text must be freed by the caller with free(). */
+int crypto_base64_encode(const void *data, size_t len, char **ret_text) MUST_CHECK;
+/* Decode into out (room for max bytes); -EINVAL for bad base64, -E2BIG when longer than max. */
+int crypto_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t max,
+			 size_t *ret_len) MUST_CHECK;
+
 /* An ECDSA key pair (private key included). Opaque; mbedtls_pk_context inside. */
 struct crypto_key;
 

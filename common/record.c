@@ -292,10 +292,24 @@ static int anchor_from_json(json_t *obj, struct record_anchor *a, char *why, siz
 	return 0;
 }
 
+int record_batch_check_links(struct record_batch *batch)
+{
+	bool *ok = calloc(batch->n ? batch->n : 1, sizeof(*ok));
+
+	if (!ok)
+		return -ENOMEM;
+	for (size_t i = 0; i < batch->n; i++)
+		ok[i] = record_link_ok(&batch->recs[i]);
+	free(batch->is_link_ok);
+	batch->is_link_ok = ok;
+	return 0;
+}
+
 void record_batch_free(struct record_batch *batch)
 {
 	free(batch->recs);
 	free(batch->anchors);
+	free(batch->is_link_ok);
 	memset(batch, 0, sizeof(*batch));
 }
 

@@ -92,6 +92,7 @@ struct record_batch {
 	size_t n;
 	struct record_anchor *anchors;
 	size_t n_anchors;
+	bool *is_link_ok; /* per record, once ::record_batch_check_links ran; else NULL */
 };
 
 /*
@@ -110,6 +111,13 @@ char *record_batch_encode(const struct record *recs, size_t n,
  */
 int record_batch_decode(const char *body, size_t len, struct record_batch *ret_batch, char *why,
 			size_t why_len) MUST_CHECK;
+
+/*
+ * Check every record's link against its fields (record_link_ok), into
+ * batch->is_link_ok: the hashing of a batch, done where the caller likes
+ * (off the collector's event loop). -ENOMEM.
+ */
+int record_batch_check_links(struct record_batch *batch) MUST_CHECK;
 
 void record_batch_free(struct record_batch *batch);
 

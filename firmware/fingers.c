@@ -28,6 +28,7 @@
 #include "firmware/loop.h"
 #include "firmware/sim.h"
 #include "firmware/store.h"
+#include "firmware/templates.h"
 
 #define FINGERS_PER_NIP_MAX 10
 #define SIM_TOUCH_NS 300000000 /* a simulated finger rests 300 ms on the sensor */
@@ -37,9 +38,12 @@ struct fingers {
 	struct fpm_emu *emu; /* sim board only */
 	struct fpm *fpm;
 	struct sim *control;
+	struct templates *templates;
 
-	/* The control request in flight (one at a time, as the sim server runs them). */
+	/* The enrolment or control request in flight (one at a time). */
 	char nip[RECORD_NIP_MAX];
+	int64_t request; /* the enrolment the collector asked for, 0: the control socket's */
+	char reply[160]; /* the control socket's answer, sent once the template is shared */
 	uint16_t pages[FINGERS_PER_NIP_MAX];
 	size_t n_pages, next_page;
 };
@@ -150,19 +154,35 @@ static void on_prompt(void *user, enum fpm_prompt prompt)
 	feedback_signal(fs->deps.feedback, FEEDBACK_PROMPT);
 }
 
+/* The enrolment is over: answer the control socket, or the collector's request. */
+static void enrol_failed(struct fingers *fs)
+{
+	if (fs->request)
+		templates_enroll_failed(fs->templates, fs->nip, fs->request, fs->reply + 6);
+	else
+		sim_finish(fs->control, fs->reply);
+}
+
+static void on_shared(void *user)
+{
+	struct fingers *fs = user;
+
+	if (!fs->request)
+		sim_finish(fs->control, fs->reply);
+}
+
 static void on_enrolled(void *user, const struct fpm_result *res)
 {
 	struct fingers *fs = user;
-	char reply[160];
 	int r;
 
 	if (res->outcome != FPM_DONE) {
 		log_warn("fingerprint: enrolling %s failed: %s (%s)", fs->nip,
 			 fpm_outcome_name(res->outcome), res->reason);
 		feedback_signal(fs->deps.feedback, FEEDBACK_REJECT);
-		snprintf(reply, sizeof(reply), "error enrolment failed: %s (%s)",
+		snprintf(fs->reply, sizeof(fs->reply), "error enrolment failed: %s (%s)",
 			 fpm_outcome_name(res->outcome), res->reason);
-		sim_finish(fs->control, reply);
+		enrol_failed(fs);
 		return;
 	}
 	r = store_finger_add(fs->deps.store, fs->nip, res->page);
@@ -170,15 +190,53 @@ static void on_enrolled(void *user, const struct fpm_result *res)
 		log_err("fingerprint: %s stored on page %u but not recorded: %s", fs->nip, res->page,
 			strerror(-r));
 		feedback_signal(fs->deps.feedback, FEEDBACK_FAULT);
-		snprintf(reply, sizeof(reply), "error stored on page %u but not recorded: %s",
+		snprintf(fs->reply, sizeof(fs->reply), "error stored on page %u but not recorded: %s",
 			 res->page, strerror(-r));
-		sim_finish(fs->control, reply);
+		enrol_failed(fs);
 		return;
 	}
 	log_info("fingerprint: enrolled %s on page %u", fs->nip, res->page);
 	feedback_signal(fs->deps.feedback, FEEDBACK_PROMPT);
-	snprintf(reply, sizeof(reply), "enrolled %s %u", fs->nip, res->page);
-	sim_finish(fs->control, reply);
+	snprintf(fs->reply, sizeof(fs->reply), "enrolled %s %u", fs->nip, res->page);
+	templates_share(fs->templates, fs->nip, res->page, fs->request, on_shared, fs);
+}
+
+/* The template outbox has a report: the kiosk kicks its sync thread. */
+static void on_kick(void *user)
+{
+	struct fingers *fs = user;
+
+	fs->deps.kick(fs->deps.user);
+}
+
+/* Start enrolling fs->nip (named in the roster, module idle). */
+static int enrol_start(struct fingers *fs, int64_t request)
+{
+	fs->request = request;
+	if (fs->emu)
+		fpm_emu_place(fs->emu, FPM_EMU_FRESH, 2); /* a new finger, pressed twice */
+	return fpm_enroll(fs->fpm, on_prompt, on_enrolled, fs);
+}
+
+/* The collector asked for an enrolment here (templates.c runs the request). */
+static int enrol_requested(void *user, const char *nip, int64_t request, const char **ret_why)
+{
+	struct fingers *fs = user;
+	char name[STORE_NAME_MAX];
+	int r;
+
+	snprintf(fs->nip, sizeof(fs->nip), "%s", nip);
+	r = store_staff_name(fs->deps.store, fs->nip, name);
+	if (r <= 0) {
+		*ret_why = r < 0 ? "cannot read the roster" : "NIP not in this kiosk's roster";
+		return r < 0 ? r : -ENOENT;
+	}
+	log_info("fingerprint: enrolling %s (%s), as the collector asked (request %" PRId64 ")",
+		 fs->nip, name, request);
+	r = enrol_start(fs, request);
+	if (r < 0)
+		*ret_why = "fingerprint module busy";
+	return r;
 }
 
 static void delete_next(struct fingers *fs);
@@ -199,6 +257,7 @@ static void on_deleted(void *user, const struct fpm_result *res)
 		sim_finish(fs->control, reply);
 		return;
 	}
+	templates_finger_deleted(fs->templates, fs->nip, page);
 	r = store_finger_remove(fs->deps.store, page);
 	if (r < 0) {
 		snprintf(reply, sizeof(reply), "error page %u deleted but not forgotten: %s", page,
@@ -260,9 +319,7 @@ static int control_start(void *user, const struct sim_cmd *cmd, const char **ret
 	}
 	if (is_enroll) {
 		log_info("fingerprint: enrolling %s (%s)", fs->nip, name);
-		if (fs->emu)
-			fpm_emu_place(fs->emu, FPM_EMU_FRESH, 2); /* a new finger, pressed twice */
-		r = fpm_enroll(fs->fpm, on_prompt, on_enrolled, fs);
+		r = enrol_start(fs, 0);
 		if (r < 0)
 			*ret_why = "fingerprint module busy";
 		return r;
@@ -299,6 +356,13 @@ int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers)
 		.reset_min_ms = 500,
 		.reset_max_ms = 30000,
 	};
+	struct templates_deps td = {
+		.loop = deps->loop,
+		.store = deps->store,
+		.enroll = enrol_requested,
+		.kick = on_kick,
+		.user = NULL,
+	};
 	struct fingers *fs;
 	int r;
 
@@ -306,6 +370,7 @@ int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers)
 	if (!fs)
 		return -ENOMEM;
 	fs->deps = *deps;
+	td.user = fs;
 	if (strcmp(deps->board->fp_uart, "sim") == 0) {
 		r = fpm_emu_new(deps->loop, &fs->emu);
 		if (r < 0) {
@@ -334,6 +399,12 @@ int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers)
 			 "identification (enrolment still works)",
 			 deps->board->name);
 	}
+	td.fpm = fs->fpm;
+	r = templates_new(&td, &fs->templates);
+	if (r < 0) {
+		log_err("fingerprint: cannot start template sharing: %s", strerror(-r));
+		goto out_free;
+	}
 	r = sim_new(deps->loop, cfg->control_socket, control_start, fs, &fs->control);
 	if (r < 0) {
 		log_err("fingerprint: cannot listen on '%s': %s", cfg->control_socket, strerror(-r));
@@ -352,9 +423,15 @@ void fingers_free(struct fingers *fs)
 	if (!fs)
 		return;
 	sim_free(fs->control);
+	templates_free(fs->templates);
 	fpm_free(fs->fpm);
 	fpm_emu_free(fs->emu);
 	free(fs);
+}
+
+void fingers_templates_wake(struct fingers *fs)
+{
+	templates_wake(fs->templates);
 }
 
 /* --- client --- */

@@ -26,6 +26,11 @@
  * module's index table and the NIP gets the credential "finger:PAGE" (store.h
  * "fingers", kept across roster imports). Delete removes every finger:PAGE
  * of the NIP from the module (DeleteChar) and from the store.
+ *
+ * Templates are shared with the unit's other kiosks (templates.h): an
+ * enrolment is answered once its template is uploaded and queued for the
+ * collector; a delete of a shared finger is reported too; and enrolments the
+ * collector asks for run here as the control socket's do.
  */
 #ifndef HADIR_FIRMWARE_FINGERS_H
 #define HADIR_FIRMWARE_FINGERS_H
@@ -49,6 +54,8 @@ typedef void fingers_tap_fn(void *user, const char *credential);
 /* A read not worth a record: signal it, answer "rejected TOKEN", log why. */
 typedef void fingers_refuse_fn(void *user, enum feedback_signal signal, const char *token,
 			       const char *why);
+/* Something for the collector was queued (templates.h): push soon. */
+typedef void fingers_kick_fn(void *user);
 
 struct fingers_deps {
 	struct loop *loop;
@@ -58,6 +65,7 @@ struct fingers_deps {
 	const struct kconfig *cfg;
 	fingers_tap_fn *tap;
 	fingers_refuse_fn *refuse;
+	fingers_kick_fn *kick;
 	void *user;
 };
 
@@ -69,6 +77,9 @@ struct fingers_deps {
  */
 int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers) MUST_CHECK;
 void fingers_free(struct fingers *fingers);
+
+/* The sync thread queued template work (templates_wake). Safe from any thread. */
+void fingers_templates_wake(struct fingers *fingers);
 
 /* True when the module is emulated (sim board). */
 bool fingers_is_emulated(const struct fingers *fingers);

@@ -460,29 +460,50 @@ static int free_page(const uint8_t bits[FPM_INDEX_BYTES], unsigned table, unsign
 	return -1;
 }
 
-static void step_enroll(struct fpm *f, const struct fpm_ack *ack)
+/* Ask for index table n (enrolment, and a download to a free page). */
+static void read_index(struct fpm *f, uint8_t n)
+{
+	struct fpm_frame fr;
+
+	f->table = n;
+	fpm_cmd_read_index_table(f->cfg.address, n, &fr);
+	send_frame(f, &fr, S_INDEX);
+}
+
+/*
+ * An index table arrived: true with f->page set to the first free page;
+ * false when the next table was asked for or the operation finished
+ * (refused, or FPM_FULL).
+ */
+static bool found_free_page(struct fpm *f, const struct fpm_ack *ack)
 {
 	uint8_t bits[FPM_INDEX_BYTES];
-	struct fpm_frame fr;
 	int page;
+
+	if (ack->code != FPM_OK || fpm_ack_index_table(ack, bits) < 0) {
+		refused(f, ack->code);
+		return false;
+	}
+	page = free_page(bits, f->table, f->library_size);
+	if (page >= 0) {
+		f->page = (uint16_t)page;
+		return true;
+	}
+	if ((unsigned)(f->table + 1) * 256 >= f->library_size || f->table == 3)
+		finish(f, FPM_FULL, "no-free-page");
+	else
+		read_index(f, (uint8_t)(f->table + 1));
+	return false;
+}
+
+static void step_enroll(struct fpm *f, const struct fpm_ack *ack)
+{
+	struct fpm_frame fr;
 
 	switch (f->step) {
 	case S_INDEX:
-		if (ack->code != FPM_OK || fpm_ack_index_table(ack, bits) < 0) {
-			refused(f, ack->code);
+		if (!found_free_page(f, ack))
 			return;
-		}
-		page = free_page(bits, f->table, f->library_size);
-		if (page < 0) {
-			if ((unsigned)(f->table + 1) * 256 >= f->library_size || f->table == 3) {
-				finish(f, FPM_FULL, "no-free-page");
-				return;
-			}
-			fpm_cmd_read_index_table(f->cfg.address, ++f->table, &fr);
-			send_frame(f, &fr, S_INDEX);
-			return;
-		}
-		f->page = (uint16_t)page;
 		prompt(f, FPM_PROMPT_PLACE);
 		fpm_cmd_gen_img(f->cfg.address, &fr);
 		send_frame(f, &fr, S_CAPTURE1);
@@ -571,6 +592,12 @@ static void step_other(struct fpm *f, const struct fpm_ack *ack)
 		return;
 	}
 	switch (f->step) {
+	case S_INDEX:
+		if (!found_free_page(f, ack))
+			return;
+		fpm_cmd_down_char(f->cfg.address, 1, &fr);
+		send_frame(f, &fr, S_DOWN_CHAR);
+		return;
 	case S_DELETE:
 		finish(f, FPM_DONE, "deleted");
 		return;
@@ -783,15 +810,12 @@ int fpm_identify(struct fpm *f, fpm_done_fn *done, void *user)
 
 int fpm_enroll(struct fpm *f, fpm_prompt_fn *prompt_fn, fpm_done_fn *done, void *user)
 {
-	struct fpm_frame fr;
 	int r = begin(f, FPM_OP_ENROLL, done, user);
 
 	if (r < 0)
 		return r;
 	f->prompt = prompt_fn;
-	f->table = 0;
-	fpm_cmd_read_index_table(f->cfg.address, 0, &fr);
-	send_frame(f, &fr, S_INDEX);
+	read_index(f, 0);
 	return 0;
 }
 
@@ -834,7 +858,8 @@ int fpm_download(struct fpm *f, uint16_t page, const uint8_t *data, size_t len,
 	struct fpm_frame fr;
 	int r;
 
-	if (len == 0 || len > FPM_TEMPLATE_MAX || (f->is_ready && page >= f->library_size))
+	if (len == 0 || len > FPM_TEMPLATE_MAX ||
+	    (f->is_ready && page != FPM_PAGE_FREE && page >= f->library_size))
 		return -EINVAL;
 	r = begin(f, FPM_OP_DOWNLOAD, done, user);
 	if (r < 0)
@@ -842,6 +867,10 @@ int fpm_download(struct fpm *f, uint16_t page, const uint8_t *data, size_t len,
 	f->page = page;
 	memcpy(f->tmpl, data, len);
 	f->tmpl_len = len;
+	if (page == FPM_PAGE_FREE) {
+		read_index(f, 0);
+		return 0;
+	}
 	fpm_cmd_down_char(f->cfg.address, 1, &fr);
 	send_frame(f, &fr, S_DOWN_CHAR);
 	return 0;

@@ -16,7 +16,8 @@
  *             Img2Tz(2) -> RegModel -> Store(1, page)
  *   delete    DeleteChar(page, 1)
  *   upload    LoadChar(1, page) -> UpChar(1) -> data packets -> the bytes
- *   download  DownChar(1) -> data packets of FPM_CHUNK bytes -> Store(1, page)
+ *   download  [ReadIndexTable (a free page)] -> DownChar(1) -> data packets of
+ *             FPM_CHUNK bytes -> Store(1, page)
  *
  * The module's state is a short string (fpm_status): "ok, 12 of 1000
  * pages used", "resetting", "not answering, retrying", "absent: REASON",
@@ -127,7 +128,11 @@ int fpm_identify(struct fpm *fpm, fpm_done_fn *done, void *user) MUST_CHECK;
 int fpm_enroll(struct fpm *fpm, fpm_prompt_fn *prompt, fpm_done_fn *done, void *user) MUST_CHECK;
 int fpm_delete(struct fpm *fpm, uint16_t page, fpm_done_fn *done, void *user) MUST_CHECK;
 int fpm_upload(struct fpm *fpm, uint16_t page, fpm_done_fn *done, void *user) MUST_CHECK;
-/* data (len 1..FPM_TEMPLATE_MAX) is copied. */
+/*
+ * data (len 1..FPM_TEMPLATE_MAX) is copied. page FPM_PAGE_FREE stores it on
+ * the first free page (FPM_FULL when there is none); the result names the page.
+ */
+#define FPM_PAGE_FREE 0xFFFF
 int fpm_download(struct fpm *fpm, uint16_t page, const uint8_t *data, size_t len,
 		 fpm_done_fn *done, void *user) MUST_CHECK;
 

@@ -306,9 +306,18 @@ static void data_packet(struct fpm_emu *e, const struct fpm_packet *pkt)
 	memcpy(e->rx + e->rx_len, pkt->data, pkt->len);
 	e->rx_len += pkt->len;
 	if (pkt->pid == FPM_PID_END) {
+		uint8_t want[FPM_EMU_TEMPLATE_LEN];
+		int identity = e->rx_len >= 4 ? (int)(fpm_be32(e->rx) & 0x3FFFFFFF) : -1;
+
+		/* Only a whole, unaltered template is a finger; anything else leaves the buffer empty. */
+		if (identity >= 0)
+			template_of(identity, want);
 		e->receiving = false;
 		if (buf)
-			*buf = e->rx_len >= 4 ? (int)(fpm_be32(e->rx) & 0x3FFFFFFF) : -1;
+			*buf = identity >= 0 && e->rx_len == sizeof(want) &&
+					       memcmp(e->rx, want, sizeof(want)) == 0
+				       ? identity
+				       : -1;
 	}
 }
 

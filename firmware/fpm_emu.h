@@ -13,7 +13,9 @@
  * that was never stored (FPM_EMU_FRESH, for enrolment) becomes finger P when
  * Store puts it on page P. Templates are 512 bytes derived from the identity
  * (its first 4 bytes are the identity, big-endian), so UpChar/DownChar move
- * fingers between pages and modules.
+ * fingers between pages and modules; DownChar takes only the exact 512
+ * bytes of a finger (a damaged template leaves the buffer empty, and the
+ * Store after it fails).
  *
  * The sensor: fpm_emu_place() puts a finger on it for a number of presses;
  * each successful GenImg uses one, and the GenImg after a successful one

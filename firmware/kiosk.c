@@ -149,6 +149,23 @@ static void on_finger_refused(void *user, enum feedback_signal signal, const cha
 	reply_sim(k, reply);
 }
 
+/* Template sharing (fingers.c, templates.c): the sync thread and the loop nudge each other. */
+static void on_templates_reported(void *user)
+{
+	struct kiosk *k = user;
+
+	if (k->sync)
+		sync_kick(k->sync);
+}
+
+static void on_templates_queued(void *user)
+{
+	struct kiosk *k = user;
+
+	if (k->fingers)
+		fingers_templates_wake(k->fingers);
+}
+
 static int fingers_setup(struct kiosk *k)
 {
 	const struct fingers_deps deps = {
@@ -159,6 +176,7 @@ static int fingers_setup(struct kiosk *k)
 		.cfg = k->cfg,
 		.tap = on_finger,
 		.refuse = on_finger_refused,
+		.kick = on_templates_reported,
 		.user = k,
 	};
 
@@ -498,7 +516,7 @@ static int sync_setup(struct kiosk *k)
 			k->cfg->sync_cert, k->cfg->sync_key);
 		return 0; /* the door keeps working; taps wait in the outbox */
 	}
-	r = sync_start(k->cfg, url, &k->sync);
+	r = sync_start(k->cfg, url, on_templates_queued, k, &k->sync);
 	if (r < 0)
 		log_err("sync: cannot start: %s", strerror(-r));
 	return r;

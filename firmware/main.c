@@ -335,6 +335,7 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	int64_t now = clk_wall_usec();
 	struct sync_facts sy;
 	struct store_status s;
+	unsigned to_send = 0, to_write = 0;
 	int32_t today, sod;
 	struct store *st;
 	struct tz *tz;
@@ -345,6 +346,8 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	tz_local(tz, now / CLK_USEC_PER_SEC, &today, &sod);
 	r = store_get_status(st, tz_instant(tz, today, 0) * CLK_USEC_PER_SEC,
 			     tz_instant(tz, today + 1, 0) * CLK_USEC_PER_SEC, &s);
+	if (r >= 0)
+		r = store_template_backlog(st, &to_send, &to_write);
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(sy.values); i++)
 		if (store_sync_get(st, sync_keys[i], sy.values[i], sizeof(sy.values[i])) <= 0)
 			sy.values[i][0] = '\0';
@@ -373,6 +376,8 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 
 		json_object_set_new(o, "fingerprint",
 				    sy.values[6][0] ? json_string(sy.values[6]) : json_null());
+		json_object_set_new(o, "templates_to_send", json_integer(to_send));
+		json_object_set_new(o, "templates_to_write", json_integer(to_write));
 
 		if (s.oldest_unacked_usec)
 			json_object_set_new(o, "outbox_oldest_usec",
@@ -397,6 +402,10 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 						     : "not NTP-synchronised (records are marked untrusted "
 						       "until the collector's time is learned)");
 		print_sync_facts(&sy, tz);
+		if (to_send || to_write)
+			printf("templates:    %u to send to the collector, %u waiting for the "
+			       "module\n",
+			       to_send, to_write);
 	}
 	tz_free(tz);
 	return 0;

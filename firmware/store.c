@@ -5,6 +5,7 @@
  * what the failure means for the kiosk.
  */
 #include "firmware/store.h"
+#include "firmware/store_private.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -85,6 +86,26 @@ static const char *const migrations[] = {
 	"  date TEXT PRIMARY KEY,"
 	"  name TEXT NOT NULL);"
 	"CREATE INDEX records_activity ON records(nip, seq) WHERE kind = 'activity';",
+	/*
+	 * 5: fingerprint templates shared through the collector (templates.c):
+	 * which template each page holds (SHA-256, hex; NULL: not shared), what
+	 * to tell the collector, the module work the sync thread queues for the
+	 * loop, and the collector's enrolment requests already taken.
+	 */
+	"ALTER TABLE fingers ADD COLUMN sha256 TEXT;"
+	"CREATE TABLE template_outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL,"
+	"  body TEXT NOT NULL);"
+	"CREATE TABLE template_work ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  nip TEXT NOT NULL,"
+	"  page INTEGER NOT NULL DEFAULT -1,"
+	"  sha256 TEXT NOT NULL DEFAULT '',"
+	"  data BLOB,"
+	"  request INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE template_requests (id INTEGER PRIMARY KEY);",
 };
 
 static int sqlite_errno(int rc)
@@ -233,6 +254,9 @@ int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 		r = exec(st, "PRAGMA synchronous = FULL");
 	if (r == 0)
 		r = exec(st, "PRAGMA foreign_keys = ON");
+	/* Template bytes passing through (outbox, downloads) leave no copy in freed pages. */
+	if (r == 0)
+		r = exec(st, "PRAGMA secure_delete = ON");
 	if (r == 0)
 		r = migrate(st);
 	if (r == 0)
@@ -925,8 +949,12 @@ int store_anchor_get(struct store *st, const char *boot_id, struct record_anchor
 
 /* --- fingers enrolled on this kiosk --- */
 
-/* Run a one-statement change with a text and an integer parameter. */
-static int change(struct store *st, const char *sql, const char *text, int64_t number)
+/*
+ * Run a one-statement change binding ?1 and ?2 to texts a and b (either may
+ * be NULL: left unbound) and ?at to the integer number.
+ */
+static int change_args(struct store *st, const char *sql, const char *a, const char *b, int at,
+		       int64_t number)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -934,12 +962,30 @@ static int change(struct store *st, const char *sql, const char *text, int64_t n
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(st, rc, sql);
-	if (text)
-		bind_text(s, 1, text);
-	sqlite3_bind_int64(s, 2, number);
+	if (a)
+		bind_text(s, 1, a);
+	if (b)
+		bind_text(s, 2, b);
+	sqlite3_bind_int64(s, at, number);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, sql);
+}
+
+/* Run a one-statement change with a text (?1) and an integer (?2) parameter. */
+static int change(struct store *st, const char *sql, const char *text, int64_t number)
+{
+	return change_args(st, sql, text, NULL, 2, number);
+}
+
+/* Finish a transaction begun by the caller: commit when r is 0, else roll back. */
+static int end_transaction(struct store *st, int r)
+{
+	if (r == 0)
+		r = exec(st, "COMMIT");
+	if (r < 0)
+		(void)exec(st, "ROLLBACK");
+	return r;
 }
 
 int store_staff_name(struct store *st, const char *nip, char ret_name[STORE_NAME_MAX])
@@ -979,11 +1025,7 @@ int store_finger_add(struct store *st, const char *nip, unsigned page)
 			   "INSERT OR REPLACE INTO credentials (nip, credential)"
 			   " VALUES (?1, 'finger:' || ?2)",
 			   nip, page);
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0)
-		(void)exec(st, "ROLLBACK");
-	return r;
+	return end_transaction(st, r);
 }
 
 int store_finger_remove(struct store *st, unsigned page)
@@ -996,11 +1038,7 @@ int store_finger_remove(struct store *st, unsigned page)
 	if (r == 0)
 		r = change(st, "DELETE FROM credentials WHERE credential = 'finger:' || ?2", NULL,
 			   page);
-	if (r == 0)
-		r = exec(st, "COMMIT");
-	if (r < 0)
-		(void)exec(st, "ROLLBACK");
-	return r;
+	return end_transaction(st, r);
 }
 
 int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_t max,
@@ -1029,4 +1067,32 @@ int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_
 		return fail(st, rc, "list fingers");
 	*ret_n = n;
 	return 0;
+}
+
+/* The helpers above, for the store's other files (store_private.h). */
+
+int store_exec(struct store *st, const char *sql)
+{
+	return exec(st, sql);
+}
+
+int store_change(struct store *st, const char *sql, const char *a, const char *b, int at,
+		 int64_t number)
+{
+	return change_args(st, sql, a, b, at, number);
+}
+
+int store_end_transaction(struct store *st, int r)
+{
+	return end_transaction(st, r);
+}
+
+int store_query_int64(struct store *st, const char *sql, int64_t a, int64_t b, int64_t *ret)
+{
+	return query_int64(st, sql, a, b, ret);
+}
+
+void store_copy_column(sqlite3_stmt *stmt, int col, char *dst, size_t cap)
+{
+	copy_column(stmt, col, dst, cap);
 }

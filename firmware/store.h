@@ -151,6 +151,81 @@ struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *st);
 int store_sqlite_fail(struct store *st, int rc, const char *what);
 
+/*
+ * Fingerprint templates shared through the collector (firmware/templates.h).
+ * A finger's row may name the template its page holds (SHA-256, hex): such
+ * a finger is shared, and a roster from the collector that no longer lists
+ * that template for that NIP deletes it here too. The template outbox holds
+ * what the collector must be told (JSON bodies, oldest first); template work
+ * is what the module must do (queued by the sync thread, done by the loop).
+ */
+#define STORE_TEMPLATE_MAX 4096 /* FPM_TEMPLATE_MAX */
+#define STORE_WORK_KIND_MAX 16
+
+struct store_template_work {
+	int64_t id;
+	char kind[STORE_WORK_KIND_MAX];	 /* "download", "delete", "enroll" */
+	char nip[RECORD_NIP_MAX];
+	int64_t page;			 /* delete: the module page; -1 otherwise */
+	char sha256[CRYPTO_SHA256_HEX];	 /* download, delete: the template's; "" for enroll */
+	uint8_t data[STORE_TEMPLATE_MAX]; /* download: the template */
+	size_t len;
+	int64_t request; /* enroll: the collector's request id */
+};
+
+/*
+ * A template the collector's roster lists for nip; with sha256 "" and len 0,
+ * only that nip's templates are listed (a person whose "templates" member
+ * the roster carries, even empty).
+ */
+struct store_template {
+	const char *nip;
+	char sha256[CRYPTO_SHA256_HEX];
+	const uint8_t *data;
+	size_t len;
+};
+
+/* The template page holds: 1 and its SHA-256 (hex), or 0 when the page is not shared. */
+int store_finger_sha(struct store *st, unsigned page, char ret_sha[CRYPTO_SHA256_HEX]) MUST_CHECK;
+/*
+ * Mark page as holding the template sha256 and, with body, queue body for the
+ * collector, in one transaction.
+ */
+int store_finger_share(struct store *st, unsigned page, const char *sha256,
+		       const char *body) MUST_CHECK;
+/* The collector refused the template for good: keep the finger here, unshared. */
+int store_finger_unshare(struct store *st, const char *sha256) MUST_CHECK;
+
+int store_template_outbox_add(struct store *st, const char *sha256, const char *body) MUST_CHECK;
+/* The oldest outbox entry: 1 with its id and body (free() it), 0 when empty. */
+int store_template_outbox_next(struct store *st, int64_t *ret_id, char **ret_body) MUST_CHECK;
+int store_template_outbox_drop(struct store *st, int64_t id) MUST_CHECK;
+
+int store_template_work_add(struct store *st, const struct store_template_work *w) MUST_CHECK;
+/* The oldest work item: 1 and the item, 0 when there is none. */
+int store_template_work_next(struct store *st, struct store_template_work *ret) MUST_CHECK;
+int store_template_work_drop(struct store *st, int64_t id) MUST_CHECK;
+/* Download w done: page holds w's template of w->nip, and w is gone, in one transaction. */
+int store_template_downloaded(struct store *st, const struct store_template_work *w,
+			      unsigned page) MUST_CHECK;
+/* For `status`: reports waiting for the collector, work waiting for the module. */
+int store_template_backlog(struct store *st, unsigned *ret_to_send,
+			   unsigned *ret_to_write) MUST_CHECK;
+/* Queue the collector's enrolment request id once: 1 when queued now, 0 when taken before. */
+int store_template_request_take(struct store *st, int64_t id, const char *nip) MUST_CHECK;
+/*
+ * Compare the templates a roster lists with the shared fingers, in one
+ * transaction, and queue the module work that makes them agree: a download
+ * for each listed template of a roster NIP not on a page yet, a delete for
+ * each shared finger of a NIP gone from the roster, or of a NIP whose
+ * templates are listed without that one. A NIP in the roster whose
+ * templates are not listed (the collector could not open them) keeps its
+ * fingers. Templates the outbox still has to report are left alone.
+ * ret_queued: new work items.
+ */
+int store_templates_reconcile(struct store *st, const struct store_template *list, size_t n,
+			      unsigned *ret_queued) MUST_CHECK;
+
 /* Normalise a card number as typed or decoded: digits, leading zeros dropped. */
 int store_card_credential(const char *digits, char ret[RECORD_CREDENTIAL_MAX]) MUST_CHECK;
 

@@ -25,6 +25,7 @@
 #include "firmware/http_client.h"
 #include "firmware/kconfig.h"
 #include "firmware/store.h"
+#include "firmware/templates.h"
 #include "firmware/trust.h"
 
 #define SYNC_COALESCE_MS 50 /* taps arriving this close together ride in one batch */
@@ -37,6 +38,8 @@ struct sync {
 	pthread_t thread;
 	int kick_fd;
 	atomic_bool stop;
+	sync_templates_fn *templates_queued;
+	void *templates_user;
 
 	/* Owned by the thread from here on. */
 	struct store *store;
@@ -264,6 +267,20 @@ static int push_batch(struct sync *s)
 	return r;
 }
 
+/* Queue the fingerprint work a new roster asks for, and wake the loop to do it. */
+static void pull_templates(struct sync *s, const json_t *root)
+{
+	unsigned queued = 0;
+	int r = templates_from_roster(s->store, root, &queued);
+
+	if (r < 0)
+		log_warn("sync: fingerprint templates of the roster not applied: %s, retrying with "
+			 "the next roster",
+			 strerror(-r));
+	if (queued && s->templates_queued)
+		s->templates_queued(s->templates_user);
+}
+
 /* Replace the roster with the collector's, if it changed (ETag). */
 static int pull_roster(struct sync *s)
 {
@@ -346,6 +363,7 @@ static int pull_roster(struct sync *s)
 		note_error(s, msg);
 	} else {
 		log_info("sync: roster updated: %u staff, %u credentials", staff, creds);
+		pull_templates(s, root);
 		if (store_sync_set(s->store, SYNC_KEY_ROSTER_ETAG, resp.etag) < 0)
 			log_debug("sync: cannot keep the roster ETag");
 	}
@@ -357,6 +375,7 @@ static int pull_roster(struct sync *s)
 /* One round: push until the outbox is empty, then the roster if due. */
 static int sync_round(struct sync *s)
 {
+	char why[HC_ERROR_MAX];
 	int r;
 
 	while ((r = push_batch(s)) > 0)
@@ -366,6 +385,12 @@ static int sync_round(struct sync *s)
 		r = push_anchor(s);
 	if (r < 0)
 		return r;
+	/*
+	 * Fingerprint reports that cannot go now wait for the next round; they
+	 * never hold back records or the roster, nor make the round back off.
+	 */
+	if (templates_push(s->store, s->hc, s->url, why, sizeof(why)) < 0)
+		note_error(s, why);
 	warn_outbox(s);
 	if (now_ms() >= s->roster_due_ms) {
 		/* A failed pull is retried on its own schedule: it must not hold back pushes. */
@@ -435,7 +460,8 @@ static void *sync_main(void *arg)
 	return NULL;
 }
 
-int sync_start(const struct kconfig *cfg, const char *url, struct sync **ret_sync)
+int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *templates_queued,
+	       void *user, struct sync **ret_sync)
 {
 	const struct hc_tls tls = { .ca = cfg->sync_ca, .cert = cfg->sync_cert,
 				    .key = cfg->sync_key, .clock_trusted = trust_is_trusted };
@@ -447,6 +473,8 @@ int sync_start(const struct kconfig *cfg, const char *url, struct sync **ret_syn
 	if (!s)
 		return -ENOMEM;
 	s->cfg = cfg;
+	s->templates_queued = templates_queued;
+	s->templates_user = user;
 	s->kick_fd = -1;
 	s->sent_anchor_rtt = -1;
 	snprintf(s->url, sizeof(s->url), "%s", url);

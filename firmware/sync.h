@@ -17,8 +17,15 @@
 struct kconfig;
 struct sync;
 
-/* Start syncing to url (the collector's base URL). Free with sync_stop(). */
-int sync_start(const struct kconfig *cfg, const char *url, struct sync **ret_sync) MUST_CHECK;
+/* Called on the sync thread when a roster queued fingerprint template work (templates.h). */
+typedef void sync_templates_fn(void *user);
+
+/*
+ * Start syncing to url (the collector's base URL); templates_queued may be
+ * NULL. Free with sync_stop().
+ */
+int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *templates_queued,
+	       void *user, struct sync **ret_sync) MUST_CHECK;
 
 /* A record was committed: push soon. Safe from any thread, never blocks. */
 void sync_kick(struct sync *sync);

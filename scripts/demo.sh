@@ -31,7 +31,7 @@ for _ in $(seq 100); do curl -sf --cacert "$D/site/ca.pem" "$URL/healthz" >/dev/
 printf '  %s/healthz -> %s\n' "$URL" "$(curl -s --cacert "$D/site/ca.pem" "$URL/healthz")"
 
 say "The organisation at the collector (hadir-collector import, examples/)"
-for kind in units staff schedules holidays; do
+for kind in units staff schedules holidays plans; do
 	printf '  %-10s ' "$kind"
 	"$BUILD/hadir-collector" --config "$D/site/collector.conf" import "$kind" "$REPO/examples/$kind.csv"
 done

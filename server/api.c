@@ -14,7 +14,10 @@
 #include "common/log.h"
 #include "common/record.h"
 #include "common/tz.h"
+#include "server/activities.h"
+#include "server/api_activities.h"
 #include "server/api_roster.h"
+#include "server/api_templates.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "common/http.h"
@@ -166,30 +169,40 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 	return 0;
 }
 
-static void route_records(struct api *api, const struct api_call *call, struct api_reply *ret)
+void api_records_decode(const char *body, size_t len, struct api_batch *ret)
 {
-	const struct http_request *req = call->req;
-	int64_t now = call->now;
+	ret->why[0] = '\0';
+	ret->r =
+	    record_batch_decode(body ? body : "", len, &ret->batch, ret->why, sizeof(ret->why));
+	if (ret->r == 0) {
+		ret->r = record_batch_check_links(&ret->batch);
+		if (ret->r < 0)
+			record_batch_free(&ret->batch);
+	}
+}
+
+void api_records_store(struct api *api, const struct api_peer *peer, struct api_batch *b,
+		       int64_t now, struct api_reply *ret)
+{
 	struct ingest_result res;
-	struct record_batch batch;
 	struct db_device dev;
-	char why[160] = "";
 	int r;
 
-	if (api_device_of(api, call->peer, now, &dev, ret) < 0)
-		return;
-	r = record_batch_decode(req->body ? req->body : "", req->body_len, &batch, why,
-				sizeof(why));
-	if (r == -E2BIG) {
-		api_error(413, why[0] ? why : "batch too large", now, ret);
+	if (api_device_of(api, peer, now, &dev, ret) < 0)
+		goto out_free;
+	if (b->r == -E2BIG) {
+		api_error(413, b->why[0] ? b->why : "batch too large", now, ret);
 		return;
 	}
-	if (r < 0) {
-		api_error(r == -ENOMEM ? 500 : 400, why[0] ? why : "malformed batch", now, ret);
+	if (b->r < 0) {
+		api_error(b->r == -ENOMEM ? 500 : 400, b->why[0] ? b->why : "malformed batch", now,
+			  ret);
 		return;
 	}
-	r = ingest_batch(api->db, &dev, &batch, now, &res);
-	record_batch_free(&batch);
+	r = ingest_batch(
+	    api->db, &dev, &b->batch,
+	    &(struct activities_rules){.require_tap = api->cfg->activities_require_tap}, now, &res);
+	record_batch_free(&b->batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
 		return;
@@ -203,14 +216,27 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 	api->metrics->records_duplicate += res.duplicates;
 	api->metrics->tamper_alerts += res.alerts;
 	api_reply_json(200,
-		   json_pack("{s:I,s:I,s:I,s:I}", "acked_seq", (json_int_t)res.acked_seq, "stored",
-			     (json_int_t)res.stored, "duplicates", (json_int_t)res.duplicates,
-			     "alerts", (json_int_t)res.alerts),
-		   now, ret);
+		       json_pack("{s:I,s:I,s:I,s:I}", "acked_seq", (json_int_t)res.acked_seq,
+				 "stored", (json_int_t)res.stored, "duplicates",
+				 (json_int_t)res.duplicates, "alerts", (json_int_t)res.alerts),
+		       now, ret);
+	return;
+
+out_free:
+	if (b->r == 0)
+		record_batch_free(&b->batch);
 }
 
-int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
-		    struct api_reply *ret)
+static void route_records(struct api *api, const struct api_call *call, struct api_reply *ret)
+{
+	struct api_batch b;
+
+	api_records_decode(call->req->body, call->req->body_len, &b);
+	api_records_store(api, call->peer, &b, call->now, ret);
+}
+
+int api_admin_who(struct api *api, const struct http_request *req, int64_t now,
+		  struct db_admin *ret_who, struct api_reply *ret)
 {
 	char hash[CRYPTO_SHA256_HEX];
 	const char *token;
@@ -222,7 +248,7 @@ int api_admin_of(struct api *api, const struct http_request *req, int64_t now, c
 	}
 	token = req->authorization + 7;
 	crypto_token_hash(token, hash);
-	r = db_admin_token_role(api->db, hash, ret_role);
+	r = db_admin_token_who(api->db, hash, ret_who);
 	if (r == -ENOENT) {
 		api_error(401, "admin token not recognised", now, ret);
 		return -EACCES;
@@ -232,6 +258,18 @@ int api_admin_of(struct api *api, const struct http_request *req, int64_t now, c
 		return r;
 	}
 	return 0;
+}
+
+int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
+		 struct api_reply *ret)
+{
+	struct db_admin who;
+	int r;
+
+	r = api_admin_who(api, req, now, &who, ret);
+	if (r == 0)
+		memcpy(ret_role, who.role, sizeof(who.role));
+	return r;
 }
 
 static int tap_to_json(const struct db_tap *t, void *user)
@@ -317,12 +355,18 @@ struct route {
 
 /* Keep sorted by pattern; one line per route. */
 static const struct route routes[] = {
+    {"/api/v1/activities", HTTP_VERB_GET, api_activities_list},
+    {"/api/v1/activities", HTTP_VERB_POST, api_activities_add},
+    {"/api/v1/activities/*/approve", HTTP_VERB_POST, api_activities_approve},
+    {"/api/v1/activities/*/return", HTTP_VERB_POST, api_activities_return},
     {"/api/v1/employees/*/days", HTTP_VERB_GET, api_reports_days},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
+    {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
     {"/api/v1/reports/units", HTTP_VERB_GET, api_reports_units},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
+    {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
     {"/healthz", HTTP_VERB_GET, route_healthz},
     {"/metrics", HTTP_VERB_GET, route_metrics},
@@ -351,6 +395,7 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 
 /* Handlers that take seconds: the server runs them on its worker thread. */
 static api_route_fn *const slow_routes[] = {
+    api_activities_report,
     api_reports_days,
     api_reports_discipline,
     api_reports_units,

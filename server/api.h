@@ -10,6 +10,8 @@
  *   POST /api/v1/records   batch (common/record.h) -> {"acked_seq",...}; device certificate
  *   GET  /api/v1/taps      ?nip=&from=&to=; Authorization: Bearer ADMIN-TOKEN
  *   GET  /api/v1/reports/discipline, /api/v1/employees/NIP/days: api_reports.h
+ *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
+ *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -19,18 +21,22 @@
 #include <stdint.h>
 
 #include "common/crypto.h"
+#include "common/record.h"
 
 struct config;
 struct db;
+struct db_admin;
 struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
+struct vault;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
+	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
 };
 
 /* Who is asking, as TLS established it. */
@@ -74,6 +80,21 @@ typedef void api_route_fn(struct api *api, const struct api_call *call, struct a
 void api_handle(struct api *api, const struct api_peer *peer, const struct http_request *req,
 		int64_t now_usec, struct api_reply *ret);
 
+/*
+ * POST /api/v1/records in two halves, so the server can decode off its loop
+ * thread. A decoded batch, or why it could not be.
+ */
+struct api_batch {
+	struct record_batch batch; /* valid when r is 0 */
+	int r;			   /* 0, or record_batch_decode's error */
+	char why[160];		   /* the reason for the client, when r < 0 */
+};
+/* Decode and hash a batch body. Touches nothing but its arguments: any thread. */
+void api_records_decode(const char *body, size_t len, struct api_batch *ret);
+/* Authorize peer, store the batch (freed here) and fill ret; the loop thread. */
+void api_records_store(struct api *api, const struct api_peer *peer, struct api_batch *b,
+		       int64_t now, struct api_reply *ret);
+
 /* A JSON error reply {"error":msg,"server_time_usec":now}. */
 void api_error(int status, const char *msg, int64_t now_usec, struct api_reply *ret);
 
@@ -101,6 +122,9 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 /* The role (DB_ROLE_MAX bytes) of the request's admin bearer token, or a 401 in ret. */
 int api_admin_of(struct api *api, const struct http_request *req, int64_t now, char *ret_role,
 		 struct api_reply *ret);
+/* The holder (role and NIP) of the request's admin bearer token, or a 401 in ret. */
+int api_admin_who(struct api *api, const struct http_request *req, int64_t now,
+		  struct db_admin *ret_who, struct api_reply *ret);
 /*
  * Query parameter name as an instant: YYYY-MM-DD (UTC midnight; the next one
  * for is_end) or ISO 8601. Leaves *ret_usec alone when absent; < 0 if malformed.

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/tz.h"
 #include "server/config.h"
+#include "server/api_templates.h"
 #include "server/db.h"
 #include "server/roster.h"
 
@@ -45,6 +46,11 @@ void api_roster_get(struct api *api, const struct api_call *call, struct api_rep
 		return;
 	}
 	r = roster_json(api->db, &scope, api->cfg->profiles, &roster);
+	if (r == 0) {
+		r = api_templates_roster(api, dev.id, roster);
+		if (r < 0)
+			json_decref(roster);
+	}
 	if (r < 0) {
 		log_err("api: roster for device '%s': %s", dev.name, strerror(-r));
 		api_error(500, "storage error", call->now, ret);

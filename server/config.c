@@ -48,8 +48,12 @@ static const struct cfg_key config_keys[] = {
       INT64_C(31536000000), NULL, "a one-time enrolment token expires after this long"),
     K("enroll", "certificate_lifetime", CFG_DURATION, certificate_lifetime_ms, "825d", 86400000,
       INT64_C(315360000000), NULL, "validity of an enrolled kiosk's certificate"),
+    K("activities", "require_tap", CFG_BOOL, activities_require_tap, "false", 0, 0, NULL,
+      "an activity entry for a day without an accepted tap of its person is refused"),
     K("rules", "profiles", CFG_PATH, profiles, "", 0, 0, NULL,
       "folder of the rule profiles (NAME.conf) that units name; unset: the installed ones"),
+    K("templates", "key_file", CFG_PATH, templates_key, "templates.key", 0, 0, NULL,
+      "key sealing fingerprint templates at rest (64 hex digits, 0600); losing it loses them"),
 };
 
 /*

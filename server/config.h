@@ -7,6 +7,7 @@
 #ifndef HADIR_SERVER_CONFIG_H
 #define HADIR_SERVER_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,9 +41,13 @@ struct config {
 	/* [enroll] */
 	int64_t token_lifetime_ms;	 /* a one-time enrolment token is valid this long */
 	int64_t certificate_lifetime_ms; /* validity of an issued device certificate */
+	/* [activities] */
+	bool activities_require_tap; /* refuse an entry for a day without an accepted tap */
 	/* [rules] */
 	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h); unset:
 					 beside the program (share/hadir/profiles, or a checkout's) */
+	/* [templates] */
+	char templates_key[CFG_VALUE_MAX]; /* AES-256-GCM key of fingerprint templates, 0600 */
 };
 
 /* Load and validate path; every problem is described in diag. */

@@ -69,14 +69,26 @@ void db_rollback(struct db *db)
 	db->ops->rollback(db);
 }
 
-int db_admin_token_add(struct db *db, const char *token_hash, const char *role, int64_t now_usec)
+int db_admin_token_add(struct db *db, const char *token_hash, const char *role, const char *nip,
+		       int64_t now_usec)
 {
-	return db->ops->admin_token_add(db, token_hash, role, now_usec);
+	return db->ops->admin_token_add(db, token_hash, role, nip, now_usec);
 }
 
 int db_admin_token_role(struct db *db, const char *token_hash, char *ret_role)
 {
-	return db->ops->admin_token_role(db, token_hash, ret_role);
+	struct db_admin who;
+	int r;
+
+	r = db->ops->admin_token_who(db, token_hash, &who);
+	if (r == 0)
+		memcpy(ret_role, who.role, sizeof(who.role));
+	return r;
+}
+
+int db_admin_token_who(struct db *db, const char *token_hash, struct db_admin *ret_admin)
+{
+	return db->ops->admin_token_who(db, token_hash, ret_admin);
 }
 
 int db_device_add(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
@@ -294,6 +306,58 @@ int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *ni
 	return db->ops->tap_import(db, device_id, seq, nip, usec, now_usec);
 }
 
+int db_activity_insert(struct db *db, const struct db_activity *act, int64_t *ret_id)
+{
+	return db->ops->activity_insert(db, act, ret_id);
+}
+
+int db_activity_by_id(struct db *db, int64_t id, struct db_activity *ret_act)
+{
+	return db->ops->activity_get(db, id, 0, 0, ret_act);
+}
+
+int db_activity_by_seq(struct db *db, int64_t device_id, uint64_t seq, struct db_activity *ret_act)
+{
+	return db->ops->activity_get(db, 0, device_id, seq, ret_act);
+}
+
+int db_activity_superseders(struct db *db, int64_t device_id, uint64_t seq, db_activity_fn *fn,
+			    void *user)
+{
+	return db->ops->activity_superseders(db, device_id, seq, fn, user);
+}
+
+int db_activity_set_superseded(struct db *db, int64_t id, int64_t by_id)
+{
+	return db->ops->activity_set_superseded(db, id, by_id);
+}
+
+int db_activity_set_status(struct db *db, int64_t id, const char *status, const char *reason,
+			   const char *reviewer_nip, int64_t now_usec)
+{
+	return db->ops->activity_set_status(db, id, status, reason, reviewer_nip, now_usec);
+}
+
+int db_activities(struct db *db, const struct db_activity_query *q, db_activity_fn *fn, void *user)
+{
+	return db->ops->activities(db, q, fn, user);
+}
+
+int db_plans_clear(struct db *db)
+{
+	return db->ops->plans_clear(db);
+}
+
+int db_plan_put(struct db *db, const struct db_plan *plan)
+{
+	return db->ops->plan_put(db, plan);
+}
+
+int db_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user)
+{
+	return db->ops->plans(db, nip, fn, user);
+}
+
 int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn, void *user)
 {
 	return db->ops->accepted_taps(db, q, fn, user);
@@ -308,4 +372,41 @@ int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user)
 {
 	return db->ops->staff_brief(db, unit_id, fn, user);
+}
+
+int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user)
+{
+	return db->ops->template_list(db, nip, fn, user);
+}
+
+int db_template_put(struct db *db, const struct db_template *t)
+{
+	return db->ops->template_put(db, t);
+}
+
+int db_template_delete(struct db *db, const char *nip, int64_t idx)
+{
+	return db->ops->template_delete(db, nip, idx);
+}
+
+int db_template_forget_absent(struct db *db)
+{
+	return db->ops->template_forget_absent(db);
+}
+
+int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,
+			  int64_t *ret_id)
+{
+	return db->ops->enroll_request_add(db, device_id, nip, now_usec, ret_id);
+}
+
+int db_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn, void *user)
+{
+	return db->ops->enroll_request_list(db, device_id, fn, user);
+}
+
+int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
+			     const char *reason, int64_t now_usec)
+{
+	return db->ops->enroll_request_finish(db, id, device_id, state, reason, now_usec);
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/activity.h"
 #include "common/crypto.h"
 #include "common/err.h"
 #include "common/record.h"
@@ -151,7 +152,88 @@ struct db_roster_state {
 	bool has_staff;	      /* a staff import happened at some time */
 };
 
+#define DB_STATUS_MAX 12  /* "pending", "approved", "returned", "refused", "invalid" */
+#define DB_REVIEW_MAX 512 /* reason or reviewer's comment, bytes */
+
+/* An admin token's holder: its role, and for a supervisor their NIP. */
+struct db_admin {
+	char role[DB_ROLE_MAX];
+	char nip[RECORD_NIP_MAX]; /* "" when the token has none */
+};
+
+/*
+ * A kiosk's activity entry (a record of kind "activity") as the collector
+ * keeps it beside the record: the payload's fields, and its review state.
+ */
+struct db_activity {
+	int64_t id; /* the collector's name of the entry */
+	int64_t device_id;
+	char device[DB_NAME_MAX];
+	uint64_t seq; /* of the record it came in */
+	char nip[RECORD_NIP_MAX];
+	struct activity act;	      /* all "" / 0 when the payload did not parse */
+	int minutes;		      /* end - start */
+	char status[DB_STATUS_MAX];   /* see above */
+	char reason[DB_REVIEW_MAX];   /* why refused or invalid; "" otherwise */
+	char reviewer_nip[RECORD_NIP_MAX];
+	char comment[DB_REVIEW_MAX];  /* reviewer's, "" when none */
+	int64_t reviewed_usec;	      /* 0 until reviewed */
+	int64_t superseded_by;	      /* id of the entry replacing it, 0 when current */
+	bool is_supersedes_missing;   /* act.supersedes > 0 names a record not stored (yet) */
+	int64_t received_usec;	      /* CLOCK_REALTIME at ingest */
+	/* The person, from the staff table ("" when the NIP is unknown). */
+	char name[DB_TEXT_MAX];
+	char unit_id[DB_UNIT_ID_MAX];
+	char supervisor_nip[RECORD_NIP_MAX];
+};
+
+struct db_activity_query {
+	const char *nip;	    /* NULL: everyone */
+	const char *from_date;	    /* "YYYY-MM-DD", inclusive; NULL: open */
+	const char *to_date;	    /* inclusive; NULL: open */
+	const char *status;	    /* NULL: any */
+	const char *unit_id;	    /* NULL: any */
+	const char *supervisor_nip; /* non-NULL: only staff with this supervisor */
+	bool has_history;	    /* also superseded entries and withdrawals */
+};
+
+/* A plan item (RHK) of one person. */
+struct db_plan {
+	char nip[RECORD_NIP_MAX];
+	char code[ACTIVITY_PLAN_MAX];
+	char title[DB_REVIEW_MAX];
+};
+
+/*
+ * A fingerprint template at rest: sealed (AES-256-GCM, server/vault.c),
+ * never plaintext here. idx is the person's template number, 0..9.
+ */
+#define DB_TEMPLATE_SEALED_MAX (4096 + CRYPTO_AEAD_TAG_LEN)
+struct db_template {
+	char nip[RECORD_NIP_MAX];
+	int64_t idx;
+	uint8_t nonce[CRYPTO_AEAD_NONCE_LEN];
+	uint8_t sealed[DB_TEMPLATE_SEALED_MAX]; /* ciphertext and tag */
+	size_t sealed_len;
+	int64_t device_id;    /* the kiosk it was enrolled at */
+	int64_t created_usec; /* CLOCK_REALTIME */
+};
+
+/* An enrolment the collector asked a kiosk to run (`fingerprint enroll --device`). */
+#define DB_REQUEST_STATE_MAX 16
+struct db_enroll_request {
+	int64_t id;
+	char device[DB_NAME_MAX];
+	char nip[RECORD_NIP_MAX];
+	char state[DB_REQUEST_STATE_MAX]; /* "pending", "done", "failed" */
+	char reason[DB_ALERT_MAX];	  /* why it failed, "" otherwise */
+	int64_t created_usec;
+	int64_t finished_usec; /* 0 while pending */
+};
+
 /* Callbacks for listings; a negative return stops the walk and is returned. */
+typedef int db_activity_fn(const struct db_activity *act, void *user);
+typedef int db_plan_fn(const struct db_plan *plan, void *user);
 typedef int db_device_fn(const struct db_device *dev, void *user);
 typedef int db_tap_fn(const struct db_tap *tap, void *user);
 typedef int db_alert_fn(const struct db_alert *alert, void *user);
@@ -162,6 +244,8 @@ typedef int db_holiday_fn(const struct db_holiday *holiday, void *user);
 typedef int db_leave_fn(const struct db_leave *leave, void *user);
 /* A unit a table still refers to although it is not (or no longer) defined. */
 typedef int db_missing_unit_fn(const char *table, const char *unit_id, int64_t rows, void *user);
+typedef int db_template_fn(const struct db_template *t, void *user);
+typedef int db_enroll_request_fn(const struct db_enroll_request *req, void *user);
 
 /* Discipline reports (db_sqlite_report.c). */
 struct db_tap_range {
@@ -187,8 +271,8 @@ struct db_ops {
 	void (*rollback_to)(struct db *db);
 
 	int (*admin_token_add)(struct db *db, const char *token_hash, const char *role,
-			       int64_t now_usec);
-	int (*admin_token_role)(struct db *db, const char *token_hash, char *ret_role);
+			       const char *nip, int64_t now_usec);
+	int (*admin_token_who)(struct db *db, const char *token_hash, struct db_admin *ret_admin);
 
 	int (*device_add)(struct db *db, const char *name, const char *token_hash, int64_t now_usec,
 			  int64_t expires_usec);
@@ -248,11 +332,35 @@ struct db_ops {
 			       int64_t *ret_device_id);
 	int (*tap_import)(struct db *db, int64_t device_id, uint64_t seq, const char *nip,
 			  int64_t usec, int64_t now_usec);
+	int (*activity_insert)(struct db *db, const struct db_activity *act, int64_t *ret_id);
+	int (*activity_get)(struct db *db, int64_t id, int64_t device_id, uint64_t seq,
+			    struct db_activity *ret_act);
+	int (*activity_superseders)(struct db *db, int64_t device_id, uint64_t seq,
+				    db_activity_fn *fn, void *user);
+	int (*activity_set_superseded)(struct db *db, int64_t id, int64_t by_id);
+	int (*activity_set_status)(struct db *db, int64_t id, const char *status,
+				   const char *reason, const char *reviewer_nip, int64_t now_usec);
+	int (*activities)(struct db *db, const struct db_activity_query *q, db_activity_fn *fn,
+			  void *user);
+	int (*plans_clear)(struct db *db);
+	int (*plan_put)(struct db *db, const struct db_plan *plan);
+	int (*plans)(struct db *db, const char *nip, db_plan_fn *fn, void *user);
 	int (*accepted_taps)(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
 			     void *user);
 	int (*unit_first_taps)(struct db *db, const char *unit_id, int64_t since_usec,
 			       db_unit_since_fn *fn, void *user);
 	int (*staff_brief)(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+
+	int (*template_list)(struct db *db, const char *nip, db_template_fn *fn, void *user);
+	int (*template_put)(struct db *db, const struct db_template *t);
+	int (*template_delete)(struct db *db, const char *nip, int64_t idx);
+	int (*template_forget_absent)(struct db *db);
+	int (*enroll_request_add)(struct db *db, int64_t device_id, const char *nip,
+				  int64_t now_usec, int64_t *ret_id);
+	int (*enroll_request_list)(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+				   void *user);
+	int (*enroll_request_finish)(struct db *db, int64_t id, int64_t device_id,
+				     const char *state, const char *reason, int64_t now_usec);
 };
 
 /* Every backend's handle starts with this. */
@@ -279,11 +387,14 @@ int db_savepoint(struct db *db) MUST_CHECK;
 int db_release(struct db *db) MUST_CHECK;
 void db_rollback_to(struct db *db);
 
-/* Store an admin token's hash with a role. */
-int db_admin_token_add(struct db *db, const char *token_hash, const char *role,
+/* Store an admin token's hash with a role, and the holder's NIP (or NULL). */
+int db_admin_token_add(struct db *db, const char *token_hash, const char *role, const char *nip,
 		       int64_t now_usec) MUST_CHECK;
 /* The role of a token hash (DB_ROLE_MAX bytes); -ENOENT when unknown. */
 int db_admin_token_role(struct db *db, const char *token_hash, char *ret_role) MUST_CHECK;
+/* The role and NIP of a token hash; -ENOENT when unknown. */
+int db_admin_token_who(struct db *db, const char *token_hash,
+		       struct db_admin *ret_admin) MUST_CHECK;
 
 /*
  * A new device waiting for enrolment with a one-time token (its hash) valid
@@ -418,6 +529,33 @@ int db_device_internal(struct db *db, const char *name, int64_t now_usec,
  */
 int db_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *nip, int64_t usec,
 		  int64_t now_usec) MUST_CHECK;
+/* Store an activity entry (id, device name, staff fields ignored); -EEXIST for (device, seq). */
+int db_activity_insert(struct db *db, const struct db_activity *act, int64_t *ret_id) MUST_CHECK;
+/* One entry by id; -ENOENT when there is none. */
+int db_activity_by_id(struct db *db, int64_t id, struct db_activity *ret_act) MUST_CHECK;
+/* The entry of a device's record seq; -ENOENT when there is none. */
+int db_activity_by_seq(struct db *db, int64_t device_id, uint64_t seq,
+		       struct db_activity *ret_act) MUST_CHECK;
+/* Entries of device whose payload supersedes seq, by ascending seq. */
+int db_activity_superseders(struct db *db, int64_t device_id, uint64_t seq, db_activity_fn *fn,
+			    void *user) MUST_CHECK;
+/* Mark entry id replaced by entry by_id. */
+int db_activity_set_superseded(struct db *db, int64_t id, int64_t by_id) MUST_CHECK;
+/*
+ * Set an entry's status with a reason (refused, invalid) or a reviewer's
+ * comment (approved, returned: reviewer_nip and now_usec recorded).
+ */
+int db_activity_set_status(struct db *db, int64_t id, const char *status, const char *reason,
+			   const char *reviewer_nip, int64_t now_usec) MUST_CHECK;
+/* Entries matching q, by date, NIP, device and seq. */
+int db_activities(struct db *db, const struct db_activity_query *q, db_activity_fn *fn,
+		  void *user) MUST_CHECK;
+/* Remove every plan item (in the caller's transaction, as an import does). */
+int db_plans_clear(struct db *db) MUST_CHECK;
+/* -EEXIST when nip has that code already. */
+int db_plan_put(struct db *db, const struct db_plan *plan) MUST_CHECK;
+/* The plan items of nip (every person's when NULL), by NIP and code. */
+int db_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user) MUST_CHECK;
 
 /*
  * Accepted taps (kind "tap", outcome "accepted") of q's range by their
@@ -440,5 +578,34 @@ int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
  * db_staff()'s cost.
  */
 int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user) MUST_CHECK;
+
+/* Fingerprint templates, sealed (server/vault.h), and enrolments asked of kiosks. */
+
+/* Templates of nip (every template when nip is NULL), by nip then idx. */
+int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user) MUST_CHECK;
+/* Store t, replacing what (t->nip, t->idx) held. */
+int db_template_put(struct db *db, const struct db_template *t) MUST_CHECK;
+/* -ENOENT when (nip, idx) holds nothing. */
+int db_template_delete(struct db *db, const char *nip, int64_t idx) MUST_CHECK;
+/*
+ * Delete the templates of everyone no longer in the staff table (inside the
+ * staff import's transaction: biometrics of people who left are not kept).
+ * Returns how many were deleted.
+ */
+int db_template_forget_absent(struct db *db) MUST_CHECK;
+
+/* A pending enrolment of nip at the device; its id in ret_id. */
+int db_enroll_request_add(struct db *db, int64_t device_id, const char *nip, int64_t now_usec,
+			  int64_t *ret_id) MUST_CHECK;
+/* The requests of device_id still pending, oldest first; device_id 0: all requests, any state. */
+int db_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+			   void *user) MUST_CHECK;
+/*
+ * The device reports request id "done" or "failed" (reason). -ENOENT when it
+ * is not that device's pending request (unknown, another kiosk's, or already
+ * finished: a resent report changes nothing).
+ */
+int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
+			     const char *reason, int64_t now_usec) MUST_CHECK;
 
 #endif

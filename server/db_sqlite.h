@@ -22,6 +22,8 @@ void db_sqlite_done(struct db *db, sqlite3_stmt *stmt);
 int db_sqlite_step_done(struct db *db, sqlite3_stmt *stmt, const char *what) MUST_CHECK;
 /* Log the connection's error and translate it into a negative errno. */
 int db_sqlite_error(struct db *db, const char *what);
+/* Bind text (static for the statement's use), or NULL when text is NULL. */
+void db_sqlite_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text);
 /* Copy a text column ("" for NULL) into buf. */
 void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size);
 
@@ -56,11 +58,37 @@ int db_sqlite_device_internal(struct db *db, const char *name, int64_t now_usec,
 int db_sqlite_tap_import(struct db *db, int64_t device_id, uint64_t seq, const char *nip,
 			 int64_t usec, int64_t now_usec);
 
+/* db_sqlite_activities.c: activity entries and plan items (db.h says what each does). */
+int db_sqlite_activity_insert(struct db *db, const struct db_activity *act, int64_t *ret_id);
+int db_sqlite_activity_get(struct db *db, int64_t id, int64_t device_id, uint64_t seq,
+			   struct db_activity *ret_act);
+int db_sqlite_activity_superseders(struct db *db, int64_t device_id, uint64_t seq,
+				   db_activity_fn *fn, void *user);
+int db_sqlite_activity_set_superseded(struct db *db, int64_t id, int64_t by_id);
+int db_sqlite_activity_set_status(struct db *db, int64_t id, const char *status,
+				  const char *reason, const char *reviewer_nip, int64_t now_usec);
+int db_sqlite_activities(struct db *db, const struct db_activity_query *q, db_activity_fn *fn,
+			 void *user);
+int db_sqlite_plans_clear(struct db *db);
+int db_sqlite_plan_put(struct db *db, const struct db_plan *plan);
+int db_sqlite_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user);
+
 /* db_sqlite_report.c: queries for discipline reports. */
 int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
 			    void *user);
 int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 			      db_unit_since_fn *fn, void *user);
 int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+/* db_sqlite_templates.c: the fingerprint entries. */
+int db_sqlite_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user);
+int db_sqlite_template_put(struct db *db, const struct db_template *t);
+int db_sqlite_template_delete(struct db *db, const char *nip, int64_t idx);
+int db_sqlite_template_forget_absent(struct db *db);
+int db_sqlite_enroll_request_add(struct db *db, int64_t device_id, const char *nip,
+				 int64_t now_usec, int64_t *ret_id);
+int db_sqlite_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
+				  void *user);
+int db_sqlite_enroll_request_finish(struct db *db, int64_t id, int64_t device_id,
+				    const char *state, const char *reason, int64_t now_usec);
 
 #endif

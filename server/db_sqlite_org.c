@@ -18,18 +18,10 @@
 	" (?1 = 0 OR " col " IN (SELECT unit_id FROM device_units WHERE device_id = ?1))"          \
 	" AND (?2 IS NULL OR " col " = ?2)"
 
-static void bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
-{
-	if (text)
-		sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(stmt, col);
-}
-
 static void bind_query(sqlite3_stmt *stmt, const struct db_org_query *q)
 {
 	sqlite3_bind_int64(stmt, 1, q ? q->device_id : 0);
-	bind_text_or_null(stmt, 2, q ? q->unit_id : NULL);
+	db_sqlite_bind_text_or_null(stmt, 2, q ? q->unit_id : NULL);
 }
 
 /* Run a statement with no parameters and no rows. */
@@ -315,7 +307,7 @@ int db_sqlite_schedules_clear(struct db *db, const char *unit_id)
 	r = db_sqlite_prepare(db, "DELETE FROM schedules WHERE ?1 IS NULL OR unit_id = ?1", &stmt);
 	if (r < 0)
 		return r;
-	bind_text_or_null(stmt, 1, unit_id);
+	db_sqlite_bind_text_or_null(stmt, 1, unit_id);
 	return db_sqlite_step_done(db, stmt, "clear schedules");
 }
 
@@ -421,8 +413,8 @@ int db_sqlite_holidays(struct db *db, const struct db_org_query *q, db_holiday_f
 			      &stmt);
 	if (r < 0)
 		return r;
-	bind_text_or_null(stmt, 1, q ? q->from : NULL);
-	bind_text_or_null(stmt, 2, q ? q->to : NULL);
+	db_sqlite_bind_text_or_null(stmt, 1, q ? q->from : NULL);
+	db_sqlite_bind_text_or_null(stmt, 2, q ? q->to : NULL);
 	return walk(db, stmt, holiday_row, (any_fn *)fn, user, "list holidays");
 }
 
@@ -495,9 +487,9 @@ int db_sqlite_leave(struct db *db, const struct db_org_query *q, db_leave_fn *fn
 	if (r < 0)
 		return r;
 	bind_query(stmt, q);
-	bind_text_or_null(stmt, 3, q ? q->from : NULL);
-	bind_text_or_null(stmt, 4, q ? q->to : NULL);
-	bind_text_or_null(stmt, 5, q ? q->nip : NULL);
+	db_sqlite_bind_text_or_null(stmt, 3, q ? q->from : NULL);
+	db_sqlite_bind_text_or_null(stmt, 4, q ? q->to : NULL);
+	db_sqlite_bind_text_or_null(stmt, 5, q ? q->nip : NULL);
 	return walk(db, stmt, leave_row, (any_fn *)fn, user, "list leave");
 }
 

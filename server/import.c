@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/activity.h"
 #include "common/clk.h"
 #include "common/rows.h"
 #include "common/tz.h"
@@ -703,6 +704,60 @@ static int leave_row(struct importer *im, unsigned line, const char *const *c)
 	return 0;
 }
 
+/* --- plans (RHK) --- */
+
+static int plans_begin(struct importer *im)
+{
+	return db_plans_clear(im->db);
+}
+
+/* A plan code as the kiosk's activity payload carries it (common/activity.h). */
+static bool take_plan_code(struct importer *im, unsigned line, const char *text,
+			   char out[ACTIVITY_PLAN_MAX])
+{
+	struct activity probe = {.quantity = 1, .unit = "x", .start = "08:00", .end = "09:00",
+				 .date = "2025-01-01"};
+	enum activity_error err;
+
+	if (!take_text(im, line, "code", text, probe.plan, sizeof(probe.plan)))
+		return false;
+	if (activity_validate(&probe, &err) < 0) {
+		fail(im, line, "code", "'%.40s': %s", text, activity_strerror(err));
+		return false;
+	}
+	memcpy(out, probe.plan, sizeof(probe.plan));
+	return true;
+}
+
+static int plans_row(struct importer *im, unsigned line, const char *const *c)
+{
+	unsigned errors = im->diag->n_errors;
+	struct db_staff staff;
+	struct db_plan plan;
+	int r;
+
+	memset(&plan, 0, sizeof(plan));
+	if (take_nip(im, line, "nip", c[0], plan.nip)) {
+		r = db_staff_get(im->db, plan.nip, &staff);
+		if (r == -ENOENT)
+			fail(im, line, "nip", "%s is no staff member (import staff first)", plan.nip);
+		else if (r < 0)
+			return r;
+	}
+	(void)take_plan_code(im, line, c[1], plan.code);
+	(void)take_text(im, line, "title", c[2], plan.title, sizeof(plan.title));
+	if (im->diag->n_errors != errors)
+		return 0;
+	r = db_plan_put(im->db, &plan);
+	if (r == -EEXIST)
+		fail(im, line, "code", "%s is on an earlier line for %s", plan.code, plan.nip);
+	else if (r < 0)
+		return r;
+	else
+		im->res->rows++;
+	return 0;
+}
+
 /* --- taps --- */
 
 static int taps_begin(struct importer *im)
@@ -803,6 +858,12 @@ static const struct kind_spec kinds[] = {
 		     taps_row,
 		     NULL,
 		     IMPORT_CHUNK_ROWS},
+    [IMPORT_PLANS] = {"plans",
+		      {{"nip", true}, {"code", true}, {"title", true}},
+		      true,
+		      plans_begin,
+		      plans_row,
+		      NULL},
 };
 
 int import_kind_parse(const char *name, enum import_kind *ret_kind)
@@ -952,6 +1013,11 @@ int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *na
 		r = im.spec->finish(&im);
 	if (r == 0 && ret->diag.n_errors)
 		r = -EINVAL;
+	/* Biometrics of people who left are not kept (the kiosks delete theirs on the next pull). */
+	if (r == 0 && kind == IMPORT_STAFF) {
+		r = db_template_forget_absent(db);
+		r = r < 0 ? r : 0;
+	}
 	if (r == 0 && im.spec->is_roster)
 		r = db_roster_bump(db, opts->now_usec, kind == IMPORT_STAFF);
 	if (r == 0)

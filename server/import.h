@@ -13,6 +13,7 @@
  *   schedules  the schedules of each unit named in the file
  *   holidays   the holidays of each year named in the file
  *   leave      the leave records starting in each year named in the file
+ *   plans      all plan items (RHK: nip,code,title) of every person
  *   taps       nothing: taps are added, and a tap already stored (same NIP,
  *              same instant) is skipped, so a file can be imported again.
  *              The file is checked whole first and then stored in
@@ -20,7 +21,7 @@
  *              not hold the store's write lock (and kiosks' batches) for a
  *              minute; an interrupted import is finished by running it again.
  *
- * Units, staff, schedules and holidays are roster data: importing them
+ * Units, staff, schedules, holidays and plans are roster data: importing them
  * bumps the roster version kiosks see in the ETag.
  */
 #ifndef HADIR_SERVER_IMPORT_H
@@ -46,6 +47,7 @@ enum import_kind {
 	IMPORT_HOLIDAYS,
 	IMPORT_LEAVE,
 	IMPORT_TAPS,
+	IMPORT_PLANS,
 };
 
 struct import_opts {

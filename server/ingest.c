@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "server/activities.h"
 #include "server/db.h"
 
 struct ingest {
 	struct db *db;
 	const struct db_device *dev;
+	const struct activities_rules *rules;
 	int64_t now_usec;
 	struct ingest_result res;
 	/*
@@ -55,14 +57,17 @@ static int alert(struct ingest *in, uint64_t seq, const char *kind, const char *
 	return 0;
 }
 
-/* Check rec against its stored neighbours; false when anything is off (alerts raised). */
-static int check_chain(struct ingest *in, const struct record *rec, bool *ret_ok)
+/*
+ * Check rec (its link against its fields: is_link_ok) against its stored
+ * neighbours; false when anything is off (alerts raised).
+ */
+static int check_chain(struct ingest *in, const struct record *rec, bool is_link_ok, bool *ret_ok)
 {
 	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
 	bool ok = true;
 	int r;
 
-	if (!record_link_ok(rec)) {
+	if (!is_link_ok) {
 		ok = false;
 		r = alert(in, rec->seq, "link", "link does not match the record's fields");
 		if (r < 0)
@@ -144,8 +149,9 @@ static void note_stored(struct ingest *in, const struct record *rec)
 		in->contiguous++;
 }
 
-static int ingest_one(struct ingest *in, const struct record *rec)
+static int ingest_one(struct ingest *in, const struct record_batch *batch, size_t i)
 {
+	const struct record *rec = &batch->recs[i];
 	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
 	struct db_record_meta meta = {.received_usec = in->now_usec};
 	int r;
@@ -164,11 +170,17 @@ static int ingest_one(struct ingest *in, const struct record *rec)
 	if (r != -ENOENT)
 		return r;
 
-	r = check_chain(in, rec, &meta.is_chain_ok);
+	r = check_chain(in, rec, batch->is_link_ok ? batch->is_link_ok[i] : record_link_ok(rec),
+			&meta.is_chain_ok);
 	if (r == 0)
 		r = corrected_time(in, rec, &meta);
 	if (r == 0)
 		r = db_record_insert(in->db, in->dev->id, rec, &meta);
+	/* An untrusted clock's time says nothing yet: the entry was made before it arrived. */
+	if (r == 0 && strcmp(rec->kind, "activity") == 0)
+		r = activities_ingest(in->db, in->rules, in->dev->id, rec,
+				      meta.has_corrected ? meta.corrected_usec : in->now_usec,
+				      in->now_usec);
 	if (r < 0)
 		return r;
 	in->res.stored++;
@@ -220,10 +232,12 @@ static int ingest_anchor(struct ingest *in, const struct record_anchor *a)
 }
 
 int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
-		 int64_t now_usec, struct ingest_result *ret_result)
+		 const struct activities_rules *rules, int64_t now_usec,
+		 struct ingest_result *ret_result)
 {
-	struct ingest in = {.db = db, .dev = dev, .now_usec = now_usec,
-			    .contiguous = dev->acked_seq};
+	static const struct activities_rules defaults;
+	struct ingest in = {.db = db, .dev = dev, .rules = rules ? rules : &defaults,
+			    .now_usec = now_usec, .contiguous = dev->acked_seq};
 	const struct record *recs = batch->recs;
 	int r;
 
@@ -243,7 +257,7 @@ int ingest_batch(struct db *db, const struct db_device *dev, const struct record
 			goto out_rollback;
 	}
 	for (size_t i = 0; i < batch->n; i++) {
-		r = ingest_one(&in, &recs[i]);
+		r = ingest_one(&in, batch, i);
 		if (r < 0)
 			goto out_rollback;
 	}

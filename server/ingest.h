@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/record.h"
 
+struct activities_rules;
 struct db;
 struct db_device;
 
@@ -33,9 +34,11 @@ struct ingest_result {
  * one transaction, committed before returning. Anchors come first, so the
  * records of their boots get corrected times at once, and earlier records
  * of those boots are corrected too. -EBADMSG when the seqs are not strictly
- * ascending; storage errors roll everything back.
+ * ascending; storage errors roll everything back. New records of kind
+ * "activity" also become activity entries under rules (NULL: the defaults).
  */
 int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
-		 int64_t now_usec, struct ingest_result *ret_result) MUST_CHECK;
+		 const struct activities_rules *rules, int64_t now_usec,
+		 struct ingest_result *ret_result) MUST_CHECK;
 
 #endif

@@ -15,6 +15,10 @@
  *   hadir-collector report discipline|units --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
  *   hadir-collector report days --nip NIP --from DATE --to DATE
+ *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
+ *   hadir-collector token add --role superadmin|supervisor [--nip NIP]
+ *   hadir-collector report activities --from DATE --to DATE [--unit ID]
+ *                   [--format json|csv|xlsx] [--output FILE]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,10 +35,14 @@
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
+#include "server/activities.h"
+#include "server/api_templates.h"
+#include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "server/discipline.h"
 #include "server/import.h"
+#include "server/recap.h"
 #include "server/server.h"
 #include "server/site.h"
 
@@ -44,7 +52,7 @@ struct args {
 	const char *config;
 	const char *pos[MAX_ARGS]; /* positional words, options removed */
 	size_t n_pos;
-	const char *listen, *host, *nip, *from, *to, *unit;
+	const char *listen, *host, *nip, *from, *to, *role, *unit, *device;
 	const char *format, *output; /* report */
 	bool is_json, is_check_config, is_version, is_help;
 };
@@ -57,13 +65,17 @@ static void usage(FILE *out)
 		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
 		" units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
 		"       hadir-collector [--config FILE] import"
-		" units|staff|schedules|holidays|leave|taps FILE.csv\n"
+		" units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
 		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 		" [--json]\n"
 		"       hadir-collector [--config FILE] alerts [--json]\n"
-		"       hadir-collector [--config FILE] report discipline|units --from DATE --to DATE"
-		" [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+		"       hadir-collector [--config FILE] token add --role superadmin|supervisor"
+		" [--nip NIP]\n"
+		"       hadir-collector [--config FILE] report discipline|units|activities --from DATE"
+		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
 		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
+		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
+		" list [--json] | rekey\n"
 		"       hadir-collector --version\n"
 		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
 		" instant.\n",
@@ -82,9 +94,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--nip", offsetof(struct args, nip)},
 	    {"--from", offsetof(struct args, from)},
 	    {"--to", offsetof(struct args, to)},
+	    {"--role", offsetof(struct args, role)},
 	    {"--unit", offsetof(struct args, unit)},
 	    {"--format", offsetof(struct args, format)},
 	    {"--output", offsetof(struct args, output)},
+	    {"--device", offsetof(struct args, device)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -522,6 +536,52 @@ static int cmd_alerts(const struct args *a)
 	return r < 0 ? 1 : 0;
 }
 
+/*
+ * A bearer token for the HTTP API, printed once and stored as a hash. A
+ * supervisor's names their NIP: they see and review their own staff only.
+ */
+static int cmd_token(const struct args *a)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX];
+	bool is_supervisor = a->role && strcmp(a->role, "supervisor") == 0;
+	struct db_staff staff;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (a->n_pos != 2 || strcmp(a->pos[1], "add") != 0 || !a->role) {
+		usage(stderr);
+		return 2;
+	}
+	if (!is_supervisor && strcmp(a->role, "superadmin") != 0) {
+		fprintf(stderr, "hadir-collector: --role: superadmin or supervisor\n");
+		return 2;
+	}
+	if (is_supervisor && !a->nip) {
+		fprintf(stderr, "hadir-collector: a supervisor token needs --nip NIP\n");
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = a->nip ? db_staff_get(db, a->nip, &staff) : 0;
+	if (r == -ENOENT)
+		fprintf(stderr,
+			"hadir-collector: no staff member with NIP %s (import staff first)\n",
+			a->nip);
+	if (r == 0)
+		r = crypto_token_new(token);
+	if (r == 0) {
+		crypto_token_hash(token, hash);
+		r = db_admin_token_add(db, hash, a->role, a->nip, clk_wall_usec());
+	}
+	db_close(db);
+	if (r < 0)
+		return 1;
+	printf("%s token%s%s (shown once):\n%s\n", a->role, a->nip ? " for " : "",
+	       a->nip ? a->nip : "", token);
+	return 0;
+}
+
 /* --- report --- */
 
 /* Write len bytes to --output (replaced whole: a temporary file, then rename) or stdout. */
@@ -560,6 +620,18 @@ static int write_output(const char *path, const char *data, size_t len)
 	return r;
 }
 
+/* Write a report's bytes made with result r (JSON ends its line on a terminal); frees data. */
+static int emit_report(const struct args *a, enum discipline_format format, char *data,
+		       size_t len, int r)
+{
+	if (r == 0)
+		r = write_output(a->output, data, len);
+	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
+		putchar('\n');
+	free(data);
+	return r;
+}
+
 static int report_run(const struct args *a, struct db *db, const char *dir,
 		      const struct discipline_query *q, enum discipline_report report,
 		      enum discipline_format format)
@@ -587,12 +659,37 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		r = discipline_format(d, report, format, NULL, &data, &len);
 		discipline_free(d);
 	}
-	if (r == 0)
-		r = write_output(a->output, data, len);
-	if (r == 0 && format == DISCIPLINE_JSON && !a->output)
-		putchar('\n');
-	free(data);
-	return r;
+	return emit_report(a, format, data, len, r);
+}
+
+/* The activity recap (recap.h) over a checked period, in a checked format. */
+static int report_activities(const struct args *a, struct db *db, enum discipline_format format)
+{
+	struct recap_query q = {.from_date = a->from, .to_date = a->to, .unit_id = a->unit};
+	struct recap *rc;
+	json_t *json;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = recap_run(db, &q, &rc);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: report: %s\n", strerror(-r));
+		return r;
+	}
+	if (format == DISCIPLINE_JSON) {
+		r = recap_json(rc, &json);
+		if (r == 0) {
+			data = json_dumps(json, JSON_INDENT(2));
+			json_decref(json);
+			r = data ? 0 : -ENOMEM;
+			len = data ? strlen(data) : 0;
+		}
+	} else {
+		r = recap_table(rc, format == DISCIPLINE_CSV ? RECAP_CSV : RECAP_XLSX, &data, &len);
+	}
+	recap_free(rc);
+	return emit_report(a, format, data, len, r);
 }
 
 static int cmd_report(const struct args *a)
@@ -608,6 +705,7 @@ static int cmd_report(const struct args *a)
 	int r;
 
 	if (strcmp(what, "discipline") != 0 && strcmp(what, "units") != 0 &&
+	    strcmp(what, "activities") != 0 &&
 	    !(strcmp(what, "days") == 0 && a->nip)) {
 		usage(stderr);
 		return 2;
@@ -628,7 +726,10 @@ static int cmd_report(const struct args *a)
 	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
-	r = report_run(a, db, cfg.profiles, &q, report, format);
+	if (strcmp(what, "activities") == 0)
+		r = report_activities(a, db, format);
+	else
+		r = report_run(a, db, cfg.profiles, &q, report, format);
 	db_close(db);
 	return r < 0 ? 1 : 0;
 }
@@ -667,6 +768,187 @@ static int cmd_import(const struct args *a)
 	fprintf(stderr, "hadir-collector: %s not imported (%u problem%s); nothing was stored\n",
 		a->pos[2], res.diag.n_errors, res.diag.n_errors == 1 ? "" : "s");
 	return 1;
+}
+
+/* Ask a kiosk to enrol nip; it learns of it on its next roster pull. */
+static int request_enrolment(struct db *db, const char *device, const char *nip)
+{
+	struct db_device dev = {.id = 0};
+	int64_t id = 0, now = clk_wall_usec();
+	int r;
+
+	snprintf(dev.name, sizeof(dev.name), "%s", device);
+	r = db_device_list(db, find_device, &dev);
+	if (r < 0)
+		return r;
+	if (dev.id == 0 || dev.is_disabled) {
+		fprintf(stderr, "hadir-collector: no enabled device '%s'\n", device);
+		return -ENOENT;
+	}
+	r = api_templates_device_sees(db, dev.id, nip);
+	if (r == 0)
+		fprintf(stderr, "hadir-collector: NIP %s is not in the roster of device %s\n", nip,
+			device);
+	if (r <= 0)
+		return r < 0 ? r : -EPERM;
+	r = db_begin(db);
+	if (r < 0)
+		return r;
+	r = db_enroll_request_add(db, dev.id, nip, now, &id);
+	if (r == 0)
+		r = db_roster_bump(db, now, false); /* the kiosk's next pull is no 304 */
+	if (r == 0)
+		r = db_commit(db);
+	else
+		db_rollback(db);
+	if (r == 0)
+		printf("enrolment of %s requested at %s (request %" PRId64 "); it starts when the"
+		       " kiosk next pulls its roster\n",
+		       nip, device, id);
+	return r;
+}
+
+static int print_request(const struct db_enroll_request *q, void *user)
+{
+	char asked[CLK_ISO_MAX], ended[CLK_ISO_MAX] = "";
+	json_t *arr = user, *o;
+
+	clk_format_utc(q->created_usec, asked);
+	if (q->finished_usec)
+		clk_format_utc(q->finished_usec, ended);
+	if (!arr) {
+		printf("%-6" PRId64 " %-24s %-20s %-8s %-22s %s\n", q->id, q->device, q->nip,
+		       q->state, ended[0] ? ended : asked, q->reason);
+		return 0;
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)q->id, "device",
+		      q->device, "nip", q->nip, "state", q->state, "reason", q->reason, "requested",
+		      asked, "finished", ended[0] ? ended : NULL);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Templates are listed by owner and index only: their bytes never leave the vault. */
+static int print_template(const struct db_template *t, void *user)
+{
+	char when[CLK_ISO_MAX];
+	json_t *arr = user, *o;
+
+	clk_format_utc(t->created_usec, when);
+	if (!arr) {
+		printf("%-20s %-5" PRId64 " %s\n", t->nip, t->idx, when);
+		return 0;
+	}
+	o = json_pack("{s:s,s:I,s:s}", "nip", t->nip, "index", (json_int_t)t->idx, "created",
+		      when);
+	if (!o || json_array_append_new(arr, o) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int list_fingerprints(struct db *db, bool is_json)
+{
+	json_t *requests = NULL, *templates = NULL;
+	int r;
+
+	if (is_json) {
+		requests = json_array();
+		templates = json_array();
+		if (!requests || !templates) {
+			json_decref(requests);
+			json_decref(templates);
+			return -ENOMEM;
+		}
+	} else {
+		printf("# enrolment requests: id, device, nip, state, when, why it failed\n");
+	}
+	r = db_enroll_request_list(db, 0, print_request, requests);
+	if (r == 0 && !is_json)
+		printf("# templates: nip, index, stored\n");
+	if (r == 0)
+		r = db_template_list(db, NULL, print_template, templates);
+	if (is_json && r == 0)
+		return dump_json(json_pack("{s:o,s:o}", "requests", requests, "templates", templates));
+	json_decref(requests);
+	json_decref(templates);
+	return r;
+}
+
+/*
+ * A new template key: every template resealed under it in one transaction,
+ * then the key files swapped (the old one kept as KEY.old, for the operator
+ * to destroy once the new one is backed up). The service must be stopped.
+ */
+static int rekey(const struct config *cfg, struct db *db)
+{
+	char fresh[CFG_VALUE_MAX + 8], old[CFG_VALUE_MAX + 8];
+	struct vault *v = NULL;
+	unsigned n = 0;
+	int r;
+
+	snprintf(fresh, sizeof(fresh), "%s.new", cfg->templates_key);
+	snprintf(old, sizeof(old), "%s.old", cfg->templates_key);
+	r = vault_open(cfg, db, &v);
+	if (r == 0 && !v) {
+		fprintf(stderr, "hadir-collector: no key file '%s' to replace\n", cfg->templates_key);
+		return -ENOENT;
+	}
+	if (r < 0)
+		return r;
+	r = crypto_secret_create(fresh);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: cannot create '%s': %s%s\n", fresh, strerror(-r),
+			r == -EEXIST ? " (left from an earlier rekey? remove it)" : "");
+		goto out_free;
+	}
+	r = vault_rekey(v, db, fresh, &n);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: rekey failed: %s; the old key still holds\n",
+			strerror(-r));
+		(void)unlink(fresh);
+		goto out_free;
+	}
+	/* Committed: from here on only the new key opens the templates. */
+	if (rename(cfg->templates_key, old) < 0 || rename(fresh, cfg->templates_key) < 0) {
+		r = -errno;
+		fprintf(stderr,
+			"hadir-collector: templates resealed under '%s', but it could not replace"
+			" '%s' (%s): move it there by hand before starting the service\n",
+			fresh, cfg->templates_key, strerror(-r));
+		goto out_free;
+	}
+	printf("%u template%s resealed under a new key in %s; the old key is %s: back the new one up,"
+	       " then destroy the old one\n",
+	       n, n == 1 ? "" : "s", cfg->templates_key, old);
+out_free:
+	vault_free(v);
+	return r;
+}
+
+static int cmd_fingerprint(const struct args *a)
+{
+	const char *verb = a->n_pos == 2 ? a->pos[1] : "";
+	bool is_enroll = strcmp(verb, "enroll") == 0;
+	struct config cfg;
+	struct db *db;
+	int r;
+
+	if (!(is_enroll && a->device && a->nip) && strcmp(verb, "list") != 0 &&
+	    strcmp(verb, "rekey") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	if (is_enroll)
+		r = request_enrolment(db, a->device, a->nip);
+	else if (strcmp(verb, "rekey") == 0)
+		r = rekey(&cfg, db);
+	else
+		r = list_fingerprints(db, a->is_json);
+	db_close(db);
+	return r < 0 ? 1 : 0;
 }
 
 static int cmd_run(const struct args *a)
@@ -715,10 +997,16 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "token") == 0)
+		return cmd_token(&a);
+	if (strcmp(a.pos[0], "report") == 0)
+		return cmd_report(&a);
 	if (strcmp(a.pos[0], "import") == 0)
 		return cmd_import(&a);
 	if (strcmp(a.pos[0], "report") == 0)
 		return cmd_report(&a);
+	if (strcmp(a.pos[0], "fingerprint") == 0)
+		return cmd_fingerprint(&a);
 	fprintf(stderr, "hadir-collector: unknown command '%s'\n", a.pos[0]);
 	usage(stderr);
 	return 2;

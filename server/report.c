@@ -430,7 +430,7 @@ static void csv_x100(FILE *out, int64_t v)
 	fprintf(out, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
 }
 
-static void csv_row(FILE *out, const struct report_cell *cells, size_t n)
+void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct report_cell *c = &cells[i];
@@ -461,7 +461,7 @@ int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t 
 	csv_header(out, column_names, REPORT_COLUMNS);
 	for (size_t i = 0; i < n; i++) {
 		report_discipline_cells(entries[i].emp, entries[i].period, cells);
-		csv_row(out, cells, REPORT_COLUMNS);
+		report_csv_cells(out, cells, REPORT_COLUMNS);
 	}
 	return ferror(out) ? -EIO : 0;
 }
@@ -530,7 +530,7 @@ int report_units_csv(FILE *out, const struct report_unit *units, size_t n)
 	csv_header(out, summary_column_names, REPORT_SUMMARY_COLUMNS);
 	for (size_t i = 0; i < n; i++) {
 		report_summary_cells(units[i].unit_id, units[i].name, &units[i].summary, cells);
-		csv_row(out, cells, REPORT_SUMMARY_COLUMNS);
+		report_csv_cells(out, cells, REPORT_SUMMARY_COLUMNS);
 	}
 	return ferror(out) ? -EIO : 0;
 }

@@ -72,6 +72,9 @@ const char *report_column_name(size_t i);
 void report_discipline_cells(const struct rules_employee *emp, const struct rules_period *period,
 			     struct report_cell cells[REPORT_COLUMNS]);
 
+/* One CSV row of cells (RFC 4180, CRLF; text defused against formulas), for any table. */
+void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n);
+
 /* The same as CSV: a header row, then one row per employee, CRLF line ends. */
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n) MUST_CHECK;
 

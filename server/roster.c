@@ -13,6 +13,7 @@
 
 #include "common/crypto.h"
 #include "common/log.h"
+#include "server/activities.h"
 #include "server/db.h"
 #include "server/profile.h"
 
@@ -215,6 +216,8 @@ int roster_json(struct db *db, const struct roster_scope *scope, const char *pro
 		r = db_holidays(db, &days, add_holiday, &b);
 	if (r == 0)
 		r = db_staff(db, &q, add_staff, &b);
+	if (r == 0)
+		r = activities_roster_plans(db, b.staff);
 	if (r == 0) {
 		*ret_json = root;
 		root = NULL;

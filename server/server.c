@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The event loop and connection state machine. Requests are answered in the
- * loop (SQLite commits are short), so there is no locking here; only the slow
- * routes (reports, api_is_slow()) go to the worker thread (worker.h) while
- * their connection waits in CONN_HELD, and their answer comes back by eventfd.
+ * loop (SQLite commits are short), except for two kinds of work that go to
+ * threads while the loop goes on: record batches are decoded and hashed on
+ * worker threads (workq.h), which see only a copy of the body; the slow
+ * routes (reports, api_is_slow()) go to the report worker (worker.h) while
+ * their connection waits in CONN_HELD. Answers come back by eventfd, so
+ * connections and the loop's database connection need no locks.
  * A connection moves HANDSHAKE -> READING -> WRITING -> READING ... and ends
  * in LINGER (drain what the client still sends after an error reply, so the
  * reply is not lost to a reset) or is closed. Closed connections are freed
@@ -12,6 +15,7 @@
 #include "server/server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,7 +41,9 @@
 #include "common/http.h"
 #include "server/metrics.h"
 #include "server/site.h"
+#include "server/vault.h"
 #include "server/tls.h"
+#include "server/workq.h"
 #include "server/worker.h"
 
 #define IN_BUF	     16384
@@ -45,6 +51,7 @@
 #define SWEEP_USEC   (250 * 1000)
 #define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
+#define GROUP_USEC   (50 * 1000) /* the longest a group commit waits for the worker */
 #define SLOW_USEC    (120 * CLK_USEC_PER_SEC) /* a report on the worker must finish in this */
 #define WRITE_TURN   (256 * 1024)		  /* reply bytes sent per connection and turn */
 
@@ -52,32 +59,49 @@ enum conn_state {
 	CONN_HANDSHAKE,
 	CONN_READING,
 	CONN_WRITING,
-	CONN_HELD, /* the answer waits for the group commit, or for the worker */
+	CONN_DECODING, /* a record batch is on a decoding worker */
+	CONN_HELD,     /* the answer waits for the group commit, or for the report worker */
 	CONN_LINGER,
 	CONN_CLOSED,
 };
 
 struct server;
+struct conn;
+
+/* A record batch on its way through the worker thread. */
+struct batch_job {
+	struct workq_job base; /* first: a struct workq_job * is a struct batch_job * */
+	struct conn *conn;     /* NULL once the connection closed: the result is dropped */
+	char *body;	       /* a copy of the request body */
+	size_t body_len;
+	struct api_batch out;
+};
 
 struct conn {
 	struct server *srv;
 	int fd;
 	enum conn_state state;
 	struct tls_conn *tls;
+	/*
+	 * The reader and the input buffer exist only while a request is coming
+	 * in: an idle connection holds its TLS session and little else.
+	 */
 	struct http_reader *rd;
 	struct api_peer peer;
-	char in[IN_BUF]; /* received, decrypted, not yet parsed */
+	char *in; /* IN_BUF bytes: received, decrypted, not yet parsed */
 	size_t in_len;
 	char *out; /* the response being sent */
 	size_t out_len, out_off;
 	bool is_closing_after; /* close once the response is out */
 	bool is_request_open;  /* a request's first byte arrived: the read timeout runs */
+	bool is_receiving;     /* the request is still coming in: counted in n_receiving */
 	bool is_interim;       /* the output is "100 Continue": the request goes on after it */
 	size_t lingered;       /* bytes drained in CONN_LINGER */
 	int64_t request_start; /* CLOCK_MONOTONIC usec */
 	int64_t deadline;      /* CLOCK_MONOTONIC usec */
 	uint32_t events;       /* registered with epoll */
 	struct conn *prev, *next;
+	struct batch_job *batch; /* CONN_DECODING */
 	struct api_reply held; /* CONN_HELD: the reply to send after the commit */
 	struct conn *next_held;
 	struct worker_job *job; /* CONN_HELD: the worker is answering this */
@@ -88,6 +112,8 @@ struct server {
 	int epfd, listen_fd, signal_fd;
 	struct tls_server *tls;
 	struct db *db;
+	struct workq *workq;
+	struct vault *vault; /* NULL: templates are not shared */
 	struct api api;
 	struct metrics metrics;
 	struct conn *conns; /* open */
@@ -96,16 +122,25 @@ struct server {
 	bool is_stopping;
 	int64_t stop_deadline;
 	/*
-	 * Group commit: record batches that arrive in one turn of the loop share
-	 * one transaction (one fsync); their answers are held until it commits.
+	 * Group commit: record batches share one transaction (one fsync, and one
+	 * write of each index page they touch); their answers are held until it
+	 * commits. The group commits at the end of a loop turn once no batch is
+	 * left on the worker and no request is half received (it may be one
+	 * more batch), or after GROUP_USEC, whichever comes first. Bigger groups
+	 * matter: each commit writes every index page it touched, and a batch
+	 * touches hundreds (records_nip).
 	 */
 	bool is_group_open;
+	int64_t group_start; /* CLOCK_MONOTONIC usec */
+	size_t n_decoding;   /* batches on the worker, their connections open or not */
+	size_t n_receiving;  /* connections with a request half received */
+	bool is_heap_dirty;  /* handshakes or batches freed memory since the last trim */
 	struct conn *held; /* connections in CONN_HELD, newest first */
 	struct worker *worker; /* answers slow routes (reports) off the loop */
 };
 
 /* epoll tags for the non-connection fds. */
-static char listen_tag, signal_tag, worker_tag;
+static char listen_tag, signal_tag, workq_tag, worker_tag;
 
 static int64_t mono_usec(void)
 {
@@ -115,6 +150,17 @@ static int64_t mono_usec(void)
 	return (int64_t)ts.tv_sec * CLK_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+static void conn_receiving(struct conn *c, bool is_receiving)
+{
+	if (c->is_receiving == is_receiving)
+		return;
+	c->is_receiving = is_receiving;
+	if (is_receiving)
+		c->srv->n_receiving++;
+	else
+		c->srv->n_receiving--;
+}
+
 static void conn_close(struct conn *c)
 {
 	struct server *srv = c->srv;
@@ -122,6 +168,11 @@ static void conn_close(struct conn *c)
 	if (c->state == CONN_CLOSED)
 		return;
 	c->state = CONN_CLOSED;
+	conn_receiving(c, false);
+	if (c->batch) {
+		c->batch->conn = NULL; /* the decoded batch is dropped when it comes */
+		c->batch = NULL;
+	}
 	if (c->job)
 		c->job->owner = NULL; /* the worker's answer is dropped when it comes */
 	(void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -144,6 +195,7 @@ static void conn_free(struct conn *c)
 {
 	tls_conn_free(c->tls);
 	http_reader_free(c->rd);
+	free(c->in);
 	free(c->out);
 	free(c);
 }
@@ -251,6 +303,7 @@ static void conn_reject_request(struct conn *c, int err)
 		break;
 	}
 	log_debug("server: rejecting request: %d %s", status, msg);
+	conn_receiving(c, false);
 	c->is_closing_after = true;
 	api_error(status, msg, clk_wall_usec(), &reply);
 	conn_respond(c, &reply, false);
@@ -267,6 +320,7 @@ static void group_flush(struct server *srv)
 	if (!srv->is_group_open)
 		return;
 	srv->is_group_open = false;
+	srv->is_heap_dirty = true;
 	r = db_commit(srv->db);
 	if (r < 0) {
 		log_err("server: group commit failed: %s; batches must be resent", strerror(-r));
@@ -289,6 +343,101 @@ static void group_flush(struct server *srv)
 static bool is_group_request(const struct http_request *req)
 {
 	return req->method == HTTP_VERB_POST && strcmp(req->path, "/api/v1/records") == 0;
+}
+
+/* Join the group commit if one is open or can be; false when it cannot. */
+static bool group_join(struct server *srv)
+{
+	if (!srv->is_group_open && db_begin(srv->db) == 0) {
+		srv->is_group_open = true;
+		srv->group_start = mono_usec();
+	}
+	return srv->is_group_open;
+}
+
+/* Hold reply for the group commit, or send it now when not grouped. */
+static void conn_answer(struct conn *c, struct api_reply *reply, bool is_grouped, bool is_head)
+{
+	struct server *srv = c->srv;
+
+	if (!is_grouped) {
+		conn_respond(c, reply, is_head);
+		return;
+	}
+	c->held = *reply;
+	c->state = CONN_HELD;
+	c->next_held = srv->held;
+	srv->held = c;
+}
+
+static void batch_job_run(struct workq_job *job)
+{
+	struct batch_job *bj = (struct batch_job *)job;
+
+	api_records_decode(bj->body, bj->body_len, &bj->out);
+	FREE_AND_NULL(bj->body);
+}
+
+static void batch_job_free(struct workq_job *job)
+{
+	struct batch_job *bj = (struct batch_job *)job;
+
+	if (bj->body)
+		free(bj->body); /* never ran */
+	else if (bj->out.r == 0)
+		record_batch_free(&bj->out.batch);
+	free(bj);
+}
+
+/* Hand req's batch to the worker; false when it cannot take it (then decode here). */
+static bool batch_submit(struct conn *c, const struct http_request *req)
+{
+	struct batch_job *bj = calloc(1, sizeof(*bj));
+
+	if (!bj)
+		return false;
+	bj->body = malloc(req->body_len + 1);
+	if (!bj->body) {
+		free(bj);
+		return false;
+	}
+	if (req->body_len)
+		memcpy(bj->body, req->body, req->body_len);
+	bj->body[req->body_len] = '\0';
+	bj->body_len = req->body_len;
+	bj->base.run = batch_job_run;
+	bj->conn = c;
+	c->batch = bj;
+	c->state = CONN_DECODING;
+	conn_want(c, 0); /* nothing to read or write until the batch is back */
+	workq_submit(c->srv->workq, &bj->base);
+	c->srv->n_decoding++;
+	return true;
+}
+
+/* Store the batches the worker finished, in the order they were submitted. */
+static void batches_done(struct server *srv)
+{
+	struct workq_job *job;
+
+	for (job = workq_done(srv->workq); job; job = workq_done(srv->workq)) {
+		struct batch_job *bj = (struct batch_job *)job;
+		struct conn *c = bj->conn;
+		struct api_reply reply;
+
+		srv->n_decoding--;
+		if (c) {
+			bool is_grouped = group_join(srv);
+
+			c->batch = NULL;
+			api_records_store(&srv->api, &c->peer, &bj->out, clk_wall_usec(), &reply);
+			log_debug("server: POST /api/v1/records -> %d", reply.status);
+			conn_answer(c, &reply, is_grouped, false);
+			if (c->state != CONN_HELD)
+				conn_step(c);
+		}
+		batch_job_free(job);
+	}
 }
 
 /*
@@ -348,8 +497,9 @@ static void conn_handle(struct conn *c)
 	if (api_is_slow(req) && conn_offload(c, req))
 		return;
 	if (is_group_request(req)) {
-		is_grouped = srv->is_group_open || db_begin(srv->db) == 0;
-		srv->is_group_open = is_grouped;
+		if (batch_submit(c, req))
+			return;
+		is_grouped = group_join(srv);
 	} else {
 		/* Anything else may open its own transaction: close the group first. */
 		group_flush(srv);
@@ -357,14 +507,29 @@ static void conn_handle(struct conn *c)
 	api_handle(&srv->api, &c->peer, req, clk_wall_usec(), &reply);
 	log_debug("server: %s %s -> %d", req->method == HTTP_VERB_POST ? "POST" : "GET", req->path,
 		  reply.status);
-	if (!is_grouped) {
-		conn_respond(c, &reply, req->method == HTTP_VERB_HEAD);
+	conn_answer(c, &reply, is_grouped, req->method == HTTP_VERB_HEAD);
+}
+
+/* Make sure the reader and the input buffer exist; false when out of memory. */
+static bool conn_buffers(struct conn *c)
+{
+	const struct config *cfg = c->srv->cfg;
+
+	if (!c->rd)
+		c->rd = http_reader_new((size_t)cfg->max_header_bytes, (size_t)cfg->max_body_bytes);
+	if (!c->in)
+		c->in = malloc(IN_BUF);
+	return c->rd && c->in;
+}
+
+/* Between requests, with nothing buffered: give the reader and the input buffer back. */
+static void conn_idle(struct conn *c)
+{
+	if (c->in_len > 0 || c->is_request_open)
 		return;
-	}
-	c->held = reply;
-	c->state = CONN_HELD;
-	c->next_held = srv->held;
-	srv->held = c;
+	http_reader_free(c->rd);
+	c->rd = NULL;
+	FREE_AND_NULL(c->in);
 }
 
 /* Parse what is buffered; true when the connection changed state. */
@@ -386,10 +551,12 @@ static bool conn_parse(struct conn *c)
 	c->in_len -= used;
 	if (!c->is_request_open && http_reader_is_started(c->rd)) {
 		c->is_request_open = true;
+		conn_receiving(c, true);
 		c->request_start = mono_usec();
 		c->deadline = c->request_start + c->srv->cfg->read_timeout_ms * 1000;
 	}
 	if (done) {
+		conn_receiving(c, false);
 		conn_handle(c);
 		return true;
 	}
@@ -431,6 +598,7 @@ static void conn_step(struct conn *c)
 				return;
 			}
 			c->peer.has_cert = tls_conn_peer(c->tls, c->peer.fingerprint);
+			srv->is_heap_dirty = true; /* the handshake's own state is freed */
 			c->state = CONN_READING;
 			c->deadline = mono_usec() + idle_usec(c);
 			break;
@@ -444,12 +612,17 @@ static void conn_step(struct conn *c)
 				return;
 			}
 			/* The parser always empties the buffer; be sure of it. */
-			if (c->in_len == sizeof(c->in)) {
+			if (c->in_len == IN_BUF) {
 				conn_reject_request(c, -EBADMSG);
 				break;
 			}
-			n = tls_read(c->tls, c->in + c->in_len, sizeof(c->in) - c->in_len);
+			if (!conn_buffers(c)) {
+				conn_close(c);
+				return;
+			}
+			n = tls_read(c->tls, c->in + c->in_len, IN_BUF - c->in_len);
 			if (n == -EAGAIN) {
+				conn_idle(c);
 				conn_want_tls(c);
 				return;
 			}
@@ -496,12 +669,14 @@ static void conn_step(struct conn *c)
 				conn_want(c, EPOLLIN);
 				return;
 			}
-			http_reader_next(c->rd);
+			if (c->rd)
+				http_reader_next(c->rd);
 			c->is_request_open = false;
 			c->request_start = 0;
 			c->state = CONN_READING;
 			c->deadline = mono_usec() + idle_usec(c);
 			break;
+		case CONN_DECODING:
 		case CONN_HELD:
 			return;
 		case CONN_LINGER: {
@@ -553,9 +728,7 @@ static void accept_all(struct server *srv)
 		}
 		c->srv = srv;
 		c->fd = fd;
-		c->rd = http_reader_new((size_t)srv->cfg->max_header_bytes,
-					(size_t)srv->cfg->max_body_bytes);
-		r = c->rd ? tls_conn_new(srv->tls, fd, &c->tls) : -ENOMEM;
+		r = tls_conn_new(srv->tls, fd, &c->tls);
 		ev.data.ptr = c;
 		if (r == 0 && epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			r = -errno;
@@ -576,6 +749,19 @@ static void accept_all(struct server *srv)
 		srv->metrics.connections_open++;
 		srv->metrics.connections_total++;
 	}
+}
+
+/*
+ * Give freed heap back to the system once a burst is over: handshakes and
+ * batch decoding leave free memory between the long-lived TLS sessions that
+ * malloc would otherwise keep, and an idle collector should be small.
+ */
+static void trim_heap(struct server *srv)
+{
+	if (!srv->is_heap_dirty || srv->is_group_open || srv->n_decoding > 0)
+		return;
+	srv->is_heap_dirty = false;
+	(void)malloc_trim(0);
 }
 
 static void sweep(struct server *srv, int64_t now)
@@ -691,6 +877,16 @@ static int peer_check(const uint8_t fingerprint[CRYPTO_SHA256_LEN], void *user)
 	return 0;
 }
 
+/* One decoding worker per core: the loop mostly waits on the disk and the network. */
+static size_t worker_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > WORKQ_THREADS_MAX ? WORKQ_THREADS_MAX : (size_t)n;
+}
+
 static int setup(struct server *srv)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
@@ -703,7 +899,13 @@ static int setup(struct server *srv)
 	r = db_open(srv->cfg, &srv->db);
 	if (r < 0)
 		return r;
-	srv->api = (struct api){.cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics};
+	r = vault_open(srv->cfg, srv->db, &srv->vault);
+	if (r < 0)
+		return r;
+	srv->api = (struct api){.cfg = srv->cfg,
+				.db = srv->db,
+				.metrics = &srv->metrics,
+				.vault = srv->vault};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -718,6 +920,10 @@ static int setup(struct server *srv)
 	srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (srv->signal_fd < 0)
 		return -errno;
+	/* After the mask: the workers inherit it, so the signals reach only the signalfd. */
+	r = workq_new(worker_count(), &srv->workq);
+	if (r < 0)
+		return r;
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv->epfd < 0)
 		return -errno;
@@ -736,6 +942,9 @@ static int setup(struct server *srv)
 	ev.data.ptr = &worker_tag;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, worker_fd(srv->worker), &ev) < 0)
 		return -errno;
+	ev.data.ptr = &workq_tag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, workq_fd(srv->workq), &ev) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -745,6 +954,7 @@ static void teardown(struct server *srv)
 		conn_close(srv->conns);
 	free_dead(srv);
 	worker_stop(srv->worker); /* after the connections: they no longer own jobs */
+	workq_free(srv->workq, batch_job_free);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	if (srv->signal_fd >= 0)
@@ -752,6 +962,7 @@ static void teardown(struct server *srv)
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	tls_server_free(srv->tls);
+	vault_free(srv->vault);
 	db_close(srv->db);
 }
 
@@ -785,7 +996,8 @@ int server_run(const struct config *cfg)
 		watchdog_usec = 0;
 
 	while (!srv.is_stopping || (srv.n_conns > 0 && mono_usec() < srv.stop_deadline)) {
-		int n = epoll_wait(srv.epfd, events, MAX_EVENTS, (int)(SWEEP_USEC / 1000));
+		int64_t wait_usec = srv.is_group_open ? GROUP_USEC : SWEEP_USEC;
+		int n = epoll_wait(srv.epfd, events, MAX_EVENTS, (int)(wait_usec / 1000));
 		int64_t now;
 
 		if (n < 0 && errno != EINTR) {
@@ -801,25 +1013,30 @@ int server_run(const struct config *cfg)
 					accept_all(&srv);
 			} else if (tag == &signal_tag) {
 				on_signal(&srv);
+			} else if (tag == &workq_tag) {
+				batches_done(&srv);
 			} else if (tag == &worker_tag) {
 				worker_collect(&srv);
 			} else {
 				struct conn *c = tag;
 
-				/* A held connection listens for nothing but a hang-up. */
-				if (c->state == CONN_HELD &&
+				/* A held or decoding connection listens for nothing but a hang-up. */
+				if ((c->state == CONN_HELD || c->state == CONN_DECODING) &&
 				    (events[i].events & (EPOLLHUP | EPOLLERR)))
 					conn_close(c);
 				else if (c->state != CONN_CLOSED)
 					conn_step(c);
 			}
 		}
-		group_flush(&srv);
-		free_dead(&srv);
 		now = mono_usec();
+		if ((srv.n_decoding == 0 && srv.n_receiving == 0) ||
+		    now - srv.group_start >= GROUP_USEC)
+			group_flush(&srv);
+		free_dead(&srv);
 		if (now >= next_sweep) {
 			sweep(&srv, now);
 			free_dead(&srv);
+			trim_heap(&srv);
 			next_sweep = now + SWEEP_USEC;
 		}
 		if (watchdog_usec && now >= next_watchdog) {

@@ -176,7 +176,8 @@ static int write_config(const char *dir, const char *listen)
 		 "[server]\nlisten = %s\n\n"
 		 "[tls]\ncertificate = server.pem\nkey = server.key\nca = ca.pem\n"
 		 "ca_key = ca.key\n\n"
-		 "[store]\nbackend = sqlite\ndatabase = collector.db\n",
+		 "[store]\nbackend = sqlite\ndatabase = collector.db\n\n"
+		 "[templates]\nkey_file = templates.key\n",
 		 listen);
 	if (join(path, sizeof(path), dir, "collector.conf") < 0)
 		return -ENAMETOOLONG;
@@ -232,6 +233,10 @@ int site_init(const struct site_init_opts *opts, char ret_token[CRYPTO_TOKEN_LEN
 		r = write_new_file(path, ca_pem, 0644);
 	if (r == 0)
 		r = make_server_cert(opts->dir, ca_pem, ca_key, host, opts->host_name, now);
+	if (r == 0)
+		r = join(path, sizeof(path), opts->dir, "templates.key");
+	if (r == 0)
+		r = crypto_secret_create(path);
 	crypto_key_free(ca_key);
 	free(ca_pem);
 	if (r < 0)
@@ -245,7 +250,7 @@ int site_init(const struct site_init_opts *opts, char ret_token[CRYPTO_TOKEN_LEN
 	r = crypto_token_new(token);
 	if (r == 0) {
 		crypto_token_hash(token, hash);
-		r = db_admin_token_add(db, hash, "superadmin", now);
+		r = db_admin_token_add(db, hash, "superadmin", NULL, now);
 	}
 	db_close(db);
 	if (r < 0)

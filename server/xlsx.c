@@ -288,8 +288,14 @@ static int make_formats(lxw_workbook *wb, struct formats *f)
 	return 0;
 }
 
-int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, size_t n_units,
-		    const struct rules_summary *total, char **ret_data, size_t *ret_len)
+/* Fill a new workbook (formats made) with sheets; 0 or a negative errno. */
+typedef int fill_fn(lxw_workbook *wb, const struct formats *f, const void *user);
+
+/*
+ * A workbook filled by fill, as bytes: libxlsxwriter writes only to files, so
+ * through a private temporary file, read back and removed.
+ */
+static int build(fill_fn *fill, const void *user, char **ret_data, size_t *ret_len)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .use_zip64 = LXW_TRUE};
@@ -303,11 +309,6 @@ int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, s
 		tmpdir = "/tmp";
 	snprintf(dir, sizeof(dir), "%s", tmpdir);
 	opts.tmpdir = dir;
-	if (n_units + 1 >= LXW_ROW_MAX)
-		return -E2BIG;
-	for (size_t i = 0; i < n_units; i++)
-		if (units[i].n_entries >= LXW_ROW_MAX)
-			return -E2BIG;
 	r = snprintf(path, sizeof(path), "%s/hadir-report-XXXXXX", dir);
 	if (r < 0 || (size_t)r >= sizeof(path))
 		return -ENAMETOOLONG;
@@ -325,11 +326,7 @@ int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, s
 	}
 	r = make_formats(wb, &f);
 	if (r == 0)
-		r = write_summary(wb, &f, units, n_units, total);
-	if (r == 0)
-		r = write_units(wb, &f, units, n_units);
-	if (r == 0)
-		r = write_info(wb, &f, from, to, units, n_units);
+		r = fill(wb, &f, user);
 	e = workbook_close(wb); /* writes the file, and frees wb in any case */
 	if (r == 0)
 		r = lxw_err("close workbook", e);
@@ -338,4 +335,92 @@ int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, s
 out_unlink:
 	(void)unlink(path);
 	return r;
+}
+
+struct discipline_book {
+	int32_t from, to;
+	const struct report_unit *units;
+	size_t n_units;
+	const struct rules_summary *total;
+};
+
+static int fill_discipline(lxw_workbook *wb, const struct formats *f, const void *user)
+{
+	const struct discipline_book *b = user;
+	int r;
+
+	r = write_summary(wb, f, b->units, b->n_units, b->total);
+	if (r == 0)
+		r = write_units(wb, f, b->units, b->n_units);
+	if (r == 0)
+		r = write_info(wb, f, b->from, b->to, b->units, b->n_units);
+	return r;
+}
+
+int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, size_t n_units,
+		    const struct rules_summary *total, char **ret_data, size_t *ret_len)
+{
+	struct discipline_book b = {from, to, units, n_units, total};
+
+	if (n_units + 1 >= LXW_ROW_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < n_units; i++)
+		if (units[i].n_entries >= LXW_ROW_MAX)
+			return -E2BIG;
+	return build(fill_discipline, &b, ret_data, ret_len);
+}
+
+struct table {
+	const char *sheet;
+	const char *const *headers;
+	size_t n_cols, n_rows;
+	xlsx_row_fn *row;
+	const void *user;
+};
+
+/* Column widths follow the headers' lengths, within 10..40 characters. */
+static int fill_table(lxw_workbook *wb, const struct formats *f, const void *user)
+{
+	const struct table *t = user;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet);
+	lxw_error e = LXW_NO_ERROR;
+	struct report_cell *cells;
+
+	if (!ws)
+		return -ENOMEM;
+	cells = calloc(t->n_cols, sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	/* Constant-memory mode: layout before the first row is written. */
+	worksheet_freeze_panes(ws, 1, 0);
+	for (size_t c = 0; c < t->n_cols && !e; c++) {
+		size_t len = strlen(t->headers[c]) + 2;
+
+		e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+					 len < 10   ? 10
+					 : len > 40 ? 40
+						    : (double)len,
+					 NULL);
+	}
+	for (size_t c = 0; c < t->n_cols && !e; c++)
+		e = worksheet_write_string(ws, 0, (lxw_col_t)c, t->headers[c], f->header);
+	if (!e)
+		e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->n_rows,
+					 (lxw_col_t)(t->n_cols - 1));
+	for (size_t i = 0; i < t->n_rows && !e; i++) {
+		t->row(t->user, i, cells);
+		e = write_cells(ws, f, (lxw_row_t)(i + 1), cells, t->n_cols, false);
+	}
+	free(cells);
+	return lxw_err("write table", e);
+}
+
+int xlsx_table(const char *sheet, const char *const *headers, size_t n_cols, size_t n_rows,
+	       xlsx_row_fn *row, const void *user, char **ret_data, size_t *ret_len)
+{
+	struct table t = {sheet, headers, n_cols, n_rows, row, user};
+
+	if (n_rows >= LXW_ROW_MAX || n_cols == 0 || n_cols > LXW_COL_MAX)
+		return -E2BIG;
+	return build(fill_table, &t, ret_data, ret_len);
 }

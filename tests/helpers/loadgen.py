@@ -12,42 +12,29 @@
   loadgen.py idle URL CA CERT KEY N
       opens N TLS connections and keeps them idle until stdin closes.
 """
-import hashlib
 import http.client
 import json
 import multiprocessing
+import resource
 import socket
 import sqlite3
 import ssl
-import struct
 import sys
 import time
 import urllib.parse
 
+import records  # tests/helpers/records.py: the chain's canonical bytes
+
 BOOT = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 
 
-def s(v):
-    b = v.encode()
-    return struct.pack(">I", len(b)) + b
-
-
 def chain(n):
-    prev, out = bytes(32), []
-    for seq in range(1, n + 1):
-        r = dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 1000000,
-                 boot_usec=1000000 + seq * 1000000, boot_id=BOOT, clock_trusted=True,
-                 credential=str(8000000 + seq % 500), nip="1985%014d" % (seq % 500),
-                 outcome="accepted", reason="", direction="", payload="")
-        data = (prev + b"HADIR-REC-1" + struct.pack(">Q", seq) + s(r["kind"])
-                + struct.pack(">q", r["wall_usec"]) + struct.pack(">q", r["boot_usec"])
-                + s(r["boot_id"]) + b"\x01" + s(r["credential"]) + s(r["nip"])
-                + s(r["outcome"]) + s(r["reason"]) + s(r["direction"]) + s(r["payload"]))
-        link = hashlib.sha256(data).digest()
-        r["prev"], r["link"] = prev.hex(), link.hex()
-        prev = link
-        out.append(r)
-    return out
+    return records.seal([
+        dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 1000000,
+             boot_usec=1000000 + seq * 1000000, boot_id=BOOT, clock_trusted=True,
+             credential=str(8000000 + seq % 500), nip="1985%014d" % (seq % 500),
+             outcome="accepted", reason="", direction="", payload="")
+        for seq in range(1, n + 1)])
 
 
 def context(ca, cert=None, key=None):
@@ -67,13 +54,26 @@ def one_client(args):
     conn.connect()
     while time.time() < start:
         time.sleep(0.001)
+    cpu0, lat = cpu_seconds(), []
     for body in bodies:
+        t0 = time.time()
         conn.request("POST", "/api/v1/records", body, {"Content-Type": "application/json"})
         r = conn.getresponse()
         reply = r.read()
         if r.status != 200:
             raise SystemExit("HTTP %d: %s" % (r.status, reply[:200]))
-    return time.time()
+        lat.append(time.time() - t0)
+    return time.time(), cpu_seconds() - cpu0, lat
+
+
+def cpu_seconds():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
+def percentile(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(p / 100.0 * len(v)))]
 
 
 def ingest(argv):
@@ -84,8 +84,11 @@ def ingest(argv):
     start = time.time() + 3.0 + 0.2 * len(clients)  # time to build the chains first
     jobs = [(url, ca, c.split(":")[0], c.split(":")[1], batches, size, start) for c in clients]
     with multiprocessing.Pool(len(jobs)) as pool:
-        ends = pool.map(one_client, jobs)
-    print(len(jobs) * batches * size, "%.3f" % (max(ends) - start))
+        done = pool.map(one_client, jobs)
+    lat = [x for d in done for x in d[2]]
+    print(len(jobs) * batches * size, "%.3f" % (max(d[0] for d in done) - start),
+          "%.3f" % sum(d[1] for d in done),
+          "%.1f %.1f" % (percentile(lat, 50) * 1000, percentile(lat, 99) * 1000))
 
 
 def rawsqlite(argv):
@@ -98,17 +101,23 @@ def rawsqlite(argv):
                " outcome TEXT, reason TEXT, direction TEXT, payload TEXT, prev BLOB, link BLOB,"
                " corrected_usec INTEGER, received_usec INTEGER, chain_ok INTEGER,"
                " PRIMARY KEY (device_id, seq))")
+    if "--indexes" in argv:  # as server/db_sqlite.c's migrations leave them
+        db.execute("CREATE INDEX records_nip ON records(nip, wall_usec)")
+        db.execute("CREATE INDEX records_uncorrected ON records(device_id, boot_id)"
+                   " WHERE corrected_usec IS NULL")
+        db.execute("CREATE INDEX records_boot_trusted ON records(device_id, boot_id,"
+                   " clock_trusted, seq)")
     recs = chain(n)
     rows = [(1, r["seq"], r["kind"], r["wall_usec"], r["boot_usec"], r["boot_id"], 1,
              r["credential"], r["nip"], r["outcome"], "", "", "", bytes.fromhex(r["prev"]),
              bytes.fromhex(r["link"]), r["wall_usec"], 0, 1) for r in recs]
-    t0 = time.time()
+    t0, cpu0 = time.time(), cpu_seconds()
     for i in range(0, n, size):
         db.execute("BEGIN")
         db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        rows[i:i + size])
         db.execute("COMMIT")
-    print(n, "%.3f" % (time.time() - t0))
+    print(n, "%.3f %.3f" % (time.time() - t0, cpu_seconds() - cpu0))
 
 
 def idle(argv):

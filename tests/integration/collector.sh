@@ -49,34 +49,23 @@ enrol() {
 batch() {
 	BATCH_NIP=${BATCH_NIP:-198501012010011001} BATCH_WALL_USEC=${BATCH_WALL_USEC:-1740962460000000} \
 	BATCH_STEP_USEC=${BATCH_STEP_USEC:-60000000} BATCH_DIRECTION=${BATCH_DIRECTION-in} \
-	python3 - "$@" <<'PY'
-import hashlib, json, os, struct, sys
-lo, hi = int(sys.argv[1]), int(sys.argv[2])
-tamper = int(sys.argv[3]) if len(sys.argv) > 3 else -1
+	python3 - "$REPO/tests/helpers" "$@" <<'PY'
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+import records
+lo, hi = int(sys.argv[2]), int(sys.argv[3])
+tamper = int(sys.argv[4]) if len(sys.argv) > 4 else -1
 nip, wall = os.environ["BATCH_NIP"], int(os.environ["BATCH_WALL_USEC"])
 step, direction = int(os.environ["BATCH_STEP_USEC"]), os.environ["BATCH_DIRECTION"]
-boot = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-def s(v):
-    b = v.encode()
-    return struct.pack(">I", len(b)) + b
-prev, recs = bytes(32), []
-for seq in range(1, hi + 1):
-    r = dict(seq=seq, kind="tap", wall_usec=wall + seq * step,
-             boot_usec=1000000 + seq * step, boot_id=boot, clock_trusted=True,
-             credential="card:42", nip=nip, outcome="accepted",
-             reason="", direction=direction, payload="")
-    canon = (prev + b"HADIR-REC-1" + struct.pack(">Q", seq) + s(r["kind"]) +
-             struct.pack(">q", r["wall_usec"]) + struct.pack(">q", r["boot_usec"]) +
-             s(r["boot_id"]) + bytes([1]) + s(r["credential"]) + s(r["nip"]) +
-             s(r["outcome"]) + s(r["reason"]) + s(r["direction"]) + s(r["payload"]))
-    link = hashlib.sha256(canon).digest()
-    r["prev"], r["link"] = prev.hex(), link.hex()
-    if seq == tamper:
+recs = records.seal([dict(seq=seq, kind="tap", wall_usec=wall + seq * step,
+                          boot_usec=1000000 + seq * step, boot_id=records.BOOT,
+                          clock_trusted=True, credential="card:42", nip=nip,
+                          outcome="accepted", reason="", direction=direction, payload="")
+                     for seq in range(1, hi + 1)])
+for r in recs:
+    if r["seq"] == tamper:
         r["nip"] = "199001012015011001"
-    if seq >= lo:
-        recs.append(r)
-    prev = link
-print(json.dumps({"version": 1, "records": recs}))
+print(json.dumps({"version": 1, "records": [r for r in recs if r["seq"] >= lo]}))
 PY
 }
 

@@ -63,6 +63,8 @@ if grep -qx "enrolled 199002022015022002 100" <<<"$out"; then ok "enrolled on th
 check "enrolment prompted place, lift, place again" bash -c \
 	"grep -q 'place the finger' '$T/kiosk.log' && grep -q 'lift the finger' '$T/kiosk.log' && grep -q 'place the same finger again' '$T/kiosk.log' && grep -q 'feedback: prompt' '$T/kiosk.log'"
 expect "the new finger is identified" "accepted 199002022015022002 6" "finger 100"
+check "status: its template waits for a collector (this kiosk has none)" bash -c \
+	"'$KIOSK' status --config '$CONF' | grep -q '^templates:    1 to send to the collector'"
 out=$("$KIOSK" fingerprint enroll 123 --config "$CONF" 2>&1)
 if [ $? -ne 0 ] && grep -q "error NIP 123 is not in the roster" <<<"$out"; then ok "enrol of an unknown NIP refused"; else fail "unknown nip: $out"; fi
 "$KIOSK" roster import "$T/roster.csv" --config "$CONF" >/dev/null

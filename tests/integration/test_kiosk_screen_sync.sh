@@ -3,7 +3,8 @@
 # Activity entries made on the kiosk screen reach the collector: an enrolled kiosk with
 # the collector's roster (units and schedules: the greeting's status), a tap, entries posted through the screen's API with curl (as the screen's page
 # does), and the raw records with their payloads in the collector's database, in
-# the same hash chain as the taps (no alerts).
+# the same hash chain as the taps (no alerts); there the correction replaces the entry, the
+# supervisor approves it and the recap counts it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.sh"
 
@@ -77,4 +78,20 @@ fi
 check "the correction arrived superseding it" bash -c "sqlite3 '$CDB' \"SELECT payload FROM records WHERE kind = 'activity' AND seq = $((first + 1))\" | grep -q '\"description\":\"Menyusun laporan bulanan (revisi)\".*\"supersedes\":$first,'"
 check "one chain with the taps: every record verified, no alerts" bash -c "[ \"\$(sqlite3 '$CDB' 'SELECT count(*) FROM records WHERE chain_ok = 1')\" = 3 ] && '$COLLECTOR' --config '$CONF' alerts --json | python3 -c 'import json,sys; a=json.load(sys.stdin); a=a.get(\"alerts\",a) if isinstance(a,dict) else a; assert len(a)==0, a'"
 check "kiosk outbox drained" bash -c "'$KIOSK' status --json --config '$K/kiosk.conf' | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"outbox\"] == 0'"
+
+# At the collector (server/activities.c): the correction replaced the entry, Ani's supervisor
+# approves it with their own token, and the month's recap counts it.
+printf 'nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip\n198501012010011001,Ani,U1,42,,4500000,197001012000011003\n197001012000011003,Sari,U1,,,5000000,\n' >"$T/staff2.csv"
+"$COLLECTOR" --config "$CONF" import staff "$T/staff2.csv" >/dev/null
+SUP=$("$COLLECTOR" --config "$CONF" token add --role supervisor --nip 197001012000011003 | tail -n 1)
+TODAY=$(TZ=Asia/Jakarta date +%F)
+curl -s -o "$T/list" --cacert "$T/site/ca.pem" -H "Authorization: Bearer $SUP" "$URL/api/v1/activities?nip=198501012010011001"
+check "the supervisor sees the corrected entry, pending" test \
+	"$(python3 -c 'import json,sys; print([(a["description"], a["status"], a["date"]) for a in json.load(open(sys.argv[1]))["activities"]])' "$T/list")" = \
+	"[('Menyusun laporan bulanan (revisi)', 'pending', '$TODAY')]"
+ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["activities"][0]["id"])' "$T/list")
+check "the supervisor approves it" test "$(curl -s -o "$T/approved" -w '%{http_code}' --cacert "$T/site/ca.pem" -H "Authorization: Bearer $SUP" --data '{"comment":"Baik"}' "$URL/api/v1/activities/$ID/approve")" = 200
+check "the month's recap counts it" test \
+	"$(curl -s --cacert "$T/site/ca.pem" -H "Authorization: Bearer $SUP" "$URL/api/v1/reports/activities?from=${TODAY%-*}-01&to=$TODAY" | python3 -c 'import json,sys; e=json.load(sys.stdin)["employees"][0]; print(e["nip"], e["entries"], e["minutes"], e["approved"], e["plans"][0]["quantity"])')" = \
+	"198501012010011001 1 120 1 4"
 echo "1..$_tap_n"

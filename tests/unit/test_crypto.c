@@ -237,6 +237,150 @@ static void test_crypto_key_save_is_private_and_loads(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Bytes from hex (test helper); returns the length. */
+static size_t unhex(const char *hex, uint8_t *out)
+{
+	size_t n = strlen(hex) / 2;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		out[i] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* The GCM specification's (McGrew and Viega) test case 16: AES-256, 96-bit IV, with AAD. */
+static const char gcm_key[] = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308";
+static const char gcm_iv[] = "cafebabefacedbaddecaf888";
+static const char gcm_aad[] = "feedfacedeadbeeffeedfacedeadbeefabaddad2";
+static const char gcm_plain[] = "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+				"1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39";
+static const char gcm_cipher[] = "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+				 "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662";
+static const char gcm_tag[] = "76fc6ece0f4e1768cddf8853bb2d551b";
+
+struct gcm_case {
+	uint8_t key[32], iv[12], aad[20], plain[60], want[60 + 16], sealed[60 + 16], back[60];
+	size_t aad_len, len;
+};
+
+static void gcm_case_load(struct gcm_case *c)
+{
+	assert_int_equal(unhex(gcm_key, c->key), 32);
+	assert_int_equal(unhex(gcm_iv, c->iv), 12);
+	c->aad_len = unhex(gcm_aad, c->aad);
+	c->len = unhex(gcm_plain, c->plain);
+	assert_int_equal(unhex(gcm_cipher, c->want), c->len);
+	assert_int_equal(unhex(gcm_tag, c->want + c->len), 16);
+}
+
+static void test_crypto_aead_nist_vector(void **state)
+{
+	struct gcm_case c;
+
+	(void)state;
+	gcm_case_load(&c);
+	assert_int_equal(crypto_aead_seal(c.key, c.iv, c.aad, c.aad_len, c.plain, c.len, c.sealed),
+			 0);
+	assert_memory_equal(c.sealed, c.want, c.len + CRYPTO_AEAD_TAG_LEN);
+	assert_int_equal(crypto_aead_open(c.key, c.iv, c.aad, c.aad_len, c.want,
+					  c.len + CRYPTO_AEAD_TAG_LEN, c.back),
+			 0);
+	assert_memory_equal(c.back, c.plain, c.len);
+}
+
+/* Open c.sealed after mutate changed something: refused, nothing readable left. */
+static void assert_open_refused(struct gcm_case *c, const uint8_t *key, const uint8_t *aad,
+				size_t sealed_len)
+{
+	static const uint8_t zero[60];
+
+	memset(c->back, 0xAA, sizeof(c->back));
+	assert_int_equal(crypto_aead_open(key, c->iv, aad, c->aad_len, c->sealed, sealed_len,
+					  c->back),
+			 -EBADMSG);
+	if (sealed_len == c->len + CRYPTO_AEAD_TAG_LEN)
+		assert_memory_equal(c->back, zero, c->len);
+}
+
+static void test_crypto_aead_tamper_refused(void **state)
+{
+	uint8_t other_key[32], other_aad[20];
+	struct gcm_case c;
+
+	(void)state;
+	gcm_case_load(&c);
+	memcpy(c.sealed, c.want, sizeof(c.sealed));
+	c.sealed[7] ^= 0x01; /* a ciphertext bit */
+	assert_open_refused(&c, c.key, c.aad, c.len + CRYPTO_AEAD_TAG_LEN);
+	memcpy(c.sealed, c.want, sizeof(c.sealed));
+	c.sealed[c.len + 3] ^= 0x80; /* a tag bit */
+	assert_open_refused(&c, c.key, c.aad, c.len + CRYPTO_AEAD_TAG_LEN);
+	memcpy(c.sealed, c.want, sizeof(c.sealed));
+	memcpy(other_aad, c.aad, sizeof(other_aad));
+	other_aad[19] ^= 0x01; /* the same bytes claimed for another row */
+	assert_open_refused(&c, c.key, other_aad, c.len + CRYPTO_AEAD_TAG_LEN);
+	memcpy(other_key, c.key, sizeof(other_key));
+	other_key[0] ^= 0x01; /* another key */
+	assert_open_refused(&c, other_key, c.aad, c.len + CRYPTO_AEAD_TAG_LEN);
+	assert_open_refused(&c, c.key, c.aad, c.len + CRYPTO_AEAD_TAG_LEN - 1); /* truncated */
+	assert_open_refused(&c, c.key, c.aad, CRYPTO_AEAD_TAG_LEN - 1);	 /* shorter than a tag */
+}
+
+static void test_crypto_base64_roundtrip_and_rejects(void **state)
+{
+	uint8_t data[300], back[300];
+	size_t len;
+	char *text;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	assert_int_equal(crypto_base64_encode("foob", 4, &text), 0);
+	assert_string_equal(text, "Zm9vYg==");
+	free(text);
+	assert_int_equal(crypto_base64_encode(data, sizeof(data), &text), 0);
+	assert_int_equal(crypto_base64_decode(text, strlen(text), back, sizeof(back), &len), 0);
+	assert_int_equal(len, sizeof(data));
+	assert_memory_equal(back, data, sizeof(data));
+	assert_int_equal(crypto_base64_decode(text, strlen(text), back, 299, &len), -E2BIG);
+	free(text);
+	assert_int_equal(crypto_base64_decode("Zm9v*g==", 8, back, sizeof(back), &len), -EINVAL);
+}
+
+static void test_crypto_secret_private_and_checked(void **state)
+{
+	char dir[] = "/tmp/hadir-secret-XXXXXX", path[64];
+	uint8_t a[CRYPTO_AEAD_KEY_LEN], b[CRYPTO_AEAD_KEY_LEN];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.key", dir);
+	assert_int_equal(crypto_secret_load(path, a), -ENOENT);
+	assert_int_equal(crypto_secret_create(path), 0);
+	assert_int_equal(crypto_secret_create(path), -EEXIST);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 65);
+	assert_int_equal(crypto_secret_load(path, a), 0);
+	assert_int_equal(crypto_secret_load(path, b), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(crypto_secret_load(path, a), -EPERM);
+	assert_int_equal(chmod(path, 0600), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not hex\n", f);
+	fclose(f);
+	assert_int_equal(crypto_secret_load(path, a), -EINVAL);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +394,10 @@ int main(void)
 	    cmocka_unit_test(test_crypto_server_cert_with_sans),
 	    cmocka_unit_test(test_crypto_csr_check_rejects_tampering),
 	    cmocka_unit_test(test_crypto_key_save_is_private_and_loads),
+	    cmocka_unit_test(test_crypto_aead_nist_vector),
+	    cmocka_unit_test(test_crypto_aead_tamper_refused),
+	    cmocka_unit_test(test_crypto_base64_roundtrip_and_rejects),
+	    cmocka_unit_test(test_crypto_secret_private_and_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

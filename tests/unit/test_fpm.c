@@ -298,6 +298,36 @@ static void test_fpm_upload_download(void **state)
 			 -EINVAL);
 }
 
+static void test_fpm_download_to_free_page(void **state)
+{
+	struct t *t = *state;
+	uint8_t saved[FPM_TEMPLATE_MAX];
+	size_t len;
+
+	assert_int_equal(fpm_upload(t->fpm, 7, on_done, t), 0);
+	assert_int_equal(result(t)->outcome, FPM_DONE);
+	len = t->tmpl_len;
+	memcpy(saved, t->tmpl, len);
+
+	/* Pages 0..99 are seeded: the template goes to the first free page, 100. */
+	assert_int_equal(fpm_download(t->fpm, FPM_PAGE_FREE, saved, len, on_done, t), 0);
+	assert_int_equal(result(t)->outcome, FPM_DONE);
+	assert_int_equal(t->res.page, 100);
+	assert_int_equal(fpm_emu_page(t->emu, 100), 7);
+	assert_int_equal(fpm_download(t->fpm, FPM_PAGE_FREE, saved, len, on_done, t), 0);
+	assert_int_equal(result(t)->outcome, FPM_DONE);
+	assert_int_equal(t->res.page, 101);
+
+	/* A damaged template is no finger: the module refuses to store it. */
+	saved[200] ^= 0x01;
+	assert_int_equal(fpm_download(t->fpm, FPM_PAGE_FREE, saved, len, on_done, t), 0);
+	assert_int_equal(result(t)->outcome, FPM_REFUSED);
+	assert_int_equal(fpm_emu_page(t->emu, 102), -1);
+	assert_int_equal(fpm_download(t->fpm, FPM_PAGE_FREE, saved, 100, on_done, t), 0);
+	assert_int_equal(result(t)->outcome, FPM_REFUSED);
+	assert_true(fpm_is_idle(t->fpm));
+}
+
 static void test_fpm_touch_line(void **state)
 {
 	struct t *t = *state;
@@ -463,6 +493,7 @@ int main(void)
 		T(test_fpm_enroll_identify_delete),
 		T(test_fpm_enroll_without_finger),
 		T(test_fpm_upload_download),
+		T(test_fpm_download_to_free_page),
 		T(test_fpm_touch_line),
 		cmocka_unit_test(test_fpm_missing_device),
 		cmocka_unit_test(test_fpm_scripted_module),

@@ -112,7 +112,7 @@ static struct ingest_result ingest_with(struct fixture *f, const struct record *
 	memset(raw, 7, sizeof(raw));
 	crypto_hex(raw, fp);
 	assert_int_equal(db_device_by_fingerprint(f->db, fp, &f->dev), 0);
-	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, 5, &res), 0);
+	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, NULL, 5, &res), 0);
 	return res;
 }
 
@@ -218,7 +218,7 @@ static void test_ingest_batch_out_of_order_refused(void **state)
 	struct record_batch batch = {.recs = r, .n = 2};
 	struct ingest_result res;
 
-	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, 5, &res), -EBADMSG);
+	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, NULL, 5, &res), -EBADMSG);
 	assert_int_equal(count_taps(f), 0);
 }
 

@@ -137,6 +137,9 @@ static void test_roster_json_device_units(void **state)
 	import(f, IMPORT_HOLIDAYS,
 	       "date,name\n2025-12-25,Natal\n2026-08-17,Kemerdekaan\n2027-01-01,Tahun Baru\n"
 	       "2028-01-01,Terlalu jauh\n");
+	import(f, IMPORT_PLANS,
+	       "nip,code,title\n" NIP_A ",RHK-1,Laporan\n" NIP_B ",RHK-2,Server\n" NIP_B
+	       ",RHK-1,Jaringan\n");
 
 	j = roster_of(f, &f->k1, 2026, &scope);
 	text = dump(j);
@@ -144,7 +147,9 @@ static void test_roster_json_device_units(void **state)
 	    text, "{\"holidays\":[{\"date\":\"2026-08-17\",\"name\":\"Kemerdekaan\"},"
 		  "{\"date\":\"2027-01-01\",\"name\":\"Tahun Baru\"}],"
 		  "\"staff\":[{\"cards\":[\"43\",\"44\"],\"fingers\":[7],\"name\":\"Budi\","
-		  "\"nip\":\"" NIP_B "\",\"supervisor_nip\":\"" NIP_A "\",\"unit_id\":\"U2\"}],"
+		  "\"nip\":\"" NIP_B "\",\"plans\":[{\"code\":\"RHK-1\",\"title\":\"Jaringan\"},"
+		  "{\"code\":\"RHK-2\",\"title\":\"Server\"}],"
+		  "\"supervisor_nip\":\"" NIP_A "\",\"unit_id\":\"U2\"}],"
 		  "\"units\":[{\"grace_seconds\":59,\"name\":\"Dinas Dua\",\"schedule\":["
 		  "{\"end\":\"16:00\",\"start\":\"07:30\",\"valid_from\":\"2026-01-01\","
 		  "\"valid_to\":\"2026-12-31\",\"weekday\":1},"

@@ -304,6 +304,128 @@ static void test_store_card_credential_normalises(void **state)
 	assert_int_equal(store_card_credential("123456789012345678901", c), -EINVAL);
 }
 
+/* Count the queued template work of kind. */
+static unsigned work_of(struct fixture *f, const char *kind)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	unsigned n;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM template_work WHERE kind = ?",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = (unsigned)sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static void test_store_templates_reconcile(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8};
+	struct store_template list[2] = {
+		{.nip = "1", .sha256 = "aa", .data = a, .len = 4},
+		{.nip = "2", .sha256 = "bb", .data = b, .len = 4},
+	};
+	const struct store_template listed_none[1] = {{.nip = "1", .sha256 = ""}};
+	struct store_template_work w;
+	char nip[RECORD_NIP_MAX], name[STORE_NAME_MAX], sha[CRYPTO_SHA256_HEX];
+	char why[ROWS_WHY_MAX];
+	unsigned staff, creds, queued;
+	int64_t id;
+	char *body;
+
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+
+	/* Only NIPs in the roster get downloads; a second look queues nothing new. */
+	assert_int_equal(store_templates_reconcile(f->st, list, 2, &queued), 0);
+	assert_int_equal(queued, 1);
+	assert_int_equal(store_templates_reconcile(f->st, list, 2, &queued), 0);
+	assert_int_equal(queued, 0);
+	assert_int_equal(store_template_work_next(f->st, &w), 1);
+	assert_string_equal(w.kind, "download");
+	assert_string_equal(w.nip, "1");
+	assert_int_equal(w.len, 4);
+	assert_memory_equal(w.data, a, 4);
+
+	/* Written to page 130: Ani's finger, shared, the work gone. */
+	assert_int_equal(store_template_downloaded(f->st, &w, 130), 0);
+	assert_int_equal(store_lookup(f->st, "finger:130", nip, name), 1);
+	assert_string_equal(nip, "1");
+	assert_int_equal(store_finger_sha(f->st, 130, sha), 1);
+	assert_string_equal(sha, "aa");
+	assert_int_equal(store_template_work_next(f->st, &w), 0);
+	assert_int_equal(store_templates_reconcile(f->st, list, 2, &queued), 0);
+	assert_int_equal(queued, 0);
+
+	/* A finger enrolled here and not yet reported is left alone. */
+	assert_int_equal(store_finger_add(f->st, "1", 131), 0);
+	assert_int_equal(store_finger_sha(f->st, 131, sha), 0);
+	assert_int_equal(store_finger_share(f->st, 131, "cc", "{}"), 0);
+	assert_int_equal(store_templates_reconcile(f->st, list, 1, &queued), 0);
+	assert_int_equal(queued, 0);
+	assert_int_equal(store_template_outbox_next(f->st, &id, &body), 1);
+	assert_string_equal(body, "{}");
+	free(body);
+	assert_int_equal(store_template_outbox_drop(f->st, id), 0);
+	assert_int_equal(store_template_outbox_next(f->st, &id, &body), 0);
+
+	/* Reported: now the roster decides. Ani's templates not listed at all: kept. */
+	assert_int_equal(store_templates_reconcile(f->st, NULL, 0, &queued), 0);
+	assert_int_equal(queued, 0);
+	/* Listed without these two: deletes, once. */
+	assert_int_equal(store_templates_reconcile(f->st, listed_none, 1, &queued), 0);
+	assert_int_equal(queued, 2);
+	assert_int_equal(work_of(f, "delete"), 2);
+	assert_int_equal(store_templates_reconcile(f->st, listed_none, 1, &queued), 0);
+	assert_int_equal(queued, 0);
+
+	/* Refused for good by the collector: kept here, unshared, never deleted by a roster. */
+	assert_int_equal(store_finger_unshare(f->st, "cc"), 0);
+	assert_int_equal(store_finger_sha(f->st, 131, sha), 0);
+	assert_int_equal(store_lookup(f->st, "finger:131", nip, name), 1);
+}
+
+static void test_store_templates_reconcile_former_staff(void **state)
+{
+	struct fixture *f = *state;
+	struct store_template_work w = {.kind = "download", .nip = "2", .sha256 = "bb"};
+	char why[ROWS_WHY_MAX];
+	unsigned staff, creds, queued;
+
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,\n2,Budi,U1,43,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_template_downloaded(f->st, &w, 140), 0);
+	/* Budi leaves the roster: his shared finger goes, whatever else is listed. */
+	write_file(f->csv, "nip,name,unit_id,card,fingerprint_id\n1,Ani,U1,42,\n");
+	assert_int_equal(store_roster_import(f->st, f->csv, &staff, &creds, why), 0);
+	assert_int_equal(store_templates_reconcile(f->st, NULL, 0, &queued), 0);
+	assert_int_equal(queued, 1);
+	assert_int_equal(store_template_work_next(f->st, &w), 1);
+	assert_string_equal(w.kind, "delete");
+	assert_int_equal(w.page, 140);
+}
+
+static void test_store_template_requests_taken_once(void **state)
+{
+	struct fixture *f = *state;
+	struct store_template_work w;
+
+	assert_int_equal(store_template_request_take(f->st, 7, "1"), 1);
+	assert_int_equal(store_template_request_take(f->st, 7, "1"), 0);
+	assert_int_equal(store_template_work_next(f->st, &w), 1);
+	assert_string_equal(w.kind, "enroll");
+	assert_int_equal(w.request, 7);
+	assert_int_equal(store_template_work_drop(f->st, w.id), 0);
+	assert_int_equal(store_template_request_take(f->st, 7, "1"), 0);
+	assert_int_equal(store_template_work_next(f->st, &w), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +443,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_fingers_survive_roster_import, setup,
 						teardown),
 		cmocka_unit_test(test_store_card_credential_normalises),
+		cmocka_unit_test_setup_teardown(test_store_templates_reconcile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_templates_reconcile_former_staff, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_template_requests_taken_once, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
