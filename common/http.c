@@ -493,7 +493,7 @@ int http_response_format(const struct http_response *resp, char **ret_data, size
 		snprintf(length, sizeof(length), "Content-Length: %zu\r\n", body_len);
 	n = snprintf(head, sizeof(head),
 		     "HTTP/1.1 %d %s\r\n"
-		     "Server: hadir-collector\r\n"
+		     "%s%s%s"
 		     "X-Hadir-Time: %" PRId64 "\r\n"
 		     "Cache-Control: no-store\r\n"
 		     "%s"
@@ -501,7 +501,9 @@ int http_response_format(const struct http_response *resp, char **ret_data, size
 		     "%s%s%s"
 		     "%s"
 		     "Connection: %s\r\n\r\n",
-		     resp->status, http_reason(resp->status), resp->server_time_usec, length,
+		     resp->status, http_reason(resp->status), resp->server ? "Server: " : "",
+		     resp->server ? resp->server : "", resp->server ? "\r\n" : "",
+		     resp->server_time_usec, length,
 		     resp->etag ? "ETag: " : "", resp->etag ? resp->etag : "",
 		     resp->etag ? "\r\n" : "", resp->content_type ? "Content-Type: " : "",
 		     resp->content_type ? resp->content_type : "", resp->content_type ? "\r\n" : "",

@@ -89,6 +89,7 @@ struct http_response {
 	size_t body_len;
 	const char *extra_headers; /* "Name: value\r\n" lines, or NULL */
 	const char *etag;	   /* quoted entity tag for an ETag header, or NULL */
+	const char *server;	   /* the Server header's product ("hadir-kiosk"), or NULL */
 	bool is_keep_alive;
 	bool is_head;		  /* send the headers only */
 	int64_t server_time_usec; /* X-Hadir-Time */

@@ -93,3 +93,21 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 	errno = saved_errno;
 }
+
+bool log_limit_allow(struct log_limit *limit, int64_t now_ns, const char *what)
+{
+	if (!limit->started || now_ns - limit->window_start_ns >= limit->window_ns) {
+		if (limit->dropped)
+			log_warn("%s: %u more like this not logged", what, limit->dropped);
+		limit->started = true;
+		limit->window_start_ns = now_ns;
+		limit->used = 0;
+		limit->dropped = 0;
+	}
+	if (limit->used < limit->burst) {
+		limit->used++;
+		return true;
+	}
+	limit->dropped++;
+	return false;
+}

@@ -10,6 +10,9 @@
 #ifndef HADIR_COMMON_LOG_H
 #define HADIR_COMMON_LOG_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "common/err.h"
 
 enum log_level {
@@ -30,6 +33,25 @@ int log_parse_level(const char *name, enum log_level *ret_level) MUST_CHECK;
 void log_init_from_env(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/*
+ * A budget for a message that outside events can repeat without bound (a
+ * floating Wiegand line produces noise frames forever): at most `burst`
+ * messages per `window_ns`; the first allowed message of a new window is
+ * preceded by a count of what the last one dropped. Zero-initialise the
+ * state and set burst and window_ns.
+ */
+struct log_limit {
+	unsigned burst;
+	int64_t window_ns;
+	int64_t window_start_ns;
+	unsigned used;
+	unsigned dropped;
+	bool started;
+};
+
+/* True when a message may be logged at now_ns (a monotonic clock). */
+bool log_limit_allow(struct log_limit *limit, int64_t now_ns, const char *what);
 
 #define log_err(...) log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)

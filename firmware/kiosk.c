@@ -52,6 +52,7 @@ struct kiosk {
 	struct loop_source *wiegand_source;
 	struct loop_timer *wiegand_timer;
 	struct wiegand wiegand;
+	struct log_limit noise_log; /* dropped reads: a floating line must not fill the journal */
 
 	struct evdev *evdev;
 	struct loop_source *evdev_source;
@@ -121,7 +122,8 @@ static void kiosk_refuse_read(struct kiosk *k, const char *token, const char *wh
 	char reply[160];
 
 	feedback_signal(k->feedback, FEEDBACK_REJECT);
-	log_warn("input: read dropped: %s, ignoring", why);
+	if (log_limit_allow(&k->noise_log, loop_now_ns(), "input: read dropped"))
+		log_warn("input: read dropped: %s, ignoring", why);
 	snprintf(reply, sizeof(reply), "rejected %s", token);
 	reply_sim(k, reply);
 }
@@ -569,6 +571,7 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 	k->board = board;
 	k->sim_keys_fd = -1;
 	k->signal_fd = -1;
+	k->noise_log = (struct log_limit){.burst = 10, .window_ns = 60 * (int64_t)1000000000};
 
 	r = store_open(cfg->database, STORE_EXISTING, &k->store);
 	if (r < 0) {

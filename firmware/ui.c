@@ -145,6 +145,7 @@ static void conn_respond(struct ui_conn *c, int status, const char *type, const 
 	    .body = body,
 	    .body_len = len,
 	    .extra_headers = ui_headers,
+	    .server = "hadir-kiosk",
 	    .is_keep_alive = !c->is_closing_after && req && req->is_keep_alive,
 	    .is_head = is_head,
 	    .server_time_usec = c->ui->deps.clock->wall_usec(),

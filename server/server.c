@@ -252,6 +252,7 @@ static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 	    .body_len = reply->body_len,
 	    .extra_headers = api_reply_headers(reply),
 	    .etag = reply->etag[0] ? reply->etag : NULL,
+	    .server = "hadir-collector",
 	    .is_keep_alive = !c->is_closing_after && !srv->is_stopping,
 	    .is_head = is_head,
 	    .server_time_usec = clk_wall_usec(),

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
-// The kiosk screen in Debian's headless Chromium, driven by playwright-core. Run by
-// tests/integration/test_kiosk_screen.sh, which starts the kiosk:
-//   node screen.mjs URL SIM_SOCKET OUT_DIR
-// Taps go in through the kiosk's sim socket; checks read the DOM. Prints TAP-style
-// "ok - ..." / "not ok - ..." lines (the shell numbers them) and "# seq OLD NEW" for the
-// correction it made, so the shell can check the kiosk's outbox.
+// The kiosk screen in Debian's headless Chromium, driven by playwright-core. Run by the
+// shell tests, which start the kiosk:
+//   node screen.mjs URL SIM_SOCKET OUT_DIR [tour|entry]
+// tour (tests/integration/test_kiosk_screen.sh, a kiosk on its own): the whole screen.
+// entry (tests/integration/test_activity_e2e.sh, a kiosk with the collector's roster, where
+// the unit's schedule makes the tap on time): idle, tap, greeting, one plan entry typed in
+// and listed, then stops.
+// Both expect Ani Lestari (card 42) with plan RHK-1 "Menyusun laporan bulanan" at "Dinas
+// Uji Coba". Taps go in through the kiosk's sim socket; checks read the DOM. Prints
+// TAP-style "ok - ..." / "not ok - ..." lines (the shell numbers them), "# entry SEQ" for
+// the first entry and "# seq OLD NEW" for the correction, so the shell can check the
+// kiosk's outbox.
 import net from "node:net";
 import { chromium } from "playwright-core";
 
-const [url, simSocket, outDir] = process.argv.slice(2);
+const [url, simSocket, outDir, mode = "tour"] = process.argv.slice(2);
 const WAIT = 8000;
 
 function ok(cond, what, detail) {
@@ -77,6 +83,12 @@ async function sessionToken(page) {
   return page.evaluate(async () => (await (await fetch("/api/state")).json()).session?.token);
 }
 
+// Typing as on the touchscreen keyboard: the old value cleared, then key by key.
+async function typeInto(page, sel, text) {
+  await page.fill(sel, "");
+  await page.locator(sel).pressSequentially(text);
+}
+
 async function fillForm(page, { plan, description, start, end }) {
   await page.click(`#plan-list button[data-code="${plan}"]`);
   await page.fill("#description", description);
@@ -98,31 +110,46 @@ async function main() {
     ok(await waitText(page, ".hint", "Tempelkan kartu"), "idle screen speaks Bahasa Indonesia first");
     await page.screenshot({ path: `${outDir}/idle.png` });
 
-    // A tap through the sim socket greets the person at once.
+    // A tap through the sim socket greets the person at once; with the unit's schedule
+    // (entry mode) the status says whether they are on time.
     ok((await sim("card 42")).startsWith("accepted"), "card 42 accepted by the kiosk");
     ok(await waitText(page, "#greet-name", "Ani Lestari"), "greeting shows the name",
       await textOf(page, "#greet-name"));
-    ok(await waitText(page, "#greet-status", "Tercatat pukul"), "greeting shows the time");
+    const status = mode === "entry" ? "Tepat waktu · " : "Tercatat pukul";
+    ok(await waitText(page, "#greet-status", status), `greeting shows "${status.trim()}" and the time`,
+      await textOf(page, "#greet-status"));
     ok(await waitText(page, "#last-taps", "Ani Lestari"), "last taps list the tap");
     await page.screenshot({ path: `${outDir}/greeting.png` });
 
-    // An entry from the plan picker, with the quantity stepper and a unit chip.
+    // An entry from the plan picker: the tour uses the quantity stepper and a unit chip,
+    // the entry mode types them.
     await page.click("#go-form");
     ok(await visible(page, "#form"), "form opens");
     ok(await waitText(page, "#plan-list", "RHK-1 · Menyusun laporan bulanan"), "plan picker lists the person's plans");
-    await page.screenshot({ path: `${outDir}/form.png` });
     await page.click('#plan-list button[data-code="RHK-1"]');
-    await page.click('.step[data-target="quantity"][data-step="1"]');
-    await page.click('.step[data-target="quantity"][data-step="1"]');
-    await page.click('.chip[data-unit="dokumen"]');
-    await page.fill("#start", "08:00");
-    await page.fill("#end", "09:30");
+    ok((await page.getAttribute('#plan-list button[data-code="RHK-1"]', "class")).includes("chosen"),
+      "the picked plan item is marked");
+    if (mode === "entry") {
+      await typeInto(page, "#quantity", "3");
+      await typeInto(page, "#unit", "dokumen");
+    } else {
+      await page.click('.step[data-target="quantity"][data-step="1"]');
+      await page.click('.step[data-target="quantity"][data-step="1"]');
+      await page.click('.chip[data-unit="dokumen"]');
+    }
+    await typeInto(page, "#start", "08:00");
+    await typeInto(page, "#end", "09:30");
+    ok((await page.inputValue("#quantity")) === "3" && (await page.inputValue("#unit")) === "dokumen",
+      "the form holds 3 dokumen");
+    await page.screenshot({ path: `${outDir}/form.png` });
     await page.click("#save");
     ok(await visible(page, "#list"), "saving shows today's list");
     let list = await entries(page);
     ok(list.length === 1 && list[0].text.includes("Menyusun laporan bulanan") &&
-      list[0].text.includes("3 dokumen") && list[0].text.includes("08:00–09:30"),
-    "plan entry listed with its title, 3 dokumen, 08:00–09:30", JSON.stringify(list));
+      list[0].text.includes("3 dokumen · RHK-1") && list[0].text.includes("08:00–09:30"),
+    "plan entry listed with its title, 3 dokumen, RHK-1, 08:00–09:30", JSON.stringify(list));
+    if (list.length) console.log(`# entry ${list[0].seq}`);
+    if (mode === "entry") return;
 
     // Free text.
     await page.click("#list-add");

@@ -209,14 +209,17 @@ static void test_http_response_format_headers(void **state)
 	assert_non_null(memmem(out, len, "Content-Length: 2\r\n", 19));
 	assert_non_null(memmem(out, len, "Connection: close\r\n\r\n{}", 23));
 	assert_null(memmem(out, len, "ETag", 4));
+	assert_null(memmem(out, len, "Server:", 7));
 	free(out);
 
 	resp.status = 304;
 	resp.content_type = NULL;
 	resp.etag = "\"r1\"";
+	resp.server = "hadir-kiosk";
 	assert_int_equal(http_response_format(&resp, &out, &len), 0);
 	assert_non_null(memmem(out, len, "ETag: \"r1\"\r\n", 12));
 	assert_null(memmem(out, len, "Content-Length", 14));
+	assert_non_null(memmem(out, len, "Server: hadir-kiosk\r\n", 21));
 	assert_memory_equal(out + len - 4, "\r\n\r\n", 4); /* no body */
 	free(out);
 }
