@@ -357,6 +357,7 @@ static const struct route routes[] = {
     {"/api/v1/records", HTTP_VERB_POST, route_records},
     {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
+    {"/api/v1/reports/units", HTTP_VERB_GET, api_reports_units},
     {"/api/v1/roster", HTTP_VERB_GET, api_roster_get},
     {"/api/v1/templates", HTTP_VERB_POST, api_templates_post},
     {"/api/v1/taps", HTTP_VERB_GET, route_taps},
@@ -391,6 +392,7 @@ static api_route_fn *const slow_routes[] = {
     api_activities_report,
     api_reports_days,
     api_reports_discipline,
+    api_reports_units,
 };
 
 bool api_is_slow(const struct http_request *req)

@@ -87,14 +87,14 @@ static void reply_report_json(json_t *root, int64_t now, struct api_reply *ret)
 	ret->body_len = strlen(text);
 }
 
-/* A file name of safe characters: disiplin_FROM_TO[_UNIT].EXT */
-static void set_disposition(struct api_reply *ret, const char *from, const char *to,
-			    const char *unit, const char *ext)
+/* A file name of safe characters: BASE_FROM_TO[_UNIT].EXT */
+static void set_disposition(struct api_reply *ret, const char *base, const char *from,
+			    const char *to, const char *unit, const char *ext)
 {
 	char name[160];
 	int n;
 
-	n = snprintf(name, sizeof(name), "disiplin_%s_%s%s%s.%s", from, to, unit[0] ? "_" : "",
+	n = snprintf(name, sizeof(name), "%s_%s_%s%s%s.%s", base, from, to, unit[0] ? "_" : "",
 		     unit, ext);
 	for (int i = 0; i < n && i < (int)sizeof(name) - 1; i++) {
 		char ch = name[i];
@@ -107,7 +107,9 @@ static void set_disposition(struct api_reply *ret, const char *from, const char 
 		 "Content-Disposition: attachment; filename=\"%s\"\r\n", name);
 }
 
-void api_reports_discipline(struct api *api, const struct api_call *call, struct api_reply *ret)
+/* Both reports: one evaluation (discipline_run()), then the report asked for in its format. */
+static void reply_report(struct api *api, const struct api_call *call,
+			 enum discipline_report report, struct api_reply *ret)
 {
 	char unit[ID_MAX], format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
 	char why[DISCIPLINE_WHY_MAX] = "";
@@ -131,7 +133,17 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 		api_error(400, "format: json, csv or xlsx", now, ret);
 		return;
 	}
-	if (unit[0] && !scope_may_see_unit(&sc, unit)) {
+	/*
+	 * Reports name the units evaluated (summaries, the XLSX notes sheet): a
+	 * unit admin's is their unit; unit summaries are of one whole unit only.
+	 */
+	if (!unit[0] && sc.role == SCOPE_UNIT_ADMIN && sc.n_units == 1)
+		snprintf(unit, sizeof(unit), "%s", sc.units[0]);
+	if (report == DISCIPLINE_UNITS && !unit[0] && sc.role == SCOPE_UNIT_ADMIN) {
+		api_error(400, "unit: one of your units", now, ret);
+		return;
+	}
+	if ((unit[0] || report == DISCIPLINE_UNITS) && !scope_may_see_unit(&sc, unit)) {
 		scope_deny(now, ret);
 		return;
 	}
@@ -146,7 +158,7 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 		return;
 	}
 	extra = json_pack("{s:I}", "server_time_usec", (json_int_t)now);
-	r = extra ? discipline_format(d, format, extra, &data, &len) : -ENOMEM;
+	r = extra ? discipline_format(d, report, format, extra, &data, &len) : -ENOMEM;
 	json_decref(extra);
 	discipline_free(d);
 	tz_format_date(q.from, from);
@@ -154,7 +166,8 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 	if (r == 0) {
 		r = audit_call(api, call, &sc,
 			       format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			       unit[0] ? unit : "*", "%s..%s %s", from, to,
+			       unit[0] ? unit : "*", "%s..%s %s%s", from, to,
+			       report == DISCIPLINE_UNITS ? "units " : "",
 			       discipline_extension(format));
 		if (r < 0)
 			free(data);
@@ -169,7 +182,18 @@ void api_reports_discipline(struct api *api, const struct api_call *call, struct
 	ret->body = data;
 	ret->body_len = len;
 	if (format != DISCIPLINE_JSON)
-		set_disposition(ret, from, to, unit, discipline_extension(format));
+		set_disposition(ret, report == DISCIPLINE_UNITS ? "ringkasan" : "disiplin", from,
+				to, unit, discipline_extension(format));
+}
+
+void api_reports_discipline(struct api *api, const struct api_call *call, struct api_reply *ret)
+{
+	reply_report(api, call, DISCIPLINE_EMPLOYEES, ret);
+}
+
+void api_reports_units(struct api *api, const struct api_call *call, struct api_reply *ret)
+{
+	reply_report(api, call, DISCIPLINE_UNITS, ret);
 }
 
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)

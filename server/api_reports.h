@@ -4,6 +4,7 @@
  * (api_is_slow()):
  *
  *   GET /api/v1/reports/discipline?from=&to=&unit=&format=json|csv|xlsx
+ *   GET /api/v1/reports/units?from=&to=&unit=&format=json|csv|xlsx
  *   GET /api/v1/employees/NIP/days?from=&to=
  *
  * from/to are YYYY-MM-DD, inclusive, at most 366 days; a bad period or
@@ -16,6 +17,7 @@
 #include "server/api.h"
 
 void api_reports_discipline(struct api *api, const struct api_call *call, struct api_reply *ret);
+void api_reports_units(struct api *api, const struct api_call *call, struct api_reply *ret);
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret);
 
 #endif

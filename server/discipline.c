@@ -58,7 +58,9 @@ struct discipline {
 	size_t n_profiles;
 	struct unit_slot *units;
 	size_t n_units;
-	struct xlsx_unit *xunits;
+	struct report_unit *runits;   /* units[i]'s summary and employees */
+	struct report_entry *by_unit; /* the entries grouped by unit, NIP order in each */
+	struct rules_summary total;
 	struct staff_slot *staff;
 	size_t n_staff, cap_staff;
 	struct rules_period *periods;
@@ -511,18 +513,49 @@ static struct discipline *discipline_new(char *why)
 	return d;
 }
 
-static int make_xunits(struct discipline *d)
+/*
+ * Group the entries by unit (a counting sort: stable, so NIP order stays
+ * within a unit) and add up each unit's periods, from the one evaluation.
+ */
+static int make_units(struct discipline *d)
 {
-	d->xunits = calloc(d->n_units ? d->n_units : 1, sizeof(*d->xunits));
-	if (!d->xunits)
-		return -ENOMEM;
-	for (size_t i = 0; i < d->n_units; i++) {
-		const struct unit_slot *u = &d->units[i];
+	size_t *next = calloc(d->n_units + 1, sizeof(*next));
+	int r = -ENOMEM;
 
-		d->xunits[i] = (struct xlsx_unit){u->row.unit_id, u->row.name, u->row.timezone,
-						  u->profile->name};
+	d->runits = calloc(d->n_units ? d->n_units : 1, sizeof(*d->runits));
+	d->by_unit = calloc(d->n_entries ? d->n_entries : 1, sizeof(*d->by_unit));
+	if (!next || !d->runits || !d->by_unit)
+		goto out_free;
+	for (size_t i = 0; i < d->n_entries; i++)
+		next[d->staff[i].unit + 1]++;
+	for (size_t u = 0; u < d->n_units; u++) {
+		const struct unit_slot *slot = &d->units[u];
+
+		d->runits[u] = (struct report_unit){
+		    .unit_id = slot->row.unit_id,
+		    .name = slot->row.name,
+		    .timezone = slot->row.timezone,
+		    .profile = slot->profile->name,
+		    .entries = d->by_unit + next[u],
+		    .n_entries = next[u + 1],
+		};
+		next[u + 1] += next[u];
 	}
-	return 0;
+	for (size_t i = 0; i < d->n_entries; i++) {
+		struct report_unit *u = &d->runits[d->staff[i].unit];
+
+		d->by_unit[next[d->staff[i].unit]++] = d->entries[i];
+		rules_summary_add(&u->summary, d->entries[i].period);
+		rules_summary_add(&d->total, d->entries[i].period);
+	}
+	for (size_t u = 0; u < d->n_units; u++)
+		rules_summary_finish(&d->runits[u].summary);
+	rules_summary_finish(&d->total);
+	r = 0;
+
+out_free:
+	free(next);
+	return r;
 }
 
 int discipline_run(struct db *db, const char *profiles_dir, const struct discipline_query *q,
@@ -539,14 +572,17 @@ int discipline_run(struct db *db, const char *profiles_dir, const struct discipl
 		goto out_free;
 	d->periods = calloc(d->n_staff ? d->n_staff : 1, sizeof(*d->periods));
 	d->entries = calloc(d->n_staff ? d->n_staff : 1, sizeof(*d->entries));
-	r = d->periods && d->entries ? make_xunits(d) : -ENOMEM;
+	r = d->periods && d->entries ? 0 : -ENOMEM;
 	if (r == 0)
 		r = stream_taps(d, db, unit_id, NULL);
 	while (r == 0 && d->cursor < d->n_staff)
 		r = flush(d);
+	if (r == 0) {
+		d->n_entries = d->n_staff;
+		r = make_units(d);
+	}
 	if (r < 0)
 		goto out_free;
-	d->n_entries = d->n_staff;
 	FREE_AND_NULL(d->taps);
 	*ret = d;
 	return 0;
@@ -594,7 +630,8 @@ void discipline_free(struct discipline *d)
 	calendar_free(d->cal);
 	free(d->profiles);
 	free(d->units);
-	free(d->xunits);
+	free(d->runits);
+	free(d->by_unit);
 	free(d->staff);
 	free(d->periods);
 	free(d->entries);
@@ -608,17 +645,23 @@ const struct report_entry *discipline_entries(const struct discipline *d, size_t
 	return d->entries;
 }
 
-const struct xlsx_unit *discipline_units(const struct discipline *d, size_t *ret_n)
+const struct report_unit *discipline_units(const struct discipline *d, size_t *ret_n)
 {
 	*ret_n = d->n_units;
-	return d->xunits;
+	return d->runits;
+}
+
+const struct rules_summary *discipline_total(const struct discipline *d)
+{
+	return &d->total;
 }
 
 /* --- formats --- */
 
 /* Through a memory stream: what would be a file is a buffer of the same bytes. */
-int discipline_format(const struct discipline *d, enum discipline_format format,
-		      const json_t *extra, char **ret_data, size_t *ret_len)
+int discipline_format(const struct discipline *d, enum discipline_report report,
+		      enum discipline_format format, const json_t *extra, char **ret_data,
+		      size_t *ret_len)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -626,12 +669,17 @@ int discipline_format(const struct discipline *d, enum discipline_format format,
 	int r;
 
 	if (format == DISCIPLINE_XLSX)
-		return xlsx_discipline(d->from, d->to, d->entries, d->n_entries, d->xunits,
-				       d->n_units, ret_data, ret_len);
+		return xlsx_discipline(d->from, d->to, d->runits, d->n_units, &d->total, ret_data,
+				       ret_len);
 	out = open_memstream(&data, &len);
 	if (!out)
 		return -ENOMEM;
-	if (format == DISCIPLINE_CSV)
+	if (report == DISCIPLINE_UNITS && format == DISCIPLINE_CSV)
+		r = report_units_csv(out, d->runits, d->n_units);
+	else if (report == DISCIPLINE_UNITS)
+		r = report_units_json_write(out, d->from, d->to, d->runits, d->n_units, &d->total,
+					    extra);
+	else if (format == DISCIPLINE_CSV)
 		r = report_discipline_csv(out, d->entries, d->n_entries);
 	else
 		r = report_discipline_json_write(out, d->from, d->to, d->entries, d->n_entries,

@@ -40,6 +40,12 @@ enum discipline_format {
 typedef bool discipline_keep_fn(const char *nip, const char *unit_id, const char *supervisor_nip,
 				void *arg);
 
+/* Which report of an evaluation to format. */
+enum discipline_report {
+	DISCIPLINE_EMPLOYEES, /* one line per employee (the contract's report) */
+	DISCIPLINE_UNITS,     /* one line per unit: report_units_json_write() */
+};
+
 /* What to report on. */
 struct discipline_query {
 	int32_t from, to;	  /* local day numbers, inclusive */
@@ -74,15 +80,23 @@ void discipline_free(struct discipline *d);
 
 /* The employees in NIP order; valid for the lifetime of d. */
 const struct report_entry *discipline_entries(const struct discipline *d, size_t *ret_n);
-/* The units reported on, with their profiles; valid for the lifetime of d. */
-const struct xlsx_unit *discipline_units(const struct discipline *d, size_t *ret_n);
+/*
+ * The units reported on (unit id order), each with its profile, its summary
+ * and its employees; valid for the lifetime of d. Computed from the same
+ * evaluation as the entries.
+ */
+const struct report_unit *discipline_units(const struct discipline *d, size_t *ret_n);
+/* The summary over every employee reported on. */
+const struct rules_summary *discipline_total(const struct discipline *d);
 
 /*
- * The report in a format: its bytes in *ret_data (free()), *ret_len of them.
- * JSON only: the members of extra (an object, or NULL) are added at the top level.
+ * A report in a format: its bytes in *ret_data (free()), *ret_len of them.
+ * JSON only: the members of extra (an object, or NULL) are added at the top
+ * level. XLSX is the same workbook for both reports (xlsx.h).
  */
-int discipline_format(const struct discipline *d, enum discipline_format format,
-		      const struct json_t *extra, char **ret_data, size_t *ret_len) MUST_CHECK;
+int discipline_format(const struct discipline *d, enum discipline_report report,
+		      enum discipline_format format, const struct json_t *extra, char **ret_data,
+		      size_t *ret_len) MUST_CHECK;
 
 /*
  * One employee's days (report_explain_json()) over [q->from, q->to]; q->nip

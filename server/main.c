@@ -12,7 +12,7 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
- *   hadir-collector report discipline --from DATE --to DATE [--unit ID]
+ *   hadir-collector report discipline|units --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
  *   hadir-collector report days --nip NIP --from DATE --to DATE
  *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
@@ -84,7 +84,7 @@ static void usage(FILE *out)
 		" [--nip N]\n"
 		"       hadir-collector [--config FILE] audit [--from DATE] [--to DATE] [--actor A]"
 		" [--action X] [--format json|csv]\n"
-		"       hadir-collector [--config FILE] report discipline|activities --from DATE"
+		"       hadir-collector [--config FILE] report discipline|units|activities --from DATE"
 		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
 		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
 		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
@@ -606,7 +606,8 @@ static int emit_report(const struct args *a, enum discipline_format format, char
 }
 
 static int report_run(const struct args *a, struct db *db, const char *dir,
-		      const struct discipline_query *q, enum discipline_format format)
+		      const struct discipline_query *q, enum discipline_report report,
+		      enum discipline_format format)
 {
 	char why[DISCIPLINE_WHY_MAX] = "";
 	struct discipline *d = NULL;
@@ -628,7 +629,7 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		json_decref(root);
 		len = data ? strlen(data) : 0;
 	} else {
-		r = discipline_format(d, format, NULL, &data, &len);
+		r = discipline_format(d, report, format, NULL, &data, &len);
 		discipline_free(d);
 	}
 	return emit_report(a, format, data, len, r);
@@ -667,14 +668,19 @@ static int report_activities(const struct args *a, struct db *db, enum disciplin
 static int cmd_report(const struct args *a)
 {
 	const char *what = a->n_pos == 2 ? a->pos[1] : "";
+	/* The audit log's word for the report: "" for the discipline report and days. */
+	const char *prefix = strcmp(what, "units") == 0 || strcmp(what, "activities") == 0 ? what : "";
 	char why[DISCIPLINE_WHY_MAX];
 	struct discipline_query q = { .unit_id = a->unit };
+	enum discipline_report report = strcmp(what, "units") == 0 ? DISCIPLINE_UNITS
+								   : DISCIPLINE_EMPLOYEES;
 	enum discipline_format format = DISCIPLINE_JSON;
 	struct config cfg;
 	struct db *db;
 	int r;
 
-	if (strcmp(what, "discipline") != 0 && strcmp(what, "activities") != 0 &&
+	if (strcmp(what, "discipline") != 0 && strcmp(what, "units") != 0 &&
+	    strcmp(what, "activities") != 0 &&
 	    !(strcmp(what, "days") == 0 && a->nip)) {
 		usage(stderr);
 		return 2;
@@ -698,12 +704,11 @@ static int cmd_report(const struct args *a)
 	if (strcmp(what, "activities") == 0)
 		r = report_activities(a, db, format);
 	else
-		r = report_run(a, db, cfg.profiles, &q, format);
+		r = report_run(a, db, cfg.profiles, &q, report, format);
 	if (r == 0)
 		r = audit_cli(db, format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			      q.nip ? q.nip : a->unit ? a->unit : "*", "%s..%s %s%s", a->from, a->to,
-			      strcmp(what, "activities") == 0 ? "activities " : "",
-			      q.nip ? "days" : discipline_extension(format));
+			      q.nip ? q.nip : a->unit ? a->unit : "*", "%s..%s %s%s%s", a->from, a->to,
+			      prefix, prefix[0] ? " " : "", q.nip ? "days" : discipline_extension(format));
 	db_close(db);
 	return r < 0 ? 1 : 0;
 }

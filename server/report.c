@@ -265,22 +265,12 @@ static void put_employee(FILE *out, const struct rules_employee *e, const struct
 	fputs("}}", out);
 }
 
-int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
-				 const struct report_entry *entries, size_t n, const json_t *extra)
+/* The members of extra (an object, or NULL), then the closing brace of the top-level object. */
+static int put_extra_end(FILE *out, const json_t *extra)
 {
-	char from_text[TZ_DATE_MAX], to_text[TZ_DATE_MAX];
 	const char *key;
 	json_t *value;
 
-	tz_format_date(from, from_text);
-	tz_format_date(to, to_text);
-	fprintf(out, "{\"from\":\"%s\",\"to\":\"%s\",\"employees\":[", from_text, to_text);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		put_employee(out, entries[i].emp, entries[i].period);
-	}
-	fputc(']', out);
 	/* json_object_foreach takes a non-const object; it only reads. */
 	json_object_foreach((json_t *)(uintptr_t)extra, key, value)
 	{
@@ -298,6 +288,23 @@ int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
 	}
 	fputc('}', out);
 	return ferror(out) ? -EIO : 0;
+}
+
+int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
+				 const struct report_entry *entries, size_t n, const json_t *extra)
+{
+	char from_text[TZ_DATE_MAX], to_text[TZ_DATE_MAX];
+
+	tz_format_date(from, from_text);
+	tz_format_date(to, to_text);
+	fprintf(out, "{\"from\":\"%s\",\"to\":\"%s\",\"employees\":[", from_text, to_text);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		put_employee(out, entries[i].emp, entries[i].period);
+	}
+	fputc(']', out);
+	return put_extra_end(out, extra);
 }
 
 /* --- CSV (RFC 4180) --- */
@@ -402,7 +409,7 @@ void report_discipline_cells(const struct rules_employee *e, const struct rules_
 	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
 		cells[n++] = int_cell(p->leave_days[c]);
 	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = p->deduction_bp };
-	cells[n++] = int_cell(p->deduction_amount);
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_RUPIAH, .value = p->deduction_amount };
 	cells[n++] = int_cell(y->tk_days);
 	cells[n++] = int_cell(y->equivalent_days);
 	cells[n++] = int_cell(y->total_days);
@@ -411,6 +418,16 @@ void report_discipline_cells(const struct rules_employee *e, const struct rules_
 	cells[n++] = text_cell(s ? s->code : "");
 	cells[n++] = text_cell(s ? s->text : "");
 	assert(n == REPORT_COLUMNS);
+}
+
+/* Hundredths (basis points, averages) as a fixed-point number with two decimals. */
+static void csv_x100(FILE *out, int64_t v)
+{
+	if (v < 0) {
+		fputc('-', out);
+		v = -v;
+	}
+	fprintf(out, "%lld.%02lld", (long long)(v / 100), (long long)(v % 100));
 }
 
 void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n)
@@ -422,30 +439,99 @@ void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n)
 			fputc(',', out);
 		if (c->kind == REPORT_CELL_TEXT)
 			csv_text(out, c->text);
-		else if (c->kind == REPORT_CELL_BP)
-			fprintf(out, "%lld.%02lld", (long long)(c->value / 100),
-				(long long)(c->value % 100));
+		else if (c->kind == REPORT_CELL_BP || c->kind == REPORT_CELL_X100)
+			csv_x100(out, c->value);
 		else
 			fprintf(out, "%lld", (long long)c->value);
 	}
 	fputs("\r\n", out);
 }
 
-static void csv_row(FILE *out, const struct rules_employee *e, const struct rules_period *p)
+static void csv_header(FILE *out, const char *const *names, size_t n)
 {
-	struct report_cell cells[REPORT_COLUMNS];
-
-	report_discipline_cells(e, p, cells);
-	report_csv_cells(out, cells, REPORT_COLUMNS);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", names[i]);
+	fputs("\r\n", out);
 }
 
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n)
 {
-	for (size_t i = 0; i < REPORT_COLUMNS; i++)
-		fprintf(out, "%s%s", i ? "," : "", column_names[i]);
-	fputs("\r\n", out);
-	for (size_t i = 0; i < n; i++)
-		csv_row(out, entries[i].emp, entries[i].period);
+	struct report_cell cells[REPORT_COLUMNS];
+
+	csv_header(out, column_names, REPORT_COLUMNS);
+	for (size_t i = 0; i < n; i++) {
+		report_discipline_cells(entries[i].emp, entries[i].period, cells);
+		report_csv_cells(out, cells, REPORT_COLUMNS);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* --- the unit summary --- */
+
+static const char *const summary_column_names[REPORT_SUMMARY_COLUMNS] = {
+	"Unit",
+	"Nama Unit",
+	"Jumlah Pegawai",
+	"Hari Kerja",
+	"Hari Wajib Hadir",
+	"Hari Tepat Waktu",
+	"Kepatuhan (%)",
+	"Hari Hadir",
+	"Menit Terlambat",
+	"Menit Pulang Cepat",
+	"Hari TK",
+	"Potongan (Rp)",
+	"Rata-rata Menit Terlambat",
+	"Rata-rata Menit Pulang Cepat",
+	"Rata-rata Hari TK",
+	"Rata-rata Potongan (%)",
+	"Pegawai Kena Hukuman",
+	"Hukuman Ringan",
+	"Hukuman Sedang",
+	"Hukuman Berat",
+};
+
+const char *report_summary_column_name(size_t i)
+{
+	return i < REPORT_SUMMARY_COLUMNS ? summary_column_names[i] : NULL;
+}
+
+void report_summary_cells(const char *unit_id, const char *name, const struct rules_summary *s,
+			  struct report_cell cells[REPORT_SUMMARY_COLUMNS])
+{
+	size_t n = 0;
+
+	cells[n++] = text_cell(unit_id);
+	cells[n++] = text_cell(name);
+	cells[n++] = int_cell((int64_t)s->head_count);
+	cells[n++] = int_cell(s->working_days);
+	cells[n++] = int_cell(s->required_days);
+	cells[n++] = int_cell(s->compliant_days);
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = s->compliance_bp };
+	cells[n++] = int_cell(s->present_days);
+	cells[n++] = int_cell(s->late_minutes);
+	cells[n++] = int_cell(s->early_minutes);
+	cells[n++] = int_cell(s->tk_days);
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_RUPIAH, .value = s->deduction_amount };
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_X100, .value = s->avg_late_minutes_x100 };
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_X100, .value = s->avg_early_minutes_x100 };
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_X100, .value = s->avg_tk_days_x100 };
+	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = s->avg_deduction_bp };
+	cells[n++] = int_cell((int64_t)s->n_sanctioned);
+	for (int level = 0; level < 3; level++)
+		cells[n++] = int_cell((int64_t)s->n_by_level[level]);
+	assert(n == REPORT_SUMMARY_COLUMNS);
+}
+
+int report_units_csv(FILE *out, const struct report_unit *units, size_t n)
+{
+	struct report_cell cells[REPORT_SUMMARY_COLUMNS];
+
+	csv_header(out, summary_column_names, REPORT_SUMMARY_COLUMNS);
+	for (size_t i = 0; i < n; i++) {
+		report_summary_cells(units[i].unit_id, units[i].name, &units[i].summary, cells);
+		report_csv_cells(out, cells, REPORT_SUMMARY_COLUMNS);
+	}
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -642,6 +728,109 @@ int report_summary_json(const char *unit_id, const struct rules_summary *s, json
 		return -ENOMEM;
 	*ret_json = root;
 	return 0;
+}
+
+/* A string as JSON; bytes that are not UTF-8 become U+FFFD, as put_string() writes them. */
+static json_t *text_json(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	json_t *json;
+	char *copy, *q;
+
+	if (!text)
+		return json_null();
+	json = json_string(text);
+	if (json)
+		return json;
+	copy = malloc(strlen(text) * 3 + 1); /* one byte can become three */
+	if (!copy)
+		return NULL;
+	for (q = copy; *p;) {
+		size_t n = utf8_len(p);
+
+		if (n == 0) {
+			memcpy(q, "\xEF\xBF\xBD", 3);
+			q += 3;
+			p++;
+		} else {
+			memcpy(q, p, n);
+			q += n;
+			p += n;
+		}
+	}
+	*q = '\0';
+	json = json_string(copy);
+	free(copy);
+	return json;
+}
+
+/* The unit's identity, its summary, and who is at or past a sanction threshold. */
+static json_t *unit_json(const struct report_unit *u)
+{
+	json_t *o, *summary, *list;
+
+	if (report_summary_json(u->unit_id, &u->summary, &summary) < 0)
+		return NULL;
+	o = json_pack("{s:o,s:o,s:o,s:o}", "unit_id", text_json(u->unit_id), "name",
+		      text_json(u->name), "timezone", text_json(u->timezone), "profile",
+		      text_json(u->profile));
+	list = json_array();
+	if (!o || !list || json_object_update(o, summary) < 0)
+		goto out_fail;
+	for (size_t i = 0; i < u->n_entries; i++) {
+		const struct report_entry *e = &u->entries[i];
+
+		if (!e->period->year.sanction)
+			continue;
+		if (json_array_append_new(list, json_pack("{s:o,s:o,s:o}", "nip",
+							  text_json(e->emp->nip), "name",
+							  text_json(e->emp->name), "year",
+							  year_json(&e->period->year))) < 0)
+			goto out_fail;
+	}
+	json_decref(summary);
+	if (json_object_set_new(o, "sanctioned_employees", list) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+
+out_fail:
+	json_decref(list);
+	json_decref(o);
+	json_decref(summary);
+	return NULL;
+}
+
+int report_units_json_write(FILE *out, int32_t from, int32_t to, const struct report_unit *units,
+			    size_t n, const struct rules_summary *total, const json_t *extra)
+{
+	char from_text[TZ_DATE_MAX], to_text[TZ_DATE_MAX];
+	json_t *o;
+	int r;
+
+	tz_format_date(from, from_text);
+	tz_format_date(to, to_text);
+	fprintf(out, "{\"from\":\"%s\",\"to\":\"%s\",\"units\":[", from_text, to_text);
+	for (size_t i = 0; i < n; i++) {
+		o = unit_json(&units[i]);
+		if (!o)
+			return -ENOMEM;
+		if (i)
+			fputc(',', out);
+		r = json_dumpf(o, out, DUMP_FLAGS);
+		json_decref(o);
+		if (r < 0)
+			return -EIO;
+	}
+	fputs("],\"total\":", out);
+	if (report_summary_json(NULL, total, &o) < 0)
+		return -ENOMEM;
+	r = json_dumpf(o, out, DUMP_FLAGS);
+	json_decref(o);
+	if (r < 0)
+		return -EIO;
+	return put_extra_end(out, extra);
 }
 
 int report_dumps(const json_t *json, char **ret_text)

@@ -34,8 +34,8 @@ struct report_entry {
  * year:{…, sanction}}]} for entries[0..n). Returns 0 or -ENOMEM; the result
  * must be released with json_decref().
  */
-int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
-			   size_t n, struct json_t **ret_json) MUST_CHECK;
+int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries, size_t n,
+			   struct json_t **ret_json) MUST_CHECK;
 
 /*
  * The same JSON written employee by employee, so a report of 100,000
@@ -53,7 +53,9 @@ int report_discipline_json_write(FILE *out, int32_t from, int32_t to,
 enum report_cell_kind {
 	REPORT_CELL_TEXT,
 	REPORT_CELL_INT,
-	REPORT_CELL_BP, /* basis points, shown as a percentage with two decimals */
+	REPORT_CELL_BP,	    /* basis points, shown as a percentage with two decimals */
+	REPORT_CELL_RUPIAH, /* whole Rupiah */
+	REPORT_CELL_X100,   /* hundredths, shown with two decimals (an average) */
 };
 
 /* One cell of an employee's row; text points into the entry or its profile. */
@@ -92,6 +94,39 @@ int report_explain_json(const struct rules_plan *plan, const struct rules_employ
 /* A unit's summary: head count, compliance rate, averages, employees at a sanction. */
 int report_summary_json(const char *unit_id, const struct rules_summary *summary,
 			struct json_t **ret_json) MUST_CHECK;
+
+/* A unit's part of a report: who it is, its totals, its employees. */
+struct report_unit {
+	const char *unit_id, *name, *timezone;
+	const char *profile; /* the rule profile its numbers were computed with */
+	struct rules_summary summary;
+	const struct report_entry *entries; /* the unit's employees, NIP order */
+	size_t n_entries;
+};
+
+/*
+ * The unit summary report: {"from":..,"to":..,"units":[{unit_id, name,
+ * timezone, profile, …report_summary_json()'s members…,
+ * "sanctioned_employees":[{nip, name, year:{… as in the discipline report}}]}],
+ * "total":{…the summary over all units, unit_id null…}} and the members of
+ * extra (an object, or NULL) after those. Returns 0, -ENOMEM or -EIO.
+ */
+int report_units_json_write(FILE *out, int32_t from, int32_t to, const struct report_unit *units,
+			    size_t n, const struct rules_summary *total,
+			    const struct json_t *extra) MUST_CHECK;
+
+/* Columns of the unit summary (CSV, and the XLSX sheet "Ringkasan"). */
+#define REPORT_SUMMARY_COLUMNS 20
+
+/* The header of summary column i (Bahasa Indonesia), or NULL past the last. */
+const char *report_summary_column_name(size_t i);
+
+/* A unit's summary row; unit_id and name may be NULL (the total row). */
+void report_summary_cells(const char *unit_id, const char *name, const struct rules_summary *s,
+			  struct report_cell cells[REPORT_SUMMARY_COLUMNS]);
+
+/* The summary as CSV: a header row, one row per unit, CRLF line ends. */
+int report_units_csv(FILE *out, const struct report_unit *units, size_t n) MUST_CHECK;
 
 /* Serialize with the precision above; *ret_text must be freed with free(). */
 int report_dumps(const struct json_t *json, char **ret_text) MUST_CHECK;

@@ -542,37 +542,46 @@ int rules_eval_period(const struct rules_plan *plan, const struct rules_employee
 	return 0;
 }
 
+void rules_summary_add(struct rules_summary *s, const struct rules_period *p)
+{
+	s->head_count++;
+	s->working_days += p->working_days;
+	s->required_days += p->required_days;
+	s->compliant_days += p->compliant_days;
+	s->present_days += p->present_days;
+	s->late_minutes += p->late_minutes;
+	s->early_minutes += p->early_minutes;
+	s->tk_days += p->tk_days;
+	s->deduction_bp += p->deduction_bp;
+	s->deduction_amount += p->deduction_amount;
+	if (p->year.sanction) {
+		s->n_sanctioned++;
+		if (p->year.sanction->level >= 0 && p->year.sanction->level < 3)
+			s->n_by_level[p->year.sanction->level]++;
+	}
+}
+
+void rules_summary_finish(struct rules_summary *s)
+{
+	int64_t n = (int64_t)s->head_count;
+
+	if (s->required_days)
+		s->compliance_bp = s->compliant_days * PROFILE_BP_FULL / s->required_days;
+	if (n) {
+		s->avg_late_minutes_x100 = s->late_minutes * 100 / n;
+		s->avg_early_minutes_x100 = s->early_minutes * 100 / n;
+		s->avg_tk_days_x100 = s->tk_days * 100 / n;
+		s->avg_deduction_bp = s->deduction_bp / n;
+	}
+}
+
 void rules_summarize(const struct rules_period *periods, size_t n, struct rules_summary *ret)
 {
-	struct rules_summary s = { .head_count = n };
-	int64_t deduction_bp = 0;
+	struct rules_summary s = { .head_count = 0 };
 
-	for (size_t i = 0; i < n; i++) {
-		const struct rules_period *p = &periods[i];
-
-		s.working_days += p->working_days;
-		s.required_days += p->required_days;
-		s.compliant_days += p->compliant_days;
-		s.present_days += p->present_days;
-		s.late_minutes += p->late_minutes;
-		s.early_minutes += p->early_minutes;
-		s.tk_days += p->tk_days;
-		s.deduction_amount += p->deduction_amount;
-		deduction_bp += p->deduction_bp;
-		if (p->year.sanction) {
-			s.n_sanctioned++;
-			if (p->year.sanction->level >= 0 && p->year.sanction->level < 3)
-				s.n_by_level[p->year.sanction->level]++;
-		}
-	}
-	if (s.required_days)
-		s.compliance_bp = s.compliant_days * PROFILE_BP_FULL / s.required_days;
-	if (n) {
-		s.avg_late_minutes_x100 = s.late_minutes * 100 / (int64_t)n;
-		s.avg_early_minutes_x100 = s.early_minutes * 100 / (int64_t)n;
-		s.avg_tk_days_x100 = s.tk_days * 100 / (int64_t)n;
-		s.avg_deduction_bp = deduction_bp / (int64_t)n;
-	}
+	for (size_t i = 0; i < n; i++)
+		rules_summary_add(&s, &periods[i]);
+	rules_summary_finish(&s);
 	*ret = s;
 }
 

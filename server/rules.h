@@ -120,7 +120,7 @@ struct rules_period {
 struct rules_summary {
 	size_t head_count;
 	int64_t working_days, required_days, compliant_days, present_days;
-	int64_t late_minutes, early_minutes, tk_days, deduction_amount;
+	int64_t late_minutes, early_minutes, tk_days, deduction_bp, deduction_amount;
 	int64_t compliance_bp;		/* compliant / required days, basis points, down */
 	int64_t avg_late_minutes_x100;	/* per employee, hundredths, down */
 	int64_t avg_early_minutes_x100;
@@ -176,6 +176,13 @@ int rules_eval_period(const struct rules_plan *plan, const struct rules_employee
 
 /* Add up periods (of one unit, typically). */
 void rules_summarize(const struct rules_period *periods, size_t n, struct rules_summary *ret);
+
+/*
+ * The same one period at a time, for periods that are not in one array:
+ * start from a zeroed summary, add each, then finish (the rates and averages).
+ */
+void rules_summary_add(struct rules_summary *s, const struct rules_period *p);
+void rules_summary_finish(struct rules_summary *s);
 
 /*
  * The day's reasons as short English lines, in a fixed order; returns how

@@ -2,8 +2,12 @@
 /*
  * XLSX with libxlsxwriter in constant-memory mode: each row is flushed to a
  * temporary file as it is written, so 100,000 employees take a few MB of
- * heap, not one cell object each. The workbook goes to a temporary file
- * (libxlsxwriter writes only to files), which is read back and removed.
+ * heap, not one cell object each. That mode needs every sheet written top to
+ * bottom, which is why the layout (widths, panes, filter) is set before the
+ * first row. Each sheet holds one temporary file open until the workbook is
+ * closed: 500 units are about 500 descriptors for the length of the call.
+ * The workbook goes to a temporary file (libxlsxwriter writes only to
+ * files), which is read back and removed.
  */
 #include "server/xlsx.h"
 
@@ -12,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -20,11 +25,12 @@
 #include "common/tz.h"
 #include "server/site.h"
 
-#define SHEET_MAIN "Disiplin"
-#define SHEET_INFO "Keterangan"
+#define SHEET_SUMMARY  "Ringkasan"
+#define SHEET_INFO     "Keterangan"
+#define SHEET_NAME_MAX 31 /* Excel's limit, in characters */
 
 struct formats {
-	lxw_format *header, *pct, *rupiah, *bold;
+	lxw_format *header, *pct, *rupiah, *x100, *bold, *bold_pct, *bold_rupiah, *bold_x100;
 };
 
 static int lxw_err(const char *what, lxw_error e)
@@ -35,72 +41,175 @@ static int lxw_err(const char *what, lxw_error e)
 	return e == LXW_ERROR_MEMORY_MALLOC_FAILED ? -ENOMEM : -EIO;
 }
 
-/* Widths in characters: names and codes get room, counts their header's. */
-static double column_width(size_t col)
+/* The number format of a cell kind (bold for the total row). */
+static lxw_format *cell_format(const struct formats *f, enum report_cell_kind kind, bool is_bold)
 {
-	static const double fixed[] = {21, 32, 12}; /* NIP, Nama, Unit */
-	const char *name = report_column_name(col);
+	switch (kind) {
+	case REPORT_CELL_BP:
+		return is_bold ? f->bold_pct : f->pct;
+	case REPORT_CELL_RUPIAH:
+		return is_bold ? f->bold_rupiah : f->rupiah;
+	case REPORT_CELL_X100:
+		return is_bold ? f->bold_x100 : f->x100;
+	default:
+		return is_bold ? f->bold : NULL;
+	}
+}
+
+/* One row of cells: text as text, numbers as numbers, percentages as fractions of 1. */
+static lxw_error write_cells(lxw_worksheet *ws, const struct formats *f, lxw_row_t row,
+			     const struct report_cell *cells, size_t n, bool is_bold)
+{
+	lxw_error e = LXW_NO_ERROR;
+
+	for (size_t c = 0; c < n && !e; c++) {
+		const struct report_cell *cell = &cells[c];
+		lxw_format *fmt = cell_format(f, cell->kind, is_bold);
+		lxw_col_t col = (lxw_col_t)c;
+		double v = (double)cell->value;
+
+		if (cell->kind == REPORT_CELL_TEXT)
+			e = cell->text[0] ? worksheet_write_string(ws, row, col, cell->text, fmt)
+					  : LXW_NO_ERROR;
+		else
+			e = worksheet_write_number(ws, row, col,
+						   cell->kind == REPORT_CELL_BP	    ? v / 10000.0
+						   : cell->kind == REPORT_CELL_X100 ? v / 100.0
+										    : v,
+						   fmt);
+	}
+	return e;
+}
+
+/* Widths in characters from the header: names get room, counts their header's. */
+static double column_width(const char *name, size_t col, size_t n_cols, size_t n_wide)
+{
 	size_t len = strlen(name);
 
-	if (col < ARRAY_SIZE(fixed))
-		return fixed[col];
-	if (col + 1 == REPORT_COLUMNS)
+	if (col < n_wide)
+		return col == 1 ? 32 : 21; /* NIP or unit, then a name */
+	if (n_cols == REPORT_COLUMNS && col + 1 == REPORT_COLUMNS)
 		return 48; /* the recommended sanction, as text */
 	return len < 10 ? 10 : len > 18 ? 18 : (double)len;
 }
 
-/* One cell: text as text (nothing when empty), a percentage in BP, a number otherwise. */
-static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-			    const struct report_cell *cell, const struct formats *f,
-			    lxw_format *number)
+/*
+ * A sheet's frame: widths, a frozen, filtered header row (rows 1..n_rows
+ * below it), before any row is written, as constant-memory mode needs.
+ */
+static lxw_error write_header(lxw_worksheet *ws, const struct formats *f,
+			      const char *(*name_of)(size_t), size_t n_cols, size_t n_wide,
+			      size_t n_rows)
 {
-	if (cell->kind == REPORT_CELL_TEXT)
-		return cell->text[0] ? worksheet_write_string(ws, row, col, cell->text, NULL)
-				     : LXW_NO_ERROR;
-	if (cell->kind == REPORT_CELL_BP)
-		return worksheet_write_number(ws, row, col, (double)cell->value / 100.0, f->pct);
-	return worksheet_write_number(ws, row, col, (double)cell->value, number);
+	lxw_error e;
+
+	worksheet_freeze_panes(ws, 1, 0);
+
+	e = LXW_NO_ERROR;
+	for (size_t c = 0; c < n_cols && !e; c++)
+		e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+					 column_width(name_of(c), c, n_cols, n_wide), NULL);
+	if (!e)
+		e = worksheet_set_row(ws, 0, 45, NULL);
+	for (size_t c = 0; c < n_cols && !e; c++)
+		e = worksheet_write_string(ws, 0, (lxw_col_t)c, name_of(c), f->header);
+	if (!e)
+		e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)n_rows, (lxw_col_t)(n_cols - 1));
+	return e;
 }
 
-static int write_main(lxw_workbook *wb, const struct formats *f, const struct report_entry *entries,
-		      size_t n)
+static int write_summary(lxw_workbook *wb, const struct formats *f, const struct report_unit *units,
+			 size_t n_units, const struct rules_summary *total)
 {
-	lxw_worksheet *ws = workbook_add_worksheet(wb, SHEET_MAIN);
-	struct report_cell cells[REPORT_COLUMNS];
-	lxw_error e = LXW_NO_ERROR;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, SHEET_SUMMARY);
+	struct report_cell cells[REPORT_SUMMARY_COLUMNS];
+	lxw_error e;
 
 	if (!ws)
 		return -ENOMEM;
-	/* Constant-memory mode: layout before the first row is written. */
-	worksheet_freeze_panes(ws, 1, 0);
-	for (size_t c = 0; c < REPORT_COLUMNS && !e; c++) {
-		lxw_format *fmt = NULL;
-
-		if (c == REPORT_COLUMNS - 9)
-			fmt = f->pct; /* Potongan (%) */
-		else if (c == REPORT_COLUMNS - 8)
-			fmt = f->rupiah;
-		e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, column_width(c), fmt);
+	e = write_header(ws, f, report_summary_column_name, REPORT_SUMMARY_COLUMNS, 2, n_units);
+	for (size_t i = 0; i < n_units && !e; i++) {
+		report_summary_cells(units[i].unit_id, units[i].name, &units[i].summary, cells);
+		e = write_cells(ws, f, (lxw_row_t)(i + 1), cells, REPORT_SUMMARY_COLUMNS, false);
 	}
-	if (!e)
-		e = worksheet_set_row(ws, 0, 45, NULL);
-	for (size_t c = 0; c < REPORT_COLUMNS && !e; c++)
-		e = worksheet_write_string(ws, 0, (lxw_col_t)c, report_column_name(c), f->header);
-	if (!e)
-		e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, REPORT_COLUMNS - 1);
-	for (size_t i = 0; i < n && !e; i++) {
-		lxw_row_t row = (lxw_row_t)(i + 1);
-
-		report_discipline_cells(entries[i].emp, entries[i].period, cells);
-		for (size_t c = 0; c < REPORT_COLUMNS && !e; c++)
-			e = write_cell(ws, row, (lxw_col_t)c, &cells[c], f,
-				       c == REPORT_COLUMNS - 8 ? f->rupiah : NULL);
+	/* A blank row apart, so sorting the filtered rows leaves the total in place. */
+	if (!e) {
+		report_summary_cells("Jumlah", NULL, total, cells);
+		e = write_cells(ws, f, (lxw_row_t)(n_units + 2), cells, REPORT_SUMMARY_COLUMNS,
+				true);
 	}
-	return lxw_err("write " SHEET_MAIN, e);
+	return lxw_err("write " SHEET_SUMMARY, e);
+}
+
+/* Any name given to a sheet already, case-insensitively, as Excel compares them. */
+static bool name_taken(char (*names)[SHEET_NAME_MAX + 1], size_t n, const char *name)
+{
+	if (strcasecmp(name, SHEET_SUMMARY) == 0 || strcasecmp(name, SHEET_INFO) == 0 ||
+	    strcasecmp(name, "History") == 0) /* reserved by Excel */
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Unit i's sheet name: its id, which is already made of characters a sheet
+ * name may hold ([A-Za-z0-9._-], at most 31), or when another sheet has that
+ * name (ids differing only in case), the id cut short with "~N" after it.
+ */
+static void sheet_name(char (*names)[SHEET_NAME_MAX + 1], size_t i, const char *unit_id)
+{
+	char *name = names[i];
+
+	snprintf(name, SHEET_NAME_MAX + 1, "%s", unit_id[0] ? unit_id : "-");
+	for (unsigned k = 2; name_taken(names, i, name); k++) {
+		char suffix[16];
+		int len = snprintf(suffix, sizeof(suffix), "~%u", k);
+
+		snprintf(name, SHEET_NAME_MAX + 1, "%.*s%s", SHEET_NAME_MAX - len, unit_id, suffix);
+	}
+}
+
+static int write_unit(lxw_workbook *wb, const struct formats *f, const struct report_unit *u,
+		      const char *name)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	struct report_cell cells[REPORT_COLUMNS];
+	lxw_error e;
+
+	if (!ws) {
+		log_err("xlsx: sheet '%s' of unit '%s' refused", name, u->unit_id);
+		return -EIO;
+	}
+	e = write_header(ws, f, report_column_name, REPORT_COLUMNS, 2, u->n_entries);
+	for (size_t i = 0; i < u->n_entries && !e; i++) {
+		report_discipline_cells(u->entries[i].emp, u->entries[i].period, cells);
+		e = write_cells(ws, f, (lxw_row_t)(i + 1), cells, REPORT_COLUMNS, false);
+	}
+	if (e)
+		log_err("xlsx: sheet of unit '%s'", u->unit_id);
+	return lxw_err("write unit sheet", e);
+}
+
+static int write_units(lxw_workbook *wb, const struct formats *f, const struct report_unit *units,
+		       size_t n_units)
+{
+	char(*names)[SHEET_NAME_MAX + 1] = calloc(n_units ? n_units : 1, sizeof(*names));
+	int r = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_units && r == 0; i++) {
+		sheet_name(names, i, units[i].unit_id);
+		r = write_unit(wb, f, &units[i], names[i]);
+	}
+	free(names);
+	return r;
 }
 
 static int write_info(lxw_workbook *wb, const struct formats *f, int32_t from, int32_t to,
-		      const struct xlsx_unit *units, size_t n_units)
+		      const struct report_unit *units, size_t n_units)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, SHEET_INFO);
 	char from_text[TZ_DATE_MAX], to_text[TZ_DATE_MAX], jan1_text[TZ_DATE_MAX];
@@ -143,21 +252,38 @@ static int write_info(lxw_workbook *wb, const struct formats *f, int32_t from, i
 	return lxw_err("write " SHEET_INFO, e);
 }
 
+static lxw_format *number_format(lxw_workbook *wb, const char *code, bool is_bold)
+{
+	lxw_format *fmt = workbook_add_format(wb);
+
+	if (fmt) {
+		format_set_num_format(fmt, code);
+		if (is_bold)
+			format_set_bold(fmt);
+	}
+	return fmt;
+}
+
 static int make_formats(lxw_workbook *wb, struct formats *f)
 {
+	static const char pct[] = "0.00%", rupiah[] = "\"Rp\" #,##0", x100[] = "0.00";
+
 	f->header = workbook_add_format(wb);
-	f->pct = workbook_add_format(wb);
-	f->rupiah = workbook_add_format(wb);
 	f->bold = workbook_add_format(wb);
-	if (!f->header || !f->pct || !f->rupiah || !f->bold)
+	f->pct = number_format(wb, pct, false);
+	f->rupiah = number_format(wb, rupiah, false);
+	f->x100 = number_format(wb, x100, false);
+	f->bold_pct = number_format(wb, pct, true);
+	f->bold_rupiah = number_format(wb, rupiah, true);
+	f->bold_x100 = number_format(wb, x100, true);
+	if (!f->header || !f->bold || !f->pct || !f->rupiah || !f->x100 || !f->bold_pct ||
+	    !f->bold_rupiah || !f->bold_x100)
 		return -ENOMEM;
 	format_set_bold(f->header);
 	format_set_text_wrap(f->header);
 	format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
 	format_set_bottom(f->header, LXW_BORDER_THIN);
 	format_set_bg_color(f->header, 0xDDEBF7);
-	format_set_num_format(f->pct, "0.00");
-	format_set_num_format(f->rupiah, "#,##0");
 	format_set_bold(f->bold);
 	return 0;
 }
@@ -213,10 +339,9 @@ out_unlink:
 
 struct discipline_book {
 	int32_t from, to;
-	const struct report_entry *entries;
-	size_t n;
-	const struct xlsx_unit *units;
+	const struct report_unit *units;
 	size_t n_units;
+	const struct rules_summary *total;
 };
 
 static int fill_discipline(lxw_workbook *wb, const struct formats *f, const void *user)
@@ -224,19 +349,24 @@ static int fill_discipline(lxw_workbook *wb, const struct formats *f, const void
 	const struct discipline_book *b = user;
 	int r;
 
-	r = write_main(wb, f, b->entries, b->n);
+	r = write_summary(wb, f, b->units, b->n_units, b->total);
+	if (r == 0)
+		r = write_units(wb, f, b->units, b->n_units);
 	if (r == 0)
 		r = write_info(wb, f, b->from, b->to, b->units, b->n_units);
 	return r;
 }
 
-int xlsx_discipline(int32_t from, int32_t to, const struct report_entry *entries, size_t n,
-		    const struct xlsx_unit *units, size_t n_units, char **ret_data, size_t *ret_len)
+int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, size_t n_units,
+		    const struct rules_summary *total, char **ret_data, size_t *ret_len)
 {
-	struct discipline_book b = {from, to, entries, n, units, n_units};
+	struct discipline_book b = {from, to, units, n_units, total};
 
-	if (n >= LXW_ROW_MAX)
+	if (n_units + 1 >= LXW_ROW_MAX)
 		return -E2BIG;
+	for (size_t i = 0; i < n_units; i++)
+		if (units[i].n_entries >= LXW_ROW_MAX)
+			return -E2BIG;
 	return build(fill_discipline, &b, ret_data, ret_len);
 }
 
@@ -279,8 +409,7 @@ static int fill_table(lxw_workbook *wb, const struct formats *f, const void *use
 					 (lxw_col_t)(t->n_cols - 1));
 	for (size_t i = 0; i < t->n_rows && !e; i++) {
 		t->row(t->user, i, cells);
-		for (size_t c = 0; c < t->n_cols && !e; c++)
-			e = write_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, &cells[c], f, NULL);
+		e = write_cells(ws, f, (lxw_row_t)(i + 1), cells, t->n_cols, false);
 	}
 	free(cells);
 	return lxw_err("write table", e);

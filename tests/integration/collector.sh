@@ -44,17 +44,23 @@ enrol() {
 
 # batch FROM TO [TAMPER_SEQ]: a JSON batch of records FROM..TO of one hash chain
 # (canonical bytes as in common/record.h); TAMPER_SEQ gets its NIP edited after sealing.
+# Taps of BATCH_NIP (default 198501012010011001), the first at BATCH_WALL_USEC + BATCH_STEP_USEC,
+# then one every BATCH_STEP_USEC (default a minute), direction BATCH_DIRECTION (default in).
 batch() {
+	BATCH_NIP=${BATCH_NIP:-198501012010011001} BATCH_WALL_USEC=${BATCH_WALL_USEC:-1740962460000000} \
+	BATCH_STEP_USEC=${BATCH_STEP_USEC:-60000000} BATCH_DIRECTION=${BATCH_DIRECTION-in} \
 	python3 - "$REPO/tests/helpers" "$@" <<'PY'
-import json, sys
+import json, os, sys
 sys.path.insert(0, sys.argv[1])
 import records
 lo, hi = int(sys.argv[2]), int(sys.argv[3])
 tamper = int(sys.argv[4]) if len(sys.argv) > 4 else -1
-recs = records.seal([dict(seq=seq, kind="tap", wall_usec=1740962460000000 + seq * 60000000,
-                          boot_usec=1000000 + seq * 60000000, boot_id=records.BOOT,
-                          clock_trusted=True, credential="card:42", nip="198501012010011001",
-                          outcome="accepted", reason="", direction="in", payload="")
+nip, wall = os.environ["BATCH_NIP"], int(os.environ["BATCH_WALL_USEC"])
+step, direction = int(os.environ["BATCH_STEP_USEC"]), os.environ["BATCH_DIRECTION"]
+recs = records.seal([dict(seq=seq, kind="tap", wall_usec=wall + seq * step,
+                          boot_usec=1000000 + seq * step, boot_id=records.BOOT,
+                          clock_trusted=True, credential="card:42", nip=nip,
+                          outcome="accepted", reason="", direction=direction, payload="")
                      for seq in range(1, hi + 1)])
 for r in recs:
     if r["seq"] == tamper:

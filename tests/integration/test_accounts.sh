@@ -127,6 +127,11 @@ check "forbidden unit and NIP: the same reply too" cmp "$T/forbidden_unit" "$T/f
 check "adm-b: the report without a unit holds unit B's staff only" test "$(code --cacert "$CA" \
 	-b "hadir_session=$ADM_B" "$URL/api/v1/reports/discipline?$P")-$(json_get "$T/body" \
 	'",".join(e["nip"] for e in j["employees"])')" = "200-$NIP_B"
+check "adm-b: unit summaries of unit A are 403" test "$(code --cacert "$CA" -b "hadir_session=$ADM_B" \
+	"$URL/api/v1/reports/units?$P&unit=A")" = 403
+check "adm-b: unit summaries without a unit: their unit only" test "$(code --cacert "$CA" \
+	-b "hadir_session=$ADM_B" "$URL/api/v1/reports/units?$P")-$(json_get "$T/body" \
+	'",".join(u["unit_id"] for u in j["units"])')" = 200-B
 check "adm-b: CSV export of unit B" test "$(code --cacert "$CA" -b "hadir_session=$ADM_B" \
 	"$URL/api/v1/reports/discipline?$P&unit=B&format=csv")" = 200
 check "adm-b: another unit's employee days are 403" test "$(code --cacert "$CA" \
@@ -187,8 +192,8 @@ for entry in "import units" "import staff" "user_add alice" "user_add adm-a" "lo
 	"login_failed locky" "login_locked locky" "login_failed nobody" "login adm-b"; do
 	check "audit has $entry" has_entry $entry
 done
-check "audit has adm-b's report view of every unit in scope" grep -q \
-	'"actor":"user:adm-b","action":"report_view","target":"\*","detail":"2026-11-02..2026-11-06 json"' "$T/audit.json"
+check "audit has adm-b's report view (their one unit)" grep -q \
+	'"actor":"user:adm-b","action":"report_view","target":"B","detail":"2026-11-02..2026-11-06 json"' "$T/audit.json"
 check "audit has adm-b's CSV export of unit B" grep -q \
 	'"actor":"user:adm-b","action":"report_export","target":"B","detail":"2026-11-02..2026-11-06 csv"' "$T/audit.json"
 check "audit has the view of one employee's days" grep -q \

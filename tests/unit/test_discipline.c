@@ -352,18 +352,134 @@ static void test_discipline_formats(void **state)
 	size_t len = 0;
 
 	(void)state;
-	assert_int_equal(discipline_format(d, DISCIPLINE_CSV, NULL, &data, &len), 0);
+	assert_int_equal(
+	    discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_CSV, NULL, &data, &len), 0);
 	assert_non_null(strstr(data, "\r\nA,Ani,JKT,9,9,227,0,1,1,1,1,0,0,0,0,0,"));
 	assert_non_null(strstr(data, ",4.25,170000,"));
 	free(data);
-	assert_int_equal(discipline_format(d, DISCIPLINE_XLSX, NULL, &data, &len), 0);
+	assert_int_equal(
+	    discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_XLSX, NULL, &data, &len), 0);
 	assert_true(len > 1000);
 	assert_memory_equal(data, "PK\3\4", 4);
 	free(data);
-	assert_int_equal(discipline_format(d, DISCIPLINE_JSON, NULL, &data, &len), 0);
+	assert_int_equal(
+	    discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_JSON, NULL, &data, &len), 0);
 	assert_non_null(strstr(data, "\"deduction_pct\":4.25"));
 	free(data);
 	discipline_free(d);
+}
+
+/*
+ * The unit summaries come from the same evaluation: each unit's employees are
+ * its own entries in NIP order, and its summary is rules_summarize() of their
+ * periods; the total adds up every employee.
+ */
+static void test_discipline_units(void **state)
+{
+	struct discipline *d = run("2025-10-06", "2025-10-17", NULL);
+	size_t n_units, n_entries, seen = 0;
+	const struct report_unit *u = discipline_units(d, &n_units);
+	const struct report_entry *all = discipline_entries(d, &n_entries);
+	const struct rules_summary *total = discipline_total(d);
+	struct rules_period periods[8];
+	struct rules_summary want;
+	int64_t amount = 0;
+
+	(void)state;
+	assert_int_equal(n_units, 3);
+	assert_string_equal(u[0].unit_id, "AMB");
+	assert_string_equal(u[0].profile, "permentan");
+	assert_string_equal(u[1].unit_id, "JKT");
+	assert_string_equal(u[1].name, "Dinas Jakarta");
+	assert_int_equal(u[1].n_entries, 3); /* A, B, E */
+	for (size_t i = 0; i < n_units; i++) {
+		assert_true(u[i].n_entries <= ARRAY_SIZE(periods));
+		for (size_t k = 0; k < u[i].n_entries; k++) {
+			assert_string_equal(u[i].entries[k].emp->unit_id, u[i].unit_id);
+			if (k)
+				assert_true(strcmp(u[i].entries[k - 1].emp->nip,
+						   u[i].entries[k].emp->nip) < 0);
+			periods[k] = *u[i].entries[k].period;
+		}
+		rules_summarize(periods, u[i].n_entries, &want);
+		assert_memory_equal(&want, &u[i].summary, sizeof(want));
+		seen += u[i].n_entries;
+	}
+	assert_int_equal(seen, n_entries);
+	for (size_t i = 0; i < n_entries; i++)
+		amount += all[i].period->deduction_amount;
+	assert_int_equal(total->head_count, n_entries);
+	assert_int_equal(total->deduction_amount, amount);
+	/* JKT: A's 5 compliant days of 9, B's 1 of 7, E (never tapped) 0 of 9. */
+	assert_int_equal(u[1].summary.compliant_days, 6);
+	assert_int_equal(u[1].summary.required_days, 25);
+	assert_int_equal(u[1].summary.n_sanctioned, 2);
+	discipline_free(d);
+}
+
+/* The summary as JSON (units, then the total) and as CSV, one row per unit. */
+static void test_discipline_units_formats(void **state)
+{
+	struct discipline *d = run("2025-10-06", "2025-10-17", "JKT");
+	json_t *root, *jkt, *list;
+	char *data = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(discipline_format(d, DISCIPLINE_UNITS, DISCIPLINE_JSON, NULL, &data, &len),
+			 0);
+	root = json_loads(data, 0, NULL);
+	assert_non_null(root);
+	free(data);
+	assert_string_equal(json_string_value(json_object_get(root, "from")), "2025-10-06");
+	assert_int_equal(json_array_size(json_object_get(root, "units")), 1);
+	jkt = json_array_get(json_object_get(root, "units"), 0);
+	assert_string_equal(json_string_value(json_object_get(jkt, "unit_id")), "JKT");
+	assert_string_equal(json_string_value(json_object_get(jkt, "timezone")), "Asia/Jakarta");
+	assert_int_equal(json_integer_value(json_object_get(jkt, "head_count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(jkt, "compliance_bp")), 2400);
+	list = json_object_get(jkt, "sanctioned_employees");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "nip")),
+			    "B");
+	/* E's name has a tab and a control byte: escaped, not refused. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "name")),
+			    "Eka \"Ita\" \\ \xc3\x91\t\x01 /");
+	assert_true(json_is_null(json_object_get(json_object_get(root, "total"), "unit_id")));
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(root, "total"), "head_count")), 3);
+	json_decref(root);
+	assert_int_equal(discipline_format(d, DISCIPLINE_UNITS, DISCIPLINE_CSV, NULL, &data, &len),
+			 0);
+	assert_non_null(strstr(data, "\r\nJKT,Dinas Jakarta,3,27,25,6,24.00,"));
+	free(data);
+	discipline_free(d);
+}
+
+/* Sheet names: unit ids that differ only in case, or take a reserved name, still get sheets. */
+static void test_discipline_xlsx_sheet_names(void **state)
+{
+	static const char *const ids[] = {"JKT",
+					  "jkt",
+					  "Ringkasan",
+					  "History",
+					  "A234567890123456789012345678901",
+					  "a234567890123456789012345678901"};
+	struct report_unit units[ARRAY_SIZE(ids)];
+	struct rules_summary total = {.head_count = 0};
+	char *data = NULL;
+	size_t len = 0;
+
+	(void)state;
+	memset(units, 0, sizeof(units));
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		units[i] =
+		    (struct report_unit){.unit_id = ids[i], .name = "", .profile = "default"};
+	assert_int_equal(xlsx_discipline(date("2025-10-06"), date("2025-10-17"), units,
+					 ARRAY_SIZE(units), &total, &data, &len),
+			 0);
+	assert_memory_equal(data, "PK\3\4", 4);
+	free(data);
 }
 
 /* Written employee by employee, the JSON is byte for byte the one tree's dump. */
@@ -379,14 +495,16 @@ static void test_discipline_json_stream_is_tree(void **state)
 	assert_int_equal(
 	    report_discipline_json(date("2025-10-06"), date("2025-10-17"), e, n, &tree), 0);
 	assert_int_equal(report_dumps(tree, &text), 0);
-	assert_int_equal(discipline_format(d, DISCIPLINE_JSON, NULL, &data, &len), 0);
+	assert_int_equal(
+	    discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_JSON, NULL, &data, &len), 0);
 	assert_int_equal(len, strlen(text));
 	assert_string_equal(data, text);
 	free(data);
 	free(text);
 	assert_int_equal(json_object_set_new(tree, "server_time_usec", json_integer(42)), 0);
 	assert_int_equal(report_dumps(tree, &text), 0);
-	assert_int_equal(discipline_format(d, DISCIPLINE_JSON, extra, &data, &len), 0);
+	assert_int_equal(
+	    discipline_format(d, DISCIPLINE_EMPLOYEES, DISCIPLINE_JSON, extra, &data, &len), 0);
 	assert_string_equal(data, text);
 	free(data);
 	free(text);
@@ -452,6 +570,9 @@ int main(void)
 	    cmocka_unit_test(test_discipline_unknown_unit_and_nip),
 	    cmocka_unit_test(test_discipline_explain_days),
 	    cmocka_unit_test(test_discipline_formats),
+	    cmocka_unit_test(test_discipline_units),
+	    cmocka_unit_test(test_discipline_units_formats),
+	    cmocka_unit_test(test_discipline_xlsx_sheet_names),
 	    cmocka_unit_test(test_discipline_json_stream_is_tree),
 	    cmocka_unit_test(test_discipline_json_bad_utf8),
 	    cmocka_unit_test(test_discipline_parse_period),

@@ -201,6 +201,14 @@ static void test_rules_tier_boundaries(void **state)
 	assert_late("07:00:00", 0, 0);
 }
 
+static const struct {
+	const char *out;
+	int minutes, psw;
+} early_bounds[] = {
+	{ "15:30:00", 30, 1 }, { "15:29:01", 30, 1 }, { "15:00:00", 60, 2 },
+	{ "14:59:00", 61, 3 }, { "14:30:00", 90, 3 }, { "14:29:01", 90, 3 },
+};
+
 static void test_rules_early_boundaries(void **state)
 {
 	struct rules_day d;
@@ -217,6 +225,12 @@ static void test_rules_early_boundaries(void **state)
 	d = in_out("2025-10-06", "07:30:00", "14:29:00");
 	assert_int_equal(d.early_minutes, 91);
 	assert_int_equal(d.psw, 4);
+	/* The other side of each bound: 30/31, 60/61, 90/91 minutes early. */
+	for (size_t i = 0; i < ARRAY_SIZE(early_bounds); i++) {
+		d = in_out("2025-10-06", "07:30:00", early_bounds[i].out);
+		assert_int_equal(d.early_minutes, early_bounds[i].minutes);
+		assert_int_equal(d.psw, early_bounds[i].psw);
+	}
 }
 
 /* §7 example 2. */
@@ -944,7 +958,11 @@ static void test_rules_summarize(void **state)
 	p[1].year.sanction = &def->ladder[0];
 	p[2].required_days = 0; /* on leave all month */
 	p[2].deduction_amount = 5;
+	p[0].deduction_bp = 100;
+	p[1].deduction_bp = 201;
 	rules_summarize(p, 3, &s);
+	assert_int_equal(s.deduction_bp, 301);
+	assert_int_equal(s.avg_deduction_bp, 100);
 	assert_int_equal(s.head_count, 3);
 	assert_int_equal(s.compliance_bp, 8750);
 	assert_int_equal(s.avg_late_minutes_x100, 333);
