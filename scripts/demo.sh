@@ -69,6 +69,21 @@ for _ in $(seq 60); do
 done
 "$BUILD/hadir-collector" --config "$D/site/collector.conf" taps
 
+TODAY=$(TZ=Asia/Jakarta date +%F) # DISKOMINFO is in WIB
+say "Discipline today per unit (hadir-collector report units, CSV)"
+"$BUILD/hadir-collector" --config "$D/site/collector.conf" report units --from "$TODAY" \
+	--to "$TODAY" --format csv
+say "Why Ani's day counts as it does (hadir-collector report days; the taps' local time matters)"
+"$BUILD/hadir-collector" --config "$D/site/collector.conf" report days \
+	--nip 198501012010011001 --from "$TODAY" --to "$TODAY" |
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+for day in d["days"]:
+    for tap in day["taps"]:
+        print("  tap %s: %s" % (tap["time"], tap["use"]))
+    for reason in day["reasons"]:
+        print("  %s" % reason)'
+
 say "What the kiosk recorded (hadir-kiosk log)"
 "$BUILD/hadir-kiosk" log --config "$D/kiosk/kiosk.conf"
 say "Kiosk status"
