@@ -437,6 +437,17 @@ static int parse_when(const char *text, bool is_end, int64_t *ret_usec)
 	return clk_parse_iso8601(text, ret_usec);
 }
 
+/* --from and --to, when given, as instants; an error message when malformed. */
+static int parse_period(const struct args *a, int64_t *from_usec, int64_t *to_usec)
+{
+	if ((a->from && parse_when(a->from, false, from_usec) < 0) ||
+	    (a->to && parse_when(a->to, true, to_usec) < 0)) {
+		fprintf(stderr, "hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct taps_out {
 	json_t *arr;
 	unsigned n;
@@ -483,12 +494,8 @@ static int cmd_taps(const struct args *a)
 		usage(stderr);
 		return 2;
 	}
-	if ((a->from && parse_when(a->from, false, &q.from_usec) < 0) ||
-	    (a->to && parse_when(a->to, true, &q.to_usec) < 0)) {
-		fprintf(stderr,
-			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+	if (parse_period(a, &q.from_usec, &q.to_usec) < 0)
 		return 2;
-	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
 	if (a->is_json) {
@@ -1161,12 +1168,8 @@ static int cmd_audit(const struct args *a)
 		usage(stderr);
 		return 2;
 	}
-	if ((a->from && parse_when(a->from, false, &q.from_usec) < 0) ||
-	    (a->to && parse_when(a->to, true, &q.to_usec) < 0)) {
-		fprintf(stderr,
-			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+	if (parse_period(a, &q.from_usec, &q.to_usec) < 0)
 		return 2;
-	}
 	if (open_db(a, &cfg, &db) < 0)
 		return 1;
 	r = audit_export(db, &q, strcmp(format, "csv") == 0 ? AUDIT_CSV : AUDIT_JSON, 0, stdout);
