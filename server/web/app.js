@@ -31,6 +31,26 @@ const Hadir = (() => {
       "status.forbidden": "Anda tidak berhak melihat data ini.",
       "status.unavailable": "Laporan belum tersedia di server ini.",
       "status.error": "Gagal memuat data.",
+      "unit.back": "← Ringkasan",
+      "unit.filter": "Cari nama atau NIP",
+      "unit.csv": "Unduh CSV",
+      "unit.xlsx": "Unduh XLSX",
+      "unit.prev": "‹ Sebelumnya",
+      "unit.next": "Berikutnya ›",
+      "unit.page": "Halaman {page} dari {pages} · {rows} pegawai",
+      "unit.missing": "Unit tidak disebutkan; pilih unit dari ringkasan.",
+      "unit.notfound": "Unit tidak ditemukan.",
+      "unit.nomatch": "Tidak ada pegawai yang cocok.",
+      "col.nip": "NIP",
+      "col.name": "Nama",
+      "col.present": "Hadir (hari)",
+      "col.lateMin": "Terlambat (menit)",
+      "col.earlyMin": "Pulang cepat (menit)",
+      "col.deductionPct": "Potongan (%)",
+      "col.sanction": "Sanksi tahun berjalan",
+      "sanction.ringan": "ringan",
+      "sanction.sedang": "sedang",
+      "sanction.berat": "berat",
       "role.superadmin": "admin pusat",
       "role.unit_admin": "admin unit",
       "role.supervisor": "atasan",
@@ -61,6 +81,26 @@ const Hadir = (() => {
       "status.forbidden": "You may not see this data.",
       "status.unavailable": "Reports are not available on this server yet.",
       "status.error": "Could not load the data.",
+      "unit.back": "← Overview",
+      "unit.filter": "Search name or NIP",
+      "unit.csv": "Download CSV",
+      "unit.xlsx": "Download XLSX",
+      "unit.prev": "‹ Previous",
+      "unit.next": "Next ›",
+      "unit.page": "Page {page} of {pages} · {rows} staff",
+      "unit.missing": "No unit given; pick a unit on the overview.",
+      "unit.notfound": "No such unit.",
+      "unit.nomatch": "No staff match.",
+      "col.nip": "NIP",
+      "col.name": "Name",
+      "col.present": "Present (days)",
+      "col.lateMin": "Late (minutes)",
+      "col.earlyMin": "Left early (minutes)",
+      "col.deductionPct": "Deduction (%)",
+      "col.sanction": "Sanction, year to date",
+      "sanction.ringan": "light",
+      "sanction.sedang": "moderate",
+      "sanction.berat": "severe",
       "role.superadmin": "central admin",
       "role.unit_admin": "unit admin",
       "role.supervisor": "supervisor",
@@ -122,6 +162,58 @@ const Hadir = (() => {
     return r.body;
   }
 
+  function isoDate(d) {
+    return d.toISOString().slice(0, 10);
+  }
+
+  // The period of the page's address (?from=&to=), else this month up to today.
+  function period() {
+    const q = new URLSearchParams(location.search);
+    const today = new Date();
+    return {
+      from: q.get("from") || isoDate(new Date(Date.UTC(today.getFullYear(), today.getMonth(), 1))),
+      to: q.get("to") || isoDate(today),
+    };
+  }
+
+  // A number in the page's language; formatters are kept, a table asks for hundreds.
+  const formats = new Map();
+  function num(n, digits) {
+    const key = `${lang()}/${digits || 0}`;
+    if (!formats.has(key)) {
+      formats.set(key, new Intl.NumberFormat(lang() === "en" ? "en-US" : "id-ID", {
+        minimumFractionDigits: digits || 0,
+        maximumFractionDigits: digits || 0,
+      }));
+    }
+    return formats.get(key).format(n);
+  }
+
+  // What every page behind the login does: the caller in the top bar, logout, the
+  // period form (#from, #to) and show() on load, on submit and on a language switch.
+  async function page(show) {
+    const who = await me();
+    if (!who) return;
+    const name = who.user || who.actor;
+    const describe = () => {
+      document.getElementById("who").textContent = `${name} · ${t(`role.${who.role}`)}`;
+    };
+    describe();
+    document.addEventListener("hadir:lang", () => {
+      describe();
+      show();
+    });
+    const p = period();
+    document.getElementById("from").value = p.from;
+    document.getElementById("to").value = p.to;
+    document.getElementById("logout").addEventListener("click", logout);
+    document.getElementById("period").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      show();
+    });
+    show();
+  }
+
   async function logout() {
     await api("POST", "/api/v1/logout");
     sessionStorage.removeItem("hadir.csrf");
@@ -134,5 +226,5 @@ const Hadir = (() => {
     applyTexts();
   });
 
-  return { t, api, me, logout, lang };
+  return { t, api, me, logout, lang, num, page };
 })();

@@ -6,10 +6,6 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
-function isoDate(d) {
-  return d.toISOString().slice(0, 10);
-}
-
 function sum(obj) {
   return Object.values(obj || {}).reduce((a, b) => a + (Number(b) || 0), 0);
 }
@@ -43,18 +39,25 @@ function pct(u) {
   return u.working > 0 ? `${(rate(u) * 100).toFixed(1)}%` : "–";
 }
 
-function renderTable(units) {
+// A unit's row links to its unit page for the same period.
+function renderTable(units, from, to) {
   const body = document.querySelector("#units tbody");
-  const nf = new Intl.NumberFormat(Hadir.lang() === "en" ? "en-US" : "id-ID");
+  const nf = Hadir.num;
   body.replaceChildren();
   for (const u of units) {
     const tr = document.createElement("tr");
-    const cells = [u.unit, nf.format(u.staff), pct(u), nf.format(u.late), nf.format(u.early),
-      nf.format(u.tk), nf.format(u.deduction)];
+    const cells = [u.unit, nf(u.staff), pct(u), nf(u.late), nf(u.early), nf(u.tk), nf(u.deduction)];
     cells.forEach((text, i) => {
       const td = document.createElement(i === 0 ? "th" : "td");
-      td.textContent = text;
-      if (i > 0) td.className = "num";
+      if (i === 0) {
+        const a = document.createElement("a");
+        a.href = `/web/unit.html?${new URLSearchParams({ unit: u.unit, from, to })}`;
+        a.textContent = text;
+        td.append(a);
+      } else {
+        td.textContent = text;
+        td.className = "num";
+      }
       tr.append(td);
     });
     tr.dataset.unit = u.unit;
@@ -107,30 +110,9 @@ async function show() {
     return;
   }
   status.textContent = "";
-  renderTable(units);
+  renderTable(units, from, to);
   renderChart(units);
   result.hidden = false;
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  const who = await Hadir.me();
-  if (!who) return;
-  const name = who.user || who.actor;
-  const describe = () => {
-    document.getElementById("who").textContent = `${name} · ${Hadir.t(`role.${who.role}`)}`;
-  };
-  describe();
-  document.addEventListener("hadir:lang", () => {
-    describe();
-    show();
-  });
-  const today = new Date();
-  document.getElementById("from").value = isoDate(new Date(Date.UTC(today.getFullYear(), today.getMonth(), 1)));
-  document.getElementById("to").value = isoDate(today);
-  document.getElementById("logout").addEventListener("click", Hadir.logout);
-  document.getElementById("period").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    show();
-  });
-  show();
-});
+document.addEventListener("DOMContentLoaded", () => Hadir.page(show));

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The dashboard: its static files as the collector serves them (security headers, no way
 # out of the folder), then the pages in Debian's headless Chromium (tests/e2e/dashboard.mjs):
-# login and lockout, the overview, logout, CSRF, and a unit admin refused another unit.
+# login and lockout, the overview, a unit's page and its downloads, logout, CSRF, and a unit
+# admin refused another unit by API and on the unit page.
 # Screenshots go to $HADIR_TEST_OUT/dashboard (default: the test's temporary folder).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.sh"
@@ -27,21 +28,40 @@ check "only known file types" test "$(code --cacert "$CA" "$URL/web/ca.key")" = 
 check "JavaScript as JavaScript" test "$(curl -s -o /dev/null -w '%{content_type}' --cacert "$CA" \
 	"$URL/web/app.js")" = "text/javascript; charset=utf-8"
 
+# Unit A for the unit page, over Mon 2025-10-06 .. Wed 10-08: Ani on time every day, Cici
+# never in (3 TK days: teguran lisan), and Pegawai 001..118 in on the Monday only (2 TK days,
+# below any sanction) — 120 rows, three pages of 50.
+FROM=2025-10-06
+TO=2025-10-08
+NIP_C=198601012010012002
 printf 'unit_id,name,timezone,profile\nA,Unit A,Asia/Jakarta,default\nB,Unit B,Asia/Makassar,default\n' >"$T/units.csv"
-printf 'nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip\n%s,Ani,A,42,1,4500000,\n%s,Budi,B,43,2,4500000,\n' \
-	"$NIP_A" 199001012015011002 >"$T/staff.csv"
+{
+	echo 'nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip'
+	echo "$NIP_A,Ani,A,42,1,4500000,"
+	echo "199001012015011002,Budi,B,43,2,4500000,"
+	echo "$NIP_C,Cici,A,44,3,4500000,"
+	for i in $(seq 1 118); do printf '1970010120000%05d,Pegawai %03d,A,%d,,4000000,\n' "$i" "$i" $((1000 + i)); done
+} >"$T/staff.csv"
+{
+	echo 'nip,time'
+	for d in 06 07 08; do echo "$NIP_A,2025-10-${d}T07:00:00+07:00" "$NIP_A,2025-10-${d}T16:00:00+07:00"; done | tr ' ' '\n'
+	for i in $(seq 1 118); do
+		printf '1970010120000%05d,2025-10-06T07:10:00+07:00\n1970010120000%05d,2025-10-06T16:00:00+07:00\n' "$i" "$i"
+	done
+} >"$T/taps.csv"
 "${C[@]}" import units "$T/units.csv" >/dev/null && "${C[@]}" import staff "$T/staff.csv" >/dev/null &&
+	"${C[@]}" import taps "$T/taps.csv" >/dev/null &&
 	echo "$PW" | "${C[@]}" user add root --role superadmin >/dev/null &&
 	echo "$PW" | "${C[@]}" user add adm-b --role unit_admin --unit B >/dev/null &&
 	echo "$PW" | "${C[@]}" user add locky --role superadmin >/dev/null &&
-	ok "units, staff and three users" || fail "units, staff and users"
+	ok "units, staff, taps and three users" || fail "units, staff, taps and users"
 
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$E2E/node_modules/playwright-core" ]; then
 	echo "ok $((_tap_n + 1)) # SKIP chromium or tests/e2e/node_modules missing (scripts/deps.sh check)"
 	echo "1..$((_tap_n + 1))"
 	exit 0
 fi
-node "$E2E/dashboard.mjs" "$URL/" "$OUT" "$PW" "$NIP_A" >"$T/e2e.out" 2>&1
+node "$E2E/dashboard.mjs" "$URL/" "$OUT" "$PW" "$NIP_A" "$FROM" "$TO" "$NIP_C" >"$T/e2e.out" 2>&1
 rc=$?
 while IFS= read -r line; do
 	case $line in
@@ -51,9 +71,19 @@ while IFS= read -r line; do
 	esac
 done <"$T/e2e.out"
 [ $rc -eq 0 ] || fail "browser run exited with $rc"
-for shot in login login-refused overview overview-unit-admin unit-admin-forbidden; do
+for shot in login login-refused overview unit unit-filtered overview-unit-admin unit-admin-forbidden \
+	unit-admin-other-unit; do
 	check "screenshot $shot.png saved" test -s "$OUT/$shot.png"
 done
+# The page's downloads, as the browser saved them: exactly unit A's 120 people for the period.
+check "the unit page's CSV: a header and 120 rows" test "$(wc -l <"$OUT/unit-A.csv")" = 121
+check "the unit page's CSV: Cici with her sanction" grep -q "^$NIP_C,Cici,A,.*Teguran lisan" "$OUT/unit-A.csv"
+check "the unit page's CSV: no one of unit B" bash -c "! grep -q Budi '$OUT/unit-A.csv'"
+python3 "$REPO/tests/helpers/xlsx_cells.py" "$OUT/unit-A.xlsx" A >"$T/xlsx-A" 2>&1
+check "the unit page's XLSX: a sheet for unit A only" test \
+	"$(python3 "$REPO/tests/helpers/xlsx_cells.py" "$OUT/unit-A.xlsx" --sheets | tr '\n' ' ')" = "Ringkasan A Keterangan "
+check "the unit page's XLSX: Ani and Cici among 120 rows" bash -c \
+	"grep -qP '^A\\d+\ts\t$NIP_A\$' '$T/xlsx-A' && grep -qP '^A\\d+\ts\t$NIP_C\$' '$T/xlsx-A' && grep -qP '^A121\ts' '$T/xlsx-A' && ! grep -qP '^A122\t' '$T/xlsx-A'"
 check "the audit log holds the browser's logins and lockout" bash -c \
 	"'$COLLECTOR' --config '$CONF' audit --format csv | grep -c '\"login_locked\",\"locky\"' | grep -qv '^0$'"
 check "service up" up
