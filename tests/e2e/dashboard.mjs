@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The collector's dashboard in Debian's headless Chromium, driven by playwright-core. Run by
 // tests/integration/test_dashboard.sh, which starts a collector with users:
-//   node dashboard.mjs URL OUT_DIR PASSWORD FOREIGN_NIP FROM TO SANCTIONED_NIP
+//   node dashboard.mjs URL OUT_DIR PASSWORD FOREIGN_NIP FROM TO SANCTIONED_NIP OWN_NIP
 // (users "root" superadmin, "adm-b" unit_admin of B, "locky" to be locked out; FOREIGN_NIP
 // is Ani of unit A; over FROM..TO unit A holds Ani, Cici (SANCTIONED_NIP, teguran lisan) and
-// Pegawai 001..118, unit B Budi). Prints "ok - ..." / "not ok - ..." lines; the shell numbers
+// Pegawai 001..118, unit B Budi (OWN_NIP); Ani has three activities: returned with a comment,
+// approved, pending). Prints "ok - ..." / "not ok - ..." lines; the shell numbers
 // them. The unit page's downloads are saved as OUT_DIR/unit-A.csv and unit-A.xlsx.
 import { chromium } from "playwright-core";
 
-const [url, outDir, password, foreignNip, from, to, sanctionedNip] = process.argv.slice(2);
+const [url, outDir, password, foreignNip, from, to, sanctionedNip, ownNip] = process.argv.slice(2);
 const WAIT = 8000;
 
 function ok(cond, what, detail) {
@@ -81,6 +82,105 @@ async function download(page, sel, name) {
   const [d] = await Promise.all([page.waitForEvent("download", { timeout: WAIT }), page.click(sel)]);
   await d.saveAs(`${outDir}/${name}`);
   return d.suggestedFilename();
+}
+
+// The employee page's days as shown: [{date, cells: [...], taps: [...], reasons: [...], tk}].
+async function dayRows(page) {
+  return page.locator("#days tbody tr").evaluateAll((rows) => rows.map((r) => ({
+    date: r.dataset.date,
+    cells: [...r.children].map((c) => c.textContent),
+    taps: [...r.children[2].querySelectorAll("li")].map((li) => `${li.textContent}|${li.dataset.use}`),
+    reasons: [...r.children[11].querySelectorAll("li")].map((li) => li.textContent),
+    tk: r.classList.contains("tk"),
+  })));
+}
+
+// The employee page's period totals: {key: shown value}.
+async function totals(page) {
+  return Object.fromEntries(await page.locator("#totals > div").evaluateAll((items) =>
+    items.map((d) => [d.dataset.key, d.querySelector("dd").textContent])));
+}
+
+// The employee page's activities: [{date, status, label, note, description}].
+async function activityRows(page) {
+  return page.locator("#activities tbody tr").evaluateAll((rows) => rows.map((r) => ({
+    date: r.children[0].textContent,
+    description: r.children[3].textContent,
+    status: r.children[5].dataset.status,
+    label: r.children[5].textContent,
+    note: r.children[6].textContent,
+  })));
+}
+
+// From the unit page (unit A, the fixture's period): Cici's and Ani's pages and back.
+async function employeePage(page) {
+  await page.fill("#filter", "cici");
+  await waitText(page, "#page", "· 1 pegawai");
+  await page.click(`#staff tr[data-nip="${sanctionedNip}"] a`);
+  try {
+    await page.waitForURL(/employee\.html\?/, { timeout: WAIT });
+    const q = new URL(page.url()).searchParams;
+    ok(q.get("nip") === sanctionedNip && q.get("from") === from && q.get("to") === to,
+      "a name on the unit page opens the employee's page for the same period", page.url());
+  } catch (e) {
+    ok(false, "a name on the unit page opens the employee's page for the same period", page.url());
+  }
+  ok(await waitText(page, "#emp-name", "Cici") && await waitText(page, "#emp-nip", sanctionedNip),
+    "the employee page names Cici and her NIP");
+  await page.locator("#result").waitFor({ state: "visible", timeout: WAIT }).catch(() => {});
+  let days = await dayRows(page);
+  ok(days.map((d) => d.date).join(",") === "2025-10-06,2025-10-07,2025-10-08",
+    "Cici: one row per day of the period", days.map((d) => d.date).join(","));
+  ok(days[0]?.cells[0] === "Senin, 2025-10-06" && days[0]?.cells[1] === "07:30–16:00",
+    "the day's date, weekday and schedule", JSON.stringify(days[0]?.cells));
+  ok(days.length === 3 && days.every((d) => d.tk && d.cells[9] === "TK" && d.cells[10] === "3,00%" &&
+    d.taps.length === 0 && d.cells[3] === "–" && d.reasons.length === 1 &&
+    d.reasons[0] === "TK: working day without an accepted tap or a valid absence (3.00%)"),
+  "Cici: three TK days, 3% each, no taps, with the server's TK reason", JSON.stringify(days));
+  let tot = await totals(page);
+  ok(tot.tk_days === "3" && tot.present_days === "0" && tot.deduction_pct === "9,00%" &&
+    tot.sanction === "Teguran lisan (ringan)", "Cici's totals: 3 TK days, 9%, teguran lisan", JSON.stringify(tot));
+  ok(await waitText(page, "#act-status", "Tidak ada kegiatan pada periode ini."),
+    "Cici has no activities: the page says so");
+  await page.screenshot({ path: `${outDir}/employee-cici.png`, fullPage: true });
+
+  await page.click("#back");
+  try {
+    await page.waitForURL(/unit\.html\?/, { timeout: WAIT });
+  } catch (e) { /* checked below */ }
+  const back = new URL(page.url()).searchParams;
+  ok(back.get("unit") === "A" && back.get("from") === from && back.get("to") === to &&
+    await waitText(page, "#page", "120 pegawai"), "the employee page links back to the unit page, same period",
+  page.url());
+  await page.click(`#staff tr[data-nip="${foreignNip}"] a`);
+  ok(await waitText(page, "#emp-name", "Ani"), "Ani's page from the unit page");
+  await page.locator("#result").waitFor({ state: "visible", timeout: WAIT }).catch(() => {});
+  days = await dayRows(page);
+  ok(days.length === 3 && days.every((d) => !d.tk && d.cells[3] === "07:00:00" && d.cells[4] === "16:00:00" &&
+    d.cells[5] === "0" && d.cells[6] === "0" && d.cells[7] === "–" && d.cells[9] === "–" &&
+    d.cells[10] === "0,00%" && d.taps.join(" ") === "07:00:00 masuk|check_in 16:00:00 pulang|check_out"),
+  "Ani: in at 07:00, out at 16:00 every day, both taps used, no tier, no TK", JSON.stringify(days));
+  ok(days[0]?.reasons.join(" / ") === "check-in 07:00:00 on time for 07:30 / check-out 16:00:00 at or after 16:00",
+    "Ani: the server's reasons, on time", JSON.stringify(days[0]?.reasons));
+  tot = await totals(page);
+  ok(tot.present_days === "3" && tot.tk_days === "0" && tot.deduction_pct === "0,00%" && tot.sanction === "–",
+    "Ani's totals: present 3 days, nothing deducted", JSON.stringify(tot));
+  await page.waitForSelector("#activities tbody tr", { timeout: WAIT }).catch(() => {});
+  const acts = await activityRows(page);
+  ok(acts.map((a) => `${a.date} ${a.status} ${a.label}`).join(", ") ===
+    "2025-10-06 returned dikembalikan, 2025-10-07 approved disetujui, 2025-10-08 pending menunggu",
+  "Ani's activities with their review status", JSON.stringify(acts));
+  ok(acts[0]?.note === "Lampirkan notulen rapat" && acts[0]?.description === "Menyusun laporan bulanan",
+    "the returned activity shows the reviewer's comment", JSON.stringify(acts[0]));
+  await page.screenshot({ path: `${outDir}/employee-ani.png`, fullPage: true });
+  await page.click("button[data-lang=en]");
+  ok(await waitText(page, "#days thead", "Reasons") && await waitText(page, "#activities tbody", "returned") &&
+    await waitText(page, "#days tbody", "Monday, 2025-10-06"), "the employee page in English");
+  await page.click("button[data-lang=id]");
+  ok(await waitText(page, "#activities tbody", "dikembalikan"), "and back in Bahasa Indonesia");
+  await page.click("#back");
+  await page.waitForURL(/unit\.html\?/, { timeout: WAIT }).catch(() => {});
+  await waitText(page, "#page", "120 pegawai");
 }
 
 async function unitPage(page) {
@@ -159,6 +259,8 @@ async function unitPage(page) {
   ok(csv === `disiplin_${from}_${to}_A.csv`, "Unduh CSV: the unit's report for the period", csv);
   const xlsx = await download(page, "#xlsx", "unit-A.xlsx");
   ok(xlsx === `disiplin_${from}_${to}_A.xlsx`, "Unduh XLSX: the same as a workbook", xlsx);
+
+  await employeePage(page);
 
   await page.click("#back");
   ok(await waitText(page, "#units", "A") && new URL(page.url()).searchParams.get("from") === from,
@@ -289,6 +391,32 @@ async function main() {
     await page.goto(`${url}web/unit.html?unit=B&from=${from}&to=${to}`);
     ok(await waitText(page, "#page", "· 1 pegawai") &&
       (await staffRows(page)).map((r) => r.name).join(",") === "Budi", "the unit admin's own unit: Budi");
+
+    // ... nor by an employee's page: the days route says 403, no data, no activities asked.
+    const asked = [];
+    const onRequest = (r) => {
+      if (r.url().includes("/api/v1/activities")) asked.push(r.url());
+    };
+    page.on("request", onRequest);
+    const [days] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/days?"), { timeout: WAIT }),
+      page.goto(`${url}web/employee.html?nip=${sanctionedNip}&from=${from}&to=${to}`),
+    ]);
+    ok(days.status() === 403, "unit admin on Cici's page: the days route answers 403", days.status());
+    ok(await waitText(page, "#status", "Anda tidak berhak melihat data ini."), "the employee page says access is refused");
+    const shown = await page.evaluate(() => document.body.innerText);
+    ok(await page.locator("#result").isHidden() && !shown.includes("Cici") && !shown.includes(sanctionedNip) &&
+      !shown.includes("Teguran") && await page.locator("#days tbody tr").count() === 0 && asked.length === 0,
+    "nothing of Cici on the page, her activities not even asked for", `${shown} ${asked}`);
+    await page.screenshot({ path: `${outDir}/employee-unit-admin-forbidden.png`, fullPage: true });
+    page.off("request", onRequest);
+    await page.goto(`${url}web/employee.html?nip=${ownNip}&from=${from}&to=${to}`);
+    ok(await waitText(page, "#emp-name", "Budi") && await waitText(page, "#act-status",
+      "Daftar kegiatan hanya untuk admin pusat dan atasan pegawai."),
+    "the unit admin's own employee: the days, and a note where activities would be");
+    ok(await page.locator("#result").isVisible() && await page.locator("#days tbody tr").count() === 3,
+      "... with the period's three days", await page.locator("#days tbody tr").count());
+    await page.screenshot({ path: `${outDir}/employee-unit-admin-own.png`, fullPage: true });
 
     ok(external.length === 0, "nothing fetched from anywhere else", external.join(" "));
   } finally {

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The dashboard: its static files as the collector serves them (security headers, no way
 # out of the folder), then the pages in Debian's headless Chromium (tests/e2e/dashboard.mjs):
-# login and lockout, the overview, a unit's page and its downloads, logout, CSRF, and a unit
-# admin refused another unit by API and on the unit page.
+# login and lockout, the overview, a unit's page and its downloads, an employee's page (days,
+# totals, activities), logout, CSRF, and a unit admin refused another unit by API, on the unit
+# page and on an employee's page.
 # Screenshots go to $HADIR_TEST_OUT/dashboard (default: the test's temporary folder).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.sh"
@@ -56,12 +57,29 @@ printf 'unit_id,name,timezone,profile\nA,Unit A,Asia/Jakarta,default\nB,Unit B,A
 	echo "$PW" | "${C[@]}" user add locky --role superadmin >/dev/null &&
 	ok "units, staff, taps and three users" || fail "units, staff, taps and users"
 
+# Ani's activities for the employee page: web entries by the admin token, one returned with a
+# comment, one approved, one left pending.
+NIP_B=199001012015011002
+activity() { # activity DATE DESCRIPTION: POST a web entry for Ani; prints its id
+	curl -sf --cacert "$CA" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+		--data "{\"nip\":\"$NIP_A\",\"date\":\"$1\",\"plan\":\"\",\"description\":\"$2\",\"quantity\":1,\"unit\":\"laporan\",\"start\":\"09:00\",\"end\":\"10:30\"}" \
+		"$URL/api/v1/activities" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+review() { # review ID approve|return [COMMENT]
+	[ "$(code --cacert "$CA" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+		--data "{\"comment\":\"${3:-}\"}" "$URL/api/v1/activities/$1/$2")" = 200 ]
+}
+ACT1=$(activity 2025-10-06 'Menyusun laporan bulanan') && review "$ACT1" return 'Lampirkan notulen rapat' &&
+	ACT2=$(activity 2025-10-07 'Rapat koordinasi') && review "$ACT2" approve &&
+	ACT3=$(activity 2025-10-08 'Entri data kepegawaian') && [ -n "$ACT3" ] &&
+	ok "three activities of Ani: returned, approved, pending" || fail "Ani's activities"
+
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$E2E/node_modules/playwright-core" ]; then
 	echo "ok $((_tap_n + 1)) # SKIP chromium or tests/e2e/node_modules missing (scripts/deps.sh check)"
 	echo "1..$((_tap_n + 1))"
 	exit 0
 fi
-node "$E2E/dashboard.mjs" "$URL/" "$OUT" "$PW" "$NIP_A" "$FROM" "$TO" "$NIP_C" >"$T/e2e.out" 2>&1
+node "$E2E/dashboard.mjs" "$URL/" "$OUT" "$PW" "$NIP_A" "$FROM" "$TO" "$NIP_C" "$NIP_B" >"$T/e2e.out" 2>&1
 rc=$?
 while IFS= read -r line; do
 	case $line in
@@ -72,7 +90,7 @@ while IFS= read -r line; do
 done <"$T/e2e.out"
 [ $rc -eq 0 ] || fail "browser run exited with $rc"
 for shot in login login-refused overview unit unit-filtered overview-unit-admin unit-admin-forbidden \
-	unit-admin-other-unit; do
+	unit-admin-other-unit employee-cici employee-ani employee-unit-admin-forbidden employee-unit-admin-own; do
 	check "screenshot $shot.png saved" test -s "$OUT/$shot.png"
 done
 # The page's downloads, as the browser saved them: exactly unit A's 120 people for the period.
