@@ -119,7 +119,11 @@ function activityRow(a) {
   return tr;
 }
 
-async function showActivities(nip, from, to) {
+// Each show() is numbered; a reply to an older one (the period or the language changed
+// meanwhile) is dropped rather than mixed into the page.
+let latest = 0;
+
+async function showActivities(seq, nip, from, to) {
   const note = document.getElementById("act-status");
   const wrap = document.getElementById("act-wrap");
   const body = document.querySelector("#activities tbody");
@@ -127,6 +131,7 @@ async function showActivities(nip, from, to) {
   wrap.hidden = true;
   note.textContent = Hadir.t("status.loading");
   const r = await Hadir.api("GET", `/api/v1/activities?${new URLSearchParams({ nip, from, to })}`);
+  if (seq !== latest) return;
   if (r.status !== 200 || !r.body || !Array.isArray(r.body.activities)) {
     note.textContent = Hadir.t(r.status === 403 ? "employee.activitiesForbidden" : "status.error");
     return;
@@ -137,6 +142,7 @@ async function showActivities(nip, from, to) {
 }
 
 async function show() {
+  const seq = ++latest;
   const status = document.getElementById("status");
   const result = document.getElementById("result");
   const nip = new URLSearchParams(location.search).get("nip") || "";
@@ -155,6 +161,7 @@ async function show() {
   status.textContent = Hadir.t("status.loading");
   const r = await Hadir.api("GET",
     `/api/v1/employees/${encodeURIComponent(nip)}/days?${new URLSearchParams({ from, to })}`);
+  if (seq !== latest) return;
   if (r.status === 401) {
     location.replace("/");
     return;
@@ -174,7 +181,7 @@ async function show() {
   document.querySelector("#days tbody").replaceChildren(...e.days.map(dayRow));
   status.textContent = "";
   result.hidden = false;
-  await showActivities(nip, from, to);
+  await showActivities(seq, nip, from, to);
 }
 
 document.addEventListener("DOMContentLoaded", () => Hadir.page(show));
