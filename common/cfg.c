@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define CFG_WHY_MAX 160	      /* room for a custom type's reason to refuse a value */
+#define CFG_WHY_MAX	  160 /* room for a custom type's reason to refuse a value */
 #define CFG_DIAG_LINE_MAX 512 /* one cfg_diag_add() message */
 
 struct cfg_parse {
@@ -27,8 +27,8 @@ struct cfg_parse {
 	size_t n_keys;
 	void *obj;
 	struct cfg_diag *diag;
-	unsigned line;	     /* of the line libinih is looking at */
-	unsigned *set_on;    /* per key: the line that set it, 0 if unset */
+	unsigned line;	  /* of the line libinih is looking at */
+	unsigned *set_on; /* per key: the line that set it, 0 if unset */
 };
 
 PRINTF_LIKE(2, 3)
@@ -71,7 +71,7 @@ int cfg_parse_duration(const char *text, int64_t *ret_ms)
 		const char *suffix;
 		int64_t ms;
 	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 },
+	    {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000},
 	};
 	char *end;
 	long long n;
@@ -95,8 +95,8 @@ int cfg_parse_duration(const char *text, int64_t *ret_ms)
 
 static int parse_bool(const char *text, bool *ret)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (strcasecmp(text, yes[i]) == 0) {
@@ -245,8 +245,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		return 1; /* keep going: report every problem at once */
 	}
 	if (p->set_on[idx]) {
-		diag_add(p->diag, "%s:%u: [%s] %s: set twice (first on line %u)", p->name,
-			 p->line, section, name, p->set_on[idx]);
+		diag_add(p->diag, "%s:%u: [%s] %s: set twice (first on line %u)", p->name, p->line,
+			 section, name, p->set_on[idx]);
 		return 1;
 	}
 	p->set_on[idx] = p->line;
@@ -284,8 +284,13 @@ int cfg_load_stream(FILE *stream, const char *name, const char *dir, const struc
 		    size_t n_keys, void *obj, struct cfg_diag *diag)
 {
 	struct cfg_parse p = {
-		.stream = stream, .name = name, .dir = dir, .keys = keys,
-		.n_keys = n_keys, .obj = obj, .diag = diag,
+	    .stream = stream,
+	    .name = name,
+	    .dir = dir,
+	    .keys = keys,
+	    .n_keys = n_keys,
+	    .obj = obj,
+	    .diag = diag,
 	};
 	int r;
 

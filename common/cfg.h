@@ -20,7 +20,7 @@
 #include "common/err.h"
 
 #define CFG_VALUE_MAX 192 /* libinih reads lines of at most 199 bytes */
-#define CFG_DIAG_MAX 4096
+#define CFG_DIAG_MAX  4096
 
 enum cfg_type {
 	CFG_STRING,   /* char[CFG_VALUE_MAX] */
@@ -52,11 +52,11 @@ struct cfg_key {
 	const char *section;
 	const char *name;
 	enum cfg_type type;
-	size_t offset;		    /* of the value in the caller's struct */
-	const char *default_value;  /* NULL: the key is required */
-	int64_t min, max;	    /* CFG_INT, CFG_DURATION (ms); both 0: unbounded */
-	const char *const *choices; /* CFG_ENUM: NULL-terminated */
-	const char *help;	    /* one line, shown by --check-config */
+	size_t offset;			 /* of the value in the caller's struct */
+	const char *default_value;	 /* NULL: the key is required */
+	int64_t min, max;		 /* CFG_INT, CFG_DURATION (ms); both 0: unbounded */
+	const char *const *choices;	 /* CFG_ENUM: NULL-terminated */
+	const char *help;		 /* one line, shown by --check-config */
 	const struct cfg_custom *custom; /* CFG_CUSTOM only; NULL otherwise */
 };
 

@@ -60,7 +60,7 @@ int clk_boot_id(char *ret_id)
 
 bool clk_is_ntp_synced(void)
 {
-	struct timex tx = { 0 };
+	struct timex tx = {0};
 	int state = adjtimex(&tx);
 
 	return state >= 0 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
@@ -137,9 +137,9 @@ int clk_parse_iso8601(const char *text, int64_t *ret_usec)
 		return -EINVAL;
 
 	sec = hh * 3600 + mm * 60 + ss;
-	*ret_usec = ((int64_t)days * 86400 + sec - sign * (off_h * 3600 + off_m * 60)) *
-			    CLK_USEC_PER_SEC +
-		    frac;
+	*ret_usec =
+	    ((int64_t)days * 86400 + sec - sign * (off_h * 3600 + off_m * 60)) * CLK_USEC_PER_SEC +
+	    frac;
 	return 0;
 }
 

@@ -16,8 +16,8 @@
 #include "common/err.h"
 
 #define CLK_USEC_PER_SEC INT64_C(1000000)
-#define CLK_BOOT_ID_LEN 36 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
-#define CLK_ISO_MAX 40	   /* "2025-03-03T07:41:00.123456+07:00" and NUL */
+#define CLK_BOOT_ID_LEN	 36 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
+#define CLK_ISO_MAX	 40 /* "2025-03-03T07:41:00.123456+07:00" and NUL */
 
 int64_t clk_wall_usec(void); /* CLOCK_REALTIME */
 int64_t clk_boot_usec(void); /* CLOCK_BOOTTIME */

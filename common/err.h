@@ -13,7 +13,7 @@
 
 #include <stdlib.h>
 
-#define MUST_CHECK __attribute__((warn_unused_result))
+#define MUST_CHECK	       __attribute__((warn_unused_result))
 #define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -139,8 +139,7 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 	else if (rd->kind == HEADER_COOKIE) {
 		slot = rd->req.cookie;
 		cap = sizeof(rd->req.cookie);
-	}
-	else if (rd->kind == HEADER_IF_NONE_MATCH)
+	} else if (rd->kind == HEADER_IF_NONE_MATCH)
 		slot = rd->req.if_none_match;
 	if (rd->kind == HEADER_EXPECT) {
 		slot = rd->expect;
@@ -546,9 +545,9 @@ int http_response_format(const struct http_response *resp, char **ret_data, size
 		     "Connection: %s\r\n\r\n",
 		     resp->status, http_reason(resp->status), resp->server ? "Server: " : "",
 		     resp->server ? resp->server : "", resp->server ? "\r\n" : "",
-		     resp->server_time_usec, length,
-		     resp->etag ? "ETag: " : "", resp->etag ? resp->etag : "",
-		     resp->etag ? "\r\n" : "", resp->content_type ? "Content-Type: " : "",
+		     resp->server_time_usec, length, resp->etag ? "ETag: " : "",
+		     resp->etag ? resp->etag : "", resp->etag ? "\r\n" : "",
+		     resp->content_type ? "Content-Type: " : "",
 		     resp->content_type ? resp->content_type : "", resp->content_type ? "\r\n" : "",
 		     resp->extra_headers ? resp->extra_headers : "",
 		     resp->is_keep_alive ? "keep-alive" : "close");

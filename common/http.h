@@ -14,9 +14,9 @@
 
 #include "common/err.h"
 
-#define HTTP_PATH_MAX  1024
-#define HTTP_QUERY_MAX 1024
-#define HTTP_VALUE_MAX 512 /* kept header values (content type, authorization) */
+#define HTTP_PATH_MAX	1024
+#define HTTP_QUERY_MAX	1024
+#define HTTP_VALUE_MAX	512  /* kept header values (content type, authorization) */
 #define HTTP_COOKIE_MAX 4096 /* the Cookie header: browsers send every cookie of the host */
 
 enum http_verb {

@@ -23,10 +23,10 @@ static const struct {
 	const char *name;
 	enum log_level level;
 } log_names[] = {
-	{ "err", LOG_LEVEL_ERR },
-	{ "warn", LOG_LEVEL_WARN },
-	{ "info", LOG_LEVEL_INFO },
-	{ "debug", LOG_LEVEL_DEBUG },
+    {"err", LOG_LEVEL_ERR},
+    {"warn", LOG_LEVEL_WARN},
+    {"info", LOG_LEVEL_INFO},
+    {"debug", LOG_LEVEL_DEBUG},
 };
 
 void log_set_level(enum log_level level)

@@ -53,9 +53,9 @@ struct log_limit {
 /* True when a message may be logged at now_ns (a monotonic clock). */
 bool log_limit_allow(struct log_limit *limit, int64_t now_ns, const char *what);
 
-#define log_err(...) log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_err(...)   log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 #endif

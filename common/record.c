@@ -27,8 +27,8 @@ static void hash_u64(struct crypto_sha256 *ctx, uint64_t v)
 static void hash_str(struct crypto_sha256 *ctx, const char *s)
 {
 	size_t len = strlen(s);
-	uint8_t be[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
-			  (uint8_t)len };
+	uint8_t be[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+			 (uint8_t)len};
 
 	crypto_sha256_update(ctx, be, sizeof(be));
 	crypto_sha256_update(ctx, s, len);
@@ -97,9 +97,9 @@ static bool printable_ascii(const char *s)
 
 int record_validate(const struct record *rec, const char **ret_why)
 {
-	static const char *const kinds[] = { "tap", "activity", NULL };
-	static const char *const outcomes[] = { "accepted", "rejected", "unknown", NULL };
-	static const char *const directions[] = { "", "in", "out", NULL };
+	static const char *const kinds[] = {"tap", "activity", NULL};
+	static const char *const outcomes[] = {"accepted", "rejected", "unknown", NULL};
+	static const char *const directions[] = {"", "in", "out", NULL};
 
 	if (rec->seq == 0 || rec->seq > INT64_MAX)
 		*ret_why = "seq must be 1 or more";
@@ -136,16 +136,16 @@ static json_t *record_to_json(const struct record *r)
 			 r->direction, "payload", r->payload, "prev", prev, "link", link);
 }
 
-char *record_batch_encode(const struct record *recs, size_t n,
-			  const struct record_anchor *anchors, size_t n_anchors)
+char *record_batch_encode(const struct record *recs, size_t n, const struct record_anchor *anchors,
+			  size_t n_anchors)
 {
 	json_t *root, *arr, *anchor_arr;
 	char *text = NULL;
 
 	arr = json_array();
 	anchor_arr = json_array();
-	root = json_pack("{s:i,s:o,s:o}", "version", RECORD_WIRE_VERSION, "records", arr,
-			 "anchors", anchor_arr);
+	root = json_pack("{s:i,s:o,s:o}", "version", RECORD_WIRE_VERSION, "records", arr, "anchors",
+			 anchor_arr);
 	if (!root)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -230,14 +230,14 @@ static int record_from_json(json_t *obj, struct record *r, char *why, size_t why
 		const char *key;
 		size_t offset, cap;
 	} strs[] = {
-		{ "kind", offsetof(struct record, kind), RECORD_KIND_MAX },
-		{ "boot_id", offsetof(struct record, boot_id), CLK_BOOT_ID_LEN + 1 },
-		{ "credential", offsetof(struct record, credential), RECORD_CREDENTIAL_MAX },
-		{ "nip", offsetof(struct record, nip), RECORD_NIP_MAX },
-		{ "outcome", offsetof(struct record, outcome), RECORD_OUTCOME_MAX },
-		{ "reason", offsetof(struct record, reason), RECORD_REASON_MAX },
-		{ "direction", offsetof(struct record, direction), RECORD_DIRECTION_MAX },
-		{ "payload", offsetof(struct record, payload), RECORD_PAYLOAD_MAX },
+	    {"kind", offsetof(struct record, kind), RECORD_KIND_MAX},
+	    {"boot_id", offsetof(struct record, boot_id), CLK_BOOT_ID_LEN + 1},
+	    {"credential", offsetof(struct record, credential), RECORD_CREDENTIAL_MAX},
+	    {"nip", offsetof(struct record, nip), RECORD_NIP_MAX},
+	    {"outcome", offsetof(struct record, outcome), RECORD_OUTCOME_MAX},
+	    {"reason", offsetof(struct record, reason), RECORD_REASON_MAX},
+	    {"direction", offsetof(struct record, direction), RECORD_DIRECTION_MAX},
+	    {"payload", offsetof(struct record, payload), RECORD_PAYLOAD_MAX},
 	};
 	const char *what = NULL;
 	json_t *trusted;
@@ -262,14 +262,16 @@ static int record_from_json(json_t *obj, struct record *r, char *why, size_t why
 				    (json_int_t)seq, strs[i].key, what);
 	trusted = json_object_get(obj, "clock_trusted");
 	if (!json_is_boolean(trusted))
-		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": clock_trusted: not a boolean",
+		return fail(why, why_len,
+			    "seq %" JSON_INTEGER_FORMAT ": clock_trusted: not a boolean",
 			    (json_int_t)seq);
 	r->clock_trusted = json_is_true(trusted);
 	if (get_hash(obj, "prev", r->prev, &what) < 0 || get_hash(obj, "link", r->link, &what) < 0)
 		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": prev/link: %s",
 			    (json_int_t)seq, what);
 	if (record_validate(r, &what) < 0)
-		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": %s", (json_int_t)seq, what);
+		return fail(why, why_len, "seq %" JSON_INTEGER_FORMAT ": %s", (json_int_t)seq,
+			    what);
 	return 0;
 }
 
@@ -316,7 +318,7 @@ void record_batch_free(struct record_batch *batch)
 int record_batch_decode(const char *body, size_t len, struct record_batch *ret_batch, char *why,
 			size_t why_len)
 {
-	struct record_batch b = { .n = 0 };
+	struct record_batch b = {.n = 0};
 	json_t *root, *version, *arr, *anchors;
 	json_error_t jerr;
 	int r;

@@ -32,33 +32,33 @@
 #include "common/err.h"
 
 #define RECORD_WIRE_VERSION 1
-#define RECORD_BATCH_MAX 1000	  /* records in one batch */
-#define RECORD_ANCHORS_MAX 64	  /* clock anchors in one batch */
-#define RECORD_BODY_MAX (4 << 20) /* bytes of one batch on the wire */
+#define RECORD_BATCH_MAX    1000      /* records in one batch */
+#define RECORD_ANCHORS_MAX  64	      /* clock anchors in one batch */
+#define RECORD_BODY_MAX	    (4 << 20) /* bytes of one batch on the wire */
 
-#define RECORD_KIND_MAX 16
+#define RECORD_KIND_MAX	      16
 #define RECORD_CREDENTIAL_MAX 48 /* "card:" + up to 20 digits, "finger:1000" */
-#define RECORD_NIP_MAX 24	 /* an NIP is 18 digits */
-#define RECORD_OUTCOME_MAX 16
-#define RECORD_REASON_MAX 96
-#define RECORD_DIRECTION_MAX 8
-#define RECORD_PAYLOAD_MAX 2048 /* JSON text of kind-specific data (activities) */
+#define RECORD_NIP_MAX	      24 /* an NIP is 18 digits */
+#define RECORD_OUTCOME_MAX    16
+#define RECORD_REASON_MAX     96
+#define RECORD_DIRECTION_MAX  8
+#define RECORD_PAYLOAD_MAX    2048 /* JSON text of kind-specific data (activities) */
 
 struct record {
-	uint64_t seq;			       /* 1, 2, … per device */
-	char kind[RECORD_KIND_MAX];	       /* "tap", "activity" */
-	int64_t wall_usec;		       /* CLOCK_REALTIME when recorded */
-	int64_t boot_usec;		       /* CLOCK_BOOTTIME when recorded */
-	char boot_id[CLK_BOOT_ID_LEN + 1];     /* the boot boot_usec counts from */
-	bool clock_trusted;		       /* wall clock known good at record time */
+	uint64_t seq;				/* 1, 2, … per device */
+	char kind[RECORD_KIND_MAX];		/* "tap", "activity" */
+	int64_t wall_usec;			/* CLOCK_REALTIME when recorded */
+	int64_t boot_usec;			/* CLOCK_BOOTTIME when recorded */
+	char boot_id[CLK_BOOT_ID_LEN + 1];	/* the boot boot_usec counts from */
+	bool clock_trusted;			/* wall clock known good at record time */
 	char credential[RECORD_CREDENTIAL_MAX]; /* "card:DIGITS" or "finger:SLOT" */
-	char nip[RECORD_NIP_MAX];	       /* empty when nobody matched */
-	char outcome[RECORD_OUTCOME_MAX];      /* "accepted", "rejected", "unknown" */
-	char reason[RECORD_REASON_MAX];	       /* why rejected; empty otherwise */
-	char direction[RECORD_DIRECTION_MAX];  /* "", "in", "out" */
-	char payload[RECORD_PAYLOAD_MAX];      /* kind-specific JSON, or empty */
-	uint8_t prev[CRYPTO_SHA256_LEN];       /* link of seq - 1; zeros for seq 1 */
-	uint8_t link[CRYPTO_SHA256_LEN];       /* SHA-256(prev || canonical bytes) */
+	char nip[RECORD_NIP_MAX];		/* empty when nobody matched */
+	char outcome[RECORD_OUTCOME_MAX];	/* "accepted", "rejected", "unknown" */
+	char reason[RECORD_REASON_MAX];		/* why rejected; empty otherwise */
+	char direction[RECORD_DIRECTION_MAX];	/* "", "in", "out" */
+	char payload[RECORD_PAYLOAD_MAX];	/* kind-specific JSON, or empty */
+	uint8_t prev[CRYPTO_SHA256_LEN];	/* link of seq - 1; zeros for seq 1 */
+	uint8_t link[CRYPTO_SHA256_LEN];	/* SHA-256(prev || canonical bytes) */
 };
 
 /*
@@ -100,8 +100,8 @@ struct record_batch {
  * batch; the returned string must be freed by the caller with free(). NULL
  * on allocation failure.
  */
-char *record_batch_encode(const struct record *recs, size_t n,
-			  const struct record_anchor *anchors, size_t n_anchors);
+char *record_batch_encode(const struct record *recs, size_t n, const struct record_anchor *anchors,
+			  size_t n_anchors);
 
 /*
  * Decode a batch body into ret_batch: records validated but with links not

@@ -19,11 +19,11 @@ struct rows_state {
 	rows_row_fn *on_row;
 	void *user;
 	char *why;
-	unsigned line;	     /* physical line being fed */
-	unsigned row_line;   /* line the current row started on */
+	unsigned line;	   /* physical line being fed */
+	unsigned row_line; /* line the current row started on */
 	char *fields[ROWS_FIELDS_MAX];
 	size_t n_fields;
-	int error;	     /* first error; stops row delivery */
+	int error; /* first error; stops row delivery */
 };
 
 static void on_field(void *data, size_t len, void *st_ptr)
@@ -42,8 +42,8 @@ static void on_field(void *data, size_t len, void *st_ptr)
 		return;
 	}
 	if (len > ROWS_FIELD_MAX) {
-		snprintf(st->why, ROWS_WHY_MAX, "%s:%u: field %zu longer than %d bytes",
-			 st->name, st->row_line, st->n_fields + 1, ROWS_FIELD_MAX);
+		snprintf(st->why, ROWS_WHY_MAX, "%s:%u: field %zu longer than %d bytes", st->name,
+			 st->row_line, st->n_fields + 1, ROWS_FIELD_MAX);
 		st->error = -EBADMSG;
 		return;
 	}
@@ -85,7 +85,7 @@ static void on_row_end(int terminator, void *st_ptr)
 int rows_read(FILE *stream, const char *name, rows_row_fn *on_row, void *user,
 	      char why[ROWS_WHY_MAX])
 {
-	struct rows_state st = { .name = name, .on_row = on_row, .user = user, .why = why };
+	struct rows_state st = {.name = name, .on_row = on_row, .user = user, .why = why};
 	struct csv_parser parser;
 	char *line = NULL;
 	size_t cap = 0;
@@ -111,7 +111,8 @@ int rows_read(FILE *stream, const char *name, rows_row_fn *on_row, void *user,
 			text += 3;
 			len -= 3;
 		}
-		if (csv_parse(&parser, text, (size_t)len, on_field, on_row_end, &st) != (size_t)len &&
+		if (csv_parse(&parser, text, (size_t)len, on_field, on_row_end, &st) !=
+			(size_t)len &&
 		    !st.error) {
 			snprintf(why, ROWS_WHY_MAX, "%s:%u: %s", name, st.line,
 				 csv_strerror(csv_error(&parser)));

@@ -16,8 +16,8 @@
 #include "common/err.h"
 
 #define ROWS_FIELDS_MAX 32
-#define ROWS_FIELD_MAX 1024
-#define ROWS_WHY_MAX 256
+#define ROWS_FIELD_MAX	1024
+#define ROWS_WHY_MAX	256
 
 /*
  * Called for each row, the header included (line 1 unless blank lines come

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TZ_FILE_MAX (1 << 20)
+#define TZ_FILE_MAX	   (1 << 20)
 #define TZ_TRANSITIONS_MAX 4096
-#define TZ_TYPES_MAX 256
+#define TZ_TYPES_MAX	   256
 
 /* A POSIX TZ rule date: Jn (1–365, no Feb 29), n (0–365), or Mm.w.d. */
 struct tz_rule_date {
@@ -86,7 +86,7 @@ static bool is_leap(int year)
 
 int tz_days_in_month(int year, int month)
 {
-	static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (month == 2 && is_leap(year))
 		return 29;
@@ -165,7 +165,7 @@ static const char *rule_name(const char *p)
 /* [+-]hh[:mm[:ss]], hours up to max_h; the sign is returned as written. */
 static const char *rule_hms(const char *p, int max_h, int32_t *ret)
 {
-	int sign = 1, part[3] = { 0, 0, 0 };
+	int sign = 1, part[3] = {0, 0, 0};
 
 	if (*p == '+' || *p == '-')
 		sign = *p++ == '-' ? -1 : 1;
@@ -205,7 +205,7 @@ static const char *rule_number(const char *p, int lo, int hi, int *ret)
 
 static const char *rule_date(const char *p, struct tz_rule_date *ret)
 {
-	struct tz_rule_date d = { .time = 7200 };
+	struct tz_rule_date d = {.time = 7200};
 
 	if (*p == 'M') {
 		d.kind = 'M';
@@ -236,7 +236,7 @@ static const char *rule_date(const char *p, struct tz_rule_date *ret)
 
 static int parse_rule(const char *s, struct tz_rule *ret)
 {
-	struct tz_rule r = { .has_rule = true };
+	struct tz_rule r = {.has_rule = true};
 	int32_t v;
 	const char *p;
 
@@ -350,8 +350,8 @@ static int tzif_header(const uint8_t *p, size_t len, struct tzif_counts *c, char
 
 static size_t tzif_block_len(const struct tzif_counts *c, size_t time_size)
 {
-	return c->time * time_size + c->time + c->type * 6 + c->chars +
-	       c->leap * (time_size + 4) + c->isstd + c->isut;
+	return c->time * time_size + c->time + c->type * 6 + c->chars + c->leap * (time_size + 4) +
+	       c->isstd + c->isut;
 }
 
 int tz_parse(const uint8_t *data, size_t len, const char *name, struct tz **ret_tz)
@@ -400,8 +400,8 @@ int tz_parse(const uint8_t *data, size_t len, const char *name, struct tz **ret_
 		const uint8_t *types = idx + c.time;
 
 		for (uint32_t i = 0; i < c.time; i++) {
-			tz->trans[i] = time_size == 8 ? be64(times + i * 8)
-						      : (int32_t)be32(times + i * 4);
+			tz->trans[i] =
+			    time_size == 8 ? be64(times + i * 8) : (int32_t)be32(times + i * 4);
 			if (idx[i] >= c.type || (i > 0 && tz->trans[i] <= tz->trans[i - 1])) {
 				r = -EBADMSG;
 				goto out_free;

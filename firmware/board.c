@@ -85,17 +85,17 @@ static int parse_target(char *target, struct board_line *line, char *why, size_t
 	return 0;
 }
 
-static int parse_flag(const char *flag, struct board_line *line, bool *has_polarity,
-		      bool *has_bias, char *why, size_t why_size)
+static int parse_flag(const char *flag, struct board_line *line, bool *has_polarity, bool *has_bias,
+		      char *why, size_t why_size)
 {
 	static const struct {
 		const char *name;
 		int bias;
 	} biases[] = {
-		{ "bias-as-is", BOARD_BIAS_AS_IS },
-		{ "bias-disable", BOARD_BIAS_DISABLE },
-		{ "pull-up", BOARD_BIAS_PULL_UP },
-		{ "pull-down", BOARD_BIAS_PULL_DOWN },
+	    {"bias-as-is", BOARD_BIAS_AS_IS},
+	    {"bias-disable", BOARD_BIAS_DISABLE},
+	    {"pull-up", BOARD_BIAS_PULL_UP},
+	    {"pull-down", BOARD_BIAS_PULL_DOWN},
 	};
 
 	if (strcmp(flag, "active-low") == 0 || strcmp(flag, "active-high") == 0) {
@@ -154,7 +154,7 @@ int board_parse_line(const char *text, struct board_line *ret_line, char *why, s
 
 void board_format_line(const struct board_line *line, char *buf, size_t size)
 {
-	static const char *const bias_names[] = { "", " bias-disable", " pull-up", " pull-down" };
+	static const char *const bias_names[] = {"", " bias-disable", " pull-up", " pull-down"};
 	const char *bias = "";
 
 	if (size == 0)
@@ -216,7 +216,7 @@ static int parse_board_name(const struct cfg_key *key, const char *text, void *s
 {
 	if (text[0] == '\0' ||
 	    strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
-		    strlen(text))
+		strlen(text))
 		return refuse(why, why_size, "not a board name (letters, digits, '.', '_', '-')");
 	return parse_text(key, text, slot, why, why_size);
 }
@@ -259,37 +259,45 @@ static void print_baud(FILE *out, const struct cfg_key *key, const void *slot)
 	fprintf(out, "%u", baud);
 }
 
-static const struct cfg_custom line_type = { parse_line_value, print_line_value };
-static const struct cfg_custom text_type = { parse_text, print_text };
-static const struct cfg_custom board_name_type = { parse_board_name, print_text };
-static const struct cfg_custom device_type = { parse_device, print_text };
-static const struct cfg_custom baud_type = { parse_baud, print_baud };
+static const struct cfg_custom line_type = {parse_line_value, print_line_value};
+static const struct cfg_custom text_type = {parse_text, print_text};
+static const struct cfg_custom board_name_type = {parse_board_name, print_text};
+static const struct cfg_custom device_type = {parse_device, print_text};
+static const struct cfg_custom baud_type = {parse_baud, print_baud};
 
 #define TEXT_KEY(sec, key, field, vtype, def, text)                                                \
-	{ .section = sec, .name = key, .type = CFG_CUSTOM,                                         \
-	  .offset = offsetof(struct board, field), .default_value = def,                           \
-	  .max = sizeof(((struct board *)0)->field), .custom = &vtype, .help = text }
+	{                                                                                          \
+		.section = sec, .name = key, .type = CFG_CUSTOM,                                   \
+		.offset = offsetof(struct board, field), .default_value = def,                     \
+		.max = sizeof(((struct board *)0)->field), .custom = &vtype, .help = text          \
+	}
 #define LINE_KEY(sec, key, field, text)                                                            \
-	{ .section = sec, .name = key, .type = CFG_CUSTOM,                                         \
-	  .offset = offsetof(struct board, field), .default_value = "", .custom = &line_type,     \
-	  .help = text }
+	{                                                                                          \
+		.section = sec, .name = key, .type = CFG_CUSTOM,                                   \
+		.offset = offsetof(struct board, field), .default_value = "",                      \
+		.custom = &line_type, .help = text                                                 \
+	}
 
 static const struct cfg_key board_keys[] = {
-	TEXT_KEY("board", "name", name, board_name_type, NULL, "short name, e.g. rpi4"),
-	TEXT_KEY("board", "description", description, text_type, "", NULL),
-	LINE_KEY("wiegand", "d0", d0, "Wiegand DATA0 (idle high); CHIP:OFFSET or NAME, flags"),
-	LINE_KEY("wiegand", "d1", d1, "Wiegand DATA1 (idle high)"),
-	LINE_KEY("outputs", "led_green", led_green, NULL),
-	LINE_KEY("outputs", "led_red", led_red, NULL),
-	LINE_KEY("outputs", "buzzer", buzzer, NULL),
-	LINE_KEY("outputs", "relay", relay, "door strike relay; optional"),
-	TEXT_KEY("fingerprint", "uart", fp_uart, device_type, "", "serial device, or sim"),
-	{ .section = "fingerprint", .name = "baud", .type = CFG_CUSTOM,
-	  .offset = offsetof(struct board, fp_baud), .default_value = "57600",
-	  .custom = &baud_type, .help = "9600 x N, N = 1..12" },
-	LINE_KEY("fingerprint", "touch", fp_touch, "finger-present output of the module"),
-	TEXT_KEY("evdev", "device", evdev_device, device_type, "",
-		 "keyboard-wedge reader, /dev/input/by-id/...-event-kbd, or sim"),
+    TEXT_KEY("board", "name", name, board_name_type, NULL, "short name, e.g. rpi4"),
+    TEXT_KEY("board", "description", description, text_type, "", NULL),
+    LINE_KEY("wiegand", "d0", d0, "Wiegand DATA0 (idle high); CHIP:OFFSET or NAME, flags"),
+    LINE_KEY("wiegand", "d1", d1, "Wiegand DATA1 (idle high)"),
+    LINE_KEY("outputs", "led_green", led_green, NULL),
+    LINE_KEY("outputs", "led_red", led_red, NULL),
+    LINE_KEY("outputs", "buzzer", buzzer, NULL),
+    LINE_KEY("outputs", "relay", relay, "door strike relay; optional"),
+    TEXT_KEY("fingerprint", "uart", fp_uart, device_type, "", "serial device, or sim"),
+    {.section = "fingerprint",
+     .name = "baud",
+     .type = CFG_CUSTOM,
+     .offset = offsetof(struct board, fp_baud),
+     .default_value = "57600",
+     .custom = &baud_type,
+     .help = "9600 x N, N = 1..12"},
+    LINE_KEY("fingerprint", "touch", fp_touch, "finger-present output of the module"),
+    TEXT_KEY("evdev", "device", evdev_device, device_type, "",
+	     "keyboard-wedge reader, /dev/input/by-id/...-event-kbd, or sim"),
 };
 
 struct named_line {
@@ -299,13 +307,13 @@ struct named_line {
 };
 
 static const struct named_line named_lines[] = {
-	{ "[wiegand] d0", "d0", offsetof(struct board, d0) },
-	{ "[wiegand] d1", "d1", offsetof(struct board, d1) },
-	{ "[outputs] led_green", "led_green", offsetof(struct board, led_green) },
-	{ "[outputs] led_red", "led_red", offsetof(struct board, led_red) },
-	{ "[outputs] buzzer", "buzzer", offsetof(struct board, buzzer) },
-	{ "[outputs] relay", "relay", offsetof(struct board, relay) },
-	{ "[fingerprint] touch", "fp_touch", offsetof(struct board, fp_touch) },
+    {"[wiegand] d0", "d0", offsetof(struct board, d0)},
+    {"[wiegand] d1", "d1", offsetof(struct board, d1)},
+    {"[outputs] led_green", "led_green", offsetof(struct board, led_green)},
+    {"[outputs] led_red", "led_red", offsetof(struct board, led_red)},
+    {"[outputs] buzzer", "buzzer", offsetof(struct board, buzzer)},
+    {"[outputs] relay", "relay", offsetof(struct board, relay)},
+    {"[fingerprint] touch", "fp_touch", offsetof(struct board, fp_touch)},
 };
 
 static struct board_line *line_at(struct board *b, size_t i)
@@ -337,9 +345,8 @@ static void board_check(struct board *b, const char *name, struct cfg_diag *diag
 			     b->d0.present ? "d0" : "d1");
 	if (b->d0.present && b->d1.present &&
 	    board_line_is_sim(&b->d0) != board_line_is_sim(&b->d1))
-		cfg_diag_add(diag,
-			     "%s: [wiegand] d1: d0 and d1 must both be sim or both be hardware",
-			     name);
+		cfg_diag_add(
+		    diag, "%s: [wiegand] d1: d0 and d1 must both be sim or both be hardware", name);
 	if (b->fp_touch.present && b->fp_uart[0] == '\0')
 		cfg_diag_add(diag, "%s: [fingerprint] touch: set but [fingerprint] uart is not",
 			     name);

@@ -34,9 +34,9 @@
 #include "common/cfg.h"
 #include "common/err.h"
 
-#define BOARD_CHIP_SIM "sim"
-#define BOARD_OFFSET_MAX 4095 /* far above any SoC's bank count times 32 */
-#define BOARD_LINE_SPEC_MAX 96 /* room for board_format_line() */
+#define BOARD_CHIP_SIM	    "sim"
+#define BOARD_OFFSET_MAX    4095 /* far above any SoC's bank count times 32 */
+#define BOARD_LINE_SPEC_MAX 96	 /* room for board_format_line() */
 
 enum board_bias {
 	BOARD_BIAS_AS_IS = 0, /* leave the bias as firmware or the device tree set it */
@@ -46,21 +46,21 @@ enum board_bias {
 };
 
 struct board_line {
-	bool present;	  /* false: the board has no such line */
-	char chip[32];	  /* "gpiochip0", "/dev/gpiochip4", "sim", or "" for any chip */
-	char name[32];	  /* line name to look up, or "" when offset is given */
-	int offset;	  /* -1 when looked up by name */
-	bool active_low;  /* the line is active (LED on, D0 pulse) when low */
-	int bias;	  /* enum board_bias */
-	char role[16];	  /* "d0", "led_green", ...: set by board_load, for messages */
+	bool present;	 /* false: the board has no such line */
+	char chip[32];	 /* "gpiochip0", "/dev/gpiochip4", "sim", or "" for any chip */
+	char name[32];	 /* line name to look up, or "" when offset is given */
+	int offset;	 /* -1 when looked up by name */
+	bool active_low; /* the line is active (LED on, D0 pulse) when low */
+	int bias;	 /* enum board_bias */
+	char role[16];	 /* "d0", "led_green", ...: set by board_load, for messages */
 };
 
 struct board {
 	char name[32];
 	char description[128];
 	struct board_line d0, d1, led_green, led_red, buzzer, relay, fp_touch;
-	char fp_uart[128];  /* absolute device path, "sim", or "" for none */
-	unsigned fp_baud;   /* 9600 * N, N = 1..12; default 57600 */
+	char fp_uart[128];	/* absolute device path, "sim", or "" for none */
+	unsigned fp_baud;	/* 9600 * N, N = 1..12; default 57600 */
 	char evdev_device[128]; /* absolute device path, "sim", or "" for none */
 };
 

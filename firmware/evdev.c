@@ -65,7 +65,7 @@ out_close:
 static bool has_digit_keys(int fd)
 {
 	unsigned long keys[KEY_MAX / (8 * sizeof(unsigned long)) + 1];
-	const unsigned needed[] = { KEY_1, KEY_0, KEY_ENTER };
+	const unsigned needed[] = {KEY_1, KEY_0, KEY_ENTER};
 
 	memset(keys, 0, sizeof(keys));
 	if (ioctl(fd, EVIOCGBIT(EV_KEY, sizeof(keys)), keys) < 0)
@@ -90,10 +90,12 @@ int evdev_open(const char *path, int64_t idle_timeout_ns, struct evdev **ret_evd
 		r = -errno;
 		if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
 			log_err("evdev: open '%s': no such device (is the reader plugged in? "
-				"see ls -l /dev/input/by-id/)", path);
+				"see ls -l /dev/input/by-id/)",
+				path);
 		else if (r == -EACCES || r == -EPERM)
 			log_err("evdev: open '%s': permission denied (needs root or the 'input' "
-				"group)", path);
+				"group)",
+				path);
 		else
 			log_err("evdev: open '%s': %s", path, strerror(-r));
 		return r == -ENODEV || r == -ENXIO ? -ENOENT : r == -EPERM ? -EACCES : r;
@@ -112,7 +114,8 @@ int evdev_open(const char *path, int64_t idle_timeout_ns, struct evdev **ret_evd
 	}
 	if (!has_digit_keys(fd)) {
 		log_err("evdev: '%s' has no digit and Enter keys: not a keyboard-wedge reader "
-			"(a mouse, or the wrong event node of the reader?)", path);
+			"(a mouse, or the wrong event node of the reader?)",
+			path);
 		r = -ENOTTY;
 		goto out_close;
 	}
@@ -120,7 +123,8 @@ int evdev_open(const char *path, int64_t idle_timeout_ns, struct evdev **ret_evd
 		r = -errno;
 		if (r == -EBUSY)
 			log_err("evdev: grab '%s': another process holds it (an X server or "
-				"another kiosk?)", path);
+				"another kiosk?)",
+				path);
 		else
 			log_err("evdev: grab '%s': %s", path, strerror(-r));
 		goto out_close;
@@ -239,8 +243,9 @@ size_t evdev_encode_digits(const char *digits, int64_t start_ns, int64_t interva
 		return 0;
 	for (size_t i = 0; i <= n; i++) {
 		int64_t ts = start_ns + (int64_t)i * interval_ns;
-		unsigned code = i == n ? KEY_ENTER : digits[i] == '0' ? KEY_0
-							: KEY_1 + (unsigned)(digits[i] - '1');
+		unsigned code = i == n		   ? KEY_ENTER
+				: digits[i] == '0' ? KEY_0
+						   : KEY_1 + (unsigned)(digits[i] - '1');
 
 		put_event(&out[count++], ts, EV_KEY, code, 1);
 		put_event(&out[count++], ts, EV_SYN, SYN_REPORT, 0);

@@ -36,7 +36,7 @@ struct feedback {
 	int64_t start_ns;
 };
 
-static const char *const output_names[OUT_COUNT] = { "led_green", "led_red", "buzzer", "relay" };
+static const char *const output_names[OUT_COUNT] = {"led_green", "led_red", "buzzer", "relay"};
 
 static void set_output(struct feedback *fb, enum feedback_output out, bool on)
 {
@@ -73,7 +73,7 @@ static void add_step(struct feedback *fb, int64_t at_ms, enum feedback_output ou
 	/* Keep the list sorted by time; insertion is fine for two dozen steps. */
 	for (i = fb->n_steps; i > 0 && fb->steps[i - 1].at_ms > at_ms; i--)
 		fb->steps[i] = fb->steps[i - 1];
-	fb->steps[i] = (struct feedback_step){ at_ms, out, on };
+	fb->steps[i] = (struct feedback_step){at_ms, out, on};
 	fb->n_steps++;
 }
 
@@ -153,11 +153,11 @@ void feedback_signal(struct feedback *fb, enum feedback_signal signal)
 	play_due(fb);
 }
 
-int feedback_new(struct loop *loop, const struct board *board,
-		 const struct feedback_timing *timing, struct feedback **ret_fb)
+int feedback_new(struct loop *loop, const struct board *board, const struct feedback_timing *timing,
+		 struct feedback **ret_fb)
 {
-	const struct board_line *lines[OUT_COUNT] = { &board->led_green, &board->led_red,
-						      &board->buzzer, &board->relay };
+	const struct board_line *lines[OUT_COUNT] = {&board->led_green, &board->led_red,
+						     &board->buzzer, &board->relay};
 	struct feedback *fb;
 	int r;
 

@@ -34,8 +34,8 @@ struct feedback_timing {
 };
 
 /* Open the board's outputs (missing ones are skipped). Free with feedback_free(). */
-int feedback_new(struct loop *loop, const struct board *board,
-		 const struct feedback_timing *timing, struct feedback **ret_fb) MUST_CHECK;
+int feedback_new(struct loop *loop, const struct board *board, const struct feedback_timing *timing,
+		 struct feedback **ret_fb) MUST_CHECK;
 void feedback_free(struct feedback *fb);
 
 void feedback_signal(struct feedback *fb, enum feedback_signal signal);

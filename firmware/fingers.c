@@ -31,7 +31,7 @@
 #include "firmware/templates.h"
 
 #define FINGERS_PER_NIP_MAX 10
-#define SIM_TOUCH_NS 300000000 /* a simulated finger rests 300 ms on the sensor */
+#define SIM_TOUCH_NS	    300000000 /* a simulated finger rests 300 ms on the sensor */
 
 struct fingers {
 	struct fingers_deps deps;
@@ -105,8 +105,9 @@ int fingers_sim_touch(struct fingers *fs, unsigned slot, const char **ret_why)
 	if (!fpm_is_idle(fs->fpm)) {
 		/* A touch now would be ignored (busy) or refused (not ready): answer at once. */
 		fs->deps.refuse(fs->deps.user, FEEDBACK_FAULT,
-				strncmp(fpm_status(fs->fpm), "ok", 2) == 0 ? "fingerprint-busy"
-									  : "fingerprint-not-ready",
+				strncmp(fpm_status(fs->fpm), "ok", 2) == 0
+				    ? "fingerprint-busy"
+				    : "fingerprint-not-ready",
 				"fingerprint: module busy or not ready");
 		return 0;
 	}
@@ -144,9 +145,9 @@ int fingers_sim_fault(struct fingers *fs, const char *word, const char **ret_why
 static void on_prompt(void *user, enum fpm_prompt prompt)
 {
 	static const char *const says[] = {
-		[FPM_PROMPT_PLACE] = "place the finger on the sensor",
-		[FPM_PROMPT_LIFT] = "lift the finger",
-		[FPM_PROMPT_PLACE_AGAIN] = "place the same finger again",
+	    [FPM_PROMPT_PLACE] = "place the finger on the sensor",
+	    [FPM_PROMPT_LIFT] = "lift the finger",
+	    [FPM_PROMPT_PLACE_AGAIN] = "place the same finger again",
 	};
 	struct fingers *fs = user;
 
@@ -187,11 +188,11 @@ static void on_enrolled(void *user, const struct fpm_result *res)
 	}
 	r = store_finger_add(fs->deps.store, fs->nip, res->page);
 	if (r < 0) {
-		log_err("fingerprint: %s stored on page %u but not recorded: %s", fs->nip, res->page,
-			strerror(-r));
+		log_err("fingerprint: %s stored on page %u but not recorded: %s", fs->nip,
+			res->page, strerror(-r));
 		feedback_signal(fs->deps.feedback, FEEDBACK_FAULT);
-		snprintf(fs->reply, sizeof(fs->reply), "error stored on page %u but not recorded: %s",
-			 res->page, strerror(-r));
+		snprintf(fs->reply, sizeof(fs->reply),
+			 "error stored on page %u but not recorded: %s", res->page, strerror(-r));
 		enrol_failed(fs);
 		return;
 	}
@@ -300,7 +301,8 @@ static int control_start(void *user, const struct sim_cmd *cmd, const char **ret
 	int r;
 
 	if (cmd->kind != SIM_FINGERPRINT) {
-		*ret_why = "the control socket takes fingerprint enroll NIP or fingerprint delete NIP";
+		*ret_why =
+		    "the control socket takes fingerprint enroll NIP or fingerprint delete NIP";
 		return -EINVAL;
 	}
 	is_enroll = strncmp(cmd->arg, "enroll ", 7) == 0;
@@ -346,22 +348,22 @@ int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers)
 {
 	const struct kconfig *cfg = deps->cfg;
 	struct fpm_config fc = {
-		.device = deps->board->fp_uart,
-		.baud = deps->board->fp_baud ? deps->board->fp_baud : 57600,
-		.address = FPM_ADDRESS_DEFAULT,
-		.password = (uint32_t)cfg->fp_password,
-		.timeout_ms = cfg->fp_timeout_ms,
-		.enroll_wait_ms = cfg->fp_enroll_wait_ms,
-		.poll_ms = 100,
-		.reset_min_ms = 500,
-		.reset_max_ms = 30000,
+	    .device = deps->board->fp_uart,
+	    .baud = deps->board->fp_baud ? deps->board->fp_baud : 57600,
+	    .address = FPM_ADDRESS_DEFAULT,
+	    .password = (uint32_t)cfg->fp_password,
+	    .timeout_ms = cfg->fp_timeout_ms,
+	    .enroll_wait_ms = cfg->fp_enroll_wait_ms,
+	    .poll_ms = 100,
+	    .reset_min_ms = 500,
+	    .reset_max_ms = 30000,
 	};
 	struct templates_deps td = {
-		.loop = deps->loop,
-		.store = deps->store,
-		.enroll = enrol_requested,
-		.kick = on_kick,
-		.user = NULL,
+	    .loop = deps->loop,
+	    .store = deps->store,
+	    .enroll = enrol_requested,
+	    .kick = on_kick,
+	    .user = NULL,
 	};
 	struct fingers *fs;
 	int r;
@@ -407,7 +409,8 @@ int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers)
 	}
 	r = sim_new(deps->loop, cfg->control_socket, control_start, fs, &fs->control);
 	if (r < 0) {
-		log_err("fingerprint: cannot listen on '%s': %s", cfg->control_socket, strerror(-r));
+		log_err("fingerprint: cannot listen on '%s': %s", cfg->control_socket,
+			strerror(-r));
 		goto out_free;
 	}
 	*ret_fingers = fs;
@@ -436,10 +439,9 @@ void fingers_templates_wake(struct fingers *fs)
 
 /* --- client --- */
 
-int fingers_request(const char *path, const char *line, int64_t timeout_ms, char *reply,
-		    size_t len)
+int fingers_request(const char *path, const char *line, int64_t timeout_ms, char *reply, size_t len)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int64_t deadline = loop_now_ns() + timeout_ms * 1000000;
 	size_t got = 0;
 	char *nl;
@@ -457,7 +459,7 @@ int fingers_request(const char *path, const char *line, int64_t timeout_ms, char
 		goto out_close;
 	}
 	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		int64_t left_ms = (deadline - loop_now_ns()) / 1000000;
 		ssize_t n;
 

@@ -23,7 +23,7 @@
 #include "firmware/gpio.h"
 #include "firmware/loop.h"
 
-#define FPM_READ_CHUNK 512
+#define FPM_READ_CHUNK	512
 #define FPM_TOUCH_BATCH 16
 
 enum wait {
@@ -126,9 +126,9 @@ struct gpio_in *fpm_touch_in(struct fpm *f)
 const char *fpm_outcome_name(enum fpm_outcome outcome)
 {
 	static const char *const names[] = {
-		[FPM_DONE] = "done",	 [FPM_NO_MATCH] = "no-match", [FPM_NO_FINGER] = "no-finger",
-		[FPM_REFUSED] = "refused", [FPM_FAILED] = "failed",   [FPM_BUSY] = "busy",
-		[FPM_FULL] = "full",
+	    [FPM_DONE] = "done",       [FPM_NO_MATCH] = "no-match", [FPM_NO_FINGER] = "no-finger",
+	    [FPM_REFUSED] = "refused", [FPM_FAILED] = "failed",	    [FPM_BUSY] = "busy",
+	    [FPM_FULL] = "full",
 	};
 
 	return (unsigned)outcome < ARRAY_SIZE(names) ? names[outcome] : "?";
@@ -229,10 +229,10 @@ static void send_frame(struct fpm *f, const struct fpm_frame *frame, enum step s
 static void finish(struct fpm *f, enum fpm_outcome outcome, const char *reason)
 {
 	struct fpm_result res = {
-		.op = f->op,
-		.outcome = outcome,
-		.reason = reason,
-		.page = f->page,
+	    .op = f->op,
+	    .outcome = outcome,
+	    .reason = reason,
+	    .page = f->page,
 	};
 	fpm_done_fn *done = f->done;
 	void *user = f->user;
@@ -274,7 +274,7 @@ static void reset_failed(struct fpm *f, const char *status, const char *reason)
 /* The module stopped answering: fail what runs, and reset. */
 static void module_failed(struct fpm *f, const char *reason)
 {
-	struct fpm_result res = { .op = f->op, .outcome = FPM_FAILED, .reason = reason };
+	struct fpm_result res = {.op = f->op, .outcome = FPM_FAILED, .reason = reason};
 	enum fpm_op op = f->op;
 	fpm_done_fn *done;
 	void *user;
@@ -314,8 +314,8 @@ static void start_reset(struct fpm *f)
 		f->wait = WAIT_RESET;
 		loop_timer_in(f->timer, f->reset_delay_ms * 1000000);
 		f->reset_delay_ms = f->reset_delay_ms * 2 > f->cfg.reset_max_ms
-					    ? f->cfg.reset_max_ms
-					    : f->reset_delay_ms * 2;
+					? f->cfg.reset_max_ms
+					: f->reset_delay_ms * 2;
 		return;
 	}
 	if (strcmp(f->status, "not answering") != 0)
@@ -371,7 +371,7 @@ static void step_reset(struct fpm *f, const struct fpm_ack *ack)
 
 static void step_identify(struct fpm *f, const struct fpm_ack *ack)
 {
-	struct fpm_result res = { .op = FPM_OP_IDENTIFY, .outcome = FPM_DONE, .reason = "match" };
+	struct fpm_result res = {.op = FPM_OP_IDENTIFY, .outcome = FPM_DONE, .reason = "match"};
 	struct fpm_frame fr;
 	fpm_done_fn *done;
 	void *user;
@@ -758,8 +758,8 @@ static void on_touch(void *user, int fd, uint32_t events)
 		return;
 	}
 	if (!f->is_ready) {
-		struct fpm_result res = { .op = FPM_OP_IDENTIFY, .outcome = FPM_BUSY,
-					  .reason = "not-ready" };
+		struct fpm_result res = {
+		    .op = FPM_OP_IDENTIFY, .outcome = FPM_BUSY, .reason = "not-ready"};
 
 		if (f->touch_done)
 			f->touch_done(f->touch_user, &res);
@@ -771,7 +771,7 @@ static void on_touch(void *user, int fd, uint32_t events)
 
 int fpm_watch_touch(struct fpm *f, const struct board_line *touch, fpm_done_fn *done, void *user)
 {
-	const struct board_line *lines[1] = { touch };
+	const struct board_line *lines[1] = {touch};
 	int r;
 
 	r = gpio_in_open(lines, 1, "hadir-fpm-touch", &f->touch);
@@ -852,8 +852,8 @@ int fpm_upload(struct fpm *f, uint16_t page, fpm_done_fn *done, void *user)
 	return 0;
 }
 
-int fpm_download(struct fpm *f, uint16_t page, const uint8_t *data, size_t len,
-		 fpm_done_fn *done, void *user)
+int fpm_download(struct fpm *f, uint16_t page, const uint8_t *data, size_t len, fpm_done_fn *done,
+		 void *user)
 {
 	struct fpm_frame fr;
 	int r;
@@ -878,8 +878,8 @@ int fpm_download(struct fpm *f, uint16_t page, const uint8_t *data, size_t len,
 
 /* --- lifecycle --- */
 
-int fpm_new(struct loop *loop, const struct fpm_config *cfg, fpm_status_fn *status_fn,
-	    void *user, struct fpm **ret_fpm)
+int fpm_new(struct loop *loop, const struct fpm_config *cfg, fpm_status_fn *status_fn, void *user,
+	    struct fpm **ret_fpm)
 {
 	struct fpm *f;
 	int r;

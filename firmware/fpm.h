@@ -42,15 +42,15 @@ struct loop;
 struct fpm;
 
 struct fpm_config {
-	const char *device;	   /* serial device path (copied) */
-	unsigned baud;		   /* 9600, 19200, 38400, 57600 or 115200 */
-	uint32_t address;	   /* module address, normally FPM_ADDRESS_DEFAULT */
-	uint32_t password;	   /* VerifyPwd password, normally 0 */
-	int64_t timeout_ms;	   /* one command's acknowledgement */
-	int64_t enroll_wait_ms;	   /* enrolment: how long to wait for the finger each time */
-	int64_t poll_ms;	   /* enrolment: GenImg polling interval */
-	int64_t reset_min_ms;	   /* first retry of a failed reset (doubles) */
-	int64_t reset_max_ms;	   /* retry cap */
+	const char *device;	/* serial device path (copied) */
+	unsigned baud;		/* 9600, 19200, 38400, 57600 or 115200 */
+	uint32_t address;	/* module address, normally FPM_ADDRESS_DEFAULT */
+	uint32_t password;	/* VerifyPwd password, normally 0 */
+	int64_t timeout_ms;	/* one command's acknowledgement */
+	int64_t enroll_wait_ms; /* enrolment: how long to wait for the finger each time */
+	int64_t poll_ms;	/* enrolment: GenImg polling interval */
+	int64_t reset_min_ms;	/* first retry of a failed reset (doubles) */
+	int64_t reset_max_ms;	/* retry cap */
 };
 
 enum fpm_op {
@@ -76,9 +76,9 @@ enum fpm_outcome {
 struct fpm_result {
 	enum fpm_op op;
 	enum fpm_outcome outcome;
-	const char *reason;	     /* static token: "no-finger", "timeout", "not-ready"... */
-	uint16_t page;		     /* identify: matched page; enroll: stored page */
-	uint16_t score;		     /* identify: match score */
+	const char *reason;	      /* static token: "no-finger", "timeout", "not-ready"... */
+	uint16_t page;		      /* identify: matched page; enroll: stored page */
+	uint16_t score;		      /* identify: match score */
 	const uint8_t *template_data; /* upload: the template, valid during the callback */
 	size_t template_len;
 };
@@ -100,8 +100,8 @@ typedef void fpm_status_fn(void *user, const char *status);
  * silent is not an error here (the driver keeps retrying and says so in its
  * status). status_fn may be NULL. Free with fpm_free().
  */
-int fpm_new(struct loop *loop, const struct fpm_config *cfg, fpm_status_fn *status_fn,
-	    void *user, struct fpm **ret_fpm) MUST_CHECK;
+int fpm_new(struct loop *loop, const struct fpm_config *cfg, fpm_status_fn *status_fn, void *user,
+	    struct fpm **ret_fpm) MUST_CHECK;
 void fpm_free(struct fpm *fpm);
 
 /*
@@ -133,8 +133,8 @@ int fpm_upload(struct fpm *fpm, uint16_t page, fpm_done_fn *done, void *user) MU
  * the first free page (FPM_FULL when there is none); the result names the page.
  */
 #define FPM_PAGE_FREE 0xFFFF
-int fpm_download(struct fpm *fpm, uint16_t page, const uint8_t *data, size_t len,
-		 fpm_done_fn *done, void *user) MUST_CHECK;
+int fpm_download(struct fpm *fpm, uint16_t page, const uint8_t *data, size_t len, fpm_done_fn *done,
+		 void *user) MUST_CHECK;
 
 /* The module's state; valid until the next call into the driver. */
 const char *fpm_status(const struct fpm *fpm);

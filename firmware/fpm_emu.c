@@ -60,7 +60,7 @@ static void send_frame(struct fpm_emu *e, const struct fpm_frame *f)
 		return;
 	switch (e->fault) {
 	case FPM_EMU_GARBAGE: {
-		static const uint8_t junk[] = { 0x00, 0xEF, 0x13, 0xEF, 0xEF, 0x02, 0xFF, 0x55 };
+		static const uint8_t junk[] = {0x00, 0xEF, 0x13, 0xEF, 0xEF, 0x02, 0xFF, 0x55};
 
 		(void)!write(e->master, junk, sizeof(junk));
 		e->fault = FPM_EMU_OK;
@@ -162,7 +162,7 @@ static void search(struct fpm_emu *e, int id, uint16_t start, uint16_t count)
 
 static void sys_para(struct fpm_emu *e)
 {
-	uint8_t q[16] = { 0 };
+	uint8_t q[16] = {0};
 
 	fpm_put16(q + 2, 9);
 	fpm_put16(q + 4, FPM_EMU_PAGES);
@@ -175,7 +175,7 @@ static void sys_para(struct fpm_emu *e)
 
 static void index_table(struct fpm_emu *e, uint8_t table)
 {
-	uint8_t bits[FPM_INDEX_BYTES] = { 0 };
+	uint8_t bits[FPM_INDEX_BYTES] = {0};
 
 	for (unsigned i = 0; i < 256; i++) {
 		unsigned p = table * 256u + i;
@@ -309,15 +309,16 @@ static void data_packet(struct fpm_emu *e, const struct fpm_packet *pkt)
 		uint8_t want[FPM_EMU_TEMPLATE_LEN];
 		int identity = e->rx_len >= 4 ? (int)(fpm_be32(e->rx) & 0x3FFFFFFF) : -1;
 
-		/* Only a whole, unaltered template is a finger; anything else leaves the buffer empty. */
+		/* Only a whole, unaltered template is a finger; anything else leaves the buffer
+		 * empty. */
 		if (identity >= 0)
 			template_of(identity, want);
 		e->receiving = false;
 		if (buf)
 			*buf = identity >= 0 && e->rx_len == sizeof(want) &&
-					       memcmp(e->rx, want, sizeof(want)) == 0
-				       ? identity
-				       : -1;
+				       memcmp(e->rx, want, sizeof(want)) == 0
+				   ? identity
+				   : -1;
 	}
 }
 
@@ -389,9 +390,11 @@ int fpm_emu_fault_parse(const char *word, enum fpm_emu_fault *ret_fault)
 	static const struct {
 		const char *word;
 		enum fpm_emu_fault fault;
-	} words[] = { { "garbage", FPM_EMU_GARBAGE }, { "badsum", FPM_EMU_BADSUM },
-		      { "hang", FPM_EMU_HANG },	      { "nofinger", FPM_EMU_NOFINGER },
-		      { "recover", FPM_EMU_OK } };
+	} words[] = {{"garbage", FPM_EMU_GARBAGE},
+		     {"badsum", FPM_EMU_BADSUM},
+		     {"hang", FPM_EMU_HANG},
+		     {"nofinger", FPM_EMU_NOFINGER},
+		     {"recover", FPM_EMU_OK}};
 
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
 		if (strcmp(word, words[i].word) == 0) {

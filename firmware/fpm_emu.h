@@ -35,9 +35,9 @@
 
 #include "common/err.h"
 
-#define FPM_EMU_PAGES 1000
-#define FPM_EMU_SEEDED 100
-#define FPM_EMU_FRESH (-2) /* a finger the module has never stored */
+#define FPM_EMU_PAGES	     1000
+#define FPM_EMU_SEEDED	     100
+#define FPM_EMU_FRESH	     (-2) /* a finger the module has never stored */
 #define FPM_EMU_TEMPLATE_LEN 512
 
 struct loop;

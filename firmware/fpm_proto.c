@@ -81,7 +81,7 @@ void fpm_cmd_gen_img(uint32_t address, struct fpm_frame *out)
 
 void fpm_cmd_img2tz(uint32_t address, uint8_t buffer, struct fpm_frame *out)
 {
-	const uint8_t d[] = { FPM_IMG2TZ, buffer };
+	const uint8_t d[] = {FPM_IMG2TZ, buffer};
 
 	command(address, d, sizeof(d), out);
 }
@@ -94,7 +94,7 @@ void fpm_cmd_match(uint32_t address, struct fpm_frame *out)
 void fpm_cmd_search(uint32_t address, uint8_t buffer, uint16_t start, uint16_t count,
 		    struct fpm_frame *out)
 {
-	uint8_t d[6] = { FPM_SEARCH, buffer };
+	uint8_t d[6] = {FPM_SEARCH, buffer};
 
 	fpm_put16(d + 2, start);
 	fpm_put16(d + 4, count);
@@ -109,7 +109,7 @@ void fpm_cmd_reg_model(uint32_t address, struct fpm_frame *out)
 static void buffer_page(uint32_t address, uint8_t instr, uint8_t buffer, uint16_t page,
 			struct fpm_frame *out)
 {
-	uint8_t d[4] = { instr, buffer };
+	uint8_t d[4] = {instr, buffer};
 
 	fpm_put16(d + 2, page);
 	command(address, d, sizeof(d), out);
@@ -127,21 +127,21 @@ void fpm_cmd_load_char(uint32_t address, uint8_t buffer, uint16_t page, struct f
 
 void fpm_cmd_up_char(uint32_t address, uint8_t buffer, struct fpm_frame *out)
 {
-	const uint8_t d[] = { FPM_UP_CHAR, buffer };
+	const uint8_t d[] = {FPM_UP_CHAR, buffer};
 
 	command(address, d, sizeof(d), out);
 }
 
 void fpm_cmd_down_char(uint32_t address, uint8_t buffer, struct fpm_frame *out)
 {
-	const uint8_t d[] = { FPM_DOWN_CHAR, buffer };
+	const uint8_t d[] = {FPM_DOWN_CHAR, buffer};
 
 	command(address, d, sizeof(d), out);
 }
 
 void fpm_cmd_delete_char(uint32_t address, uint16_t page, uint16_t count, struct fpm_frame *out)
 {
-	uint8_t d[5] = { FPM_DELETE_CHAR };
+	uint8_t d[5] = {FPM_DELETE_CHAR};
 
 	fpm_put16(d + 1, page);
 	fpm_put16(d + 3, count);
@@ -160,7 +160,7 @@ void fpm_cmd_template_num(uint32_t address, struct fpm_frame *out)
 
 void fpm_cmd_verify_pwd(uint32_t address, uint32_t password, struct fpm_frame *out)
 {
-	uint8_t d[5] = { FPM_VERIFY_PWD };
+	uint8_t d[5] = {FPM_VERIFY_PWD};
 
 	fpm_put32(d + 1, password);
 	command(address, d, sizeof(d), out);
@@ -173,7 +173,7 @@ void fpm_cmd_read_sys_para(uint32_t address, struct fpm_frame *out)
 
 void fpm_cmd_read_index_table(uint32_t address, uint8_t table, struct fpm_frame *out)
 {
-	const uint8_t d[] = { FPM_READ_INDEX_TABLE, table };
+	const uint8_t d[] = {FPM_READ_INDEX_TABLE, table};
 
 	command(address, d, sizeof(d), out);
 }

@@ -21,13 +21,13 @@
 #include "common/err.h"
 
 #define FPM_ADDRESS_DEFAULT 0xFFFFFFFFu
-#define FPM_HEADER_LEN 9	  /* EF 01, address, PID, LEN */
-#define FPM_DATA_MAX 256	  /* data bytes in one packet: the largest packet size */
-#define FPM_PACKET_MAX (FPM_HEADER_LEN + FPM_DATA_MAX + 2)
-#define FPM_CHUNK 128		  /* data packet size used for templates (module default) */
-#define FPM_TEMPLATE_MAX 4096	  /* bound on an uploaded template (R307: 512, R503: 1536) */
-#define FPM_INDEX_BYTES 32	  /* ReadIndexTable: one bit per page, 256 pages a table */
-#define FPM_PARSER_BUF (2 * FPM_PACKET_MAX)
+#define FPM_HEADER_LEN	    9	/* EF 01, address, PID, LEN */
+#define FPM_DATA_MAX	    256 /* data bytes in one packet: the largest packet size */
+#define FPM_PACKET_MAX	    (FPM_HEADER_LEN + FPM_DATA_MAX + 2)
+#define FPM_CHUNK	    128	 /* data packet size used for templates (module default) */
+#define FPM_TEMPLATE_MAX    4096 /* bound on an uploaded template (R307: 512, R503: 1536) */
+#define FPM_INDEX_BYTES	    32	 /* ReadIndexTable: one bit per page, 256 pages a table */
+#define FPM_PARSER_BUF	    (2 * FPM_PACKET_MAX)
 
 enum fpm_pid {
 	FPM_PID_COMMAND = 0x01,
@@ -191,8 +191,7 @@ int fpm_ack_template_num(const struct fpm_ack *ack, uint16_t *ret_count) MUST_CH
 int fpm_ack_sys_para(const struct fpm_ack *ack, struct fpm_sys_para *ret_para) MUST_CHECK;
 
 /* ReadIndexTable's 32 bytes: bit j of byte i is page table * 256 + i * 8 + j. */
-int fpm_ack_index_table(const struct fpm_ack *ack,
-			uint8_t ret_bits[FPM_INDEX_BYTES]) MUST_CHECK;
+int fpm_ack_index_table(const struct fpm_ack *ack, uint8_t ret_bits[FPM_INDEX_BYTES]) MUST_CHECK;
 
 /* A short token for a confirmation code ("no-finger"; "module-error" for unknown ones). */
 const char *fpm_code_name(uint8_t code);

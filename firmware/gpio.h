@@ -37,7 +37,7 @@ struct gpio_out;
 struct gpio_event {
 	unsigned index; /* position of the line in the array given to gpio_in_open */
 	bool rising;
-	int64_t ts_ns;	/* CLOCK_MONOTONIC (kernel timestamp on Linux >= 5.7) */
+	int64_t ts_ns; /* CLOCK_MONOTONIC (kernel timestamp on Linux >= 5.7) */
 };
 
 /*

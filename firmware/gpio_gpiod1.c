@@ -39,8 +39,8 @@
 #include "firmware/board.h"
 #include "firmware/gpio_backend.h"
 
-#define KERNEL_QUEUE 16				    /* v1 events per line */
-#define PENDING_MAX (GPIO_IN_LINES_MAX * KERNEL_QUEUE * 2) /* one read's worth, merged */
+#define KERNEL_QUEUE 16					    /* v1 events per line */
+#define PENDING_MAX  (GPIO_IN_LINES_MAX * KERNEL_QUEUE * 2) /* one read's worth, merged */
 
 struct hw_line {
 	struct gpiod_chip *chip; /* owns the line; closing it releases the request */
@@ -82,7 +82,8 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 			r = errno_or(-ENOENT);
 			if (r == -ENOENT)
 				log_err("gpio: %s: no GPIO line named '%s' on any chip "
-					"(see gpioinfo)", hl->label, bl->name);
+					"(see gpioinfo)",
+					hl->label, bl->name);
 			else
 				log_err("gpio: %s: looking up line '%s': %s", hl->label, bl->name,
 					strerror(-r));
@@ -97,7 +98,8 @@ static int hw_line_find(const struct board_line *bl, struct hw_line *hl)
 		r = errno_or(-ENOENT);
 		if (r == -ENOENT || r == -ENODEV)
 			log_err("gpio: %s: no GPIO chip '%s' (see gpiodetect; is the board file "
-				"right for this board and kernel?)", hl->label, bl->chip);
+				"right for this board and kernel?)",
+				hl->label, bl->chip);
 		else if (r == -EACCES || r == -EPERM)
 			log_err("gpio: %s: permission denied opening chip '%s' (needs root, or the "
 				"gpio group and a udev rule for /dev/gpiochip*)",
@@ -161,13 +163,16 @@ static int request_failed(struct hw_line *hl, const struct board_line *bl)
 		if (gpiod_line_update(hl->line) == 0)
 			holder = gpiod_line_consumer(hl->line);
 		log_err("gpio: %s: line busy, used by '%s' (another program, or a kernel driver "
-			"such as a device-tree overlay)", hl->label, holder ? holder : "?");
+			"such as a device-tree overlay)",
+			hl->label, holder ? holder : "?");
 	} else if (r == -EACCES || r == -EPERM) {
 		log_err("gpio: %s: permission denied (needs root, or the gpio group and a udev "
-			"rule for /dev/gpiochip*)", hl->label);
+			"rule for /dev/gpiochip*)",
+			hl->label);
 	} else if (r == -EINVAL && bl->bias != BOARD_BIAS_AS_IS) {
 		log_err("gpio: %s: kernel refused the request; bias flags need Linux 5.5 or "
-			"later and a driver that supports them", hl->label);
+			"later and a driver that supports them",
+			hl->label);
 	} else {
 		log_err("gpio: %s: request failed: %s", hl->label, strerror(-r));
 	}
@@ -225,9 +230,9 @@ static int hw_line_drain(struct hw_in *h, size_t i, int64_t mono_now, int64_t re
 	n /= (ssize_t)sizeof(buf[0]);
 	for (ssize_t k = 0; k < n; k++) {
 		h->pend[h->pend_n++] = (struct gpio_event){
-			.index = (unsigned)i,
-			.rising = buf[k].id == GPIOEVENT_EVENT_RISING_EDGE,
-			.ts_ns = to_monotonic((int64_t)buf[k].timestamp, mono_now, real_now),
+		    .index = (unsigned)i,
+		    .rising = buf[k].id == GPIOEVENT_EVENT_RISING_EDGE,
+		    .ts_ns = to_monotonic((int64_t)buf[k].timestamp, mono_now, real_now),
 		};
 	}
 	return (int)n;
@@ -292,20 +297,20 @@ static void hw_in_free(struct gpio_in *in)
 }
 
 static const struct gpio_in_ops hw_in_ops = {
-	.fd = hw_in_fd,
-	.read = hw_in_read,
-	.free = hw_in_free,
+    .fd = hw_in_fd,
+    .read = hw_in_read,
+    .free = hw_in_free,
 };
 
 static int hw_in_add(struct hw_in *h, const struct board_line *bl, const char *consumer)
 {
 	struct hw_line *hl = &h->lines[h->n_lines];
 	struct gpiod_line_request_config config = {
-		.consumer = consumer,
-		.request_type = GPIOD_LINE_REQUEST_EVENT_BOTH_EDGES,
-		.flags = request_flags(bl),
+	    .consumer = consumer,
+	    .request_type = GPIOD_LINE_REQUEST_EVENT_BOTH_EDGES,
+	    .flags = request_flags(bl),
 	};
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 	int fd, flags, r;
 
 	r = hw_line_find(bl, hl);
@@ -362,8 +367,7 @@ static int hw_out_set(struct gpio_out *out, bool active)
 	if (gpiod_line_set_value(h->line.line, active ? 1 : 0) < 0) {
 		int r = errno_or(-EIO);
 
-		log_err("gpio: %s: set %s: %s", h->line.label, active ? "on" : "off",
-			strerror(-r));
+		log_err("gpio: %s: set %s: %s", h->line.label, active ? "on" : "off", strerror(-r));
 		return r;
 	}
 	return 0;
@@ -378,12 +382,11 @@ static void hw_out_free(struct gpio_out *out)
 }
 
 static const struct gpio_out_ops hw_out_ops = {
-	.set = hw_out_set,
-	.free = hw_out_free,
+    .set = hw_out_set,
+    .free = hw_out_free,
 };
 
-int gpio_hw_out_open(const struct board_line *line, const char *consumer,
-		     struct gpio_out **ret_out)
+int gpio_hw_out_open(const struct board_line *line, const char *consumer, struct gpio_out **ret_out)
 {
 	struct hw_out *h;
 	int r;

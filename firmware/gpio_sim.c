@@ -21,7 +21,7 @@
 
 struct sim_in {
 	struct gpio_in base;
-	int efd;      /* readable while events wait */
+	int efd; /* readable while events wait */
 	size_t n_lines;
 	size_t head;  /* oldest queued event */
 	size_t count; /* events queued */
@@ -73,9 +73,9 @@ static void sim_in_free(struct gpio_in *in)
 }
 
 static const struct gpio_in_ops sim_in_ops = {
-	.fd = sim_in_fd,
-	.read = sim_in_read,
-	.free = sim_in_free,
+    .fd = sim_in_fd,
+    .read = sim_in_read,
+    .free = sim_in_free,
 };
 
 int gpio_sim_in_open(const struct board_line *const *lines, size_t n, const char *consumer,
@@ -110,7 +110,7 @@ int gpio_sim_inject(struct gpio_in *in, unsigned index, bool rising, int64_t ts_
 	if (s->count == GPIO_SIM_QUEUE_MAX)
 		return -ENOBUFS;
 	s->queue[(s->head + s->count) % GPIO_SIM_QUEUE_MAX] =
-		(struct gpio_event){ .index = index, .rising = rising, .ts_ns = ts_ns };
+	    (struct gpio_event){.index = index, .rising = rising, .ts_ns = ts_ns};
 	s->count++;
 	signal_readable(s);
 	return 0;
@@ -132,8 +132,8 @@ static void sim_out_free(struct gpio_out *out)
 }
 
 static const struct gpio_out_ops sim_out_ops = {
-	.set = sim_out_set,
-	.free = sim_out_free,
+    .set = sim_out_set,
+    .free = sim_out_free,
 };
 
 int gpio_sim_out_open(const struct board_line *line, const char *consumer,
@@ -147,7 +147,9 @@ int gpio_sim_out_open(const struct board_line *line, const char *consumer,
 	s->base.ops = &sim_out_ops;
 	/* The role ("led_green") is what a reader of the log wants to see. */
 	(void)snprintf(s->label, sizeof(s->label), "%s",
-		       line->role[0] ? line->role : consumer ? consumer : "sim");
+		       line->role[0] ? line->role
+		       : consumer    ? consumer
+				     : "sim");
 	*ret_out = (struct gpio_out *)s; /* base is the first member */
 	return 0;
 }

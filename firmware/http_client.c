@@ -151,7 +151,8 @@ static const char *plain_words(CURLcode code)
 	case CURLE_SSL_CACERT_BADFILE:
 		return "the collector CA file cannot be read (enrol again?)";
 	case CURLE_SSL_CONNECT_ERROR:
-		return "TLS handshake failed (certificate refused: device disabled or not enrolled?)";
+		return "TLS handshake failed (certificate refused: device disabled or not "
+		       "enrolled?)";
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:

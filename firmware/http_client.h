@@ -16,7 +16,7 @@
 
 #include "common/err.h"
 
-#define HC_BODY_MAX (8 << 20) /* largest reply accepted (a roster of many thousands) */
+#define HC_BODY_MAX  (8 << 20) /* largest reply accepted (a roster of many thousands) */
 #define HC_ERROR_MAX 256
 
 struct hc;
@@ -35,8 +35,8 @@ struct hc_tls {
 };
 
 struct hc_response {
-	long status;		  /* HTTP status, 0 when no response came */
-	char *body;		  /* NUL-terminated; free with hc_response_free() */
+	long status; /* HTTP status, 0 when no response came */
+	char *body;  /* NUL-terminated; free with hc_response_free() */
 	size_t len;
 	int64_t server_time_usec; /* the collector's X-Hadir-Time, 0 if absent */
 	char etag[128];

@@ -34,14 +34,14 @@ struct kconfig {
 	char timezone[CFG_VALUE_MAX]; /* IANA zone of the office */
 	int64_t debounce_ms;	      /* same person again within this is one tap */
 	int log_level;		      /* index into log levels */
-	bool trust_ntp;		      /* the kernel's NTP-synchronised flag makes the clock trusted */
+	bool trust_ntp; /* the kernel's NTP-synchronised flag makes the clock trusted */
 
-	int source;		       /* enum kconfig_source */
-	int64_t wiegand_gap_ms;	       /* silence that ends a Wiegand frame */
-	int64_t pulse_min_us;	       /* shorter low pulses are noise */
-	int64_t pulse_max_us;	       /* longer low pulses are noise */
-	int64_t wedge_timeout_ms;      /* a half-typed card number is dropped after this */
-	char sim_socket[CFG_VALUE_MAX]; /* UNIX socket of the sim input */
+	int source;			    /* enum kconfig_source */
+	int64_t wiegand_gap_ms;		    /* silence that ends a Wiegand frame */
+	int64_t pulse_min_us;		    /* shorter low pulses are noise */
+	int64_t pulse_max_us;		    /* longer low pulses are noise */
+	int64_t wedge_timeout_ms;	    /* a half-typed card number is dropped after this */
+	char sim_socket[CFG_VALUE_MAX];	    /* UNIX socket of the sim input */
 	char control_socket[CFG_VALUE_MAX]; /* UNIX socket for `hadir-kiosk fingerprint` */
 
 	int64_t fp_timeout_ms;	   /* one fingerprint module command's reply */

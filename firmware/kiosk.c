@@ -36,9 +36,9 @@
 #include "firmware/wiegand.h"
 
 #define WIEGAND_EVENTS_BATCH 64
-#define SIM_PULSE_NS 50000	/* SIA typical: 50 us low pulses */
-#define SIM_INTERVAL_NS 2000000 /* every 2 ms */
-#define SIM_KEY_INTERVAL_NS 5000000
+#define SIM_PULSE_NS	     50000   /* SIA typical: 50 us low pulses */
+#define SIM_INTERVAL_NS	     2000000 /* every 2 ms */
+#define SIM_KEY_INTERVAL_NS  5000000
 
 struct kiosk {
 	const struct kconfig *cfg;
@@ -82,9 +82,9 @@ static void reply_sim(struct kiosk *k, const char *reply)
 static void kiosk_answer(struct kiosk *k, const struct tap_result *res)
 {
 	static const enum feedback_signal signals[] = {
-		[TAP_ACCEPTED] = FEEDBACK_ACCEPT, [TAP_REPEAT] = FEEDBACK_REPEAT,
-		[TAP_UNKNOWN] = FEEDBACK_UNKNOWN, [TAP_REJECTED] = FEEDBACK_REJECT,
-		[TAP_FAILED] = FEEDBACK_FAULT,
+	    [TAP_ACCEPTED] = FEEDBACK_ACCEPT, [TAP_REPEAT] = FEEDBACK_REPEAT,
+	    [TAP_UNKNOWN] = FEEDBACK_UNKNOWN, [TAP_REJECTED] = FEEDBACK_REJECT,
+	    [TAP_FAILED] = FEEDBACK_FAULT,
 	};
 	char reply[160];
 
@@ -171,15 +171,15 @@ static void on_templates_queued(void *user)
 static int fingers_setup(struct kiosk *k)
 {
 	const struct fingers_deps deps = {
-		.loop = k->loop,
-		.store = k->store,
-		.feedback = k->feedback,
-		.board = k->board,
-		.cfg = k->cfg,
-		.tap = on_finger,
-		.refuse = on_finger_refused,
-		.kick = on_templates_reported,
-		.user = k,
+	    .loop = k->loop,
+	    .store = k->store,
+	    .feedback = k->feedback,
+	    .board = k->board,
+	    .cfg = k->cfg,
+	    .tap = on_finger,
+	    .refuse = on_finger_refused,
+	    .kick = on_templates_reported,
+	    .user = k,
 	};
 
 	if (k->board->fp_uart[0] == '\0')
@@ -254,11 +254,11 @@ static void on_wiegand_edges(void *user, int fd, uint32_t events)
 
 static int wiegand_setup(struct kiosk *k)
 {
-	const struct board_line *lines[2] = { &k->board->d0, &k->board->d1 };
+	const struct board_line *lines[2] = {&k->board->d0, &k->board->d1};
 	struct wiegand_config wc = {
-		.gap_ns = k->cfg->wiegand_gap_ms * 1000000,
-		.pulse_min_ns = k->cfg->pulse_min_us * 1000,
-		.pulse_max_ns = k->cfg->pulse_max_us * 1000,
+	    .gap_ns = k->cfg->wiegand_gap_ms * 1000000,
+	    .pulse_min_ns = k->cfg->pulse_min_us * 1000,
+	    .pulse_max_ns = k->cfg->pulse_max_us * 1000,
 	};
 	int r;
 
@@ -316,7 +316,8 @@ static void on_evdev_keys(void *user, int fd, uint32_t events)
 			continue;
 		}
 		if (r < 0) {
-			log_err("evdev: reader failed: %s; card reader input stopped", strerror(-r));
+			log_err("evdev: reader failed: %s; card reader input stopped",
+				strerror(-r));
 			loop_remove(k->loop, k->evdev_source);
 			k->evdev_source = NULL;
 			break;
@@ -369,8 +370,8 @@ static int sim_start(void *user, const struct sim_cmd *cmd, const char **ret_why
 	switch (cmd->kind) {
 	case SIM_WIEGAND: {
 		struct wiegand_edge edges[2 * 128];
-		size_t n = wiegand_encode_edges(cmd->arg, now, SIM_PULSE_NS, SIM_INTERVAL_NS,
-						edges, ARRAY_SIZE(edges));
+		size_t n = wiegand_encode_edges(cmd->arg, now, SIM_PULSE_NS, SIM_INTERVAL_NS, edges,
+						ARRAY_SIZE(edges));
 
 		if (n == 0) {
 			*ret_why = "cannot encode these bits";
@@ -389,8 +390,8 @@ static int sim_start(void *user, const struct sim_cmd *cmd, const char **ret_why
 	}
 	case SIM_CARD: {
 		struct input_event keys[4 * 24];
-		size_t n = evdev_encode_digits(cmd->arg, now, SIM_KEY_INTERVAL_NS, keys,
-					       ARRAY_SIZE(keys));
+		size_t n =
+		    evdev_encode_digits(cmd->arg, now, SIM_KEY_INTERVAL_NS, keys, ARRAY_SIZE(keys));
 		ssize_t w;
 
 		if (n == 0) {
@@ -430,7 +431,8 @@ static int sim_start(void *user, const struct sim_cmd *cmd, const char **ret_why
 		return r;
 	}
 	case SIM_FINGERPRINT:
-		*ret_why = "fingerprint commands go to the control socket (hadir-kiosk fingerprint)";
+		*ret_why =
+		    "fingerprint commands go to the control socket (hadir-kiosk fingerprint)";
 		return -EINVAL;
 	}
 	*ret_why = "unknown command";
@@ -537,13 +539,13 @@ static void on_ui_recorded(void *user)
 static int ui_setup(struct kiosk *k)
 {
 	const struct ui_deps deps = {
-		.loop = k->loop,
-		.store = k->store,
-		.cfg = k->cfg,
-		.clock = k->tap.clock,
-		.boot_id = k->tap.boot_id,
-		.recorded = on_ui_recorded,
-		.user = k,
+	    .loop = k->loop,
+	    .store = k->store,
+	    .cfg = k->cfg,
+	    .clock = k->tap.clock,
+	    .boot_id = k->tap.boot_id,
+	    .recorded = on_ui_recorded,
+	    .user = k,
 	};
 
 	if (k->cfg->ui_listen[0] == '\0')
@@ -556,10 +558,10 @@ static int ui_setup(struct kiosk *k)
 int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk **ret_kiosk)
 {
 	const struct feedback_timing timing = {
-		.accept_beep_ms = cfg->accept_beep_ms,
-		.reject_beep_ms = cfg->reject_beep_ms,
-		.led_ms = cfg->led_ms,
-		.relay_ms = cfg->relay_ms,
+	    .accept_beep_ms = cfg->accept_beep_ms,
+	    .reject_beep_ms = cfg->reject_beep_ms,
+	    .led_ms = cfg->led_ms,
+	    .relay_ms = cfg->relay_ms,
 	};
 	struct kiosk *k;
 	int r;
@@ -576,11 +578,13 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 	r = store_open(cfg->database, STORE_EXISTING, &k->store);
 	if (r < 0) {
 		if (r == -ENOENT)
-			log_err("kiosk: database '%s' missing: run 'hadir-kiosk init' or restore it",
-				cfg->database);
+			log_err(
+			    "kiosk: database '%s' missing: run 'hadir-kiosk init' or restore it",
+			    cfg->database);
 		else
 			log_err("kiosk: cannot open database '%s': %s%s", cfg->database,
-				strerror(-r), r == -EBADMSG ? " (damaged? it was left untouched)" : "");
+				strerror(-r),
+				r == -EBADMSG ? " (damaged? it was left untouched)" : "");
 		goto out_free;
 	}
 	trust_use_ntp(cfg->trust_ntp);
@@ -638,7 +642,8 @@ int kiosk_run(struct kiosk *k)
 	int r;
 
 	if (store_get_status(k->store, 0, 0, &st) == 0)
-		log_info("kiosk: '%s' ready: roster %u staff, last seq %" PRIu64 ", outbox %" PRIu64,
+		log_info("kiosk: '%s' ready: roster %u staff, last seq %" PRIu64
+			 ", outbox %" PRIu64,
 			 k->cfg->name, st.roster_staff, st.last_seq, st.last_seq - st.acked_seq);
 	(void)sd_notify(0, "READY=1\nSTATUS=ready");
 	r = loop_run(k->loop);

@@ -73,7 +73,7 @@ void loop_free(struct loop *loop)
 int loop_add(struct loop *loop, int fd, uint32_t events, loop_fd_fn *fn, void *user,
 	     struct loop_source **ret_source)
 {
-	struct epoll_event ev = { .events = events };
+	struct epoll_event ev = {.events = events};
 	struct loop_source *s = calloc(1, sizeof(*s));
 
 	if (!s)
@@ -97,7 +97,7 @@ int loop_add(struct loop *loop, int fd, uint32_t events, loop_fd_fn *fn, void *u
 
 int loop_modify(struct loop *loop, struct loop_source *source, uint32_t events)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = source };
+	struct epoll_event ev = {.events = events, .data.ptr = source};
 
 	return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, source->fd, &ev) < 0 ? -errno : 0;
 }
@@ -186,7 +186,7 @@ void loop_timer_free(struct loop *loop, struct loop_timer *timer)
 
 static void timer_set(struct loop_timer *t, int64_t ns, int flags)
 {
-	struct itimerspec its = { 0 };
+	struct itimerspec its = {0};
 
 	/* An all-zero it_value disarms; "now" is expressed as 1 ns so it still fires. */
 	if (ns <= 0)
@@ -208,7 +208,7 @@ void loop_timer_in(struct loop_timer *timer, int64_t ns)
 
 void loop_timer_stop(struct loop_timer *timer)
 {
-	struct itimerspec its = { 0 };
+	struct itimerspec its = {0};
 	uint64_t expirations;
 
 	(void)timerfd_settime(timer->fd, 0, &its, NULL);

@@ -19,7 +19,8 @@ typedef void loop_fd_fn(void *user, int fd, uint32_t events);
 typedef void loop_timer_fn(void *user);
 
 int loop_new(struct loop **ret_loop) MUST_CHECK;
-/* Frees the loop and every source and timer still registered (their fds are closed by their owners). */
+/* Frees the loop and every source and timer still registered (their fds are closed by their
+ * owners). */
 void loop_free(struct loop *loop);
 
 /*

@@ -45,32 +45,35 @@ struct opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: hadir-kiosk [--config FILE]                 run the kiosk daemon\n"
-		"       hadir-kiosk init DIR [--board NAME]         a ready-to-run kiosk in DIR\n"
-		"       hadir-kiosk --check-config [--config FILE]  validate and print the config\n"
-		"       hadir-kiosk roster import FILE.csv          replace the roster\n"
-		"                   (columns nip,name,unit_id,card,fingerprint_id)\n"
-		"       hadir-kiosk plans import FILE.csv           replace the plan items (RHK) shown\n"
-		"                   on the screen (columns nip,code,title)\n"
-		"       hadir-kiosk status [--json]                 roster, taps today, outbox, clock\n"
-		"       hadir-kiosk log [--json] [--limit N]        recent taps, newest first\n"
-		"       hadir-kiosk verify                          check the whole hash chain\n"
-		"       hadir-kiosk db create                       make the configured database\n"
-		"                   (once, at installation; never over an existing one)\n"
-		"       hadir-kiosk enroll --url URL --token TOKEN [--ca FILE]\n"
-		"                   get this kiosk's certificate from the collector\n"
-		"       hadir-kiosk fingerprint enroll NIP          with the daemon running: capture\n"
-		"                   a finger on the module and give NIP the credential finger:PAGE\n"
-		"       hadir-kiosk fingerprint delete NIP          remove NIP's fingers from the module\n"
-		"       hadir-kiosk --version\n"
-		"Boards: rpi4, rpi5, orangepi-zero3, sim (files in the boards folder).\n");
+	fprintf(
+	    out,
+	    "usage: hadir-kiosk [--config FILE]                 run the kiosk daemon\n"
+	    "       hadir-kiosk init DIR [--board NAME]         a ready-to-run kiosk in DIR\n"
+	    "       hadir-kiosk --check-config [--config FILE]  validate and print the config\n"
+	    "       hadir-kiosk roster import FILE.csv          replace the roster\n"
+	    "                   (columns nip,name,unit_id,card,fingerprint_id)\n"
+	    "       hadir-kiosk plans import FILE.csv           replace the plan items (RHK) "
+	    "shown\n"
+	    "                   on the screen (columns nip,code,title)\n"
+	    "       hadir-kiosk status [--json]                 roster, taps today, outbox, clock\n"
+	    "       hadir-kiosk log [--json] [--limit N]        recent taps, newest first\n"
+	    "       hadir-kiosk verify                          check the whole hash chain\n"
+	    "       hadir-kiosk db create                       make the configured database\n"
+	    "                   (once, at installation; never over an existing one)\n"
+	    "       hadir-kiosk enroll --url URL --token TOKEN [--ca FILE]\n"
+	    "                   get this kiosk's certificate from the collector\n"
+	    "       hadir-kiosk fingerprint enroll NIP          with the daemon running: capture\n"
+	    "                   a finger on the module and give NIP the credential finger:PAGE\n"
+	    "       hadir-kiosk fingerprint delete NIP          remove NIP's fingers from the "
+	    "module\n"
+	    "       hadir-kiosk --version\n"
+	    "Boards: rpi4, rpi5, orangepi-zero3, sim (files in the boards folder).\n");
 }
 
 /* Load config and board; on failure print every problem and return -EINVAL. */
 static int load_all(const char *path, struct kconfig *cfg, struct board *board)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	int r;
 
 	r = kconfig_load(path, cfg, &diag);
@@ -78,8 +81,10 @@ static int load_all(const char *path, struct kconfig *cfg, struct board *board)
 		r = board_load(cfg->board, board, &diag);
 	if (r == 0 && cfg->source == KCONFIG_SOURCE_SIM &&
 	    (strcmp(board->d0.chip, "sim") != 0 || strcmp(board->d1.chip, "sim") != 0)) {
-		cfg_diag_add(&diag, "%s: [input] source: sim needs a board with sim lines "
-				      "(boards/sim.conf), not '%s'", path, board->name);
+		cfg_diag_add(&diag,
+			     "%s: [input] source: sim needs a board with sim lines "
+			     "(boards/sim.conf), not '%s'",
+			     path, board->name);
 		r = -EINVAL;
 	}
 	if (r == 0 && cfg->source == KCONFIG_SOURCE_EVDEV && board->evdev_device[0] == '\0') {
@@ -92,7 +97,7 @@ static int load_all(const char *path, struct kconfig *cfg, struct board *board)
 		r = tz_load(cfg->timezone, &tz);
 		if (r < 0)
 			cfg_diag_add(&diag, "%s: [kiosk] timezone: unknown zone '%s'", path,
-				       cfg->timezone);
+				     cfg->timezone);
 		tz_free(tz);
 	}
 	if (r < 0)
@@ -128,8 +133,8 @@ static int open_store_and_zone(const struct kconfig *cfg, struct store **st, str
 /* Board files live beside the binary in a checkout, or in share/ when installed. */
 static int find_board(const char *name, char *path, size_t len)
 {
-	static const char *const beside_exe[] = { "/../boards", "/../../boards",
-						  "/../share/hadir/boards" };
+	static const char *const beside_exe[] = {"/../boards", "/../../boards",
+						 "/../share/hadir/boards"};
 	const char *env = getenv("HADIR_BOARDS_DIR");
 	char exe[PATH_MAX];
 	const char *dir;
@@ -191,8 +196,9 @@ static int cmd_init(const char *dir, const char *board_name)
 	if (!board_name)
 		board_name = "sim";
 	if (strchr(board_name, '/') || find_board(board_name, board_src, sizeof(board_src)) < 0) {
-		fprintf(stderr, "hadir-kiosk: no board file for '%s' (rpi4, rpi5, orangepi-zero3, "
-				"sim; HADIR_BOARDS_DIR names another folder)\n",
+		fprintf(stderr,
+			"hadir-kiosk: no board file for '%s' (rpi4, rpi5, orangepi-zero3, "
+			"sim; HADIR_BOARDS_DIR names another folder)\n",
 			board_name);
 		return 1;
 	}
@@ -214,7 +220,8 @@ static int cmd_init(const char *dir, const char *board_name)
 	snprintf(path, sizeof(path), "%s/hadir.db", dir);
 	r = store_open(path, STORE_CREATE, &st);
 	if (r < 0) {
-		fprintf(stderr, "hadir-kiosk: cannot create database '%s': %s\n", path, strerror(-r));
+		fprintf(stderr, "hadir-kiosk: cannot create database '%s': %s\n", path,
+			strerror(-r));
 		return 1;
 	}
 	store_close(st);
@@ -297,10 +304,9 @@ static void format_local(int64_t usec, const struct tz *tz, char buf[CLK_ISO_MAX
 }
 
 /* The sync facts `status` shows, in the order of sync_keys. */
-static const char *const sync_keys[] = { SYNC_KEY_URL,		  SYNC_KEY_LAST_OK,
-					  SYNC_KEY_LAST_ERROR,	  SYNC_KEY_LAST_ERROR_AT,
-					  SYNC_KEY_OFFSET,	  SYNC_KEY_RTT,
-					  FPM_STATUS_KEY };
+static const char *const sync_keys[] = {
+    SYNC_KEY_URL,    SYNC_KEY_LAST_OK, SYNC_KEY_LAST_ERROR, SYNC_KEY_LAST_ERROR_AT,
+    SYNC_KEY_OFFSET, SYNC_KEY_RTT,     FPM_STATUS_KEY};
 struct sync_facts {
 	char values[ARRAY_SIZE(sync_keys)][HC_ERROR_MAX];
 };
@@ -359,20 +365,19 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	}
 	if (json) {
 		json_t *o = json_pack(
-			"{s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o}",
-			"name", cfg->name, "roster_staff", s.roster_staff, "roster_credentials",
-			s.roster_credentials, "taps_today", s.taps_in_range, "accepted_today",
-			s.accepted_in_range, "last_seq", (json_int_t)s.last_seq, "acked_seq",
-			(json_int_t)s.acked_seq, "outbox", (json_int_t)(s.last_seq - s.acked_seq),
-			"outbox_oldest_usec", json_null(),
-			"clock_trusted", cfg->trust_ntp && clk_is_ntp_synced(), "last_record_trusted",
-			s.last_trusted,
-			"collector", sy.values[0][0] ? json_string(sy.values[0]) : json_null(),
-			"last_sync_usec", json_int_or_null(sy.values[1]), "last_error",
-			sy.values[2][0] ? json_string(sy.values[2]) : json_null(),
-			"last_error_usec", json_int_or_null(sy.values[3]), "clock_offset_usec",
-			json_int_or_null(sy.values[4]), "clock_rtt_usec",
-			json_int_or_null(sy.values[5]));
+		    "{s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:o}", "name",
+		    cfg->name, "roster_staff", s.roster_staff, "roster_credentials",
+		    s.roster_credentials, "taps_today", s.taps_in_range, "accepted_today",
+		    s.accepted_in_range, "last_seq", (json_int_t)s.last_seq, "acked_seq",
+		    (json_int_t)s.acked_seq, "outbox", (json_int_t)(s.last_seq - s.acked_seq),
+		    "outbox_oldest_usec", json_null(), "clock_trusted",
+		    cfg->trust_ntp && clk_is_ntp_synced(), "last_record_trusted", s.last_trusted,
+		    "collector", sy.values[0][0] ? json_string(sy.values[0]) : json_null(),
+		    "last_sync_usec", json_int_or_null(sy.values[1]), "last_error",
+		    sy.values[2][0] ? json_string(sy.values[2]) : json_null(), "last_error_usec",
+		    json_int_or_null(sy.values[3]), "clock_offset_usec",
+		    json_int_or_null(sy.values[4]), "clock_rtt_usec",
+		    json_int_or_null(sy.values[5]));
 
 		json_object_set_new(o, "fingerprint",
 				    sy.values[6][0] ? json_string(sy.values[6]) : json_null());
@@ -397,10 +402,11 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 		printf("records:      last seq %" PRIu64 "\n", s.last_seq);
 		printf("outbox:       %" PRIu64 " not yet acknowledged, oldest %s\n",
 		       s.last_seq - s.acked_seq, when);
-		printf("clock:        %s\n", cfg->trust_ntp && clk_is_ntp_synced()
-						     ? "trusted (NTP synchronised)"
-						     : "not NTP-synchronised (records are marked untrusted "
-						       "until the collector's time is learned)");
+		printf("clock:        %s\n",
+		       cfg->trust_ntp && clk_is_ntp_synced()
+			   ? "trusted (NTP synchronised)"
+			   : "not NTP-synchronised (records are marked untrusted "
+			     "until the collector's time is learned)");
 		print_sync_facts(&sy, tz);
 		if (to_send || to_write)
 			printf("templates:    %u to send to the collector, %u waiting for the "
@@ -424,17 +430,16 @@ static int print_record(void *user, const struct record *rec)
 	format_local(rec->wall_usec, ctx->tz, when);
 	if (ctx->array)
 		return json_array_append_new(
-			       ctx->array,
-			       json_pack("{s:I,s:s,s:I,s:b,s:s,s:s,s:o,s:s,s:s,s:s}", "seq",
-					 (json_int_t)rec->seq, "time", when, "wall_usec",
-					 (json_int_t)rec->wall_usec, "clock_trusted",
-					 rec->clock_trusted, "kind", rec->kind, "credential",
-					 rec->credential, "nip",
-					 rec->nip[0] ? json_string(rec->nip) : json_null(), "outcome",
-					 rec->outcome, "reason", rec->reason, "direction",
-					 rec->direction)) < 0
-			       ? -ENOMEM
-			       : 0;
+			   ctx->array, json_pack("{s:I,s:s,s:I,s:b,s:s,s:s,s:o,s:s,s:s,s:s}", "seq",
+						 (json_int_t)rec->seq, "time", when, "wall_usec",
+						 (json_int_t)rec->wall_usec, "clock_trusted",
+						 rec->clock_trusted, "kind", rec->kind,
+						 "credential", rec->credential, "nip",
+						 rec->nip[0] ? json_string(rec->nip) : json_null(),
+						 "outcome", rec->outcome, "reason", rec->reason,
+						 "direction", rec->direction)) < 0
+			   ? -ENOMEM
+			   : 0;
 	printf("%6" PRIu64 "  %s%s %-18s %-18s %-9s %s\n", rec->seq, when,
 	       rec->clock_trusted ? " " : "?", rec->credential, rec->nip[0] ? rec->nip : "-",
 	       rec->outcome, rec->reason);
@@ -443,7 +448,7 @@ static int print_record(void *user, const struct record *rec)
 
 static int cmd_log(const struct kconfig *cfg, bool json, long limit)
 {
-	struct log_ctx ctx = { .array = json ? json_array() : NULL };
+	struct log_ctx ctx = {.array = json ? json_array() : NULL};
 	struct store *st;
 	struct tz *tz;
 	int r;
@@ -482,7 +487,8 @@ static int cmd_db_create(const struct kconfig *cfg)
 	}
 	r = store_open(cfg->database, STORE_CREATE, &st);
 	if (r < 0) {
-		fprintf(stderr, "hadir-kiosk: cannot create '%s': %s\n", cfg->database, strerror(-r));
+		fprintf(stderr, "hadir-kiosk: cannot create '%s': %s\n", cfg->database,
+			strerror(-r));
 		return 1;
 	}
 	store_close(st);
@@ -538,10 +544,10 @@ static int write_file_atomic(const char *path, const char *text, mode_t mode)
 
 static int cmd_enroll(const struct kconfig *cfg, const struct opts *o)
 {
-	const struct hc_tls tls = { .ca = o->ca, .clock_trusted = trust_is_trusted };
+	const struct hc_tls tls = {.ca = o->ca, .clock_trusted = trust_is_trusted};
 	const char *cert, *ca;
 	struct crypto_key *key = NULL;
-	struct hc_response resp = { .status = 0 };
+	struct hc_response resp = {.status = 0};
 	char url[512], why[HC_ERROR_MAX];
 	json_t *req = NULL, *reply = NULL;
 	char *csr = NULL, *body = NULL;
@@ -625,7 +631,8 @@ static int cmd_fingerprint(const struct kconfig *cfg, const struct board *board,
 	int r;
 
 	if (board->fp_uart[0] == '\0') {
-		fprintf(stderr, "hadir-kiosk: board '%s' has no fingerprint module ([fingerprint] uart)\n",
+		fprintf(stderr,
+			"hadir-kiosk: board '%s' has no fingerprint module ([fingerprint] uart)\n",
 			board->name);
 		return 1;
 	}
@@ -664,19 +671,19 @@ static int run_daemon(const struct kconfig *cfg, const struct board *board)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "board", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "token", required_argument, NULL, 't' },
-		{ "ca", required_argument, NULL, 'a' },
-		{ "check-config", no_argument, NULL, 'C' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"board", required_argument, NULL, 'b'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"url", required_argument, NULL, 'u'},
+	    {"token", required_argument, NULL, 't'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"check-config", no_argument, NULL, 'C'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct opts o = { .config = KCONFIG_DEFAULT_PATH, .limit = 20 };
+	struct opts o = {.config = KCONFIG_DEFAULT_PATH, .limit = 20};
 	bool check_config = false;
 	struct kconfig cfg;
 	struct board board;
@@ -742,8 +749,8 @@ int main(int argc, char **argv)
 	if (load_all(o.config, &cfg, &board) < 0)
 		return 1;
 	if (!getenv("HADIR_LOG_LEVEL")) {
-		static const enum log_level levels[] = { LOG_LEVEL_ERR, LOG_LEVEL_WARN,
-							 LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+		static const enum log_level levels[] = {LOG_LEVEL_ERR, LOG_LEVEL_WARN,
+							LOG_LEVEL_INFO, LOG_LEVEL_DEBUG};
 
 		log_set_level(levels[cfg.log_level]);
 	}

@@ -22,13 +22,13 @@
 #include "firmware/loop.h"
 
 #define SIM_CLIENTS_MAX 16
-#define SIM_LINE_MAX 256
-#define SIM_OUT_MAX 65536
-#define SIM_QUEUE_MAX 256
+#define SIM_LINE_MAX	256
+#define SIM_OUT_MAX	65536
+#define SIM_QUEUE_MAX	256
 
 struct sim_client {
 	struct sim *sim;
-	int fd; /* -1: slot free */
+	int fd;		     /* -1: slot free */
 	unsigned generation; /* tells a reused slot from the client a reply was for */
 	struct loop_source *source;
 	char in[SIM_LINE_MAX];
@@ -75,22 +75,27 @@ int sim_parse(const char *line, struct sim_cmd *ret_cmd, const char **ret_why)
 	static const struct {
 		const char *word;
 		enum sim_kind kind;
-	} words[] = { { "wiegand", SIM_WIEGAND }, { "card", SIM_CARD }, { "finger", SIM_FINGER },
-		      { "fpm", SIM_FPM }, { "fingerprint", SIM_FINGERPRINT } };
+	} words[] = {{"wiegand", SIM_WIEGAND},
+		     {"card", SIM_CARD},
+		     {"finger", SIM_FINGER},
+		     {"fpm", SIM_FPM},
+		     {"fingerprint", SIM_FINGERPRINT}};
 	const char *space = strchr(line, ' ');
-	struct sim_cmd cmd = { .kind = SIM_CARD };
+	struct sim_cmd cmd = {.kind = SIM_CARD};
 	size_t word_len = space ? (size_t)(space - line) : strlen(line);
 	const char *arg = space ? space + 1 : "";
 	bool known = false;
 
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
-		if (strlen(words[i].word) == word_len && strncmp(line, words[i].word, word_len) == 0) {
+		if (strlen(words[i].word) == word_len &&
+		    strncmp(line, words[i].word, word_len) == 0) {
 			cmd.kind = words[i].kind;
 			known = true;
 		}
 	}
 	if (!known) {
-		*ret_why = "unknown command (wiegand BITS, card DIGITS, finger SLOT, fpm FAULT, ping)";
+		*ret_why =
+		    "unknown command (wiegand BITS, card DIGITS, finger SLOT, fpm FAULT, ping)";
 		return -EINVAL;
 	}
 	if (strlen(arg) >= SIM_ARG_MAX) {
@@ -100,7 +105,8 @@ int sim_parse(const char *line, struct sim_cmd *ret_cmd, const char **ret_why)
 	switch (cmd.kind) {
 	case SIM_WIEGAND:
 		if (arg[0] == '\0' || strspn(arg, "01") != strlen(arg) || strlen(arg) > 128) {
-			*ret_why = "wiegand takes 1 to 128 bits, e.g. wiegand 10111101100010001110101110";
+			*ret_why =
+			    "wiegand takes 1 to 128 bits, e.g. wiegand 10111101100010001110101110";
 			return -EINVAL;
 		}
 		break;
@@ -181,7 +187,8 @@ static void client_reply(struct sim_client *c, const char *fmt_reply, const char
 	n = snprintf(c->out + c->out_len, sizeof(c->out) - c->out_len, "%s%s%s\n", fmt_reply,
 		     detail ? " " : "", detail ? detail : "");
 	if (n < 0 || (size_t)n >= sizeof(c->out) - c->out_len) {
-		/* A client that never reads its answers is cut off rather than buffered without end. */
+		/* A client that never reads its answers is cut off rather than buffered without
+		 * end. */
 		log_warn("sim: client not reading its replies, closing it");
 		client_close(c);
 		return;
@@ -294,9 +301,9 @@ static void pump(struct sim_client *c)
 			continue;
 		}
 		sim->queue[(sim->head + sim->count) % SIM_QUEUE_MAX] = (struct sim_pending){
-			.client = (unsigned)(c - sim->clients),
-			.generation = c->generation,
-			.cmd = cmd,
+		    .client = (unsigned)(c - sim->clients),
+		    .generation = c->generation,
+		    .cmd = cmd,
 		};
 		sim->count++;
 		start_next(sim);
@@ -373,7 +380,7 @@ static void accept_ready(void *user, int fd, uint32_t events)
 int sim_new(struct loop *loop, const char *path, sim_start_fn *start, void *user,
 	    struct sim **ret_sim)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct sim *sim;
 	int r;
 

@@ -29,9 +29,9 @@
  * The same line protocol, on the kiosk's control socket ([kiosk]
  * control_socket), carries the operator's fingerprint commands:
  *   fingerprint enroll NIP   answered "enrolled NIP PAGE" or "error REASON"
- *   fingerprint delete NIP   answered "deleted NIP PAGE..." or "error REASON" Commands run one at a time, in
- * arrival order, like taps on one reader; a client that sends faster than
- * the kiosk records is slowed down (its socket is not read), never dropped.
+ *   fingerprint delete NIP   answered "deleted NIP PAGE..." or "error REASON" Commands run one at a
+ * time, in arrival order, like taps on one reader; a client that sends faster than the kiosk
+ * records is slowed down (its socket is not read), never dropped.
  */
 #ifndef HADIR_FIRMWARE_SIM_H
 #define HADIR_FIRMWARE_SIM_H

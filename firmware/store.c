@@ -21,91 +21,91 @@ struct store {
 	sqlite3_stmt *insert;
 	sqlite3_stmt *lookup;
 	sqlite3_stmt *last_accepted;
-	uint64_t head_seq;		    /* last committed sequence */
+	uint64_t head_seq;		      /* last committed sequence */
 	uint8_t head_link[CRYPTO_SHA256_LEN]; /* its link */
 };
 
 static const char *const migrations[] = {
-	/* 1: roster, records, meta */
-	"CREATE TABLE staff ("
-	"  nip TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  unit_id TEXT NOT NULL);"
-	"CREATE TABLE credentials ("
-	"  credential TEXT PRIMARY KEY,"
-	"  nip TEXT NOT NULL REFERENCES staff(nip) ON DELETE CASCADE);"
-	"CREATE TABLE records ("
-	"  seq INTEGER PRIMARY KEY,"
-	"  kind TEXT NOT NULL,"
-	"  wall_usec INTEGER NOT NULL,"
-	"  boot_usec INTEGER NOT NULL,"
-	"  boot_id TEXT NOT NULL,"
-	"  clock_trusted INTEGER NOT NULL,"
-	"  credential TEXT NOT NULL,"
-	"  nip TEXT NOT NULL,"
-	"  outcome TEXT NOT NULL,"
-	"  reason TEXT NOT NULL,"
-	"  direction TEXT NOT NULL,"
-	"  payload TEXT NOT NULL,"
-	"  prev BLOB NOT NULL,"
-	"  link BLOB NOT NULL);"
-	"CREATE INDEX records_nip ON records(nip, seq) WHERE outcome = 'accepted';"
-	"CREATE INDEX records_wall ON records(wall_usec);"
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-	"INSERT INTO meta VALUES ('acked_seq', 0);",
-	/* 2: sync status for `status`, clock anchors learned from the collector */
-	"CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE clock_anchors ("
-	"  boot_id TEXT PRIMARY KEY,"
-	"  boot_usec INTEGER NOT NULL,"
-	"  true_usec INTEGER NOT NULL,"
-	"  rtt_usec INTEGER NOT NULL);",
-	/* 3: fingers enrolled on this kiosk's module (page -> NIP), kept across roster imports */
-	"CREATE TABLE fingers ("
-	"  page INTEGER PRIMARY KEY,"
-	"  nip TEXT NOT NULL);",
-	/* 4: plan items, unit schedules and holidays for the kiosk screen (firmware/agenda.c) */
-	"CREATE TABLE plans ("
-	"  nip TEXT NOT NULL,"
-	"  code TEXT NOT NULL,"
-	"  title TEXT NOT NULL,"
-	"  PRIMARY KEY (nip, code));"
-	"CREATE TABLE units ("
-	"  unit_id TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  timezone TEXT NOT NULL,"
-	"  grace_seconds INTEGER NOT NULL);"
-	"CREATE TABLE unit_schedule ("
-	"  unit_id TEXT NOT NULL,"
-	"  valid_from TEXT NOT NULL,"
-	"  valid_to TEXT NOT NULL,"
-	"  weekday INTEGER NOT NULL,"
-	"  start TEXT NOT NULL,"
-	"  end TEXT NOT NULL);"
-	"CREATE TABLE holidays ("
-	"  date TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL);"
-	"CREATE INDEX records_activity ON records(nip, seq) WHERE kind = 'activity';",
-	/*
-	 * 5: fingerprint templates shared through the collector (templates.c):
-	 * which template each page holds (SHA-256, hex; NULL: not shared), what
-	 * to tell the collector, the module work the sync thread queues for the
-	 * loop, and the collector's enrolment requests already taken.
-	 */
-	"ALTER TABLE fingers ADD COLUMN sha256 TEXT;"
-	"CREATE TABLE template_outbox ("
-	"  id INTEGER PRIMARY KEY,"
-	"  sha256 TEXT NOT NULL,"
-	"  body TEXT NOT NULL);"
-	"CREATE TABLE template_work ("
-	"  id INTEGER PRIMARY KEY,"
-	"  kind TEXT NOT NULL,"
-	"  nip TEXT NOT NULL,"
-	"  page INTEGER NOT NULL DEFAULT -1,"
-	"  sha256 TEXT NOT NULL DEFAULT '',"
-	"  data BLOB,"
-	"  request INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE template_requests (id INTEGER PRIMARY KEY);",
+    /* 1: roster, records, meta */
+    "CREATE TABLE staff ("
+    "  nip TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  unit_id TEXT NOT NULL);"
+    "CREATE TABLE credentials ("
+    "  credential TEXT PRIMARY KEY,"
+    "  nip TEXT NOT NULL REFERENCES staff(nip) ON DELETE CASCADE);"
+    "CREATE TABLE records ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  wall_usec INTEGER NOT NULL,"
+    "  boot_usec INTEGER NOT NULL,"
+    "  boot_id TEXT NOT NULL,"
+    "  clock_trusted INTEGER NOT NULL,"
+    "  credential TEXT NOT NULL,"
+    "  nip TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  direction TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  prev BLOB NOT NULL,"
+    "  link BLOB NOT NULL);"
+    "CREATE INDEX records_nip ON records(nip, seq) WHERE outcome = 'accepted';"
+    "CREATE INDEX records_wall ON records(wall_usec);"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "INSERT INTO meta VALUES ('acked_seq', 0);",
+    /* 2: sync status for `status`, clock anchors learned from the collector */
+    "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE clock_anchors ("
+    "  boot_id TEXT PRIMARY KEY,"
+    "  boot_usec INTEGER NOT NULL,"
+    "  true_usec INTEGER NOT NULL,"
+    "  rtt_usec INTEGER NOT NULL);",
+    /* 3: fingers enrolled on this kiosk's module (page -> NIP), kept across roster imports */
+    "CREATE TABLE fingers ("
+    "  page INTEGER PRIMARY KEY,"
+    "  nip TEXT NOT NULL);",
+    /* 4: plan items, unit schedules and holidays for the kiosk screen (firmware/agenda.c) */
+    "CREATE TABLE plans ("
+    "  nip TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  PRIMARY KEY (nip, code));"
+    "CREATE TABLE units ("
+    "  unit_id TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  timezone TEXT NOT NULL,"
+    "  grace_seconds INTEGER NOT NULL);"
+    "CREATE TABLE unit_schedule ("
+    "  unit_id TEXT NOT NULL,"
+    "  valid_from TEXT NOT NULL,"
+    "  valid_to TEXT NOT NULL,"
+    "  weekday INTEGER NOT NULL,"
+    "  start TEXT NOT NULL,"
+    "  end TEXT NOT NULL);"
+    "CREATE TABLE holidays ("
+    "  date TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL);"
+    "CREATE INDEX records_activity ON records(nip, seq) WHERE kind = 'activity';",
+    /*
+     * 5: fingerprint templates shared through the collector (templates.c):
+     * which template each page holds (SHA-256, hex; NULL: not shared), what
+     * to tell the collector, the module work the sync thread queues for the
+     * loop, and the collector's enrolment requests already taken.
+     */
+    "ALTER TABLE fingers ADD COLUMN sha256 TEXT;"
+    "CREATE TABLE template_outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE TABLE template_work ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  nip TEXT NOT NULL,"
+    "  page INTEGER NOT NULL DEFAULT -1,"
+    "  sha256 TEXT NOT NULL DEFAULT '',"
+    "  data BLOB,"
+    "  request INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE template_requests (id INTEGER PRIMARY KEY);",
 };
 
 static int sqlite_errno(int rc)
@@ -638,8 +638,8 @@ struct roster_csv {
 
 static int roster_row(void *user, unsigned line, char **f, size_t n, char *why)
 {
-	static const char *const columns[] = { "nip", "name", "unit_id", "card", "fingerprint_id",
-					       NULL };
+	static const char *const columns[] = {"nip",  "name",		"unit_id",
+					      "card", "fingerprint_id", NULL};
 	struct roster_csv *csv = user;
 
 	(void)line;
@@ -657,7 +657,7 @@ static int roster_row(void *user, unsigned line, char **f, size_t n, char *why)
 int store_roster_import(struct store *st, const char *csv_path, unsigned *ret_staff,
 			unsigned *ret_credentials, char why[ROWS_WHY_MAX])
 {
-	struct roster_csv csv = { .header_seen = false };
+	struct roster_csv csv = {.header_seen = false};
 	int r;
 
 	why[0] = '\0';
@@ -707,7 +707,7 @@ static int keep_record(void *user, const struct record *rec)
 int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
 		     struct store_status *ret_status)
 {
-	struct store_status s = { .last_seq = 0 };
+	struct store_status s = {.last_seq = 0};
 	struct record last;
 	int64_t v;
 	int r;
@@ -797,7 +797,7 @@ int store_verify_chain(struct store *st, uint64_t *ret_bad_seq)
 		if (expect_seq == 0) {
 			expect_seq = rec.seq;
 			memcpy(expect_prev, rec.prev, sizeof(expect_prev));
-			if (rec.seq == 1 && memcmp(rec.prev, (uint8_t[CRYPTO_SHA256_LEN]){ 0 },
+			if (rec.seq == 1 && memcmp(rec.prev, (uint8_t[CRYPTO_SHA256_LEN]){0},
 						   CRYPTO_SHA256_LEN) != 0)
 				r = -EBADMSG;
 		}
@@ -851,9 +851,8 @@ int store_set_acked(struct store *st, uint64_t seq)
 	int rc;
 
 	/* Never backwards: a late reply to an old request must not resend the acknowledged. */
-	rc = sqlite3_prepare_v2(st->db,
-				"UPDATE meta SET value = max(value, ?) WHERE key = 'acked_seq'", -1,
-				&s, NULL);
+	rc = sqlite3_prepare_v2(
+	    st->db, "UPDATE meta SET value = max(value, ?) WHERE key = 'acked_seq'", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(st, rc, "set acked");
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
@@ -883,8 +882,7 @@ int store_sync_get(struct store *st, const char *key, char *value, size_t len)
 	sqlite3_stmt *s;
 	int rc, r = 0;
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT value FROM sync_state WHERE key = ?", -1, &s,
-				NULL);
+	rc = sqlite3_prepare_v2(st->db, "SELECT value FROM sync_state WHERE key = ?", -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(st, rc, "get sync state");
 	bind_text(s, 1, key);
@@ -905,11 +903,12 @@ int store_anchor_put(struct store *st, const struct record_anchor *a)
 	int rc;
 
 	/* Keep the estimate with the shortest round trip: it bounds the error best. */
-	rc = sqlite3_prepare_v2(st->db,
-				"INSERT INTO clock_anchors VALUES (?1, ?2, ?3, ?4)"
-				" ON CONFLICT(boot_id) DO UPDATE SET boot_usec = ?2, true_usec = ?3,"
-				" rtt_usec = ?4 WHERE ?4 < rtt_usec",
-				-1, &s, NULL);
+	rc =
+	    sqlite3_prepare_v2(st->db,
+			       "INSERT INTO clock_anchors VALUES (?1, ?2, ?3, ?4)"
+			       " ON CONFLICT(boot_id) DO UPDATE SET boot_usec = ?2, true_usec = ?3,"
+			       " rtt_usec = ?4 WHERE ?4 < rtt_usec",
+			       -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(st, rc, "store clock anchor");
 	bind_text(s, 1, a->boot_id);
@@ -1048,11 +1047,12 @@ int store_finger_pages(struct store *st, const char *nip, uint16_t *pages, size_
 	size_t n = 0;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db,
-				"SELECT CAST(substr(credential, 8) AS INTEGER) AS page FROM credentials"
-				" WHERE nip = ?1 AND credential LIKE 'finger:%'"
-				" UNION SELECT page FROM fingers WHERE nip = ?1 ORDER BY page",
-				-1, &s, NULL);
+	rc = sqlite3_prepare_v2(
+	    st->db,
+	    "SELECT CAST(substr(credential, 8) AS INTEGER) AS page FROM credentials"
+	    " WHERE nip = ?1 AND credential LIKE 'finger:%'"
+	    " UNION SELECT page FROM fingers WHERE nip = ?1 ORDER BY page",
+	    -1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return fail(st, rc, "list fingers");
 	bind_text(s, 1, nip);

@@ -27,8 +27,8 @@
 struct store;
 
 enum store_mode {
-	STORE_CREATE,	 /* create the file if missing (init) */
-	STORE_EXISTING,	 /* the file must exist (daemon, commands) */
+	STORE_CREATE,	/* create the file if missing (init) */
+	STORE_EXISTING, /* the file must exist (daemon, commands) */
 };
 
 /*
@@ -50,7 +50,8 @@ int store_append(struct store *st, struct record *rec) MUST_CHECK;
 int store_lookup(struct store *st, const char *credential, char ret_nip[RECORD_NIP_MAX],
 		 char ret_name[STORE_NAME_MAX]) MUST_CHECK;
 
-/* The most recent accepted tap of nip (activity entries are not taps): 1 and the record, 0 when there is none. */
+/* The most recent accepted tap of nip (activity entries are not taps): 1 and the record, 0 when
+ * there is none. */
 int store_last_accepted(struct store *st, const char *nip, struct record *ret_rec) MUST_CHECK;
 
 /*
@@ -78,12 +79,12 @@ int store_roster_import(struct store *st, const char *csv_path, unsigned *ret_st
 struct store_status {
 	unsigned roster_staff;
 	unsigned roster_credentials;
-	uint64_t last_seq;	  /* highest sequence stored (0: none yet) */
-	uint64_t acked_seq;	  /* highest sequence the collector acknowledged */
+	uint64_t last_seq;	     /* highest sequence stored (0: none yet) */
+	uint64_t acked_seq;	     /* highest sequence the collector acknowledged */
 	int64_t oldest_unacked_usec; /* wall time of the oldest outbox record, 0 if none */
-	int64_t last_wall_usec;	  /* wall time of the newest record, 0 if none */
-	bool last_trusted;	  /* clock trust of the newest record */
-	unsigned taps_in_range;	  /* taps with wall time in the range asked for */
+	int64_t last_wall_usec;	     /* wall time of the newest record, 0 if none */
+	bool last_trusted;	     /* clock trust of the newest record */
+	unsigned taps_in_range;	     /* taps with wall time in the range asked for */
 	unsigned accepted_in_range;
 };
 
@@ -96,8 +97,7 @@ int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
  * Returns 0 or the first error.
  */
 typedef int store_record_fn(void *user, const struct record *rec);
-int store_each_recent(struct store *st, unsigned limit, store_record_fn *fn,
-		      void *user) MUST_CHECK;
+int store_each_recent(struct store *st, unsigned limit, store_record_fn *fn, void *user) MUST_CHECK;
 
 /*
  * Walk the whole chain: contiguous sequence numbers, each link correct and
@@ -159,15 +159,15 @@ int store_sqlite_fail(struct store *st, int rc, const char *what);
  * what the collector must be told (JSON bodies, oldest first); template work
  * is what the module must do (queued by the sync thread, done by the loop).
  */
-#define STORE_TEMPLATE_MAX 4096 /* FPM_TEMPLATE_MAX */
+#define STORE_TEMPLATE_MAX  4096 /* FPM_TEMPLATE_MAX */
 #define STORE_WORK_KIND_MAX 16
 
 struct store_template_work {
 	int64_t id;
-	char kind[STORE_WORK_KIND_MAX];	 /* "download", "delete", "enroll" */
+	char kind[STORE_WORK_KIND_MAX]; /* "download", "delete", "enroll" */
 	char nip[RECORD_NIP_MAX];
-	int64_t page;			 /* delete: the module page; -1 otherwise */
-	char sha256[CRYPTO_SHA256_HEX];	 /* download, delete: the template's; "" for enroll */
+	int64_t page;			  /* delete: the module page; -1 otherwise */
+	char sha256[CRYPTO_SHA256_HEX];	  /* download, delete: the template's; "" for enroll */
 	uint8_t data[STORE_TEMPLATE_MAX]; /* download: the template */
 	size_t len;
 	int64_t request; /* enroll: the collector's request id */

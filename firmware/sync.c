@@ -29,7 +29,7 @@
 #include "firmware/trust.h"
 
 #define SYNC_COALESCE_MS 50 /* taps arriving this close together ride in one batch */
-#define SYNC_URL_MAX 256
+#define SYNC_URL_MAX	 256
 
 struct sync {
 	const struct kconfig *cfg;
@@ -45,9 +45,9 @@ struct sync {
 	struct store *store;
 	struct hc *hc;
 	struct record *batch;
-	int64_t backoff_ms;	     /* 0 while healthy */
-	int64_t retry_at_ms;	     /* CLOCK_BOOTTIME ms of the next attempt after a failure */
-	int64_t roster_due_ms;	     /* next roster pull */
+	int64_t backoff_ms;	      /* 0 while healthy */
+	int64_t retry_at_ms;	      /* CLOCK_BOOTTIME ms of the next attempt after a failure */
+	int64_t roster_due_ms;	      /* next roster pull */
 	unsigned warned_outbox_level; /* outbox size already warned about, as a power of 10 */
 	bool warned_outbox_age;
 	char last_error[HC_ERROR_MAX];
@@ -104,7 +104,7 @@ static void note_success(struct sync *s)
 static void learn_clock(struct sync *s, int64_t sent_boot, int64_t sent_wall, int64_t server_usec)
 {
 	int64_t now_boot = clk_boot_usec(), now_wall = clk_wall_usec();
-	struct record_anchor a = { .rtt_usec = now_boot - sent_boot };
+	struct record_anchor a = {.rtt_usec = now_boot - sent_boot};
 	int64_t offset;
 
 	if (server_usec <= 0)
@@ -300,7 +300,8 @@ static int pull_roster(struct sync *s)
 		note_error(s, resp.error);
 		return r;
 	}
-	/* 404: the collector has no roster yet; the one imported here stays, and that is no error. */
+	/* 404: the collector has no roster yet; the one imported here stays, and that is no error.
+	 */
 	if (resp.status == 304 || resp.status == 404) {
 		if (resp.status == 404)
 			log_debug("sync: the collector has no roster yet; keeping the local one");
@@ -333,8 +334,8 @@ static int pull_roster(struct sync *s)
 			break;
 		}
 		n_creds = json_array_size(cards) > json_array_size(fingers)
-				  ? json_array_size(cards)
-				  : json_array_size(fingers);
+			      ? json_array_size(cards)
+			      : json_array_size(fingers);
 		for (j = 0; j == 0 || j < n_creds; j++) {
 			char slot[16] = "";
 			json_t *finger = json_array_get(fingers, j);
@@ -343,7 +344,8 @@ static int pull_roster(struct sync *s)
 				snprintf(slot, sizeof(slot), "%" JSON_INTEGER_FORMAT,
 					 json_integer_value(finger));
 			r = store_roster_add(ro, nip, name, unit,
-					     json_string_value(json_array_get(cards, j)), slot, why);
+					     json_string_value(json_array_get(cards, j)), slot,
+					     why);
 			if (r < 0)
 				break;
 		}
@@ -359,7 +361,9 @@ static int pull_roster(struct sync *s)
 		char msg[HC_ERROR_MAX + ROWS_WHY_MAX];
 
 		snprintf(msg, sizeof(msg), "roster from the collector refused: %s",
-			 r == -EBADMSG ? "malformed" : why[0] ? why : strerror(-r));
+			 r == -EBADMSG ? "malformed"
+			 : why[0]      ? why
+				       : strerror(-r));
 		note_error(s, msg);
 	} else {
 		log_info("sync: roster updated: %u staff, %u credentials", staff, creds);
@@ -396,8 +400,8 @@ static int sync_round(struct sync *s)
 		/* A failed pull is retried on its own schedule: it must not hold back pushes. */
 		r = pull_roster(s);
 		s->roster_due_ms = now_ms() + (r < 0 && s->cfg->roster_interval_ms > 60000
-						       ? 60000
-						       : s->cfg->roster_interval_ms);
+						   ? 60000
+						   : s->cfg->roster_interval_ms);
 	}
 	return 0;
 }
@@ -419,7 +423,7 @@ static void *sync_main(void *arg)
 
 	while (!atomic_load(&s->stop)) {
 		int64_t wait_ms = -1, now = now_ms();
-		struct pollfd pfd = { .fd = s->kick_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = s->kick_fd, .events = POLLIN};
 		uint64_t kicks;
 
 		if (s->backoff_ms && now < s->retry_at_ms)
@@ -449,8 +453,7 @@ static void *sync_main(void *arg)
 			if (s->backoff_ms > s->cfg->backoff_max_ms)
 				s->backoff_ms = s->cfg->backoff_max_ms;
 			s->retry_at_ms = now_ms() + jittered(s->backoff_ms);
-			log_debug("sync: retrying in %" PRId64 " ms",
-				  s->retry_at_ms - now_ms());
+			log_debug("sync: retrying in %" PRId64 " ms", s->retry_at_ms - now_ms());
 			warn_outbox(s);
 		} else {
 			s->backoff_ms = 0;
@@ -463,8 +466,10 @@ static void *sync_main(void *arg)
 int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *templates_queued,
 	       void *user, struct sync **ret_sync)
 {
-	const struct hc_tls tls = { .ca = cfg->sync_ca, .cert = cfg->sync_cert,
-				    .key = cfg->sync_key, .clock_trusted = trust_is_trusted };
+	const struct hc_tls tls = {.ca = cfg->sync_ca,
+				   .cert = cfg->sync_cert,
+				   .key = cfg->sync_key,
+				   .clock_trusted = trust_is_trusted};
 	struct sync *s;
 	size_t len;
 	int r;

@@ -34,12 +34,12 @@ void sync_kick(struct sync *sync);
 void sync_stop(struct sync *sync);
 
 /* Sync status keys kept in the kiosk database (store_sync_get). */
-#define SYNC_KEY_URL "url"
-#define SYNC_KEY_LAST_OK "last_success_usec"
-#define SYNC_KEY_LAST_ERROR "last_error"
+#define SYNC_KEY_URL	       "url"
+#define SYNC_KEY_LAST_OK       "last_success_usec"
+#define SYNC_KEY_LAST_ERROR    "last_error"
 #define SYNC_KEY_LAST_ERROR_AT "last_error_usec"
-#define SYNC_KEY_OFFSET "clock_offset_usec"
-#define SYNC_KEY_RTT "clock_rtt_usec"
-#define SYNC_KEY_ROSTER_ETAG "roster_etag"
+#define SYNC_KEY_OFFSET	       "clock_offset_usec"
+#define SYNC_KEY_RTT	       "clock_rtt_usec"
+#define SYNC_KEY_ROSTER_ETAG   "roster_etag"
 
 #endif

@@ -10,9 +10,9 @@
 #include "firmware/trust.h"
 
 const struct tap_clock tap_system_clock = {
-	.wall_usec = clk_wall_usec,
-	.boot_usec = clk_boot_usec,
-	.is_trusted = trust_is_trusted,
+    .wall_usec = clk_wall_usec,
+    .boot_usec = clk_boot_usec,
+    .is_trusted = trust_is_trusted,
 };
 
 int tap_init(struct tap *t, struct store *store, const struct tap_clock *clock,
@@ -115,8 +115,8 @@ void tap_credential(struct tap *t, const char *credential, const char *direction
 	}
 
 	r = store_last_accepted(t->store, ret->nip, &last);
-	if (r == 1 && tap_is_repeat(&last, t->boot_id, boot, wall, rec.clock_trusted,
-				    t->debounce_usec)) {
+	if (r == 1 &&
+	    tap_is_repeat(&last, t->boot_id, boot, wall, rec.clock_trusted, t->debounce_usec)) {
 		ret->outcome = TAP_REPEAT;
 		ret->seq = last.seq;
 		log_info("tap: %s again within the debounce window, one tap (seq %llu)", ret->nip,
@@ -133,8 +133,7 @@ void tap_credential(struct tap *t, const char *credential, const char *direction
 	commit(t, &rec, TAP_ACCEPTED, ret);
 }
 
-void tap_rejected(struct tap *t, const char *credential, const char *reason,
-		  struct tap_result *ret)
+void tap_rejected(struct tap *t, const char *credential, const char *reason, struct tap_result *ret)
 {
 	struct record rec;
 

@@ -25,9 +25,9 @@ struct tap_clock {
 extern const struct tap_clock tap_system_clock;
 
 struct tap {
-	struct store *store;		   /* not owned */
+	struct store *store; /* not owned */
 	const struct tap_clock *clock;
-	int64_t debounce_usec;		   /* 0: every tap is recorded */
+	int64_t debounce_usec; /* 0: every tap is recorded */
 	char boot_id[CLK_BOOT_ID_LEN + 1];
 };
 

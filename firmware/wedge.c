@@ -27,9 +27,8 @@ static int key_digit(unsigned code)
 		unsigned code;
 		char digit;
 	} keypad[] = {
-		{ KEY_KP0, '0' }, { KEY_KP1, '1' }, { KEY_KP2, '2' }, { KEY_KP3, '3' },
-		{ KEY_KP4, '4' }, { KEY_KP5, '5' }, { KEY_KP6, '6' }, { KEY_KP7, '7' },
-		{ KEY_KP8, '8' }, { KEY_KP9, '9' },
+	    {KEY_KP0, '0'}, {KEY_KP1, '1'}, {KEY_KP2, '2'}, {KEY_KP3, '3'}, {KEY_KP4, '4'},
+	    {KEY_KP5, '5'}, {KEY_KP6, '6'}, {KEY_KP7, '7'}, {KEY_KP8, '8'}, {KEY_KP9, '9'},
 	};
 
 	if (code >= KEY_1 && code <= KEY_9)

@@ -18,18 +18,18 @@
 
 #include "common/err.h"
 
-#define WEDGE_DIGITS_MAX		32	  /* EM4100 readers type 10; some 13 or 18 */
-#define WEDGE_IDLE_TIMEOUT_NS_DEFAULT	100000000 /* 100 ms: readers type a key every few ms */
+#define WEDGE_DIGITS_MAX	      32	/* EM4100 readers type 10; some 13 or 18 */
+#define WEDGE_IDLE_TIMEOUT_NS_DEFAULT 100000000 /* 100 ms: readers type a key every few ms */
 
 /* Decoder state; embed it and treat the fields as private. */
 struct wedge {
 	int64_t idle_timeout_ns;
-	int64_t last_ns;     /* last key press of the number being typed */
-	size_t len;	     /* digits typed so far */
-	bool is_too_long;    /* more than WEDGE_DIGITS_MAX: discard at Enter */
-	bool is_garbled;     /* a key other than a digit came: discard at Enter */
+	int64_t last_ns;  /* last key press of the number being typed */
+	size_t len;	  /* digits typed so far */
+	bool is_too_long; /* more than WEDGE_DIGITS_MAX: discard at Enter */
+	bool is_garbled;  /* a key other than a digit came: discard at Enter */
 	char digits[WEDGE_DIGITS_MAX + 1];
-	unsigned n_dropped;  /* half-typed numbers dropped by the timeout; for logs */
+	unsigned n_dropped; /* half-typed numbers dropped by the timeout; for logs */
 };
 
 /* Reset w; idle_timeout_ns <= 0 means WEDGE_IDLE_TIMEOUT_NS_DEFAULT. */

@@ -26,9 +26,9 @@ struct wiegand_layout {
 };
 
 static const struct wiegand_layout layouts[] = {
-	{ 26, "H10301", 2, 8, 10, 16, 13, 14 },
-	{ 34, "34-bit", 2, 16, 18, 16, 17, 18 },
-	{ 37, "H10304", 2, 16, 18, 19, 19, 19 }, /* bit 19 counts in both halves */
+    {26, "H10301", 2, 8, 10, 16, 13, 14},
+    {34, "34-bit", 2, 16, 18, 16, 17, 18},
+    {37, "H10304", 2, 16, 18, 19, 19, 19}, /* bit 19 counts in both halves */
 };
 
 static int64_t add_sat(int64_t a, int64_t b)
@@ -103,8 +103,9 @@ static void decode_card(uint64_t bits, const struct wiegand_layout *l, struct wi
 		return;
 	f->result = WIEGAND_BAD_PARITY;
 	set_reason(f->reason, sizeof(f->reason), "%s",
-		   even_ok ? "odd parity fails"
-			   : odd_ok ? "even parity fails" : "even and odd parity fail");
+		   even_ok  ? "odd parity fails"
+		   : odd_ok ? "even parity fails"
+			    : "even and odd parity fail");
 }
 
 /* Fill f from a complete, noise-free frame. bits holds the first min(nbits, 64) bits. */
@@ -140,9 +141,9 @@ static void decode(uint64_t bits, unsigned nbits, struct wiegand_frame *f)
 struct wiegand_config wiegand_config_default(void)
 {
 	return (struct wiegand_config){
-		.gap_ns = WIEGAND_GAP_NS_DEFAULT,
-		.pulse_min_ns = WIEGAND_PULSE_MIN_NS_DEFAULT,
-		.pulse_max_ns = WIEGAND_PULSE_MAX_NS_DEFAULT,
+	    .gap_ns = WIEGAND_GAP_NS_DEFAULT,
+	    .pulse_min_ns = WIEGAND_PULSE_MIN_NS_DEFAULT,
+	    .pulse_max_ns = WIEGAND_PULSE_MAX_NS_DEFAULT,
 	};
 }
 
@@ -261,8 +262,8 @@ static void add_pulse(struct wiegand *w, unsigned line, int64_t fall_ns, int64_t
 	while (pos > 0 && w->pulses[pos - 1].fall_ns > fall_ns)
 		pos--;
 	memmove(&w->pulses[pos + 1], &w->pulses[pos], (w->n_pulses - pos) * sizeof(w->pulses[0]));
-	w->pulses[pos] = (struct wiegand_pulse){ .fall_ns = fall_ns, .rise_ns = rise_ns,
-						  .line = line };
+	w->pulses[pos] =
+	    (struct wiegand_pulse){.fall_ns = fall_ns, .rise_ns = rise_ns, .line = line};
 	w->n_pulses++;
 }
 
@@ -377,9 +378,9 @@ size_t wiegand_encode_edges(const char *bits, int64_t start_ns, int64_t pulse_ns
 		int64_t fall = start_ns + (int64_t)i * interval_ns;
 		unsigned line = bits[i] == '1';
 
-		out[2 * i] = (struct wiegand_edge){ .line = line, .rising = false, .ts_ns = fall };
-		out[2 * i + 1] = (struct wiegand_edge){ .line = line, .rising = true,
-							.ts_ns = fall + pulse_ns };
+		out[2 * i] = (struct wiegand_edge){.line = line, .rising = false, .ts_ns = fall};
+		out[2 * i + 1] =
+		    (struct wiegand_edge){.line = line, .rising = true, .ts_ns = fall + pulse_ns};
 	}
 	return 2 * n;
 }

@@ -38,9 +38,10 @@ static int units_check(const char *units, char *why, size_t why_size)
 		size_t len = strcspn(p, ",");
 
 		if (len == 0 || len >= DB_UNIT_ID_MAX || strspn(p, id_chars) != len) {
-			snprintf(why, why_size,
-				 "units: comma-separated unit ids, each 1 to %d of A-Z a-z 0-9 . _ -",
-				 DB_UNIT_ID_MAX - 1);
+			snprintf(
+			    why, why_size,
+			    "units: comma-separated unit ids, each 1 to %d of A-Z a-z 0-9 . _ -",
+			    DB_UNIT_ID_MAX - 1);
 			return -EINVAL;
 		}
 		if (p[len] == '\0')

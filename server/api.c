@@ -150,7 +150,7 @@ static void route_enroll(struct api *api, const struct api_call *call, struct ap
 }
 
 int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
-		     struct db_device *ret_dev, struct api_reply *ret)
+		  struct db_device *ret_dev, struct api_reply *ret)
 {
 	char fp[CRYPTO_SHA256_HEX];
 	int r;
@@ -309,7 +309,8 @@ static void route_taps(struct api *api, const struct api_call *call, struct api_
 	r = http_query_get(req->query, "nip", nip, sizeof(nip));
 	if (r == 0 && nip[0])
 		q.nip = nip;
-	if ((r < 0 && r != -ENOENT) || api_query_when(req->query, "from", false, &q.from_usec) < 0 ||
+	if ((r < 0 && r != -ENOENT) ||
+	    api_query_when(req->query, "from", false, &q.from_usec) < 0 ||
 	    api_query_when(req->query, "to", true, &q.to_usec) < 0) {
 		api_error(400, "nip, from, to: an NIP, YYYY-MM-DD or ISO 8601", now, ret);
 		return;
@@ -432,5 +433,6 @@ void api_handle(struct api *api, const struct api_peer *peer, const struct http_
 		return;
 	}
 	api_error(405, "method not allowed", now_usec, ret);
-	ret->extra_headers = other_verb->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n" : "Allow: POST\r\n";
+	ret->extra_headers =
+	    other_verb->verb == HTTP_VERB_GET ? "Allow: GET, HEAD\r\n" : "Allow: POST\r\n";
 }

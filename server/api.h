@@ -50,16 +50,16 @@ struct api_peer {
 };
 
 #define API_HEADERS_MAX 256
-#define API_ETAG_MAX 80
+#define API_ETAG_MAX	80
 
 struct api_reply {
 	int status;
 	const char *content_type;
 	char *body; /* owned; freed by ::api_reply_done */
 	size_t body_len;
-	const char *extra_headers; /* static text */
+	const char *extra_headers;     /* static text */
 	char headers[API_HEADERS_MAX]; /* this reply's own "Name: value\r\n" lines, or "" */
-	char etag[API_ETAG_MAX];   /* quoted entity tag for an ETag header, or "" */
+	char etag[API_ETAG_MAX];       /* quoted entity tag for an ETag header, or "" */
 };
 
 #define API_PARAMS_MAX 2
@@ -69,7 +69,7 @@ struct api_reply {
 struct api_call {
 	const struct api_peer *peer;
 	const struct http_request *req;
-	int64_t now;				       /* CLOCK_REALTIME, usec */
+	int64_t now;				    /* CLOCK_REALTIME, usec */
 	char params[API_PARAMS_MAX][API_PARAM_MAX]; /* the "*" segments of the route pattern */
 	size_t n_params;
 };
@@ -121,8 +121,7 @@ const char *api_reply_headers(const struct api_reply *reply);
 /* Reply with obj (reference stolen), adding "server_time_usec"; a 500 if obj is NULL. */
 void api_reply_json(int status, struct json_t *obj, int64_t now_usec, struct api_reply *ret);
 /* The request body as a JSON object, or NULL after a 400 in ret. */
-struct json_t *api_parse_object(const struct http_request *req, int64_t now,
-				struct api_reply *ret);
+struct json_t *api_parse_object(const struct http_request *req, int64_t now, struct api_reply *ret);
 /* The enrolled, enabled device behind the client certificate, or a 401/403 in ret. */
 int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 		  struct db_device *ret_dev, struct api_reply *ret);

@@ -65,16 +65,16 @@ struct calendar {
 };
 
 static const char *const leave_names[CAL_LEAVE_COUNT] = {
-	"", "CT", "CB", "CS", "CM", "CAP", "CLTN", "DL", "TB", "I", "S", "FWA", "WFH",
+    "", "CT", "CB", "CS", "CM", "CAP", "CLTN", "DL", "TB", "I", "S", "FWA", "WFH",
 };
 
 /* KemenPANRB 6/2018: Mon–Thu 07:30–16:00, Fri 07:30–16:30; the widest range, so any row wins. */
 static const struct sched national_default[] = {
-	{ INT32_MIN, INT32_MAX, 1, 27000, 57600, "nasional", 0, 0 },
-	{ INT32_MIN, INT32_MAX, 2, 27000, 57600, "nasional", 0, 0 },
-	{ INT32_MIN, INT32_MAX, 3, 27000, 57600, "nasional", 0, 0 },
-	{ INT32_MIN, INT32_MAX, 4, 27000, 57600, "nasional", 0, 0 },
-	{ INT32_MIN, INT32_MAX, 5, 27000, 59400, "nasional", 0, 0 },
+    {INT32_MIN, INT32_MAX, 1, 27000, 57600, "nasional", 0, 0},
+    {INT32_MIN, INT32_MAX, 2, 27000, 57600, "nasional", 0, 0},
+    {INT32_MIN, INT32_MAX, 3, 27000, 57600, "nasional", 0, 0},
+    {INT32_MIN, INT32_MAX, 4, 27000, 57600, "nasional", 0, 0},
+    {INT32_MIN, INT32_MAX, 5, 27000, 59400, "nasional", 0, 0},
 };
 
 PRINTF_LIKE(2, 3)
@@ -152,8 +152,8 @@ static bool take_date(const char *source, unsigned line, struct cfg_diag *diag, 
 	return true;
 }
 
-static bool take_clock(const char *source, unsigned line, struct cfg_diag *diag,
-		       const char *field, const char *value, int32_t *ret_sec)
+static bool take_clock(const char *source, unsigned line, struct cfg_diag *diag, const char *field,
+		       const char *value, int32_t *ret_sec)
 {
 	if (is_blank(value) || tz_parse_clock(value, ret_sec) < 0) {
 		row_fail(source, line, diag, field, "not a time (HH:MM): '%s'", value ? value : "");
@@ -309,7 +309,7 @@ int calendar_add_schedule(struct calendar *cal, const struct cal_schedule_row *r
 {
 	unsigned errors = diag->n_errors;
 	struct cal_unit *unit = NULL;
-	struct sched s = { .line = row->line };
+	struct sched s = {.line = row->line};
 	bool has_from, has_to;
 	char *end = NULL;
 	long wd;
@@ -319,8 +319,8 @@ int calendar_add_schedule(struct calendar *cal, const struct cal_schedule_row *r
 		ROW_FAIL(row, diag, "unit_id", "required");
 	else if (!(unit = find_unit(cal, row->unit_id)))
 		ROW_FAIL(row, diag, "unit_id", "unknown unit '%s'", row->unit_id);
-	has_from = take_date(row->source, row->line, diag, "valid_from", row->valid_from,
-			     &s.from_day);
+	has_from =
+	    take_date(row->source, row->line, diag, "valid_from", row->valid_from, &s.from_day);
 	has_to = take_date(row->source, row->line, diag, "valid_to", row->valid_to, &s.to_day);
 	if (has_from && has_to && s.to_day < s.from_day)
 		ROW_FAIL(row, diag, "valid_to", "'%s' is before valid_from '%s'", row->valid_to,
@@ -362,7 +362,7 @@ int calendar_add_schedule(struct calendar *cal, const struct cal_schedule_row *r
 int calendar_add_holiday(struct calendar *cal, const struct cal_holiday_row *row,
 			 struct cfg_diag *diag)
 {
-	struct holiday h = { .line = row->line };
+	struct holiday h = {.line = row->line};
 	size_t cap = cal->n_holidays;
 	struct holiday *p;
 
@@ -380,11 +380,10 @@ int calendar_add_holiday(struct calendar *cal, const struct cal_holiday_row *row
 	return 0;
 }
 
-int calendar_add_leave(struct calendar *cal, const struct cal_leave_row *row,
-		       struct cfg_diag *diag)
+int calendar_add_leave(struct calendar *cal, const struct cal_leave_row *row, struct cfg_diag *diag)
 {
 	unsigned errors = diag->n_errors;
-	struct leave_entry e = { .line = row->line };
+	struct leave_entry e = {.line = row->line};
 	struct cal_leave *l = &e.leave;
 	bool has_from_time = !is_blank(row->time_from), has_to_time = !is_blank(row->time_to);
 	struct leave_entry *p;
@@ -407,8 +406,7 @@ int calendar_add_leave(struct calendar *cal, const struct cal_leave_row *row,
 		(void)take_clock(row->source, row->line, diag, "time_from", row->time_from,
 				 &l->from_sec);
 	if (has_to_time)
-		(void)take_clock(row->source, row->line, diag, "time_to", row->time_to,
-				 &l->to_sec);
+		(void)take_clock(row->source, row->line, diag, "time_to", row->time_to, &l->to_sec);
 	if (diag->n_errors != errors)
 		return -EINVAL;
 	if ((has_from_time || has_to_time) && l->from_day != l->to_day) {
@@ -610,7 +608,7 @@ void calendar_day(const struct calendar *cal, const struct cal_unit *unit,
 		  const struct cal_leave *leaves, size_t n_leaves, int32_t day,
 		  struct cal_day *ret_day)
 {
-	struct cal_day d = { .day = day, .weekday = tz_weekday(day), .schedule = "" };
+	struct cal_day d = {.day = day, .weekday = tz_weekday(day), .schedule = ""};
 	const struct holiday *h;
 	const struct sched *s;
 

@@ -28,10 +28,10 @@ struct tz;
 struct calendar;
 struct cal_unit;
 
-#define CAL_ID_MAX 64	     /* unit_id, nip (NIP is 18 digits) */
-#define CAL_NAME_MAX 96	     /* holiday name, schedule label */
-#define CAL_YEAR_MIN 2000    /* dates outside these years are refused as typos */
-#define CAL_YEAR_MAX 2099
+#define CAL_ID_MAX	64   /* unit_id, nip (NIP is 18 digits) */
+#define CAL_NAME_MAX	96   /* holiday name, schedule label */
+#define CAL_YEAR_MIN	2000 /* dates outside these years are refused as typos */
+#define CAL_YEAR_MAX	2099
 #define CAL_DAY_SECONDS 86400
 
 /* Valid absence codes (PP 11/2017, Peraturan BKN 24/2017, common local codes). */
@@ -69,8 +69,8 @@ struct cal_leave {
 
 /* What a local day is for an employee. */
 struct cal_day {
-	int32_t day;		       /* local day number */
-	int weekday;		       /* 1 = Monday … 7 = Sunday */
+	int32_t day; /* local day number */
+	int weekday; /* 1 = Monday … 7 = Sunday */
 	bool is_working;
 	enum cal_off off;	       /* why not, when !is_working */
 	const char *holiday;	       /* name when off == CAL_OFF_HOLIDAY, else NULL */
@@ -142,8 +142,7 @@ const struct tz *cal_unit_tz(const struct cal_unit *unit);
  * An employee's leave records (sorted by from_day, non-overlapping), valid for
  * the calendar's lifetime; *ret_n is 0 for an employee without any.
  */
-const struct cal_leave *calendar_leaves(const struct calendar *cal, const char *nip,
-					size_t *ret_n);
+const struct cal_leave *calendar_leaves(const struct calendar *cal, const char *nip, size_t *ret_n);
 
 /*
  * What local day `day` is for an employee of unit whose leave records are
@@ -156,8 +155,7 @@ void calendar_day(const struct calendar *cal, const struct cal_unit *unit,
 		  struct cal_day *ret_day);
 
 /* The leave record covering day, or NULL; leaves in any order. */
-const struct cal_leave *cal_leave_on(const struct cal_leave *leaves, size_t n_leaves,
-				     int32_t day);
+const struct cal_leave *cal_leave_on(const struct cal_leave *leaves, size_t n_leaves, int32_t day);
 
 const char *cal_leave_code_name(enum cal_leave_code code); /* "CT", …; "" for NONE */
 int cal_leave_code_parse(const char *text, enum cal_leave_code *ret_code) MUST_CHECK;

@@ -68,8 +68,8 @@ static const struct cfg_key config_keys[] = {
       "first lockout; each further failure doubles it"),
     K("accounts", "lockout_max", CFG_DURATION, lockout_max_ms, "1h", 1000, 604800000, NULL,
       "longest lockout"),
-    K("accounts", "session_idle", CFG_DURATION, session_idle_ms, "30min", 60000, 86400000,
-      NULL, "a dashboard session ends after this long without a request"),
+    K("accounts", "session_idle", CFG_DURATION, session_idle_ms, "30min", 60000, 86400000, NULL,
+      "a dashboard session ends after this long without a request"),
     K("accounts", "session_lifetime", CFG_DURATION, session_lifetime_ms, "12h", 60000,
       INT64_C(2592000000), NULL, "a dashboard session ends this long after login"),
 };
@@ -79,8 +79,8 @@ static const struct cfg_key config_keys[] = {
  * its bin/: share/hadir/... for make install and the .deb, then a checkout's)
  * that holds probe; fallback when none does, so messages name a place.
  */
-static void beside_program(const char *const candidates[3], const char *probe,
-			   const char *fallback, char out[CFG_VALUE_MAX])
+static void beside_program(const char *const candidates[3], const char *probe, const char *fallback,
+			   char out[CFG_VALUE_MAX])
 {
 	char exe[PATH_MAX], dir[PATH_MAX + 32], file[PATH_MAX + 64], real[PATH_MAX];
 	const char *bin;
@@ -95,7 +95,8 @@ static void beside_program(const char *const candidates[3], const char *probe,
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(dir, sizeof(dir), "%s%s", bin, candidates[i]);
 		snprintf(file, sizeof(file), "%s/%s", dir, probe);
-		if (access(file, R_OK) == 0 && realpath(dir, real) && strlen(real) < CFG_VALUE_MAX) {
+		if (access(file, R_OK) == 0 && realpath(dir, real) &&
+		    strlen(real) < CFG_VALUE_MAX) {
 			memcpy(out, real, strlen(real) + 1);
 			return;
 		}

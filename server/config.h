@@ -45,7 +45,8 @@ struct config {
 	bool activities_require_tap; /* refuse an entry for a day without an accepted tap */
 	/* [rules] */
 	char profiles[CFG_VALUE_MAX]; /* folder of rule profiles NAME.conf (profile.h); unset:
-					 beside the program (share/hadir/profiles, or a checkout's) */
+					 beside the program (share/hadir/profiles, or a checkout's)
+				       */
 	/* [templates] */
 	char templates_key[CFG_VALUE_MAX]; /* AES-256-GCM key of fingerprint templates, 0600 */
 	/* [web] */

@@ -347,8 +347,8 @@ int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn
 	return db->ops->accepted_taps(db, q, fn, user);
 }
 
-int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
-		       db_unit_since_fn *fn, void *user)
+int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec, db_unit_since_fn *fn,
+		       void *user)
 {
 	return db->ops->unit_first_taps(db, unit_id, since_usec, fn, user);
 }

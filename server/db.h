@@ -171,16 +171,16 @@ struct db_activity {
 	char device[DB_NAME_MAX];
 	uint64_t seq; /* of the record it came in */
 	char nip[RECORD_NIP_MAX];
-	struct activity act;	      /* all "" / 0 when the payload did not parse */
-	int minutes;		      /* end - start */
-	char status[DB_STATUS_MAX];   /* see above */
-	char reason[DB_REVIEW_MAX];   /* why refused or invalid; "" otherwise */
+	struct activity act;	    /* all "" / 0 when the payload did not parse */
+	int minutes;		    /* end - start */
+	char status[DB_STATUS_MAX]; /* see above */
+	char reason[DB_REVIEW_MAX]; /* why refused or invalid; "" otherwise */
 	char reviewer_nip[RECORD_NIP_MAX];
-	char comment[DB_REVIEW_MAX];  /* reviewer's, "" when none */
-	int64_t reviewed_usec;	      /* 0 until reviewed */
-	int64_t superseded_by;	      /* id of the entry replacing it, 0 when current */
-	bool is_supersedes_missing;   /* act.supersedes > 0 names a record not stored (yet) */
-	int64_t received_usec;	      /* CLOCK_REALTIME at ingest */
+	char comment[DB_REVIEW_MAX]; /* reviewer's, "" when none */
+	int64_t reviewed_usec;	     /* 0 until reviewed */
+	int64_t superseded_by;	     /* id of the entry replacing it, 0 when current */
+	bool is_supersedes_missing;  /* act.supersedes > 0 names a record not stored (yet) */
+	int64_t received_usec;	     /* CLOCK_REALTIME at ingest */
 	/* The person, from the staff table ("" when the NIP is unknown). */
 	char name[DB_TEXT_MAX];
 	char unit_id[DB_UNIT_ID_MAX];
@@ -427,8 +427,8 @@ int db_record_max_seq(struct db *db, int64_t device_id, uint64_t *ret_seq) MUST_
 int db_record_insert(struct db *db, int64_t device_id, const struct record *rec,
 		     const struct db_record_meta *meta) MUST_CHECK;
 /* A kiosk measured this collector's time at a boot time: true = boot_usec + offset. */
-int db_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id,
-		       int64_t offset_usec, int64_t rtt_usec) MUST_CHECK;
+int db_boot_anchor_put(struct db *db, int64_t device_id, const char *boot_id, int64_t offset_usec,
+		       int64_t rtt_usec) MUST_CHECK;
 /*
  * true - boot time for a boot: from its anchor, else a clock-trusted record
  * of that boot; -ENOENT when neither exists yet.
@@ -558,8 +558,8 @@ int db_plans(struct db *db, const char *nip, db_plan_fn *fn, void *user) MUST_CH
 /*
  * Accepted taps (kind "tap", outcome "accepted") of q's range by their
  * corrected time, else their recorded time, as one stream ordered by nip (one
- * person's taps in no particular order); direction is "", "in" or "out". With q->unit_id, taps of that unit's
- * staff only; with q->nip, of that person only.
+ * person's taps in no particular order); direction is "", "in" or "out". With q->unit_id, taps of
+ * that unit's staff only; with q->nip, of that person only.
  */
 int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn *fn,
 		     void *user) MUST_CHECK;
@@ -568,8 +568,8 @@ int db_accepted_taps(struct db *db, const struct db_tap_range *q, db_accepted_fn
  * tap or an activity) by any of its staff at or after since_usec; units
  * without one are skipped.
  */
-int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
-		       db_unit_since_fn *fn, void *user) MUST_CHECK;
+int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec, db_unit_since_fn *fn,
+		       void *user) MUST_CHECK;
 /*
  * Staff of one unit (NULL: all) by nip, without cards and fingers (n_cards,
  * n_fingers 0): what a report over 100,000 people needs, at a fraction of

@@ -46,8 +46,8 @@ struct db_user {
 struct db_session {
 	int64_t user_id;
 	char csrf[CRYPTO_TOKEN_LEN + 1]; /* useless without the session cookie: kept as is */
-	int64_t created_usec; /* CLOCK_REALTIME */
-	int64_t seen_usec;    /* last request, within a minute */
+	int64_t created_usec;		 /* CLOCK_REALTIME */
+	int64_t seen_usec;		 /* last request, within a minute */
 };
 
 /* An admin bearer token as scope.c needs it. */

@@ -66,8 +66,8 @@ int db_sqlite_activity_get(struct db *db, int64_t id, int64_t device_id, uint64_
 int db_sqlite_activity_superseders(struct db *db, int64_t device_id, uint64_t seq,
 				   db_activity_fn *fn, void *user);
 int db_sqlite_activity_set_superseded(struct db *db, int64_t id, int64_t by_id);
-int db_sqlite_activity_set_status(struct db *db, int64_t id, const char *status,
-				  const char *reason, const char *reviewer_nip, int64_t now_usec);
+int db_sqlite_activity_set_status(struct db *db, int64_t id, const char *status, const char *reason,
+				  const char *reviewer_nip, int64_t now_usec);
 int db_sqlite_activities(struct db *db, const struct db_activity_query *q, db_activity_fn *fn,
 			 void *user);
 int db_sqlite_plans_clear(struct db *db);
@@ -89,7 +89,7 @@ int db_sqlite_enroll_request_add(struct db *db, int64_t device_id, const char *n
 				 int64_t now_usec, int64_t *ret_id);
 int db_sqlite_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_fn *fn,
 				  void *user);
-int db_sqlite_enroll_request_finish(struct db *db, int64_t id, int64_t device_id,
-				    const char *state, const char *reason, int64_t now_usec);
+int db_sqlite_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
+				    const char *reason, int64_t now_usec);
 
 #endif

@@ -70,7 +70,7 @@ struct discipline {
 	size_t cursor;		/* next staff slot to evaluate */
 	struct rules_tap *taps; /* of staff[cursor] */
 	size_t n_taps, cap_taps;
-	bool is_keeping; /* explain: keep staff[0]'s taps instead of evaluating */
+	bool is_keeping;	  /* explain: keep staff[0]'s taps instead of evaluating */
 	discipline_keep_fn *keep; /* the query's staff filter, or NULL */
 	void *keep_arg;
 	char *why;

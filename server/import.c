@@ -715,8 +715,8 @@ static int plans_begin(struct importer *im)
 static bool take_plan_code(struct importer *im, unsigned line, const char *text,
 			   char out[ACTIVITY_PLAN_MAX])
 {
-	struct activity probe = {.quantity = 1, .unit = "x", .start = "08:00", .end = "09:00",
-				 .date = "2025-01-01"};
+	struct activity probe = {
+	    .quantity = 1, .unit = "x", .start = "08:00", .end = "09:00", .date = "2025-01-01"};
 	enum activity_error err;
 
 	if (!take_text(im, line, "code", text, probe.plan, sizeof(probe.plan)))
@@ -740,7 +740,8 @@ static int plans_row(struct importer *im, unsigned line, const char *const *c)
 	if (take_nip(im, line, "nip", c[0], plan.nip)) {
 		r = db_staff_get(im->db, plan.nip, &staff);
 		if (r == -ENOENT)
-			fail(im, line, "nip", "%s is no staff member (import staff first)", plan.nip);
+			fail(im, line, "nip", "%s is no staff member (import staff first)",
+			     plan.nip);
 		else if (r < 0)
 			return r;
 	}
@@ -1013,7 +1014,8 @@ int import_stream(struct db *db, enum import_kind kind, FILE *in, const char *na
 		r = im.spec->finish(&im);
 	if (r == 0 && ret->diag.n_errors)
 		r = -EINVAL;
-	/* Biometrics of people who left are not kept (the kiosks delete theirs on the next pull). */
+	/* Biometrics of people who left are not kept (the kiosks delete theirs on the next pull).
+	 */
 	if (r == 0 && kind == IMPORT_STAFF) {
 		r = db_template_forget_absent(db);
 		r = r < 0 ? r : 0;

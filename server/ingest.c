@@ -29,7 +29,7 @@ struct ingest {
 	uint64_t last_seq;
 	uint8_t last_link[CRYPTO_SHA256_LEN];
 	bool has_last;
-	uint64_t contiguous;			 /* 1..contiguous all stored */
+	uint64_t contiguous;			  /* 1..contiguous all stored */
 	char corrected_boot[CLK_BOOT_ID_LEN + 1]; /* boot already corrected in this batch */
 };
 
@@ -156,8 +156,9 @@ static int ingest_one(struct ingest *in, const struct record_batch *batch, size_
 	struct db_record_meta meta = {.received_usec = in->now_usec};
 	int r;
 
-	r = rec->seq > in->max_seq_before ? -ENOENT
-					  : db_record_chain(in->db, in->dev->id, rec->seq, prev, link);
+	r = rec->seq > in->max_seq_before
+		? -ENOENT
+		: db_record_chain(in->db, in->dev->id, rec->seq, prev, link);
 	if (r == 0) {
 		if (memcmp(link, rec->link, sizeof(link)) == 0) {
 			in->res.duplicates++;
@@ -185,7 +186,8 @@ static int ingest_one(struct ingest *in, const struct record_batch *batch, size_
 		return r;
 	in->res.stored++;
 	note_stored(in, rec);
-	/* The first trusted record of a boot corrects the boot's earlier records; once is enough. */
+	/* The first trusted record of a boot corrects the boot's earlier records; once is enough.
+	 */
 	if (rec->clock_trusted && strcmp(in->corrected_boot, rec->boot_id) != 0) {
 		r = db_boot_correct(in->db, in->dev->id, rec->boot_id,
 				    rec->wall_usec - rec->boot_usec);
@@ -236,8 +238,11 @@ int ingest_batch(struct db *db, const struct db_device *dev, const struct record
 		 struct ingest_result *ret_result)
 {
 	static const struct activities_rules defaults;
-	struct ingest in = {.db = db, .dev = dev, .rules = rules ? rules : &defaults,
-			    .now_usec = now_usec, .contiguous = dev->acked_seq};
+	struct ingest in = {.db = db,
+			    .dev = dev,
+			    .rules = rules ? rules : &defaults,
+			    .now_usec = now_usec,
+			    .contiguous = dev->acked_seq};
 	const struct record *recs = batch->recs;
 	int r;
 

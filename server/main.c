@@ -66,35 +66,36 @@ struct args {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: hadir-collector [--config FILE] [--check-config]\n"
-		"       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
-		"       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
-		" units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
-		"       hadir-collector [--config FILE] import"
-		" units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
-		"       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
-		" [--json]\n"
-		"       hadir-collector [--config FILE] alerts [--json]\n"
-		"       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
-		" [--nip N] [--generate]\n"
-		"       hadir-collector [--config FILE] user list [--json] | disable NAME |"
-		" passwd NAME [--generate]\n"
-		"       hadir-collector [--config FILE] token add --role ROLE [--unit U1,U2]"
-		" [--nip N]\n"
-		"       hadir-collector [--config FILE] audit [--from DATE] [--to DATE] [--actor A]"
-		" [--action X] [--format json|csv]\n"
-		"       hadir-collector [--config FILE] report discipline|units|activities --from DATE"
-		" --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
-		"       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
-		"       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
-		" list [--json] | rekey\n"
-		"       hadir-collector --version\n"
-		"FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
-		" instant.\nROLE is superadmin, unit_admin (with --unit), supervisor or staff"
-		" (with --nip). A password is\nread from standard input (asked twice, unechoed,"
-		" on a terminal), or made up with --generate.\n",
-		CONFIG_DEFAULT_PATH);
+	fprintf(
+	    out,
+	    "usage: hadir-collector [--config FILE] [--check-config]\n"
+	    "       hadir-collector init DIR [--listen HOST:PORT] [--host NAME]\n"
+	    "       hadir-collector [--config FILE] device add NAME [--unit U1[,U2]] |"
+	    " units NAME [--unit U1[,U2]] | list [--json] | disable NAME\n"
+	    "       hadir-collector [--config FILE] import"
+	    " units|staff|schedules|holidays|leave|taps|plans FILE.csv\n"
+	    "       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
+	    " [--json]\n"
+	    "       hadir-collector [--config FILE] alerts [--json]\n"
+	    "       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
+	    " [--nip N] [--generate]\n"
+	    "       hadir-collector [--config FILE] user list [--json] | disable NAME |"
+	    " passwd NAME [--generate]\n"
+	    "       hadir-collector [--config FILE] token add --role ROLE [--unit U1,U2]"
+	    " [--nip N]\n"
+	    "       hadir-collector [--config FILE] audit [--from DATE] [--to DATE] [--actor A]"
+	    " [--action X] [--format json|csv]\n"
+	    "       hadir-collector [--config FILE] report discipline|units|activities --from DATE"
+	    " --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
+	    "       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
+	    "       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
+	    " list [--json] | rekey\n"
+	    "       hadir-collector --version\n"
+	    "FILE defaults to %s. DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO 8601"
+	    " instant.\nROLE is superadmin, unit_admin (with --unit), supervisor or staff"
+	    " (with --nip). A password is\nread from standard input (asked twice, unechoed,"
+	    " on a terminal), or made up with --generate.\n",
+	    CONFIG_DEFAULT_PATH);
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -237,14 +238,15 @@ static int print_device(const struct db_device *dev, void *user)
 		return r;
 	}
 	if (arr) {
-		json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:o}", "name", dev->name, "state",
-				      dev->is_disabled	 ? "disabled"
-				      : dev->is_enrolled ? "enrolled"
-							 : "pending",
-				      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
-				      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
-				      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
-				      (json_int_t)dev->acked_seq, "units", out->units);
+		json_t *o =
+		    json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:o}", "name", dev->name, "state",
+			      dev->is_disabled	 ? "disabled"
+			      : dev->is_enrolled ? "enrolled"
+						 : "pending",
+			      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
+			      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
+			      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
+			      (json_int_t)dev->acked_seq, "units", out->units);
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			return -ENOMEM;
@@ -297,8 +299,8 @@ static int parse_units(struct db *db, char *list, const char **ids, size_t *ret_
 		if (r < 0)
 			return r;
 		if (!found) {
-			fprintf(stderr, "hadir-collector: --unit: no unit '%s' (import units first)\n",
-				id);
+			fprintf(stderr,
+				"hadir-collector: --unit: no unit '%s' (import units first)\n", id);
 			return -ENOENT;
 		}
 		ids[n++] = id;
@@ -442,7 +444,8 @@ static int parse_period(const struct args *a, int64_t *from_usec, int64_t *to_us
 {
 	if ((a->from && parse_when(a->from, false, from_usec) < 0) ||
 	    (a->to && parse_when(a->to, true, to_usec) < 0)) {
-		fprintf(stderr, "hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
+		fprintf(stderr,
+			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -601,8 +604,8 @@ static int write_output(const char *path, const char *data, size_t len)
 }
 
 /* Write a report's bytes made with result r (JSON ends its line on a terminal); frees data. */
-static int emit_report(const struct args *a, enum discipline_format format, char *data,
-		       size_t len, int r)
+static int emit_report(const struct args *a, enum discipline_format format, char *data, size_t len,
+		       int r)
 {
 	if (r == 0)
 		r = write_output(a->output, data, len);
@@ -676,19 +679,19 @@ static int cmd_report(const struct args *a)
 {
 	const char *what = a->n_pos == 2 ? a->pos[1] : "";
 	/* The audit log's word for the report: "" for the discipline report and days. */
-	const char *prefix = strcmp(what, "units") == 0 || strcmp(what, "activities") == 0 ? what : "";
+	const char *prefix =
+	    strcmp(what, "units") == 0 || strcmp(what, "activities") == 0 ? what : "";
 	char why[DISCIPLINE_WHY_MAX];
-	struct discipline_query q = { .unit_id = a->unit };
-	enum discipline_report report = strcmp(what, "units") == 0 ? DISCIPLINE_UNITS
-								   : DISCIPLINE_EMPLOYEES;
+	struct discipline_query q = {.unit_id = a->unit};
+	enum discipline_report report =
+	    strcmp(what, "units") == 0 ? DISCIPLINE_UNITS : DISCIPLINE_EMPLOYEES;
 	enum discipline_format format = DISCIPLINE_JSON;
 	struct config cfg;
 	struct db *db;
 	int r;
 
 	if (strcmp(what, "discipline") != 0 && strcmp(what, "units") != 0 &&
-	    strcmp(what, "activities") != 0 &&
-	    !(strcmp(what, "days") == 0 && a->nip)) {
+	    strcmp(what, "activities") != 0 && !(strcmp(what, "days") == 0 && a->nip)) {
 		usage(stderr);
 		return 2;
 	}
@@ -698,7 +701,8 @@ static int cmd_report(const struct args *a)
 		fprintf(stderr, "hadir-collector: --from/--to: %s\n", why);
 		return 2;
 	}
-	if (discipline_parse_format(a->format, &format) < 0 || (q.nip && format != DISCIPLINE_JSON)) {
+	if (discipline_parse_format(a->format, &format) < 0 ||
+	    (q.nip && format != DISCIPLINE_JSON)) {
 		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx (days: json)\n");
 		return 2;
 	}
@@ -713,9 +717,13 @@ static int cmd_report(const struct args *a)
 	else
 		r = report_run(a, db, cfg.profiles, &q, report, format);
 	if (r == 0)
-		r = audit_cli(db, format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			      q.nip ? q.nip : a->unit ? a->unit : "*", "%s..%s %s%s%s", a->from, a->to,
-			      prefix, prefix[0] ? " " : "", q.nip ? "days" : discipline_extension(format));
+		r = audit_cli(db,
+			      format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
+			      q.nip	? q.nip
+			      : a->unit ? a->unit
+					: "*",
+			      "%s..%s %s%s%s", a->from, a->to, prefix, prefix[0] ? " " : "",
+			      q.nip ? "days" : discipline_extension(format));
 	db_close(db);
 	return r < 0 ? 1 : 0;
 }
@@ -828,8 +836,7 @@ static int print_template(const struct db_template *t, void *user)
 		printf("%-20s %-5" PRId64 " %s\n", t->nip, t->idx, when);
 		return 0;
 	}
-	o = json_pack("{s:s,s:I,s:s}", "nip", t->nip, "index", (json_int_t)t->idx, "created",
-		      when);
+	o = json_pack("{s:s,s:I,s:s}", "nip", t->nip, "index", (json_int_t)t->idx, "created", when);
 	if (!o || json_array_append_new(arr, o) < 0)
 		return -ENOMEM;
 	return 0;
@@ -857,7 +864,8 @@ static int list_fingerprints(struct db *db, bool is_json)
 	if (r == 0)
 		r = db_template_list(db, NULL, print_template, templates);
 	if (is_json && r == 0)
-		return dump_json(json_pack("{s:o,s:o}", "requests", requests, "templates", templates));
+		return dump_json(
+		    json_pack("{s:o,s:o}", "requests", requests, "templates", templates));
 	json_decref(requests);
 	json_decref(templates);
 	return r;
@@ -879,7 +887,8 @@ static int rekey(const struct config *cfg, struct db *db)
 	snprintf(old, sizeof(old), "%s.old", cfg->templates_key);
 	r = vault_open(cfg, db, &v);
 	if (r == 0 && !v) {
-		fprintf(stderr, "hadir-collector: no key file '%s' to replace\n", cfg->templates_key);
+		fprintf(stderr, "hadir-collector: no key file '%s' to replace\n",
+			cfg->templates_key);
 		return -ENOENT;
 	}
 	if (r < 0)
@@ -906,9 +915,10 @@ static int rekey(const struct config *cfg, struct db *db)
 			fresh, cfg->templates_key, strerror(-r));
 		goto out_free;
 	}
-	printf("%u template%s resealed under a new key in %s; the old key is %s: back the new one up,"
-	       " then destroy the old one\n",
-	       n, n == 1 ? "" : "s", cfg->templates_key, old);
+	printf(
+	    "%u template%s resealed under a new key in %s; the old key is %s: back the new one up,"
+	    " then destroy the old one\n",
+	    n, n == 1 ? "" : "s", cfg->templates_key, old);
 out_free:
 	vault_free(v);
 	return r;
@@ -1012,10 +1022,10 @@ static int print_user(const struct db_user *u, void *arg)
 
 	clk_format_utc(u->changed_usec, when);
 	if (arr) {
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "name", u->name, "role",
-				      u->role, "units", u->units, "nip", u->nip, "disabled",
-				      u->is_disabled, "locked", u->locked_until_usec > clk_wall_usec(),
-				      "changed", when);
+		json_t *o =
+		    json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "name", u->name, "role", u->role,
+			      "units", u->units, "nip", u->nip, "disabled", u->is_disabled,
+			      "locked", u->locked_until_usec > clk_wall_usec(), "changed", when);
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			return -ENOMEM;
@@ -1023,7 +1033,10 @@ static int print_user(const struct db_user *u, void *arg)
 	}
 	printf("%-24s %-10s %-9s %-20s %s\n", u->name, u->role,
 	       u->is_disabled ? "disabled" : "active",
-	       u->units[0] ? u->units : u->nip[0] ? u->nip : "-", when);
+	       u->units[0] ? u->units
+	       : u->nip[0] ? u->nip
+			   : "-",
+	       when);
 	return 0;
 }
 
@@ -1031,8 +1044,8 @@ static int user_change(const struct args *a, struct config *cfg, struct db *db, 
 {
 	const char *name = a->pos[2];
 	char password[ACCOUNT_PASSWORD_MAX + 2], why[160] = "";
-	struct account_spec spec = {.name = name, .role = a->role ? a->role : "",
-				    .units = a->unit, .nip = a->nip};
+	struct account_spec spec = {
+	    .name = name, .role = a->role ? a->role : "", .units = a->unit, .nip = a->nip};
 	const char *action;
 	int r;
 
@@ -1060,7 +1073,8 @@ static int user_change(const struct args *a, struct config *cfg, struct db *db, 
 	if (r == -ENOENT)
 		snprintf(why, sizeof(why), "no user '%s'", name);
 	if (r < 0) {
-		fprintf(stderr, "hadir-collector: user %s: %s\n", verb, why[0] ? why : strerror(-r));
+		fprintf(stderr, "hadir-collector: user %s: %s\n", verb,
+			why[0] ? why : strerror(-r));
 		return r;
 	}
 	r = audit_cli(db, action, name, "%s%s%s%s%s", spec.role, a->unit ? " units " : "",
@@ -1105,7 +1119,8 @@ static int cmd_user(const struct args *a)
 
 static int cmd_token(const struct args *a)
 {
-	struct account_spec spec = {.role = a->role ? a->role : "", .units = a->unit, .nip = a->nip};
+	struct account_spec spec = {
+	    .role = a->role ? a->role : "", .units = a->unit, .nip = a->nip};
 	char token[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX], why[160], target[32];
 	struct db_staff staff;
 	struct db_token tok;
@@ -1130,7 +1145,8 @@ static int cmd_token(const struct args *a)
 		return 1;
 	r = tok.nip[0] ? db_staff_get(db, tok.nip, &staff) : 0;
 	if (r == -ENOENT)
-		fprintf(stderr, "hadir-collector: no staff member with NIP %s (import staff first)\n",
+		fprintf(stderr,
+			"hadir-collector: no staff member with NIP %s (import staff first)\n",
 			tok.nip);
 	if (r == 0)
 		r = crypto_token_new(token);
@@ -1157,8 +1173,8 @@ static int cmd_token(const struct args *a)
 
 static int cmd_audit(const struct args *a)
 {
-	struct db_audit_query q = {.from_usec = INT64_MIN, .to_usec = INT64_MAX,
-				   .actor = a->actor, .action = a->action};
+	struct db_audit_query q = {
+	    .from_usec = INT64_MIN, .to_usec = INT64_MAX, .actor = a->actor, .action = a->action};
 	const char *format = a->format ? a->format : "json";
 	struct config cfg;
 	struct db *db;

@@ -18,82 +18,84 @@
 
 #include "common/tz.h"
 
-static const char *const levels[] = { "ringan", "sedang", "berat", NULL };
-static const char *const roundings[] = { "down", "nearest", "up", NULL };
+static const char *const levels[] = {"ringan", "sedang", "berat", NULL};
+static const char *const roundings[] = {"down", "nearest", "up", NULL};
 
 #define KEY(sec, nam, type, field, def, lo, hi, choices, help)                                     \
-	{ sec, nam, type, offsetof(struct profile, field), def, lo, hi, choices, help, NULL }
+	{                                                                                          \
+		sec, nam, type, offsetof(struct profile, field), def, lo, hi, choices, help, NULL  \
+	}
 
 #define TIER_KEYS(sec, field, m1, m2, m3, b1, b2, b3, b4, what)                                    \
 	KEY(sec, "tier1_max", CFG_INT, field.max_minutes[0], m1, 1, 1440, NULL,                    \
 	    what " tier 1 covers 1 to this many minutes"),                                         \
-	KEY(sec, "tier2_max", CFG_INT, field.max_minutes[1], m2, 1, 1440, NULL,                    \
-	    what " tier 2 ends here (minutes)"),                                                   \
-	KEY(sec, "tier3_max", CFG_INT, field.max_minutes[2], m3, 1, 1440, NULL,                    \
-	    what " tier 3 ends here; tier 4 is above"),                                            \
-	KEY(sec, "tier1_bp", CFG_INT, field.bp[0], b1, 0, PROFILE_BP_FULL, NULL,                   \
-	    "basis points per occurrence (50 = 0.5 %)"),                                           \
-	KEY(sec, "tier2_bp", CFG_INT, field.bp[1], b2, 0, PROFILE_BP_FULL, NULL, NULL),            \
-	KEY(sec, "tier3_bp", CFG_INT, field.bp[2], b3, 0, PROFILE_BP_FULL, NULL, NULL),            \
-	KEY(sec, "tier4_bp", CFG_INT, field.bp[3], b4, 0, PROFILE_BP_FULL, NULL, NULL),            \
-	KEY(sec, "missing_is_tier4", CFG_BOOL, field.is_missing_tier4, "yes", 0, 0, NULL,          \
-	    "a missing tap counts as tier 4 (Permenko Infra 10/2025 Pasal 22)")
+	    KEY(sec, "tier2_max", CFG_INT, field.max_minutes[1], m2, 1, 1440, NULL,                \
+		what " tier 2 ends here (minutes)"),                                               \
+	    KEY(sec, "tier3_max", CFG_INT, field.max_minutes[2], m3, 1, 1440, NULL,                \
+		what " tier 3 ends here; tier 4 is above"),                                        \
+	    KEY(sec, "tier1_bp", CFG_INT, field.bp[0], b1, 0, PROFILE_BP_FULL, NULL,               \
+		"basis points per occurrence (50 = 0.5 %)"),                                       \
+	    KEY(sec, "tier2_bp", CFG_INT, field.bp[1], b2, 0, PROFILE_BP_FULL, NULL, NULL),        \
+	    KEY(sec, "tier3_bp", CFG_INT, field.bp[2], b3, 0, PROFILE_BP_FULL, NULL, NULL),        \
+	    KEY(sec, "tier4_bp", CFG_INT, field.bp[3], b4, 0, PROFILE_BP_FULL, NULL, NULL),        \
+	    KEY(sec, "missing_is_tier4", CFG_BOOL, field.is_missing_tier4, "yes", 0, 0, NULL,      \
+		"a missing tap counts as tier 4 (Permenko Infra 10/2025 Pasal 22)")
 
-#define RUNG_KEYS(n, lo, hi, lvl, cod, txt)                                                    \
+#define RUNG_KEYS(n, lo, hi, lvl, cod, txt)                                                        \
 	KEY("sanction" #n, "min_days", CFG_INT, ladder[n - 1].min_days, lo, 0, 366, NULL,          \
 	    "yearly TK + equivalent days from; 0: rung unused"),                                   \
-	KEY("sanction" #n, "max_days", CFG_INT, ladder[n - 1].max_days, hi, 0, 366, NULL,          \
-	    "up to (inclusive); 0: no upper bound"),                                               \
-	KEY("sanction" #n, "level", CFG_ENUM, ladder[n - 1].level, lvl, 0, 0, levels, NULL),    \
-	KEY("sanction" #n, "code", CFG_STRING, ladder[n - 1].code, cod, 0, 0, NULL, NULL),       \
-	KEY("sanction" #n, "text", CFG_STRING, ladder[n - 1].text, txt, 0, 0, NULL, NULL)
+	    KEY("sanction" #n, "max_days", CFG_INT, ladder[n - 1].max_days, hi, 0, 366, NULL,      \
+		"up to (inclusive); 0: no upper bound"),                                           \
+	    KEY("sanction" #n, "level", CFG_ENUM, ladder[n - 1].level, lvl, 0, 0, levels, NULL),   \
+	    KEY("sanction" #n, "code", CFG_STRING, ladder[n - 1].code, cod, 0, 0, NULL, NULL),     \
+	    KEY("sanction" #n, "text", CFG_STRING, ladder[n - 1].text, txt, 0, 0, NULL, NULL)
 
 /* Defaults are the common scheme and PP 94/2021, so a profile states only what differs. */
 static const struct cfg_key profile_keys[] = {
-	KEY("profile", "name", CFG_STRING, name, NULL, 0, 0, NULL, "the name units refer to"),
-	KEY("profile", "description", CFG_STRING, description, "", 0, 0, NULL, NULL),
-	KEY("window", "open", CFG_STRING, window_open_text, "06:00", 0, 0, NULL,
-	    "taps before this local time are kept but ignored (HH:MM)"),
-	KEY("window", "close", CFG_STRING, window_close_text, "18:00", 0, 0, NULL,
-	    "taps after this local time are kept but ignored (HH:MM)"),
-	KEY("window", "grace_seconds", CFG_INT, grace_seconds, "59", 0, 3599, NULL,
-	    "59: 07:30:59 is on time for 07:30 (ANRI 18/2016)"),
-	TIER_KEYS("late", late, "30", "60", "90", "50", "100", "125", "150", "TL"),
-	TIER_KEYS("early", early, "30", "60", "90", "50", "100", "125", "150", "PSW"),
-	KEY("absence", "tk_bp", CFG_INT, tk_bp, "300", 0, PROFILE_BP_FULL, NULL,
-	    "per TK day; 3 % is commonly quoted but unconfirmed"),
-	KEY("absence", "cap_bp", CFG_INT, cap_bp, "10000", 1, PROFILE_BP_FULL, NULL,
-	    "monthly cap of the deduction"),
-	KEY("compensation", "max_minutes", CFG_INT, compensation_minutes, "0", 0, 1440, NULL,
-	    "late up to N min is forgiven when the day is extended as long; 0: off"),
-	KEY("threshold", "free_late_days", CFG_INT, free_late_days, "0", 0, 31, NULL,
-	    "the first K late days of a month are not cut; 0: off"),
-	KEY("year", "minutes_per_day", CFG_INT, minutes_per_day, "450", 1, 1440, NULL,
-	    "late + early minutes per TK-equivalent day (PP 53/2010; unconfirmed since)"),
-	KEY("year", "rounding", CFG_ENUM, rounding, "down", 0, 0, roundings, NULL),
-	KEY("year", "consecutive_tk", CFG_INT, consecutive_tk, "10", 0, 366, NULL,
-	    "TK working days in a row that earn consecutive_code whatever the total; 0: off"),
-	KEY("year", "consecutive_code", CFG_STRING, consecutive_code, "pemberhentian", 0, 0, NULL,
-	    NULL),
-	RUNG_KEYS(1, "3", "3", "ringan", "teguran_lisan", "Teguran lisan"),
-	RUNG_KEYS(2, "4", "6", "ringan", "teguran_tertulis", "Teguran tertulis"),
-	RUNG_KEYS(3, "7", "10", "ringan", "pernyataan_tidak_puas",
-		  "Pernyataan tidak puas secara tertulis"),
-	RUNG_KEYS(4, "11", "13", "sedang", "potong_tukin_25_6",
-		  "Pemotongan tunjangan kinerja 25% selama 6 bulan"),
-	RUNG_KEYS(5, "14", "16", "sedang", "potong_tukin_25_9",
-		  "Pemotongan tunjangan kinerja 25% selama 9 bulan"),
-	RUNG_KEYS(6, "17", "20", "sedang", "potong_tukin_25_12",
-		  "Pemotongan tunjangan kinerja 25% selama 12 bulan"),
-	RUNG_KEYS(7, "21", "24", "berat", "penurunan_jabatan",
-		  "Penurunan jabatan setingkat lebih rendah selama 12 bulan"),
-	RUNG_KEYS(8, "25", "27", "berat", "pembebasan_jabatan",
-		  "Pembebasan dari jabatan menjadi jabatan pelaksana selama 12 bulan"),
-	RUNG_KEYS(9, "28", "0", "berat", "pemberhentian",
-		  "Pemberhentian dengan hormat tidak atas permintaan sendiri sebagai PNS"),
-	RUNG_KEYS(10, "0", "0", "ringan", "", ""),
-	RUNG_KEYS(11, "0", "0", "ringan", "", ""),
-	RUNG_KEYS(12, "0", "0", "ringan", "", ""),
+    KEY("profile", "name", CFG_STRING, name, NULL, 0, 0, NULL, "the name units refer to"),
+    KEY("profile", "description", CFG_STRING, description, "", 0, 0, NULL, NULL),
+    KEY("window", "open", CFG_STRING, window_open_text, "06:00", 0, 0, NULL,
+	"taps before this local time are kept but ignored (HH:MM)"),
+    KEY("window", "close", CFG_STRING, window_close_text, "18:00", 0, 0, NULL,
+	"taps after this local time are kept but ignored (HH:MM)"),
+    KEY("window", "grace_seconds", CFG_INT, grace_seconds, "59", 0, 3599, NULL,
+	"59: 07:30:59 is on time for 07:30 (ANRI 18/2016)"),
+    TIER_KEYS("late", late, "30", "60", "90", "50", "100", "125", "150", "TL"),
+    TIER_KEYS("early", early, "30", "60", "90", "50", "100", "125", "150", "PSW"),
+    KEY("absence", "tk_bp", CFG_INT, tk_bp, "300", 0, PROFILE_BP_FULL, NULL,
+	"per TK day; 3 % is commonly quoted but unconfirmed"),
+    KEY("absence", "cap_bp", CFG_INT, cap_bp, "10000", 1, PROFILE_BP_FULL, NULL,
+	"monthly cap of the deduction"),
+    KEY("compensation", "max_minutes", CFG_INT, compensation_minutes, "0", 0, 1440, NULL,
+	"late up to N min is forgiven when the day is extended as long; 0: off"),
+    KEY("threshold", "free_late_days", CFG_INT, free_late_days, "0", 0, 31, NULL,
+	"the first K late days of a month are not cut; 0: off"),
+    KEY("year", "minutes_per_day", CFG_INT, minutes_per_day, "450", 1, 1440, NULL,
+	"late + early minutes per TK-equivalent day (PP 53/2010; unconfirmed since)"),
+    KEY("year", "rounding", CFG_ENUM, rounding, "down", 0, 0, roundings, NULL),
+    KEY("year", "consecutive_tk", CFG_INT, consecutive_tk, "10", 0, 366, NULL,
+	"TK working days in a row that earn consecutive_code whatever the total; 0: off"),
+    KEY("year", "consecutive_code", CFG_STRING, consecutive_code, "pemberhentian", 0, 0, NULL,
+	NULL),
+    RUNG_KEYS(1, "3", "3", "ringan", "teguran_lisan", "Teguran lisan"),
+    RUNG_KEYS(2, "4", "6", "ringan", "teguran_tertulis", "Teguran tertulis"),
+    RUNG_KEYS(3, "7", "10", "ringan", "pernyataan_tidak_puas",
+	      "Pernyataan tidak puas secara tertulis"),
+    RUNG_KEYS(4, "11", "13", "sedang", "potong_tukin_25_6",
+	      "Pemotongan tunjangan kinerja 25% selama 6 bulan"),
+    RUNG_KEYS(5, "14", "16", "sedang", "potong_tukin_25_9",
+	      "Pemotongan tunjangan kinerja 25% selama 9 bulan"),
+    RUNG_KEYS(6, "17", "20", "sedang", "potong_tukin_25_12",
+	      "Pemotongan tunjangan kinerja 25% selama 12 bulan"),
+    RUNG_KEYS(7, "21", "24", "berat", "penurunan_jabatan",
+	      "Penurunan jabatan setingkat lebih rendah selama 12 bulan"),
+    RUNG_KEYS(8, "25", "27", "berat", "pembebasan_jabatan",
+	      "Pembebasan dari jabatan menjadi jabatan pelaksana selama 12 bulan"),
+    RUNG_KEYS(9, "28", "0", "berat", "pemberhentian",
+	      "Pemberhentian dengan hormat tidak atas permintaan sendiri sebagai PNS"),
+    RUNG_KEYS(10, "0", "0", "ringan", "", ""),
+    RUNG_KEYS(11, "0", "0", "ringan", "", ""),
+    RUNG_KEYS(12, "0", "0", "ringan", "", ""),
 };
 
 /* What the cross-field checks need to name a place in the file. */
@@ -158,8 +160,8 @@ static void diag_add(struct cfg_diag *diag, const char *fmt, ...)
 }
 
 PRINTF_LIKE(4, 5)
-static void check_fail(const struct check *c, const char *section, const char *key,
-		       const char *fmt, ...)
+static void check_fail(const struct check *c, const char *section, const char *key, const char *fmt,
+		       ...)
 {
 	unsigned line = find_line(c, section, key);
 	char why[256];
@@ -177,7 +179,7 @@ static void check_fail(const struct check *c, const char *section, const char *k
 static void check_tiers(const struct check *c, const char *section,
 			const struct profile_tiers *tiers)
 {
-	static const char *const names[] = { "tier1_max", "tier2_max", "tier3_max" };
+	static const char *const names[] = {"tier1_max", "tier2_max", "tier3_max"};
 
 	for (size_t i = 1; i < ARRAY_SIZE(names); i++)
 		if (tiers->max_minutes[i] <= tiers->max_minutes[i - 1])
@@ -213,8 +215,10 @@ static void check_ladder(const struct check *c, struct profile *p)
 		if (r->min_days == 0)
 			continue;
 		if (n != i) {
-			check_fail(c, sec, "min_days", "[sanction%zu] is unused: rungs must fill "
-				   "the first slots", n + 1);
+			check_fail(c, sec, "min_days",
+				   "[sanction%zu] is unused: rungs must fill "
+				   "the first slots",
+				   n + 1);
 			return;
 		}
 		n++;
@@ -232,9 +236,10 @@ static void check_ladder(const struct check *c, struct profile *p)
 			snprintf(prev, sizeof(prev), "sanction%zu", i);
 			check_fail(c, prev, "max_days", "only the last rung may be open-ended");
 		} else if (r->min_days <= p->ladder[i - 1].max_days) {
-			check_fail(c, sec, "min_days", "must be above [sanction%zu] max_days "
-				   "(%" PRId64 "): rungs ascend and do not overlap", i,
-				   p->ladder[i - 1].max_days);
+			check_fail(c, sec, "min_days",
+				   "must be above [sanction%zu] max_days "
+				   "(%" PRId64 "): rungs ascend and do not overlap",
+				   i, p->ladder[i - 1].max_days);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->ladder[j].code, r->code) == 0)
@@ -258,7 +263,7 @@ static void check_ladder(const struct check *c, struct profile *p)
 int profile_parse(const char *text, size_t len, const char *name, struct profile **ret_profile,
 		  struct cfg_diag *diag)
 {
-	struct check c = { .text = text, .len = len, .name = name, .diag = diag };
+	struct check c = {.text = text, .len = len, .name = name, .diag = diag};
 	struct profile *p;
 	FILE *f;
 	int r;

@@ -20,10 +20,10 @@
 #include "common/cfg.h"
 #include "common/err.h"
 
-#define PROFILE_TIERS 4	     /* TL1–TL4, PSW1–PSW4 */
+#define PROFILE_TIERS	  4  /* TL1–TL4, PSW1–PSW4 */
 #define PROFILE_RUNGS_MAX 12 /* [sanction1] … [sanction12] */
-#define PROFILE_FILE_MAX (64 * 1024)
-#define PROFILE_BP_FULL 10000 /* basis points in 100 % */
+#define PROFILE_FILE_MAX  (64 * 1024)
+#define PROFILE_BP_FULL	  10000 /* basis points in 100 % */
 
 enum profile_level {
 	PROFILE_LEVEL_RINGAN,
@@ -46,11 +46,11 @@ struct profile_tiers {
 
 /* One rung of the sanction ladder (PP 94/2021), by yearly TK(+equivalent) days. */
 struct profile_rung {
-	int64_t min_days;	   /* 0: slot unused */
-	int64_t max_days;	   /* inclusive; 0: no upper bound (last rung only) */
-	int level;		   /* enum profile_level */
-	char code[CFG_VALUE_MAX];  /* stable identifier, e.g. "teguran_lisan" */
-	char text[CFG_VALUE_MAX];  /* Indonesian, for the report */
+	int64_t min_days;	  /* 0: slot unused */
+	int64_t max_days;	  /* inclusive; 0: no upper bound (last rung only) */
+	int level;		  /* enum profile_level */
+	char code[CFG_VALUE_MAX]; /* stable identifier, e.g. "teguran_lisan" */
+	char text[CFG_VALUE_MAX]; /* Indonesian, for the report */
 };
 
 struct profile {
@@ -72,8 +72,8 @@ struct profile {
 	int64_t consecutive_tk;		       /* run of TK working days → run sanction; 0: off */
 	char consecutive_code[CFG_VALUE_MAX];  /* the rung a run earns (a ladder code) */
 	struct profile_rung ladder[PROFILE_RUNGS_MAX];
-	size_t n_rungs;			       /* used rungs, ascending, first n slots */
-	size_t consecutive_rung;	       /* index of consecutive_code in ladder */
+	size_t n_rungs;		 /* used rungs, ascending, first n slots */
+	size_t consecutive_rung; /* index of consecutive_code in ladder */
 };
 
 /*

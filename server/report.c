@@ -85,13 +85,13 @@ static json_t *employee_json(const struct rules_employee *e, const struct rules_
 			 p->tk_days, "leave_days", leave_days_json(p->leave_days), "deduction_pct",
 			 pct_of(p->deduction_bp), "deduction_bp", (json_int_t)p->deduction_bp,
 			 "deduction_amount", (json_int_t)p->deduction_amount, "required_days",
-			 p->required_days, "compliant_days", p->compliant_days,
-			 "compensated_days", p->compensated_days, "forgiven_late_days",
-			 p->forgiven_late_days, "year", year_json(&p->year));
+			 p->required_days, "compliant_days", p->compliant_days, "compensated_days",
+			 p->compensated_days, "forgiven_late_days", p->forgiven_late_days, "year",
+			 year_json(&p->year));
 }
 
-int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries,
-			   size_t n, json_t **ret_json)
+int report_discipline_json(int32_t from, int32_t to, const struct report_entry *entries, size_t n,
+			   json_t **ret_json)
 {
 	json_t *root, *list;
 
@@ -105,8 +105,8 @@ int report_discipline_json(int32_t from, int32_t to, const struct report_entry *
 			return -ENOMEM;
 		}
 	}
-	root = json_pack("{s:o,s:o,s:o}", "from", date_json(from), "to", date_json(to),
-			 "employees", list);
+	root = json_pack("{s:o,s:o,s:o}", "from", date_json(from), "to", date_json(to), "employees",
+			 list);
 	if (!root)
 		return -ENOMEM;
 	*ret_json = root;
@@ -119,8 +119,11 @@ int report_discipline_json(int32_t from, int32_t to, const struct report_entry *
 static size_t utf8_len(const unsigned char *s)
 {
 	unsigned c = s[0];
-	size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-				 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	size_t n = c < 0x80		    ? 1
+		   : c >= 0xC2 && c <= 0xDF ? 2
+		   : c >= 0xE0 && c <= 0xEF ? 3
+		   : c >= 0xF0 && c <= 0xF4 ? 4
+					    : 0;
 
 	for (size_t i = 1; i < n; i++)
 		if ((s[i] & 0xC0) != 0x80)
@@ -213,7 +216,8 @@ static void put_tiers(FILE *out, const char *key, const int32_t *counts, char ki
 {
 	fprintf(out, ",\"%s\":{", key);
 	for (int t = 1; t <= PROFILE_TIERS; t++)
-		fprintf(out, "%s\"%s\":%d", t > 1 ? "," : "", rules_tier_name(kind, t), counts[t - 1]);
+		fprintf(out, "%s\"%s\":%d", t > 1 ? "," : "", rules_tier_name(kind, t),
+			counts[t - 1]);
 	fputc('}', out);
 }
 
@@ -232,8 +236,9 @@ static void put_employee(FILE *out, const struct rules_employee *e, const struct
 	put_string(out, e->name);
 	fputs(",\"unit_id\":", out);
 	put_string(out, e->unit_id);
-	fprintf(out, ",\"working_days\":%d,\"present_days\":%d,\"late_minutes\":%lld,"
-		     "\"early_minutes\":%lld",
+	fprintf(out,
+		",\"working_days\":%d,\"present_days\":%d,\"late_minutes\":%lld,"
+		"\"early_minutes\":%lld",
 		p->working_days, p->present_days, (long long)p->late_minutes,
 		(long long)p->early_minutes);
 	put_tiers(out, "tl", p->tl, 'L');
@@ -244,10 +249,11 @@ static void put_employee(FILE *out, const struct rules_employee *e, const struct
 			cal_leave_code_name((enum cal_leave_code)c), p->leave_days[c]);
 	fputs("},\"deduction_pct\":", out);
 	put_pct(out, p->deduction_bp);
-	fprintf(out, ",\"deduction_bp\":%lld,\"deduction_amount\":%lld,\"required_days\":%d,"
-		     "\"compliant_days\":%d,\"compensated_days\":%d,\"forgiven_late_days\":%d,"
-		     "\"year\":{\"tk_days\":%d,\"minutes\":%lld,\"equivalent_days\":%d,"
-		     "\"total_days\":%d,\"max_consecutive_tk\":%d,\"sanction\":",
+	fprintf(out,
+		",\"deduction_bp\":%lld,\"deduction_amount\":%lld,\"required_days\":%d,"
+		"\"compliant_days\":%d,\"compensated_days\":%d,\"forgiven_late_days\":%d,"
+		"\"year\":{\"tk_days\":%d,\"minutes\":%lld,\"equivalent_days\":%d,"
+		"\"total_days\":%d,\"max_consecutive_tk\":%d,\"sanction\":",
 		(long long)p->deduction_bp, (long long)p->deduction_amount, p->required_days,
 		p->compliant_days, p->compensated_days, p->forgiven_late_days, y->tk_days,
 		(long long)y->minutes, y->equivalent_days, y->total_days, y->max_consecutive_tk);
@@ -332,44 +338,44 @@ static void csv_text(FILE *out, const char *s)
 }
 
 static const char *const column_names[REPORT_COLUMNS] = {
-	"NIP",
-	"Nama",
-	"Unit",
-	"Hari Kerja",
-	"Hari Hadir",
-	"Menit Terlambat",
-	"Menit Pulang Cepat",
-	"TL1",
-	"TL2",
-	"TL3",
-	"TL4",
-	"PSW1",
-	"PSW2",
-	"PSW3",
-	"PSW4",
-	"Hari TK",
-	/* one column per leave code, in enum cal_leave_code order */
-	"Cuti/Izin CT",
-	"Cuti/Izin CB",
-	"Cuti/Izin CS",
-	"Cuti/Izin CM",
-	"Cuti/Izin CAP",
-	"Cuti/Izin CLTN",
-	"Cuti/Izin DL",
-	"Cuti/Izin TB",
-	"Cuti/Izin I",
-	"Cuti/Izin S",
-	"Cuti/Izin FWA",
-	"Cuti/Izin WFH",
-	"Potongan (%)",
-	"Potongan (Rp)",
-	"TK Tahun Berjalan",
-	"Hari Setara (Terlambat/Pulang Cepat)",
-	"Jumlah Hari",
-	"TK Berturut-turut Terpanjang",
-	"Tingkat Hukuman",
-	"Kode Hukuman",
-	"Rekomendasi Hukuman Disiplin",
+    "NIP",
+    "Nama",
+    "Unit",
+    "Hari Kerja",
+    "Hari Hadir",
+    "Menit Terlambat",
+    "Menit Pulang Cepat",
+    "TL1",
+    "TL2",
+    "TL3",
+    "TL4",
+    "PSW1",
+    "PSW2",
+    "PSW3",
+    "PSW4",
+    "Hari TK",
+    /* one column per leave code, in enum cal_leave_code order */
+    "Cuti/Izin CT",
+    "Cuti/Izin CB",
+    "Cuti/Izin CS",
+    "Cuti/Izin CM",
+    "Cuti/Izin CAP",
+    "Cuti/Izin CLTN",
+    "Cuti/Izin DL",
+    "Cuti/Izin TB",
+    "Cuti/Izin I",
+    "Cuti/Izin S",
+    "Cuti/Izin FWA",
+    "Cuti/Izin WFH",
+    "Potongan (%)",
+    "Potongan (Rp)",
+    "TK Tahun Berjalan",
+    "Hari Setara (Terlambat/Pulang Cepat)",
+    "Jumlah Hari",
+    "TK Berturut-turut Terpanjang",
+    "Tingkat Hukuman",
+    "Kode Hukuman",
+    "Rekomendasi Hukuman Disiplin",
 };
 
 const char *report_column_name(size_t i)
@@ -379,12 +385,12 @@ const char *report_column_name(size_t i)
 
 static struct report_cell text_cell(const char *s)
 {
-	return (struct report_cell){ .kind = REPORT_CELL_TEXT, .text = s ? s : "" };
+	return (struct report_cell){.kind = REPORT_CELL_TEXT, .text = s ? s : ""};
 }
 
 static struct report_cell int_cell(int64_t v)
 {
-	return (struct report_cell){ .kind = REPORT_CELL_INT, .value = v };
+	return (struct report_cell){.kind = REPORT_CELL_INT, .value = v};
 }
 
 void report_discipline_cells(const struct rules_employee *e, const struct rules_period *p,
@@ -408,8 +414,8 @@ void report_discipline_cells(const struct rules_employee *e, const struct rules_
 	cells[n++] = int_cell(p->tk_days);
 	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
 		cells[n++] = int_cell(p->leave_days[c]);
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = p->deduction_bp };
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_RUPIAH, .value = p->deduction_amount };
+	cells[n++] = (struct report_cell){.kind = REPORT_CELL_BP, .value = p->deduction_bp};
+	cells[n++] = (struct report_cell){.kind = REPORT_CELL_RUPIAH, .value = p->deduction_amount};
 	cells[n++] = int_cell(y->tk_days);
 	cells[n++] = int_cell(y->equivalent_days);
 	cells[n++] = int_cell(y->total_days);
@@ -469,26 +475,26 @@ int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t 
 /* --- the unit summary --- */
 
 static const char *const summary_column_names[REPORT_SUMMARY_COLUMNS] = {
-	"Unit",
-	"Nama Unit",
-	"Jumlah Pegawai",
-	"Hari Kerja",
-	"Hari Wajib Hadir",
-	"Hari Tepat Waktu",
-	"Kepatuhan (%)",
-	"Hari Hadir",
-	"Menit Terlambat",
-	"Menit Pulang Cepat",
-	"Hari TK",
-	"Potongan (Rp)",
-	"Rata-rata Menit Terlambat",
-	"Rata-rata Menit Pulang Cepat",
-	"Rata-rata Hari TK",
-	"Rata-rata Potongan (%)",
-	"Pegawai Kena Hukuman",
-	"Hukuman Ringan",
-	"Hukuman Sedang",
-	"Hukuman Berat",
+    "Unit",
+    "Nama Unit",
+    "Jumlah Pegawai",
+    "Hari Kerja",
+    "Hari Wajib Hadir",
+    "Hari Tepat Waktu",
+    "Kepatuhan (%)",
+    "Hari Hadir",
+    "Menit Terlambat",
+    "Menit Pulang Cepat",
+    "Hari TK",
+    "Potongan (Rp)",
+    "Rata-rata Menit Terlambat",
+    "Rata-rata Menit Pulang Cepat",
+    "Rata-rata Hari TK",
+    "Rata-rata Potongan (%)",
+    "Pegawai Kena Hukuman",
+    "Hukuman Ringan",
+    "Hukuman Sedang",
+    "Hukuman Berat",
 };
 
 const char *report_summary_column_name(size_t i)
@@ -507,16 +513,18 @@ void report_summary_cells(const char *unit_id, const char *name, const struct ru
 	cells[n++] = int_cell(s->working_days);
 	cells[n++] = int_cell(s->required_days);
 	cells[n++] = int_cell(s->compliant_days);
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = s->compliance_bp };
+	cells[n++] = (struct report_cell){.kind = REPORT_CELL_BP, .value = s->compliance_bp};
 	cells[n++] = int_cell(s->present_days);
 	cells[n++] = int_cell(s->late_minutes);
 	cells[n++] = int_cell(s->early_minutes);
 	cells[n++] = int_cell(s->tk_days);
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_RUPIAH, .value = s->deduction_amount };
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_X100, .value = s->avg_late_minutes_x100 };
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_X100, .value = s->avg_early_minutes_x100 };
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_X100, .value = s->avg_tk_days_x100 };
-	cells[n++] = (struct report_cell){ .kind = REPORT_CELL_BP, .value = s->avg_deduction_bp };
+	cells[n++] = (struct report_cell){.kind = REPORT_CELL_RUPIAH, .value = s->deduction_amount};
+	cells[n++] =
+	    (struct report_cell){.kind = REPORT_CELL_X100, .value = s->avg_late_minutes_x100};
+	cells[n++] =
+	    (struct report_cell){.kind = REPORT_CELL_X100, .value = s->avg_early_minutes_x100};
+	cells[n++] = (struct report_cell){.kind = REPORT_CELL_X100, .value = s->avg_tk_days_x100};
+	cells[n++] = (struct report_cell){.kind = REPORT_CELL_BP, .value = s->avg_deduction_bp};
 	cells[n++] = int_cell((int64_t)s->n_sanctioned);
 	for (int level = 0; level < 3; level++)
 		cells[n++] = int_cell((int64_t)s->n_by_level[level]);
@@ -564,8 +572,8 @@ static const char *dir_name(enum rules_dir dir)
 
 static const char *use_name(enum rules_tap_use use)
 {
-	static const char *const names[] = { "check_in", "check_out", "unused",
-					     "outside_window", "other_day" };
+	static const char *const names[] = {"check_in", "check_out", "unused", "outside_window",
+					    "other_day"};
 
 	return (unsigned)use < ARRAY_SIZE(names) ? names[use] : "?";
 }
@@ -591,8 +599,8 @@ static json_t *taps_json(const struct explain *x, const struct rules_day *d)
 		clk_format_offset(t->usec, tz_offset_at(tz, t->usec / CLK_USEC_PER_SEC), when);
 		o = json_pack("{s:s,s:s?,s:s,s:I}", "time", when, "direction", dir_name(t->dir),
 			      "use", use_name(use), "usec", (json_int_t)t->usec);
-		while (at > 0 && json_integer_value(json_object_get(
-					 json_array_get(list, at - 1), "usec")) > t->usec)
+		while (at > 0 && json_integer_value(json_object_get(json_array_get(list, at - 1),
+								    "usec")) > t->usec)
 			at--;
 		if (!o || json_array_insert_new(list, at, o) < 0) {
 			json_decref(list);
@@ -643,17 +651,16 @@ static json_t *day_json(const struct explain *x, const struct rules_day *d)
 	json_t *schedule = json_null();
 
 	if (d->cal.is_working)
-		schedule = json_pack("{s:o,s:o,s:s}", "start", clock_json(d->cal.start_sec, false),
-				     "end", clock_json(d->cal.end_sec, false), "label",
-				     d->cal.schedule);
+		schedule =
+		    json_pack("{s:o,s:o,s:s}", "start", clock_json(d->cal.start_sec, false), "end",
+			      clock_json(d->cal.end_sec, false), "label", d->cal.schedule);
 	const char *off = d->cal.is_working ? NULL : cal_off_name(d->cal.off);
 
 	return json_pack("{s:o,s:i,s:b,s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:i,s:i,s:s?,s:s?,s:b,s:b,"
 			 "s:b,s:b,s:f,s:i,s:o}",
 			 "date", date_json(d->cal.day), "weekday", d->cal.weekday, "working",
-			 d->cal.is_working, "off", off,
-			 "holiday", d->cal.holiday, "schedule", schedule, "leave", leave_json(d),
-			 "taps", taps_json(x, d), "check_in",
+			 d->cal.is_working, "off", off, "holiday", d->cal.holiday, "schedule",
+			 schedule, "leave", leave_json(d), "taps", taps_json(x, d), "check_in",
 			 d->has_in ? clock_json(d->in_sec, true) : json_null(), "check_out",
 			 d->has_out ? clock_json(d->out_sec, true) : json_null(), "late_minutes",
 			 d->late_minutes, "early_minutes", d->early_minutes, "tl",
@@ -677,7 +684,7 @@ static void explain_day(const struct rules_day *d, void *user)
 int report_explain_json(const struct rules_plan *plan, const struct rules_employee *emp,
 			const struct rules_tap *taps, size_t n_taps, json_t **ret_json)
 {
-	struct explain x = { .plan = plan, .taps = taps, .n_taps = n_taps };
+	struct explain x = {.plan = plan, .taps = taps, .n_taps = n_taps};
 	struct rules_period period;
 	json_t *root;
 	int r;
@@ -707,23 +714,22 @@ int report_summary_json(const char *unit_id, const struct rules_summary *s, json
 {
 	json_t *root;
 
-	root = json_pack("{s:s?,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:I,"
-			 "s:{s:I,s:I,s:I}}",
-			 "unit_id", unit_id, "head_count", (json_int_t)s->head_count,
-			 "working_days", (json_int_t)s->working_days, "required_days",
-			 (json_int_t)s->required_days, "compliant_days",
-			 (json_int_t)s->compliant_days, "compliance_bp",
-			 (json_int_t)s->compliance_bp, "compliance_pct", pct_of(s->compliance_bp),
-			 "present_days", (json_int_t)s->present_days, "late_minutes",
-			 (json_int_t)s->late_minutes, "early_minutes", (json_int_t)s->early_minutes,
-			 "tk_days", (json_int_t)s->tk_days, "deduction_amount",
-			 (json_int_t)s->deduction_amount, "avg_late_minutes",
-			 (double)s->avg_late_minutes_x100 / 100.0, "avg_early_minutes",
-			 (double)s->avg_early_minutes_x100 / 100.0, "avg_tk_days",
-			 (double)s->avg_tk_days_x100 / 100.0, "avg_deduction_pct",
-			 pct_of(s->avg_deduction_bp), "sanctioned", (json_int_t)s->n_sanctioned,
-			 "sanctioned_by_level", "ringan", (json_int_t)s->n_by_level[0], "sedang",
-			 (json_int_t)s->n_by_level[1], "berat", (json_int_t)s->n_by_level[2]);
+	root = json_pack(
+	    "{s:s?,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:I,"
+	    "s:{s:I,s:I,s:I}}",
+	    "unit_id", unit_id, "head_count", (json_int_t)s->head_count, "working_days",
+	    (json_int_t)s->working_days, "required_days", (json_int_t)s->required_days,
+	    "compliant_days", (json_int_t)s->compliant_days, "compliance_bp",
+	    (json_int_t)s->compliance_bp, "compliance_pct", pct_of(s->compliance_bp),
+	    "present_days", (json_int_t)s->present_days, "late_minutes",
+	    (json_int_t)s->late_minutes, "early_minutes", (json_int_t)s->early_minutes, "tk_days",
+	    (json_int_t)s->tk_days, "deduction_amount", (json_int_t)s->deduction_amount,
+	    "avg_late_minutes", (double)s->avg_late_minutes_x100 / 100.0, "avg_early_minutes",
+	    (double)s->avg_early_minutes_x100 / 100.0, "avg_tk_days",
+	    (double)s->avg_tk_days_x100 / 100.0, "avg_deduction_pct", pct_of(s->avg_deduction_bp),
+	    "sanctioned", (json_int_t)s->n_sanctioned, "sanctioned_by_level", "ringan",
+	    (json_int_t)s->n_by_level[0], "sedang", (json_int_t)s->n_by_level[1], "berat",
+	    (json_int_t)s->n_by_level[2]);
 	if (!root)
 		return -ENOMEM;
 	*ret_json = root;
@@ -782,10 +788,10 @@ static json_t *unit_json(const struct report_unit *u)
 
 		if (!e->period->year.sanction)
 			continue;
-		if (json_array_append_new(list, json_pack("{s:o,s:o,s:o}", "nip",
-							  text_json(e->emp->nip), "name",
-							  text_json(e->emp->name), "year",
-							  year_json(&e->period->year))) < 0)
+		if (json_array_append_new(list,
+					  json_pack("{s:o,s:o,s:o}", "nip", text_json(e->emp->nip),
+						    "name", text_json(e->emp->name), "year",
+						    year_json(&e->period->year))) < 0)
 			goto out_fail;
 	}
 	json_decref(summary);

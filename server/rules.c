@@ -53,8 +53,8 @@ struct rules_plan {
 	int32_t first; /* first day evaluated */
 	int32_t jan1;  /* 1 January of the `to` year */
 	size_t n_days;
-	struct cal_day *days; /* first .. to, leave NULL */
-	int32_t *month;	      /* per day: year * 12 + month - 1 */
+	struct cal_day *days;  /* first .. to, leave NULL */
+	int32_t *month;	       /* per day: year * 12 + month - 1 */
 	bool has_fixed_offset; /* one UTC offset over the whole range (every Indonesian zone) */
 	int32_t fixed_offset;  /* seconds east of UTC, when has_fixed_offset */
 };
@@ -182,7 +182,7 @@ static void decide(const struct profile *p, const struct cal_day *cal, const str
 {
 	const struct cal_leave *leave = cal->leave;
 
-	*d = (struct rules_day){ .cal = *cal, .n_taps = a->n_taps, .n_outside = a->n_outside };
+	*d = (struct rules_day){.cal = *cal, .n_taps = a->n_taps, .n_outside = a->n_outside};
 	if (a->n_outside)
 		d->why |= WHY_OUTSIDE;
 	choose_taps(a, d);
@@ -216,14 +216,14 @@ static void decide(const struct profile *p, const struct cal_day *cal, const str
 		d->why |= WHY_COMPENSATED;
 	}
 	d->deduction_bp =
-		(int32_t)(profile_tier_bp(&p->late, d->tl) + profile_tier_bp(&p->early, d->psw));
+	    (int32_t)(profile_tier_bp(&p->late, d->tl) + profile_tier_bp(&p->early, d->psw));
 }
 
 void rules_eval_day(const struct profile *profile, const struct tz *tz, const struct cal_day *cal,
 		    const struct rules_tap *taps, size_t n_taps, struct rules_day *ret_day,
 		    enum rules_tap_use *ret_uses)
 {
-	struct day_acc a = { 0 };
+	struct day_acc a = {0};
 
 	for (size_t i = 0; i < n_taps; i++) {
 		int32_t day, sec;
@@ -373,8 +373,8 @@ struct walk {
 
 static void flush_month(struct walk *w)
 {
-	int64_t bp = w->month_bp < w->plan->profile->cap_bp ? w->month_bp
-							    : w->plan->profile->cap_bp;
+	int64_t bp =
+	    w->month_bp < w->plan->profile->cap_bp ? w->month_bp : w->plan->profile->cap_bp;
 
 	w->out.deduction_bp += bp;
 	w->out.deduction_amount += w->emp->allowance * bp / PROFILE_BP_FULL;
@@ -463,11 +463,11 @@ static void finish_year(const struct profile *p, struct rules_year *y)
 }
 
 int rules_eval_period(const struct rules_plan *plan, const struct rules_employee *emp,
-		      const struct rules_tap *taps, size_t n_taps, rules_day_fn *on_day,
-		      void *user, struct rules_period *ret_period)
+		      const struct rules_tap *taps, size_t n_taps, rules_day_fn *on_day, void *user,
+		      struct rules_period *ret_period)
 {
 	const struct profile *p = plan->profile;
-	struct walk w = { .plan = plan, .emp = emp };
+	struct walk w = {.plan = plan, .emp = emp};
 	struct day_acc *acc;
 	size_t leave_i = 0;
 
@@ -577,7 +577,7 @@ void rules_summary_finish(struct rules_summary *s)
 
 void rules_summarize(const struct rules_period *periods, size_t n, struct rules_summary *ret)
 {
-	struct rules_summary s = { .head_count = 0 };
+	struct rules_summary s = {.head_count = 0};
 
 	for (size_t i = 0; i < n; i++)
 		rules_summary_add(&s, &periods[i]);
@@ -587,8 +587,8 @@ void rules_summarize(const struct rules_period *periods, size_t n, struct rules_
 
 const char *rules_tier_name(char kind, int tier)
 {
-	static const char *const tl[] = { "TL1", "TL2", "TL3", "TL4" };
-	static const char *const psw[] = { "PSW1", "PSW2", "PSW3", "PSW4" };
+	static const char *const tl[] = {"TL1", "TL2", "TL3", "TL4"};
+	static const char *const psw[] = {"PSW1", "PSW2", "PSW3", "PSW4"};
 
 	if (tier < 1 || tier > PROFILE_TIERS)
 		return NULL;

@@ -25,9 +25,9 @@
 struct tz;
 struct rules_plan;
 
-#define RULES_RANGE_MAX 3700 /* days one evaluation may span (about ten years) */
-#define RULES_REASONS_MAX 8  /* reason lines a day can carry */
-#define RULES_REASON_MAX 160 /* bytes of one reason line */
+#define RULES_RANGE_MAX	    3700 /* days one evaluation may span (about ten years) */
+#define RULES_REASONS_MAX   8	 /* reason lines a day can carry */
+#define RULES_REASON_MAX    160	 /* bytes of one reason line */
 #define RULES_ALLOWANCE_MAX INT64_C(1000000000000) /* Rupiah; keeps bp arithmetic in int64 */
 
 enum rules_dir {
@@ -38,7 +38,7 @@ enum rules_dir {
 
 /* One accepted tap (the store has already dropped rejected and unknown credentials). */
 struct rules_tap {
-	int64_t usec;	    /* UTC instant, microseconds since the epoch (clk.h) */
+	int64_t usec; /* UTC instant, microseconds since the epoch (clk.h) */
 	enum rules_dir dir;
 };
 
@@ -53,25 +53,25 @@ enum rules_tap_use {
 
 /* One evaluated day. Pointers in cal are valid as long as the calendar. */
 struct rules_day {
-	struct cal_day cal;	   /* working or not, hours, covering leave */
-	unsigned n_taps;	   /* accepted taps inside the window */
-	unsigned n_outside;	   /* taps of the day outside the window, ignored */
+	struct cal_day cal; /* working or not, hours, covering leave */
+	unsigned n_taps;    /* accepted taps inside the window */
+	unsigned n_outside; /* taps of the day outside the window, ignored */
 	bool has_in, has_out;
 	enum rules_dir in_dir, out_dir; /* which kind of tap was chosen */
-	int64_t in_usec, out_usec; /* UTC */
-	int32_t in_sec, out_sec;   /* local seconds after midnight */
-	int32_t late_minutes;	   /* whole minutes after start as measured; 0 on time */
-	int32_t early_minutes;	   /* whole minutes before end as measured; 0 on time */
-	int tl, psw;		   /* tier 0–4 after compensation and excuses */
+	int64_t in_usec, out_usec;	/* UTC */
+	int32_t in_sec, out_sec;	/* local seconds after midnight */
+	int32_t late_minutes;		/* whole minutes after start as measured; 0 on time */
+	int32_t early_minutes;		/* whole minutes before end as measured; 0 on time */
+	int tl, psw;			/* tier 0–4 after compensation and excuses */
 	bool is_in_missing, is_out_missing;
 	bool is_in_excused, is_out_excused; /* by a part-day leave */
 	bool is_leave;			    /* whole working day covered by leave */
 	bool is_tk;
-	bool is_compensated;	 /* late made up by staying as long after the end */
-	bool is_late_forgiven;	 /* within the month's free late days (period only) */
-	int32_t month_late_day;	 /* nth late day of its month (period only), else 0 */
-	int32_t deduction_bp;	 /* this day's TL + PSW, or TK; before the monthly cap */
-	uint32_t why;		 /* reason bits, rendered by rules_day_reasons() */
+	bool is_compensated;	/* late made up by staying as long after the end */
+	bool is_late_forgiven;	/* within the month's free late days (period only) */
+	int32_t month_late_day; /* nth late day of its month (period only), else 0 */
+	int32_t deduction_bp;	/* this day's TL + PSW, or TK; before the monthly cap */
+	uint32_t why;		/* reason bits, rendered by rules_day_reasons() */
 };
 
 /* An employee as the collector knows them. */
@@ -97,14 +97,14 @@ struct rules_year {
 	int32_t total_days;	    /* tk_days + equivalent_days */
 	int32_t max_consecutive_tk; /* working days; non-working days neither count nor break */
 	const struct profile_rung *sanction; /* recommendation, or NULL; in the plan's profile */
-	bool is_run_sanction;	    /* the run rule, not the total, set the sanction */
+	bool is_run_sanction;		     /* the run rule, not the total, set the sanction */
 };
 
 struct rules_period {
 	int32_t from, to; /* local day numbers, inclusive */
 	int32_t working_days, present_days;
-	int64_t late_minutes;  /* not compensated, not excused */
-	int64_t early_minutes; /* not excused */
+	int64_t late_minutes;			       /* not compensated, not excused */
+	int64_t early_minutes;			       /* not excused */
 	int32_t tl[PROFILE_TIERS], psw[PROFILE_TIERS]; /* tl[0] is TL1 */
 	int32_t tk_days;
 	int32_t leave_days[CAL_LEAVE_COUNT]; /* whole working days, by code */
@@ -121,13 +121,13 @@ struct rules_summary {
 	size_t head_count;
 	int64_t working_days, required_days, compliant_days, present_days;
 	int64_t late_minutes, early_minutes, tk_days, deduction_bp, deduction_amount;
-	int64_t compliance_bp;		/* compliant / required days, basis points, down */
-	int64_t avg_late_minutes_x100;	/* per employee, hundredths, down */
+	int64_t compliance_bp;	       /* compliant / required days, basis points, down */
+	int64_t avg_late_minutes_x100; /* per employee, hundredths, down */
 	int64_t avg_early_minutes_x100;
 	int64_t avg_tk_days_x100;
-	int64_t avg_deduction_bp;	/* per employee, down */
-	size_t n_sanctioned;		/* employees at or past a sanction threshold */
-	size_t n_by_level[3];		/* of those, by enum profile_level */
+	int64_t avg_deduction_bp; /* per employee, down */
+	size_t n_sanctioned;	  /* employees at or past a sanction threshold */
+	size_t n_by_level[3];	  /* of those, by enum profile_level */
 };
 
 /*
@@ -171,8 +171,8 @@ typedef void rules_day_fn(const struct rules_day *day, void *user);
  * unit), or -ENOMEM; ret_period is written only on success.
  */
 int rules_eval_period(const struct rules_plan *plan, const struct rules_employee *emp,
-		      const struct rules_tap *taps, size_t n_taps, rules_day_fn *on_day,
-		      void *user, struct rules_period *ret_period) MUST_CHECK;
+		      const struct rules_tap *taps, size_t n_taps, rules_day_fn *on_day, void *user,
+		      struct rules_period *ret_period) MUST_CHECK;
 
 /* Add up periods (of one unit, typically). */
 void rules_summarize(const struct rules_period *periods, size_t n, struct rules_summary *ret);

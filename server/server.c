@@ -51,9 +51,9 @@
 #define SWEEP_USEC   (250 * 1000)
 #define LINGER_USEC  (2 * CLK_USEC_PER_SEC)
 #define LINGER_BYTES (1 << 20)
-#define GROUP_USEC   (50 * 1000) /* the longest a group commit waits for the worker */
+#define GROUP_USEC   (50 * 1000)	      /* the longest a group commit waits for the worker */
 #define SLOW_USEC    (120 * CLK_USEC_PER_SEC) /* a report on the worker must finish in this */
-#define WRITE_TURN   (256 * 1024)		  /* reply bytes sent per connection and turn */
+#define WRITE_TURN   (256 * 1024)	      /* reply bytes sent per connection and turn */
 
 enum conn_state {
 	CONN_HANDSHAKE,
@@ -102,7 +102,7 @@ struct conn {
 	uint32_t events;       /* registered with epoll */
 	struct conn *prev, *next;
 	struct batch_job *batch; /* CONN_DECODING */
-	struct api_reply held; /* CONN_HELD: the reply to send after the commit */
+	struct api_reply held;	 /* CONN_HELD: the reply to send after the commit */
 	struct conn *next_held;
 	struct worker_job *job; /* CONN_HELD: the worker is answering this */
 };
@@ -131,11 +131,11 @@ struct server {
 	 * touches hundreds (records_nip).
 	 */
 	bool is_group_open;
-	int64_t group_start; /* CLOCK_MONOTONIC usec */
-	size_t n_decoding;   /* batches on the worker, their connections open or not */
-	size_t n_receiving;  /* connections with a request half received */
-	bool is_heap_dirty;  /* handshakes or batches freed memory since the last trim */
-	struct conn *held; /* connections in CONN_HELD, newest first */
+	int64_t group_start;   /* CLOCK_MONOTONIC usec */
+	size_t n_decoding;     /* batches on the worker, their connections open or not */
+	size_t n_receiving;    /* connections with a request half received */
+	bool is_heap_dirty;    /* handshakes or batches freed memory since the last trim */
+	struct conn *held;     /* connections in CONN_HELD, newest first */
 	struct worker *worker; /* answers slow routes (reports) off the loop */
 };
 
@@ -909,10 +909,8 @@ static int setup(struct server *srv)
 	r = vault_open(srv->cfg, srv->db, &srv->vault);
 	if (r < 0)
 		return r;
-	srv->api = (struct api){.cfg = srv->cfg,
-				.db = srv->db,
-				.metrics = &srv->metrics,
-				.vault = srv->vault};
+	srv->api = (struct api){
+	    .cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics, .vault = srv->vault};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
 	if (r < 0)
 		return r;
@@ -1027,7 +1025,8 @@ int server_run(const struct config *cfg)
 			} else {
 				struct conn *c = tag;
 
-				/* A held or decoding connection listens for nothing but a hang-up. */
+				/* A held or decoding connection listens for nothing but a hang-up.
+				 */
 				if ((c->state == CONN_HELD || c->state == CONN_DECODING) &&
 				    (events[i].events & (EPOLLHUP | EPOLLERR)))
 					conn_close(c);

@@ -35,7 +35,7 @@ static void fuzz_line_spec(const uint8_t *data, size_t size)
 
 static void fuzz_board_file(const uint8_t *data, size_t size)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct board a, b;
 	char *printed = NULL;
 	size_t printed_len = 0;

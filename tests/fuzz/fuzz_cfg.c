@@ -19,26 +19,20 @@ struct fuzz_cfg {
 	int choice;
 };
 
-static const char *const choices[] = { "a", "b", NULL };
+static const char *const choices[] = {"a", "b", NULL};
 static const struct cfg_key keys[] = {
-	{ "s", "name", CFG_STRING, offsetof(struct fuzz_cfg, name), NULL, 0, 0, NULL, NULL,
-	  NULL },
-	{ "s", "path", CFG_PATH, offsetof(struct fuzz_cfg, path), "x", 0, 0, NULL, NULL,
-	  NULL },
-	{ "s", "n", CFG_INT, offsetof(struct fuzz_cfg, n), "1", -5, 5, NULL, NULL,
-	  NULL },
-	{ "t", "ms", CFG_DURATION, offsetof(struct fuzz_cfg, ms), "1s", 0, 0, NULL, NULL,
-	  NULL },
-	{ "t", "flag", CFG_BOOL, offsetof(struct fuzz_cfg, flag), "no", 0, 0, NULL, NULL,
-	  NULL },
-	{ "t", "choice", CFG_ENUM, offsetof(struct fuzz_cfg, choice), "a", 0, 0, choices, NULL,
-	  NULL },
+    {"s", "name", CFG_STRING, offsetof(struct fuzz_cfg, name), NULL, 0, 0, NULL, NULL, NULL},
+    {"s", "path", CFG_PATH, offsetof(struct fuzz_cfg, path), "x", 0, 0, NULL, NULL, NULL},
+    {"s", "n", CFG_INT, offsetof(struct fuzz_cfg, n), "1", -5, 5, NULL, NULL, NULL},
+    {"t", "ms", CFG_DURATION, offsetof(struct fuzz_cfg, ms), "1s", 0, 0, NULL, NULL, NULL},
+    {"t", "flag", CFG_BOOL, offsetof(struct fuzz_cfg, flag), "no", 0, 0, NULL, NULL, NULL},
+    {"t", "choice", CFG_ENUM, offsetof(struct fuzz_cfg, choice), "a", 0, 0, choices, NULL, NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_cfg out;
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	FILE *f;
 
 	if (size == 0)

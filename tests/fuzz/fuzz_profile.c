@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 	int r;
 

@@ -9,8 +9,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int64_t probes[] = { INT64_C(-5000000000), -1, 0, INT64_C(1740962460),
-					  INT64_C(2500000000), INT64_C(90000000000) };
+	static const int64_t probes[] = {
+	    INT64_C(-5000000000), -1, 0, INT64_C(1740962460), INT64_C(2500000000),
+	    INT64_C(90000000000)};
 	struct tz *tz = NULL;
 
 	if (tz_parse(data, size, "fuzz", &tz) < 0)

@@ -111,8 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int64_t step = (int64_t)(data[i + 1] << 8 | data[i + 2]) * ((op >> 4) + 1) * 37;
 
 		if (op & 0x08) {
-			ts = (op & 0x04) ? add_sat(ts, -step)
-			     : (op & 0x02) ? INT64_MAX - step : add_sat(ts, step);
+			ts = (op & 0x04)   ? add_sat(ts, -step)
+			     : (op & 0x02) ? INT64_MAX - step
+					   : add_sat(ts, step);
 			drain(&w, ts);
 			continue;
 		}

@@ -29,10 +29,10 @@ static double now_sec(void)
 
 int main(int argc, char **argv)
 {
-	struct cal_unit_row u = { "bench", 1, "U", "Asia/Jakarta", true };
+	struct cal_unit_row u = {"bench", 1, "U", "Asia/Jakarta", true};
 	long n_emp = argc > 1 ? strtol(argv[1], NULL, 10) : 100000;
 	const char *month = argc > 2 ? argv[2] : "2025-10";
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct rules_tap *taps[VARIANTS];
 	size_t n_taps[VARIANTS];
 	struct rules_plan *plan = NULL;
@@ -48,9 +48,8 @@ int main(int argc, char **argv)
 
 	snprintf(text, sizeof(text), "%.7s-01", month);
 	if (n_emp <= 0 || tz_parse_date(text, &from) < 0 ||
-	    profile_load("profiles/default.conf", &profile, &diag) < 0 ||
-	    calendar_new(&cal) < 0 || calendar_add_unit(cal, &u, &diag) < 0 ||
-	    calendar_seal(cal, &diag) < 0) {
+	    profile_load("profiles/default.conf", &profile, &diag) < 0 || calendar_new(&cal) < 0 ||
+	    calendar_add_unit(cal, &u, &diag) < 0 || calendar_seal(cal, &diag) < 0) {
 		fprintf(stderr, "bench_rules: setup failed\n%s", diag.text);
 		return 1;
 	}
@@ -73,12 +72,12 @@ int main(int argc, char **argv)
 			if (!c.is_working || rand() % 50 == 0)
 				continue;
 			taps[v][n_taps[v]++] = (struct rules_tap){
-				tz_instant(cal_unit_tz(unit), day, in) * CLK_USEC_PER_SEC,
-				RULES_DIR_ANY };
+			    tz_instant(cal_unit_tz(unit), day, in) * CLK_USEC_PER_SEC,
+			    RULES_DIR_ANY};
 			if (rand() % 40)
 				taps[v][n_taps[v]++] = (struct rules_tap){
-					tz_instant(cal_unit_tz(unit), day, out) * CLK_USEC_PER_SEC,
-					RULES_DIR_ANY };
+				    tz_instant(cal_unit_tz(unit), day, out) * CLK_USEC_PER_SEC,
+				    RULES_DIR_ANY};
 		}
 	}
 
@@ -86,7 +85,7 @@ int main(int argc, char **argv)
 	if (rules_plan_new(cal, unit, profile, from, to, &plan) < 0)
 		return 1;
 	for (long i = 0; i < n_emp; i++) {
-		struct rules_employee emp = { "nip", "name", "U", 5000000, NULL, 0, 0, 0 };
+		struct rules_employee emp = {"nip", "name", "U", 5000000, NULL, 0, 0, 0};
 		struct rules_period p;
 		int v = (int)(i % VARIANTS);
 

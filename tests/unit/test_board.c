@@ -40,7 +40,7 @@ static void assert_diag_has(const struct cfg_diag *diag, const char *needle)
 
 static struct board load_file(const char *path)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct board b;
 	int r;
 
@@ -50,8 +50,8 @@ static struct board load_file(const char *path)
 	return b;
 }
 
-static void assert_line(const struct board_line *l, const char *chip, const char *name,
-			int offset, bool active_low, int bias)
+static void assert_line(const struct board_line *l, const char *chip, const char *name, int offset,
+			bool active_low, int bias)
 {
 	assert_true(l->present);
 	assert_string_equal(l->chip, chip);
@@ -141,7 +141,7 @@ static void parse_ok(const char *text, struct board_line *ret)
 
 static void parse_fails(const char *text, const char *reason)
 {
-	struct board_line l = { .offset = 42 };
+	struct board_line l = {.offset = 42};
 	char why[128] = "";
 
 	assert_int_equal(board_parse_line(text, &l, why, sizeof(why)), -EINVAL);
@@ -202,13 +202,13 @@ static void test_board_parse_line_refusals(void **state)
 static void test_board_format_line_round_trip(void **state)
 {
 	static const char *const specs[] = {
-		"gpiochip0:17",
-		"gpiochip0:17 active-low",
-		"gpiochip4:22 active-low pull-up",
-		"GPIO17 pull-down",
-		"gpiochip4:GPIO17 bias-disable",
-		"sim:3",
-		"",
+	    "gpiochip0:17",
+	    "gpiochip0:17 active-low",
+	    "gpiochip4:22 active-low pull-up",
+	    "GPIO17 pull-down",
+	    "gpiochip4:GPIO17 bias-disable",
+	    "sim:3",
+	    "",
 	};
 	char buf[BOARD_LINE_SPEC_MAX];
 	struct board_line l;
@@ -306,8 +306,8 @@ static void test_board_name_required_and_bounded(void **state)
 
 static void test_board_baud_rates(void **state)
 {
-	static const char *const good[] = { "9600", "19200", "57600", "115200" };
-	static const char *const bad[] = { "0", "9601", "124800", "-9600", "57600baud", "" };
+	static const char *const good[] = {"9600", "19200", "57600", "115200"};
+	static const char *const bad[] = {"0", "9601", "124800", "-9600", "57600baud", ""};
 	char text[128];
 
 	(void)state;
@@ -342,7 +342,7 @@ static void test_board_print_reloads_identically(void **state)
 
 static void test_board_missing_file(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct board b;
 
 	(void)state;
@@ -353,24 +353,24 @@ static void test_board_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_board_load_rpi4),
-		cmocka_unit_test(test_board_load_rpi5_by_name),
-		cmocka_unit_test(test_board_load_orangepi_zero3),
-		cmocka_unit_test(test_board_load_sim),
-		cmocka_unit_test(test_board_minimal_file),
-		cmocka_unit_test(test_board_parse_line_forms),
-		cmocka_unit_test(test_board_parse_line_refusals),
-		cmocka_unit_test(test_board_format_line_round_trip),
-		cmocka_unit_test(test_board_errors_name_file_line_key),
-		cmocka_unit_test(test_board_d0_needs_d1),
-		cmocka_unit_test(test_board_d0_d1_same_backend),
-		cmocka_unit_test(test_board_line_used_twice),
-		cmocka_unit_test(test_board_touch_needs_uart),
-		cmocka_unit_test(test_board_bad_values),
-		cmocka_unit_test(test_board_name_required_and_bounded),
-		cmocka_unit_test(test_board_baud_rates),
-		cmocka_unit_test(test_board_print_reloads_identically),
-		cmocka_unit_test(test_board_missing_file),
+	    cmocka_unit_test(test_board_load_rpi4),
+	    cmocka_unit_test(test_board_load_rpi5_by_name),
+	    cmocka_unit_test(test_board_load_orangepi_zero3),
+	    cmocka_unit_test(test_board_load_sim),
+	    cmocka_unit_test(test_board_minimal_file),
+	    cmocka_unit_test(test_board_parse_line_forms),
+	    cmocka_unit_test(test_board_parse_line_refusals),
+	    cmocka_unit_test(test_board_format_line_round_trip),
+	    cmocka_unit_test(test_board_errors_name_file_line_key),
+	    cmocka_unit_test(test_board_d0_needs_d1),
+	    cmocka_unit_test(test_board_d0_d1_same_backend),
+	    cmocka_unit_test(test_board_line_used_twice),
+	    cmocka_unit_test(test_board_touch_needs_uart),
+	    cmocka_unit_test(test_board_bad_values),
+	    cmocka_unit_test(test_board_name_required_and_bounded),
+	    cmocka_unit_test(test_board_baud_rates),
+	    cmocka_unit_test(test_board_print_reloads_identically),
+	    cmocka_unit_test(test_board_missing_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,8 +29,8 @@ static void assert_diag_has(const struct cfg_diag *diag, const char *needle)
 
 static void add_unit(struct calendar *cal, const char *id, const char *zone, bool national)
 {
-	struct cal_unit_row row = { "units.csv", 2, id, zone, national };
-	struct cfg_diag diag = { .len = 0 };
+	struct cal_unit_row row = {"units.csv", 2, id, zone, national};
+	struct cfg_diag diag = {.len = 0};
 
 	if (calendar_add_unit(cal, &row, &diag) < 0)
 		fail_msg("%s", diag.text);
@@ -40,8 +40,8 @@ static int add_sched(struct calendar *cal, struct cfg_diag *diag, unsigned line,
 		     const char *from, const char *to, const char *wd, const char *start,
 		     const char *end, const char *label)
 {
-	struct cal_schedule_row row = { "schedules.csv", line, unit, from, to,
-					wd, start, end, label };
+	struct cal_schedule_row row = {"schedules.csv", line, unit, from, to, wd,
+				       start,		end,  label};
 
 	return calendar_add_schedule(cal, &row, diag);
 }
@@ -50,15 +50,15 @@ static int add_leave(struct calendar *cal, struct cfg_diag *diag, unsigned line,
 		     const char *from, const char *to, const char *code, const char *t_from,
 		     const char *t_to)
 {
-	struct cal_leave_row row = { "leave.csv", line, nip, from, to, code, t_from, t_to };
+	struct cal_leave_row row = {"leave.csv", line, nip, from, to, code, t_from, t_to};
 
 	return calendar_add_leave(cal, &row, diag);
 }
 
-static int add_holiday(struct calendar *cal, struct cfg_diag *diag, unsigned line,
-		       const char *day, const char *name)
+static int add_holiday(struct calendar *cal, struct cfg_diag *diag, unsigned line, const char *day,
+		       const char *name)
 {
-	struct cal_holiday_row row = { "holidays.csv", line, day, name };
+	struct cal_holiday_row row = {"holidays.csv", line, day, name};
 
 	return calendar_add_holiday(cal, &row, diag);
 }
@@ -66,9 +66,9 @@ static int add_holiday(struct calendar *cal, struct cfg_diag *diag, unsigned lin
 /* Unit "BPS" in Jakarta on the national timetable with a Ramadan 2025 range; two holidays. */
 static struct calendar *sample(void)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
-	static const char *const wd[] = { "1", "2", "3", "4" };
+	static const char *const wd[] = {"1", "2", "3", "4"};
 
 	assert_int_equal(calendar_new(&cal), 0);
 	add_unit(cal, "BPS", "Asia/Jakarta", true);
@@ -179,7 +179,7 @@ static void test_calendar_day_unit_without_default(void **state)
 
 static void test_calendar_day_narrower_then_later_wins(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
 	struct cal_day d;
 
@@ -189,12 +189,12 @@ static void test_calendar_day_narrower_then_later_wins(void **state)
 	assert_int_equal(add_sched(cal, &diag, 2, "U", "2025-01-01", "2025-12-31", "1", "07:30",
 				   "16:00", "tahunan"),
 			 0);
-	assert_int_equal(add_sched(cal, &diag, 3, "U", "2025-03-01", "2025-03-31", "1", "08:00",
-				   "15:00", "a"),
-			 0);
-	assert_int_equal(add_sched(cal, &diag, 4, "U", "2025-03-10", "2025-04-09", "1", "09:00",
-				   "15:00", "b"),
-			 0);
+	assert_int_equal(
+	    add_sched(cal, &diag, 3, "U", "2025-03-01", "2025-03-31", "1", "08:00", "15:00", "a"),
+	    0);
+	assert_int_equal(
+	    add_sched(cal, &diag, 4, "U", "2025-03-10", "2025-04-09", "1", "09:00", "15:00", "b"),
+	    0);
 	assert_int_equal(calendar_seal(cal, &diag), 0);
 	calendar_day(cal, calendar_unit(cal, "U"), NULL, 0, date("2025-03-03"), &d);
 	assert_string_equal(d.schedule, "a");
@@ -263,10 +263,10 @@ static void test_calendar_zone_shared(void **state)
 
 static void test_calendar_unit_errors(void **state)
 {
-	struct cal_unit_row bad_zone = { "units.csv", 3, "X", "Asia/Atlantis", true };
-	struct cal_unit_row dup = { "units.csv", 4, "BPS", "Asia/Jakarta", true };
-	struct cal_unit_row no_id = { "units.csv", 5, "", "Asia/Jakarta", true };
-	struct cfg_diag diag = { .len = 0 };
+	struct cal_unit_row bad_zone = {"units.csv", 3, "X", "Asia/Atlantis", true};
+	struct cal_unit_row dup = {"units.csv", 4, "BPS", "Asia/Jakarta", true};
+	struct cal_unit_row no_id = {"units.csv", 5, "", "Asia/Jakarta", true};
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
 
 	(void)state;
@@ -284,37 +284,37 @@ static void test_calendar_unit_errors(void **state)
 
 static void test_calendar_schedule_errors(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
 
 	(void)state;
 	assert_int_equal(calendar_new(&cal), 0);
 	add_unit(cal, "U", "Asia/Jakarta", false);
-	assert_int_equal(add_sched(cal, &diag, 2, "U", "2025-01-01", "2025-12-31", "1", "16:00",
-				   "07:30", NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_sched(cal, &diag, 2, "U", "2025-01-01", "2025-12-31", "1", "16:00", "07:30", NULL),
+	    -EINVAL);
 	assert_diag_has(&diag, "schedules.csv:2: end: '07:30' is not after start '16:00'");
-	assert_int_equal(add_sched(cal, &diag, 3, "V", "2025-01-01", "2025-12-31", "1", "07:30",
-				   "16:00", NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_sched(cal, &diag, 3, "V", "2025-01-01", "2025-12-31", "1", "07:30", "16:00", NULL),
+	    -EINVAL);
 	assert_diag_has(&diag, "schedules.csv:3: unit_id: unknown unit 'V'");
-	assert_int_equal(add_sched(cal, &diag, 4, "U", "1999-12-31", "2025-13-01", "8", "7:30",
-				   "16:00", NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_sched(cal, &diag, 4, "U", "1999-12-31", "2025-13-01", "8", "7:30", "16:00", NULL),
+	    -EINVAL);
 	assert_diag_has(&diag, "schedules.csv:4: valid_from: '1999-12-31' is outside the years");
 	assert_diag_has(&diag, "schedules.csv:4: valid_to: not a date (YYYY-MM-DD): '2025-13-01'");
 	assert_diag_has(&diag, "schedules.csv:4: weekday: not 1 (Monday) to 7 (Sunday): '8'");
 	assert_diag_has(&diag, "schedules.csv:4: start: not a time (HH:MM): '7:30'");
-	assert_int_equal(add_sched(cal, &diag, 5, "U", "2025-06-01", "2025-05-01", "1", "07:30",
-				   "16:00", NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_sched(cal, &diag, 5, "U", "2025-06-01", "2025-05-01", "1", "07:30", "16:00", NULL),
+	    -EINVAL);
 	assert_diag_has(&diag, "schedules.csv:5: valid_to: '2025-05-01' is before valid_from");
-	assert_int_equal(add_sched(cal, &diag, 6, "U", "2025-01-01", "2025-12-31", "1", "07:30",
-				   "16:00", NULL),
-			 0);
-	assert_int_equal(add_sched(cal, &diag, 7, "U", "2025-01-01", "2025-12-31", "1", "08:00",
-				   "16:00", NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_sched(cal, &diag, 6, "U", "2025-01-01", "2025-12-31", "1", "07:30", "16:00", NULL),
+	    0);
+	assert_int_equal(
+	    add_sched(cal, &diag, 7, "U", "2025-01-01", "2025-12-31", "1", "08:00", "16:00", NULL),
+	    -EINVAL);
 	assert_diag_has(&diag,
 			"schedules.csv:7: weekday: unit 'U' already has hours for weekday 1");
 	calendar_free(cal);
@@ -322,25 +322,23 @@ static void test_calendar_schedule_errors(void **state)
 
 static void test_calendar_leave_errors(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
 
 	(void)state;
 	assert_int_equal(calendar_new(&cal), 0);
-	assert_int_equal(add_leave(cal, &diag, 2, "1", "2025-03-01", "2025-03-02", "XX", NULL,
-				   NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_leave(cal, &diag, 2, "1", "2025-03-01", "2025-03-02", "XX", NULL, NULL), -EINVAL);
 	assert_diag_has(&diag, "leave.csv:2: code: unknown leave code 'XX'");
-	assert_int_equal(add_leave(cal, &diag, 3, "1", "2025-03-01", "2025-03-02", "DL", "13:00",
-				   NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    add_leave(cal, &diag, 3, "1", "2025-03-01", "2025-03-02", "DL", "13:00", NULL),
+	    -EINVAL);
 	assert_diag_has(&diag, "leave.csv:3: time_from: part of a day only for a one-day record");
-	assert_int_equal(add_leave(cal, &diag, 4, "1", "2025-03-01", "2025-03-01", "I", "10:00",
-				   "09:00"),
-			 -EINVAL);
+	assert_int_equal(
+	    add_leave(cal, &diag, 4, "1", "2025-03-01", "2025-03-01", "I", "10:00", "09:00"),
+	    -EINVAL);
 	assert_diag_has(&diag, "leave.csv:4: time_to: '09:00' is not after time_from '10:00'");
-	assert_int_equal(add_leave(cal, &diag, 5, "", "2025-03-05", "2025-03-01", "I", NULL,
-				   NULL),
+	assert_int_equal(add_leave(cal, &diag, 5, "", "2025-03-05", "2025-03-01", "I", NULL, NULL),
 			 -EINVAL);
 	assert_diag_has(&diag, "leave.csv:5: nip: required");
 	assert_diag_has(&diag, "leave.csv:5: to: '2025-03-01' is before from '2025-03-05'");
@@ -349,24 +347,20 @@ static void test_calendar_leave_errors(void **state)
 
 static void test_calendar_seal_overlapping_leave(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
 
 	(void)state;
 	assert_int_equal(calendar_new(&cal), 0);
 	/* 3–4 does not touch 5–6, but both lie inside 1–10: the long one must be remembered. */
-	assert_int_equal(add_leave(cal, &diag, 2, "7", "2025-03-01", "2025-03-10", "CT", NULL,
-				   NULL),
+	assert_int_equal(
+	    add_leave(cal, &diag, 2, "7", "2025-03-01", "2025-03-10", "CT", NULL, NULL), 0);
+	assert_int_equal(add_leave(cal, &diag, 3, "7", "2025-03-03", "2025-03-04", "S", NULL, NULL),
 			 0);
-	assert_int_equal(add_leave(cal, &diag, 3, "7", "2025-03-03", "2025-03-04", "S", NULL,
-				   NULL),
-			 0);
-	assert_int_equal(add_leave(cal, &diag, 4, "7", "2025-03-05", "2025-03-06", "DL", NULL,
-				   NULL),
-			 0);
-	assert_int_equal(add_leave(cal, &diag, 5, "8", "2025-03-05", "2025-03-06", "DL", NULL,
-				   NULL),
-			 0);
+	assert_int_equal(
+	    add_leave(cal, &diag, 4, "7", "2025-03-05", "2025-03-06", "DL", NULL, NULL), 0);
+	assert_int_equal(
+	    add_leave(cal, &diag, 5, "8", "2025-03-05", "2025-03-06", "DL", NULL, NULL), 0);
 	assert_int_equal(calendar_seal(cal, &diag), -EINVAL);
 	assert_diag_has(&diag, "leave.csv:3: from: leave of 7 overlaps the CT record on line 2");
 	assert_diag_has(&diag, "leave.csv:4: from: leave of 7 overlaps the CT record on line 2");
@@ -376,7 +370,7 @@ static void test_calendar_seal_overlapping_leave(void **state)
 
 static void test_calendar_seal_duplicate_holiday(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct calendar *cal = NULL;
 
 	(void)state;
@@ -393,8 +387,8 @@ static void test_calendar_seal_duplicate_holiday(void **state)
 
 static void test_cal_leave_code_roundtrip(void **state)
 {
-	static const char *const codes[] = { "CT", "CB", "CS", "CM", "CAP", "CLTN",
-					     "DL", "TB", "I",  "S",  "FWA", "WFH" };
+	static const char *const codes[] = {"CT", "CB", "CS", "CM", "CAP", "CLTN",
+					    "DL", "TB", "I",  "S",  "FWA", "WFH"};
 	enum cal_leave_code c;
 
 	(void)state;
@@ -409,20 +403,20 @@ static void test_cal_leave_code_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_calendar_day_national_default),
-		cmocka_unit_test(test_calendar_day_ramadan_overrides),
-		cmocka_unit_test(test_calendar_day_holiday_named),
-		cmocka_unit_test(test_calendar_day_unit_without_default),
-		cmocka_unit_test(test_calendar_day_narrower_then_later_wins),
-		cmocka_unit_test(test_calendar_leave_whole_and_part),
-		cmocka_unit_test(test_calendar_leaves_by_nip),
-		cmocka_unit_test(test_calendar_zone_shared),
-		cmocka_unit_test(test_calendar_unit_errors),
-		cmocka_unit_test(test_calendar_schedule_errors),
-		cmocka_unit_test(test_calendar_leave_errors),
-		cmocka_unit_test(test_calendar_seal_overlapping_leave),
-		cmocka_unit_test(test_calendar_seal_duplicate_holiday),
-		cmocka_unit_test(test_cal_leave_code_roundtrip),
+	    cmocka_unit_test(test_calendar_day_national_default),
+	    cmocka_unit_test(test_calendar_day_ramadan_overrides),
+	    cmocka_unit_test(test_calendar_day_holiday_named),
+	    cmocka_unit_test(test_calendar_day_unit_without_default),
+	    cmocka_unit_test(test_calendar_day_narrower_then_later_wins),
+	    cmocka_unit_test(test_calendar_leave_whole_and_part),
+	    cmocka_unit_test(test_calendar_leaves_by_nip),
+	    cmocka_unit_test(test_calendar_zone_shared),
+	    cmocka_unit_test(test_calendar_unit_errors),
+	    cmocka_unit_test(test_calendar_schedule_errors),
+	    cmocka_unit_test(test_calendar_leave_errors),
+	    cmocka_unit_test(test_calendar_seal_overlapping_leave),
+	    cmocka_unit_test(test_calendar_seal_duplicate_holiday),
+	    cmocka_unit_test(test_cal_leave_code_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

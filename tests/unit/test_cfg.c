@@ -23,21 +23,17 @@ struct sample {
 	int mode;
 };
 
-static const char *const modes[] = { "sim", "wiegand", "evdev", NULL };
+static const char *const modes[] = {"sim", "wiegand", "evdev", NULL};
 
 static const struct cfg_key keys[] = {
-	{ "kiosk", "name", CFG_STRING, offsetof(struct sample, name), NULL, 0, 0, NULL, NULL,
-	  NULL },
-	{ "kiosk", "database", CFG_PATH, offsetof(struct sample, db), "hadir.db", 0, 0, NULL, NULL,
-	  NULL },
-	{ "kiosk", "retries", CFG_INT, offsetof(struct sample, retries), "3", 0, 10, NULL, NULL,
-	  NULL },
-	{ "input", "gap", CFG_DURATION, offsetof(struct sample, gap_ms), "25ms", 5, 500, NULL, NULL,
-	  NULL },
-	{ "input", "verbose", CFG_BOOL, offsetof(struct sample, verbose), "no", 0, 0, NULL, NULL,
-	  NULL },
-	{ "input", "mode", CFG_ENUM, offsetof(struct sample, mode), "sim", 0, 0, modes, NULL,
-	  NULL },
+    {"kiosk", "name", CFG_STRING, offsetof(struct sample, name), NULL, 0, 0, NULL, NULL, NULL},
+    {"kiosk", "database", CFG_PATH, offsetof(struct sample, db), "hadir.db", 0, 0, NULL, NULL,
+     NULL},
+    {"kiosk", "retries", CFG_INT, offsetof(struct sample, retries), "3", 0, 10, NULL, NULL, NULL},
+    {"input", "gap", CFG_DURATION, offsetof(struct sample, gap_ms), "25ms", 5, 500, NULL, NULL,
+     NULL},
+    {"input", "verbose", CFG_BOOL, offsetof(struct sample, verbose), "no", 0, 0, NULL, NULL, NULL},
+    {"input", "mode", CFG_ENUM, offsetof(struct sample, mode), "sim", 0, 0, modes, NULL, NULL},
 };
 
 struct loaded {
@@ -169,7 +165,7 @@ static void test_cfg_load_long_line(void **state)
 static void test_cfg_load_missing_file(void **state)
 {
 	struct sample s;
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 
 	(void)state;
 	assert_int_equal(cfg_load("/nonexistent/kiosk.conf", keys, 6, &s, &diag), -ENOENT);
@@ -229,7 +225,7 @@ static int parse_even(const struct cfg_key *key, const char *text, void *slot, c
 			 (long long)key->min, (long long)key->max);
 		return -EINVAL;
 	}
-	memcpy(slot, &(int64_t){ v }, sizeof(int64_t));
+	memcpy(slot, &(int64_t){v}, sizeof(int64_t));
 	return 0;
 }
 
@@ -249,8 +245,8 @@ static int parse_refuse_silently(const struct cfg_key *key, const char *text, vo
 	return -EINVAL;
 }
 
-static const struct cfg_custom even_type = { parse_even, print_even };
-static const struct cfg_custom refuse_type = { parse_refuse_silently, print_even };
+static const struct cfg_custom even_type = {parse_even, print_even};
+static const struct cfg_custom refuse_type = {parse_refuse_silently, print_even};
 
 struct custom_sample {
 	int64_t even;
@@ -258,12 +254,20 @@ struct custom_sample {
 };
 
 static const struct cfg_key custom_keys[] = {
-	{ .section = "c", .name = "even", .type = CFG_CUSTOM,
-	  .offset = offsetof(struct custom_sample, even), .default_value = "4", .min = 0,
-	  .max = 100, .custom = &even_type },
-	{ .section = "c", .name = "other", .type = CFG_CUSTOM,
-	  .offset = offsetof(struct custom_sample, other), .default_value = NULL,
-	  .custom = &refuse_type },
+    {.section = "c",
+     .name = "even",
+     .type = CFG_CUSTOM,
+     .offset = offsetof(struct custom_sample, even),
+     .default_value = "4",
+     .min = 0,
+     .max = 100,
+     .custom = &even_type},
+    {.section = "c",
+     .name = "other",
+     .type = CFG_CUSTOM,
+     .offset = offsetof(struct custom_sample, other),
+     .default_value = NULL,
+     .custom = &refuse_type},
 };
 
 static int load_custom(const char *text, struct custom_sample *s, struct cfg_diag *diag)
@@ -280,8 +284,8 @@ static int load_custom(const char *text, struct custom_sample *s, struct cfg_dia
 
 static void test_cfg_custom_default_and_value(void **state)
 {
-	struct custom_sample s = { 0, 0 };
-	struct cfg_diag diag = { .len = 0 };
+	struct custom_sample s = {0, 0};
+	struct cfg_diag diag = {.len = 0};
 
 	(void)state;
 	assert_int_equal(load_custom("[c]\n", &s, &diag), 0);
@@ -292,8 +296,8 @@ static void test_cfg_custom_default_and_value(void **state)
 
 static void test_cfg_custom_reason_names_line_and_key(void **state)
 {
-	struct custom_sample s = { 0, 0 };
-	struct cfg_diag diag = { .len = 0 };
+	struct custom_sample s = {0, 0};
+	struct cfg_diag diag = {.len = 0};
 
 	(void)state;
 	assert_int_equal(load_custom("[c]\n\neven = 7\n", &s, &diag), -EINVAL);
@@ -305,8 +309,8 @@ static void test_cfg_custom_reason_names_line_and_key(void **state)
 
 static void test_cfg_custom_without_reason(void **state)
 {
-	struct custom_sample s = { 0, 0 };
-	struct cfg_diag diag = { .len = 0 };
+	struct custom_sample s = {0, 0};
+	struct cfg_diag diag = {.len = 0};
 	FILE *f;
 
 	(void)state;
@@ -319,8 +323,8 @@ static void test_cfg_custom_without_reason(void **state)
 
 static void test_cfg_custom_print(void **state)
 {
-	struct custom_sample s = { 0, 0 };
-	struct cfg_diag diag = { .len = 0 };
+	struct custom_sample s = {0, 0};
+	struct cfg_diag diag = {.len = 0};
 	char out[256] = "";
 	FILE *f;
 
@@ -335,22 +339,22 @@ static void test_cfg_custom_print(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cfg_load_values_and_defaults),
-		cmocka_unit_test(test_cfg_load_absolute_path_kept),
-		cmocka_unit_test(test_cfg_load_unknown_key_names_line),
-		cmocka_unit_test(test_cfg_load_out_of_range_names_line),
-		cmocka_unit_test(test_cfg_load_bad_types),
-		cmocka_unit_test(test_cfg_load_missing_required),
-		cmocka_unit_test(test_cfg_load_set_twice),
-		cmocka_unit_test(test_cfg_load_syntax_error_line),
-		cmocka_unit_test(test_cfg_load_long_line),
-		cmocka_unit_test(test_cfg_load_missing_file),
-		cmocka_unit_test(test_cfg_parse_duration_units),
-		cmocka_unit_test(test_cfg_print_reloads_identically),
-		cmocka_unit_test(test_cfg_custom_default_and_value),
-		cmocka_unit_test(test_cfg_custom_reason_names_line_and_key),
-		cmocka_unit_test(test_cfg_custom_without_reason),
-		cmocka_unit_test(test_cfg_custom_print),
+	    cmocka_unit_test(test_cfg_load_values_and_defaults),
+	    cmocka_unit_test(test_cfg_load_absolute_path_kept),
+	    cmocka_unit_test(test_cfg_load_unknown_key_names_line),
+	    cmocka_unit_test(test_cfg_load_out_of_range_names_line),
+	    cmocka_unit_test(test_cfg_load_bad_types),
+	    cmocka_unit_test(test_cfg_load_missing_required),
+	    cmocka_unit_test(test_cfg_load_set_twice),
+	    cmocka_unit_test(test_cfg_load_syntax_error_line),
+	    cmocka_unit_test(test_cfg_load_long_line),
+	    cmocka_unit_test(test_cfg_load_missing_file),
+	    cmocka_unit_test(test_cfg_parse_duration_units),
+	    cmocka_unit_test(test_cfg_print_reloads_identically),
+	    cmocka_unit_test(test_cfg_custom_default_and_value),
+	    cmocka_unit_test(test_cfg_custom_reason_names_line_and_key),
+	    cmocka_unit_test(test_cfg_custom_without_reason),
+	    cmocka_unit_test(test_cfg_custom_print),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,10 +35,14 @@ static void test_clk_parse_iso8601_offsets_agree(void **state)
 static void test_clk_parse_iso8601_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"2025-03-03T07:41:00",	     /* no offset: ambiguous */
-		"2025-03-03",		     "2025-02-30T07:41:00Z", "2025-03-03T24:00:00Z",
-		"2025-03-03T07:41:00+15:00", "2025-03-03T07:41:00Zjunk",
-		"2025-03-03T7:41:00Z",	     "",
+	    "2025-03-03T07:41:00", /* no offset: ambiguous */
+	    "2025-03-03",
+	    "2025-02-30T07:41:00Z",
+	    "2025-03-03T24:00:00Z",
+	    "2025-03-03T07:41:00+15:00",
+	    "2025-03-03T07:41:00Zjunk",
+	    "2025-03-03T7:41:00Z",
+	    "",
 	};
 	int64_t usec = 42;
 
@@ -88,11 +92,11 @@ static void test_clk_boot_is_monotonic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_clk_parse_iso8601_offsets_agree),
-		cmocka_unit_test(test_clk_parse_iso8601_rejects),
-		cmocka_unit_test(test_clk_format_roundtrip),
-		cmocka_unit_test(test_clk_boot_id_shape),
-		cmocka_unit_test(test_clk_boot_is_monotonic),
+	    cmocka_unit_test(test_clk_parse_iso8601_offsets_agree),
+	    cmocka_unit_test(test_clk_parse_iso8601_rejects),
+	    cmocka_unit_test(test_clk_format_roundtrip),
+	    cmocka_unit_test(test_clk_boot_id_shape),
+	    cmocka_unit_test(test_clk_boot_is_monotonic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

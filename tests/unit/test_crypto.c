@@ -298,9 +298,9 @@ static void assert_open_refused(struct gcm_case *c, const uint8_t *key, const ui
 	static const uint8_t zero[60];
 
 	memset(c->back, 0xAA, sizeof(c->back));
-	assert_int_equal(crypto_aead_open(key, c->iv, aad, c->aad_len, c->sealed, sealed_len,
-					  c->back),
-			 -EBADMSG);
+	assert_int_equal(
+	    crypto_aead_open(key, c->iv, aad, c->aad_len, c->sealed, sealed_len, c->back),
+	    -EBADMSG);
 	if (sealed_len == c->len + CRYPTO_AEAD_TAG_LEN)
 		assert_memory_equal(c->back, zero, c->len);
 }
@@ -326,7 +326,7 @@ static void test_crypto_aead_tamper_refused(void **state)
 	other_key[0] ^= 0x01; /* another key */
 	assert_open_refused(&c, other_key, c.aad, c.len + CRYPTO_AEAD_TAG_LEN);
 	assert_open_refused(&c, c.key, c.aad, c.len + CRYPTO_AEAD_TAG_LEN - 1); /* truncated */
-	assert_open_refused(&c, c.key, c.aad, CRYPTO_AEAD_TAG_LEN - 1);	 /* shorter than a tag */
+	assert_open_refused(&c, c.key, c.aad, CRYPTO_AEAD_TAG_LEN - 1); /* shorter than a tag */
 }
 
 static void test_crypto_base64_roundtrip_and_rejects(void **state)

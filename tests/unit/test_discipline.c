@@ -306,7 +306,8 @@ static void test_discipline_tracked_since_first_tap(void **state)
 
 static void test_discipline_unknown_unit_and_nip(void **state)
 {
-	struct discipline_query q = {.from = date("2025-10-06"), .to = date("2025-10-17"), .unit_id = "NOPE"};
+	struct discipline_query q = {
+	    .from = date("2025-10-06"), .to = date("2025-10-17"), .unit_id = "NOPE"};
 	char why[DISCIPLINE_WHY_MAX];
 	struct discipline *d = NULL;
 	json_t *j = NULL;
@@ -324,7 +325,8 @@ static void test_discipline_unknown_unit_and_nip(void **state)
 
 static void test_discipline_explain_days(void **state)
 {
-	struct discipline_query q = {.from = date("2025-10-06"), .to = date("2025-10-17"), .nip = "A"};
+	struct discipline_query q = {
+	    .from = date("2025-10-06"), .to = date("2025-10-17"), .nip = "A"};
 	char why[DISCIPLINE_WHY_MAX];
 	json_t *j = NULL, *days, *thu;
 

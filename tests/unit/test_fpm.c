@@ -41,14 +41,14 @@ struct t {
 };
 
 static const struct fpm_config test_cfg = {
-	.baud = 57600,
-	.address = FPM_ADDRESS_DEFAULT,
-	.password = 0,
-	.timeout_ms = 150,
-	.enroll_wait_ms = 2000,
-	.poll_ms = 5,
-	.reset_min_ms = 20,
-	.reset_max_ms = 200,
+    .baud = 57600,
+    .address = FPM_ADDRESS_DEFAULT,
+    .password = 0,
+    .timeout_ms = 150,
+    .enroll_wait_ms = 2000,
+    .poll_ms = 5,
+    .reset_min_ms = 20,
+    .reset_max_ms = 200,
 };
 
 static void on_guard(void *user)
@@ -294,8 +294,7 @@ static void test_fpm_upload_download(void **state)
 	assert_int_equal(result(t)->outcome, FPM_REFUSED);
 	assert_string_equal(t->res.reason, "template-read-error");
 	assert_int_equal(fpm_download(t->fpm, 1, saved, 0, on_done, t), -EINVAL);
-	assert_int_equal(fpm_download(t->fpm, 1, saved, FPM_TEMPLATE_MAX + 1, on_done, t),
-			 -EINVAL);
+	assert_int_equal(fpm_download(t->fpm, 1, saved, FPM_TEMPLATE_MAX + 1, on_done, t), -EINVAL);
 }
 
 static void test_fpm_download_to_free_page(void **state)
@@ -350,7 +349,7 @@ static void test_fpm_touch_line(void **state)
 static void test_fpm_missing_device(void **state)
 {
 	struct fpm_config cfg = test_cfg;
-	struct t t = { .status = "" };
+	struct t t = {.status = ""};
 	struct fpm *f;
 
 	(void)state;
@@ -414,7 +413,7 @@ static void say(int master, const char *bytes)
 static void test_fpm_scripted_module(void **state)
 {
 	struct fpm_config cfg = test_cfg;
-	struct t t = { .status = "" };
+	struct t t = {.status = ""};
 	struct termios tio;
 	char path[64];
 	int master, keeper;
@@ -437,8 +436,8 @@ static void test_fpm_scripted_module(void **state)
 
 	/* Reset: the spec's VerifyPwd bytes; a reply from another address is not ours. */
 	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 07 13 00 00 00 00 00 1B");
-	say(master, "EF 01 12 34 56 78 07 00 03 13 00 1D "	/* wrong address, wrong password */
-		    "00 EF 55 "					/* line noise */
+	say(master, "EF 01 12 34 56 78 07 00 03 13 00 1D "  /* wrong address, wrong password */
+		    "00 EF 55 "				    /* line noise */
 		    "EF 01 FF FF FF FF 07 00 03 00 00 0A"); /* OK */
 	expect_wire(&t, master, "EF 01 FF FF FF FF 01 00 03 0F 00 13");
 	/* ReadSysPara's answer in two pieces: 1000 pages, 128-byte packets, 57600 baud. */
@@ -484,19 +483,19 @@ static void test_fpm_scripted_module(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_fpm_identify_match),
-		T(test_fpm_identify_no_match_and_no_finger),
-		T(test_fpm_busy),
-		T(test_fpm_garbage_resync),
-		T(test_fpm_bad_checksum_resets),
-		T(test_fpm_hang_then_recover),
-		T(test_fpm_enroll_identify_delete),
-		T(test_fpm_enroll_without_finger),
-		T(test_fpm_upload_download),
-		T(test_fpm_download_to_free_page),
-		T(test_fpm_touch_line),
-		cmocka_unit_test(test_fpm_missing_device),
-		cmocka_unit_test(test_fpm_scripted_module),
+	    T(test_fpm_identify_match),
+	    T(test_fpm_identify_no_match_and_no_finger),
+	    T(test_fpm_busy),
+	    T(test_fpm_garbage_resync),
+	    T(test_fpm_bad_checksum_resets),
+	    T(test_fpm_hang_then_recover),
+	    T(test_fpm_enroll_identify_delete),
+	    T(test_fpm_enroll_without_finger),
+	    T(test_fpm_upload_download),
+	    T(test_fpm_download_to_free_page),
+	    T(test_fpm_touch_line),
+	    cmocka_unit_test(test_fpm_missing_device),
+	    cmocka_unit_test(test_fpm_scripted_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,7 +120,7 @@ static void test_fpm_ack_vectors(void **state)
 	struct fpm_frame f;
 	struct fpm_ack ack;
 	uint16_t page, score;
-	const uint8_t ps[] = { 0x00, 0x05, 0x00, 0x64 };
+	const uint8_t ps[] = {0x00, 0x05, 0x00, 0x64};
 
 	(void)state;
 	pkt = parse_one("EF 01 FF FF FF FF 07 00 03 00 00 0A");
@@ -173,7 +173,7 @@ static void test_fpm_decode_short_params(void **state)
 
 static void test_fpm_decode_sys_para(void **state)
 {
-	const uint8_t q[16] = { 0, 4, 0, 9, 0x03, 0xE8, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0, 2, 0, 6 };
+	const uint8_t q[16] = {0, 4, 0, 9, 0x03, 0xE8, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0, 2, 0, 6};
 	struct fpm_packet pkt;
 	struct fpm_frame f;
 	struct fpm_ack ack;
@@ -282,7 +282,7 @@ static void test_fpm_parser_truncated_then_good(void **state)
 static void test_fpm_parser_oversize(void **state)
 {
 	uint8_t b[64];
-	size_t n = hex("EF 01 FF FF FF FF 02 01 03 "	     /* LEN 259: one byte too many */
+	size_t n = hex("EF 01 FF FF FF FF 02 01 03 "	   /* LEN 259: one byte too many */
 		       "EF 01 FF FF FF FF 07 00 02 00 09 " /* LEN 2: no room for a code */
 		       "EF 01 FF FF FF FF 07 00 03 00 00 0A",
 		       b, sizeof(b));
@@ -407,20 +407,20 @@ static void test_fpm_code_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fpm_cmd_vectors),
-		cmocka_unit_test(test_fpm_cmd_others),
-		cmocka_unit_test(test_fpm_ack_vectors),
-		cmocka_unit_test(test_fpm_decode_short_params),
-		cmocka_unit_test(test_fpm_decode_sys_para),
-		cmocka_unit_test(test_fpm_parser_bad_checksum),
-		cmocka_unit_test(test_fpm_parser_every_bit_flip_rejected),
-		cmocka_unit_test(test_fpm_parser_truncated_then_good),
-		cmocka_unit_test(test_fpm_parser_oversize),
-		cmocka_unit_test(test_fpm_parser_largest_packet),
-		cmocka_unit_test(test_fpm_parser_resync_after_garbage),
-		cmocka_unit_test(test_fpm_parser_packet_behind_false_header),
-		cmocka_unit_test(test_fpm_parser_feed_bounded),
-		cmocka_unit_test(test_fpm_code_names),
+	    cmocka_unit_test(test_fpm_cmd_vectors),
+	    cmocka_unit_test(test_fpm_cmd_others),
+	    cmocka_unit_test(test_fpm_ack_vectors),
+	    cmocka_unit_test(test_fpm_decode_short_params),
+	    cmocka_unit_test(test_fpm_decode_sys_para),
+	    cmocka_unit_test(test_fpm_parser_bad_checksum),
+	    cmocka_unit_test(test_fpm_parser_every_bit_flip_rejected),
+	    cmocka_unit_test(test_fpm_parser_truncated_then_good),
+	    cmocka_unit_test(test_fpm_parser_oversize),
+	    cmocka_unit_test(test_fpm_parser_largest_packet),
+	    cmocka_unit_test(test_fpm_parser_resync_after_garbage),
+	    cmocka_unit_test(test_fpm_parser_packet_behind_false_header),
+	    cmocka_unit_test(test_fpm_parser_feed_bounded),
+	    cmocka_unit_test(test_fpm_code_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,8 +32,8 @@
 #include "firmware/gpio.h"
 #include "firmware/wiegand.h"
 
-#define US 1000LL
-#define MS 1000000LL
+#define US	   1000LL
+#define MS	   1000000LL
 #define FAKE_LINES 32
 #define FAKE_QUEUE 16 /* the v1 kernel queue */
 
@@ -46,7 +46,7 @@ struct gpiod_line {
 	char name[16];
 	struct gpiod_chip *owner; /* the handle it was looked up through */
 	struct gpiod_chip *requested_by;
-	bool is_busy;		  /* held by another program */
+	bool is_busy; /* held by another program */
 	int request_type;
 	int flags;
 	int value;
@@ -210,7 +210,7 @@ int gpiod_line_event_get_fd(struct gpiod_line *line)
 static void fake_record(unsigned offset, uint32_t id, uint64_t ts_ns)
 {
 	struct gpiod_line *line = &fake[offset];
-	struct gpioevent_data ev = { .timestamp = ts_ns, .id = id };
+	struct gpioevent_data ev = {.timestamp = ts_ns, .id = id};
 	int queued;
 
 	assert_true(line->pipe[1] >= 0);
@@ -230,7 +230,7 @@ static void fake_edge(unsigned offset, bool rising, int64_t ts_ns)
 
 static bool is_readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	assert_true(poll(&p, 1, 0) >= 0);
 	return p.revents & POLLIN;
@@ -266,7 +266,7 @@ static struct board_line parse(const char *spec, const char *role)
 
 static struct gpio_in *open_pair(struct board_line *d0, struct board_line *d1)
 {
-	const struct board_line *lines[] = { d0, d1 };
+	const struct board_line *lines[] = {d0, d1};
 	struct gpio_in *in = NULL;
 
 	assert_int_equal(gpio_in_open(lines, 2, "hadir-test", &in), 0);
@@ -410,8 +410,8 @@ static void test_gpiod1_realtime_stamps_become_monotonic(void **state)
 	(void)state;
 	mono = now_ns(CLOCK_MONOTONIC);
 	real = now_ns(CLOCK_REALTIME);
-	fake_edge(17, false, real - 3 * MS);	  /* an old kernel */
-	fake_edge(27, false, mono - 1 * MS);	  /* a current kernel */
+	fake_edge(17, false, real - 3 * MS); /* an old kernel */
+	fake_edge(27, false, mono - 1 * MS); /* a current kernel */
 	assert_int_equal(gpio_in_read(in, ev, 4), 2);
 	assert_int_equal(ev[0].index, 0);
 	assert_true(ev[0].ts_ns > mono - 1000 * MS && ev[0].ts_ns < mono);
@@ -450,7 +450,7 @@ static void test_gpiod1_busy_line(void **state)
 {
 	struct board_line d0 = parse("gpiochip0:17", "d0");
 	struct board_line d1 = parse("gpiochip0:27", "d1");
-	const struct board_line *lines[] = { &d0, &d1 };
+	const struct board_line *lines[] = {&d0, &d1};
 	struct gpio_in *in = NULL;
 
 	(void)state;
@@ -495,19 +495,19 @@ static void test_gpiod1_output_active_low(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_gpiod1_request_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_reads_both_lines_in_time_order, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_small_batches_and_full_queues, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_card_through_backend_and_decoder, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_realtime_stamps_become_monotonic, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_kernel_records, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_busy_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_missing_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gpiod1_output_active_low, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_request_flags, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_reads_both_lines_in_time_order, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_small_batches_and_full_queues, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_card_through_backend_and_decoder, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_realtime_stamps_become_monotonic, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_kernel_records, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_busy_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_missing_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpiod1_output_active_low, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,7 @@
 
 static struct board_line sim_line(int offset, const char *role)
 {
-	struct board_line l = { .present = true, .chip = "sim", .offset = offset };
+	struct board_line l = {.present = true, .chip = "sim", .offset = offset};
 
 	snprintf(l.role, sizeof(l.role), "%s", role);
 	return l;
@@ -37,7 +37,7 @@ static struct board_line sim_line(int offset, const char *role)
 
 static bool is_readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	assert_true(poll(&p, 1, 0) >= 0);
 	return p.revents & POLLIN;
@@ -46,7 +46,7 @@ static bool is_readable(int fd)
 static struct gpio_in *open_sim_pair(void)
 {
 	struct board_line d0 = sim_line(0, "d0"), d1 = sim_line(1, "d1");
-	const struct board_line *lines[] = { &d0, &d1 };
+	const struct board_line *lines[] = {&d0, &d1};
 	struct gpio_in *in = NULL;
 
 	assert_int_equal(gpio_in_open(lines, 2, "test", &in), 0);
@@ -124,10 +124,10 @@ static void test_gpio_sim_inject_refuses_bad_index(void **state)
 static void test_gpio_in_open_refusals(void **state)
 {
 	struct board_line sim = sim_line(0, "d0");
-	struct board_line hw = { .present = true, .chip = "gpiochip0", .offset = 17 };
-	struct board_line absent = { .present = false, .offset = -1 };
-	const struct board_line *mixed[] = { &sim, &hw };
-	const struct board_line *missing[] = { &absent };
+	struct board_line hw = {.present = true, .chip = "gpiochip0", .offset = 17};
+	struct board_line absent = {.present = false, .offset = -1};
+	const struct board_line *mixed[] = {&sim, &hw};
+	const struct board_line *missing[] = {&absent};
 	const struct board_line *many[GPIO_IN_LINES_MAX + 1];
 	struct gpio_in *in = NULL;
 
@@ -206,7 +206,7 @@ static void test_gpio_sim_out_without_role_uses_consumer(void **state)
 /* The sim board's D0/D1 through the GPIO layer into the Wiegand decoder, as the kiosk runs it. */
 static void test_gpio_sim_board_drives_wiegand(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct wiegand_edge edges[2 * 37];
 	struct gpio_event ev[16];
 	struct wiegand_frame frame;
@@ -218,9 +218,9 @@ static void test_gpio_sim_board_drives_wiegand(void **state)
 
 	(void)state;
 	assert_int_equal(board_load("boards/sim.conf", &b, &diag), 0);
-	assert_int_equal(gpio_in_open((const struct board_line *const[]){ &b.d0, &b.d1 }, 2,
-				      "hadir-kiosk", &in),
-			 0);
+	assert_int_equal(
+	    gpio_in_open((const struct board_line *const[]){&b.d0, &b.d1}, 2, "hadir-kiosk", &in),
+	    0);
 	n = wiegand_encode_edges("0001100000011100100111100010010000001", T0, 50 * US, 2 * MS,
 				 edges, 2 * 37);
 	assert_int_equal(n, 2 * 37);
@@ -251,11 +251,13 @@ static void test_gpio_sim_board_drives_wiegand(void **state)
 
 static void test_gpio_hw_missing_chip_fails_cleanly(void **state)
 {
-	struct board_line d0 = { .present = true, .chip = "gpiochip99", .offset = 17,
-				 .bias = BOARD_BIAS_PULL_UP, .role = "d0" };
-	struct board_line d1 = { .present = true, .chip = "gpiochip99", .offset = 27,
-				 .role = "d1" };
-	const struct board_line *lines[] = { &d0, &d1 };
+	struct board_line d0 = {.present = true,
+				.chip = "gpiochip99",
+				.offset = 17,
+				.bias = BOARD_BIAS_PULL_UP,
+				.role = "d0"};
+	struct board_line d1 = {.present = true, .chip = "gpiochip99", .offset = 27, .role = "d1"};
+	const struct board_line *lines[] = {&d0, &d1};
 	struct gpio_in *in = NULL;
 	struct gpio_out *out = NULL;
 
@@ -270,11 +272,11 @@ static void test_gpio_hw_missing_chip_fails_cleanly(void **state)
 
 static void test_gpio_hw_missing_line_name_fails_cleanly(void **state)
 {
-	struct board_line named = { .present = true, .name = "NO_SUCH_LINE", .offset = -1,
-				    .role = "buzzer" };
-	struct board_line on_chip = { .present = true, .chip = "/dev/gpiochip42",
-				      .name = "GPIO17", .offset = -1 };
-	const struct board_line *lines[] = { &named };
+	struct board_line named = {
+	    .present = true, .name = "NO_SUCH_LINE", .offset = -1, .role = "buzzer"};
+	struct board_line on_chip = {
+	    .present = true, .chip = "/dev/gpiochip42", .name = "GPIO17", .offset = -1};
+	const struct board_line *lines[] = {&named};
 	struct gpio_in *in = NULL;
 	struct gpio_out *out = NULL;
 
@@ -291,15 +293,15 @@ static void test_gpio_hw_missing_line_name_fails_cleanly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_gpio_sim_poll_and_read_in_order),
-		cmocka_unit_test(test_gpio_sim_queue_is_bounded),
-		cmocka_unit_test(test_gpio_sim_inject_refuses_bad_index),
-		cmocka_unit_test(test_gpio_in_open_refusals),
-		cmocka_unit_test(test_gpio_sim_out_logs_changes),
-		cmocka_unit_test(test_gpio_sim_out_without_role_uses_consumer),
-		cmocka_unit_test(test_gpio_sim_board_drives_wiegand),
-		cmocka_unit_test(test_gpio_hw_missing_chip_fails_cleanly),
-		cmocka_unit_test(test_gpio_hw_missing_line_name_fails_cleanly),
+	    cmocka_unit_test(test_gpio_sim_poll_and_read_in_order),
+	    cmocka_unit_test(test_gpio_sim_queue_is_bounded),
+	    cmocka_unit_test(test_gpio_sim_inject_refuses_bad_index),
+	    cmocka_unit_test(test_gpio_in_open_refusals),
+	    cmocka_unit_test(test_gpio_sim_out_logs_changes),
+	    cmocka_unit_test(test_gpio_sim_out_without_role_uses_consumer),
+	    cmocka_unit_test(test_gpio_sim_board_drives_wiegand),
+	    cmocka_unit_test(test_gpio_hw_missing_chip_fails_cleanly),
+	    cmocka_unit_test(test_gpio_hw_missing_line_name_fails_cleanly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -194,17 +194,16 @@ static void test_http_cookie_get_cases(void **state)
 	char v[16];
 
 	(void)state;
-	assert_int_equal(http_cookie_get("a=1; hadir_session=xyz; b=2", "hadir_session", v,
-					 sizeof(v)),
-			 0);
+	assert_int_equal(
+	    http_cookie_get("a=1; hadir_session=xyz; b=2", "hadir_session", v, sizeof(v)), 0);
 	assert_string_equal(v, "xyz");
 	assert_int_equal(http_cookie_get("hadir_session=q ;x=1", "hadir_session", v, sizeof(v)), 0);
 	assert_string_equal(v, "q");
 	assert_int_equal(http_cookie_get("a=1;b=", "b", v, sizeof(v)), 0);
 	assert_string_equal(v, "");
-	assert_int_equal(http_cookie_get("xhadir_session=1; hadir_sessionx=2", "hadir_session", v,
-					 sizeof(v)),
-			 -ENOENT);
+	assert_int_equal(
+	    http_cookie_get("xhadir_session=1; hadir_sessionx=2", "hadir_session", v, sizeof(v)),
+	    -ENOENT);
 	assert_int_equal(http_cookie_get("", "a", v, sizeof(v)), -ENOENT);
 	assert_int_equal(http_cookie_get(";;  ;", "a", v, sizeof(v)), -ENOENT);
 	assert_int_equal(http_cookie_get("a=0123456789abcdef", "a", v, sizeof(v)), -E2BIG);

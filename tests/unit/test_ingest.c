@@ -102,7 +102,8 @@ static int teardown(void **state)
 static struct ingest_result ingest_with(struct fixture *f, const struct record *recs, size_t n,
 					const struct record_anchor *anchors, size_t n_anchors)
 {
-	struct record_batch batch = {.recs = (struct record *)(uintptr_t)recs, .n = n,
+	struct record_batch batch = {.recs = (struct record *)(uintptr_t)recs,
+				     .n = n,
 				     .anchors = (struct record_anchor *)(uintptr_t)anchors,
 				     .n_anchors = n_anchors};
 	char fp[CRYPTO_SHA256_HEX];
@@ -318,9 +319,9 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest_batch_corrects_untrusted_time, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(test_ingest_batch_anchor_corrects_earlier_records, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_anchor_corrects_earlier_records,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

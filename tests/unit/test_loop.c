@@ -52,7 +52,7 @@ static void on_timer(void *user)
 
 static void test_loop_remove_inside_batch(void **state)
 {
-	struct ctx c = { .fired_a = 0 };
+	struct ctx c = {.fired_a = 0};
 	struct loop_timer *t;
 	int pa[2], pb[2];
 
@@ -81,7 +81,7 @@ static void test_loop_remove_inside_batch(void **state)
 
 static void test_loop_timer_absolute_and_stop(void **state)
 {
-	struct ctx c = { .fired_a = 0 };
+	struct ctx c = {.fired_a = 0};
 	struct loop_timer *t, *stopped;
 	int64_t start = loop_now_ns();
 
@@ -103,8 +103,8 @@ static void test_loop_timer_absolute_and_stop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loop_remove_inside_batch),
-		cmocka_unit_test(test_loop_timer_absolute_and_stop),
+	    cmocka_unit_test(test_loop_remove_inside_batch),
+	    cmocka_unit_test(test_loop_timer_absolute_and_stop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@ static void assert_diag_has(const struct loaded *l, const char *needle)
 
 static struct profile *load_file(const char *path)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 
 	if (profile_load(path, &p, &diag) < 0)
@@ -284,7 +284,7 @@ static void test_profile_parse_unknown_key(void **state)
 static void test_profile_parse_too_big(void **state)
 {
 	static char big[PROFILE_FILE_MAX + 2];
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 
 	(void)state;
@@ -296,7 +296,7 @@ static void test_profile_parse_too_big(void **state)
 
 static void test_profile_load_missing_file(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 
 	(void)state;
@@ -306,7 +306,7 @@ static void test_profile_load_missing_file(void **state)
 
 static void test_profile_load_named(void **state)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 
 	(void)state;
@@ -344,27 +344,27 @@ static void test_profile_print_reloads_identically(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_profile_load_default_file),
-		cmocka_unit_test(test_profile_load_permentan_file),
-		cmocka_unit_test(test_profile_defaults_equal_default_file),
-		cmocka_unit_test(test_profile_tier_of_boundaries),
-		cmocka_unit_test(test_profile_rung_for_example4),
-		cmocka_unit_test(test_profile_parse_name_required),
-		cmocka_unit_test(test_profile_parse_range_names_line),
-		cmocka_unit_test(test_profile_parse_tiers_must_ascend),
-		cmocka_unit_test(test_profile_parse_tier_default_named_without_line),
-		cmocka_unit_test(test_profile_parse_window),
-		cmocka_unit_test(test_profile_parse_ladder_overlap),
-		cmocka_unit_test(test_profile_parse_ladder_gap_in_slots),
-		cmocka_unit_test(test_profile_parse_ladder_open_end_only_last),
-		cmocka_unit_test(test_profile_parse_ladder_duplicate_code_and_missing_text),
-		cmocka_unit_test(test_profile_parse_ladder_shorter),
-		cmocka_unit_test(test_profile_parse_consecutive_code_unknown),
-		cmocka_unit_test(test_profile_parse_unknown_key),
-		cmocka_unit_test(test_profile_parse_too_big),
-		cmocka_unit_test(test_profile_load_missing_file),
-		cmocka_unit_test(test_profile_load_named),
-		cmocka_unit_test(test_profile_print_reloads_identically),
+	    cmocka_unit_test(test_profile_load_default_file),
+	    cmocka_unit_test(test_profile_load_permentan_file),
+	    cmocka_unit_test(test_profile_defaults_equal_default_file),
+	    cmocka_unit_test(test_profile_tier_of_boundaries),
+	    cmocka_unit_test(test_profile_rung_for_example4),
+	    cmocka_unit_test(test_profile_parse_name_required),
+	    cmocka_unit_test(test_profile_parse_range_names_line),
+	    cmocka_unit_test(test_profile_parse_tiers_must_ascend),
+	    cmocka_unit_test(test_profile_parse_tier_default_named_without_line),
+	    cmocka_unit_test(test_profile_parse_window),
+	    cmocka_unit_test(test_profile_parse_ladder_overlap),
+	    cmocka_unit_test(test_profile_parse_ladder_gap_in_slots),
+	    cmocka_unit_test(test_profile_parse_ladder_open_end_only_last),
+	    cmocka_unit_test(test_profile_parse_ladder_duplicate_code_and_missing_text),
+	    cmocka_unit_test(test_profile_parse_ladder_shorter),
+	    cmocka_unit_test(test_profile_parse_consecutive_code_unknown),
+	    cmocka_unit_test(test_profile_parse_unknown_key),
+	    cmocka_unit_test(test_profile_parse_too_big),
+	    cmocka_unit_test(test_profile_load_missing_file),
+	    cmocka_unit_test(test_profile_load_named),
+	    cmocka_unit_test(test_profile_print_reloads_identically),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

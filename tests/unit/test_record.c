@@ -98,9 +98,9 @@ static void test_record_link_detects_any_change(void **state)
 static void test_record_batch_roundtrip(void **state)
 {
 	static const uint8_t zero[CRYPTO_SHA256_LEN];
-	struct record in[2] = { first(), second() };
-	struct record_anchor anchor = { .boot_usec = 99, .true_usec = 1740962460000000,
-					.rtt_usec = 1500 };
+	struct record in[2] = {first(), second()};
+	struct record_anchor anchor = {
+	    .boot_usec = 99, .true_usec = 1740962460000000, .rtt_usec = 1500};
 	struct record_batch out;
 	char why[256] = "";
 	char *text;
@@ -123,7 +123,7 @@ static void test_record_batch_roundtrip(void **state)
 
 static void assert_refused(const char *body, const char *want_why)
 {
-	struct record_batch out = { .n = 7 };
+	struct record_batch out = {.n = 7};
 	char why[256] = "";
 
 	assert_int_equal(record_batch_decode(body, strlen(body), &out, why, sizeof(why)), -EBADMSG);
@@ -133,10 +133,10 @@ static void assert_refused(const char *body, const char *want_why)
 }
 
 #define REC(extra)                                                                                 \
-	"{\"version\":1,\"records\":[{\"seq\":1,\"kind\":\"tap\",\"wall_usec\":1,"               \
-	"\"boot_usec\":2,\"boot_id\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","                 \
-	"\"clock_trusted\":false,\"credential\":\"card:1\",\"nip\":\"\",\"reason\":\"\","       \
-	"\"direction\":\"\",\"payload\":\"\",\"prev\":\"" ZEROS "\",\"link\":\"" ZEROS "\"" extra \
+	"{\"version\":1,\"records\":[{\"seq\":1,\"kind\":\"tap\",\"wall_usec\":1,"                 \
+	"\"boot_usec\":2,\"boot_id\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","                    \
+	"\"clock_trusted\":false,\"credential\":\"card:1\",\"nip\":\"\",\"reason\":\"\","          \
+	"\"direction\":\"\",\"payload\":\"\",\"prev\":\"" ZEROS "\",\"link\":\"" ZEROS "\"" extra  \
 	"}]}"
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -193,12 +193,12 @@ static void test_record_batch_decode_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record_seal_pinned_chain),
-		cmocka_unit_test(test_record_link_detects_any_change),
-		cmocka_unit_test(test_record_batch_roundtrip),
-		cmocka_unit_test(test_record_batch_decode_refusals),
-		cmocka_unit_test(test_record_batch_decode_accepts_minimal),
-		cmocka_unit_test(test_record_batch_decode_bounds),
+	    cmocka_unit_test(test_record_seal_pinned_chain),
+	    cmocka_unit_test(test_record_link_detects_any_change),
+	    cmocka_unit_test(test_record_batch_roundtrip),
+	    cmocka_unit_test(test_record_batch_decode_refusals),
+	    cmocka_unit_test(test_record_batch_decode_accepts_minimal),
+	    cmocka_unit_test(test_record_batch_decode_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,9 +33,9 @@ static int32_t date(const char *text)
 
 static int setup(void **state)
 {
-	struct cal_unit_row u = { "u", 1, "JKT", "Asia/Jakarta", true };
-	struct cal_holiday_row h = { "h", 1, "2025-10-09", "Hari Uji" };
-	struct cfg_diag diag = { .len = 0 };
+	struct cal_unit_row u = {"u", 1, "JKT", "Asia/Jakarta", true};
+	struct cal_holiday_row h = {"h", 1, "2025-10-09", "Hari Uji"};
+	struct cfg_diag diag = {.len = 0};
 
 	(void)state;
 	if (profile_load("profiles/default.conf", &def, &diag) < 0 || calendar_new(&cal) < 0 ||
@@ -59,9 +59,8 @@ static struct rules_tap tap(const char *day, const char *clock, enum rules_dir d
 
 	assert_int_equal(tz_parse_clock(clock, &sec), 0);
 	return (struct rules_tap){
-		tz_instant(cal_unit_tz(calendar_unit(cal, "JKT")), date(day), sec) *
-			CLK_USEC_PER_SEC,
-		dir,
+	    tz_instant(cal_unit_tz(calendar_unit(cal, "JKT")), date(day), sec) * CLK_USEC_PER_SEC,
+	    dir,
 	};
 }
 
@@ -69,15 +68,14 @@ static struct rules_plan *plan_for(const char *from, const char *to)
 {
 	struct rules_plan *plan = NULL;
 
-	assert_int_equal(rules_plan_new(cal, calendar_unit(cal, "JKT"), def, date(from), date(to),
-					&plan),
-			 0);
+	assert_int_equal(
+	    rules_plan_new(cal, calendar_unit(cal, "JKT"), def, date(from), date(to), &plan), 0);
 	return plan;
 }
 
 /* 6–10 October 2025 (9th a holiday): TL1 on Monday, TK Tuesday, DL from 13:00 Wednesday. */
 static const struct cal_leave week_leave[] = {
-	{ 20369, 20369, 13 * 3600, 86400, CAL_LEAVE_DL }, /* 2025-10-08 */
+    {20369, 20369, 13 * 3600, 86400, CAL_LEAVE_DL}, /* 2025-10-08 */
 };
 
 static size_t week_taps(struct rules_tap *t)
@@ -106,8 +104,8 @@ static struct rules_period week_period(const struct rules_employee *emp)
 	return p;
 }
 
-static const struct rules_employee siti = { "198001012005011001", "Siti, S.E. \"Ita\"", "JKT",
-					     4000000, week_leave, 1, 0, 0 };
+static const struct rules_employee siti = {
+    "198001012005011001", "Siti, S.E. \"Ita\"", "JKT", 4000000, week_leave, 1, 0, 0};
 
 static char *dump(json_t *j)
 {
@@ -132,14 +130,13 @@ static void assert_prefix(const char *text, const char *prefix)
 static void test_report_discipline_json_contract(void **state)
 {
 	struct rules_period p = week_period(&siti);
-	struct report_entry e = { &siti, &p };
+	struct report_entry e = {&siti, &p};
 	json_t *root = NULL, *emp, *year;
 	char *text;
 
 	(void)state;
-	assert_int_equal(report_discipline_json(date("2025-10-06"), date("2025-10-10"), &e, 1,
-						&root),
-			 0);
+	assert_int_equal(
+	    report_discipline_json(date("2025-10-06"), date("2025-10-10"), &e, 1, &root), 0);
 	assert_string_equal(json_string_value(json_object_get(root, "from")), "2025-10-06");
 	assert_string_equal(json_string_value(json_object_get(root, "to")), "2025-10-10");
 	assert_int_equal(json_array_size(json_object_get(root, "employees")), 1);
@@ -155,7 +152,7 @@ static void test_report_discipline_json_contract(void **state)
 			 0);
 	assert_int_equal(json_integer_value(json_object_get(emp, "tk_days")), 1);
 	assert_int_equal(
-		json_integer_value(json_object_get(json_object_get(emp, "leave_days"), "DL")), 0);
+	    json_integer_value(json_object_get(json_object_get(emp, "leave_days"), "DL")), 0);
 	assert_int_equal(json_object_size(json_object_get(emp, "leave_days")), 12);
 	/* TL1 0.5 % + TK 3 % */
 	assert_int_equal(json_integer_value(json_object_get(emp, "deduction_bp")), 350);
@@ -166,8 +163,8 @@ static void test_report_discipline_json_contract(void **state)
 	assert_int_equal(json_integer_value(json_object_get(year, "equivalent_days")), 0);
 	assert_int_equal(json_integer_value(json_object_get(year, "max_consecutive_tk")), 198);
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(year, "sanction"), "level")),
-		"berat");
+	    json_string_value(json_object_get(json_object_get(year, "sanction"), "level")),
+	    "berat");
 	text = dump(root);
 	assert_has(text, "\"deduction_pct\":3.5,");
 	free(text);
@@ -177,7 +174,7 @@ static void test_report_discipline_json_contract(void **state)
 static void test_report_pct_prints_exact_decimals(void **state)
 {
 	struct rules_period p;
-	struct report_entry e = { &siti, &p };
+	struct report_entry e = {&siti, &p};
 	json_t *root = NULL;
 	char *text;
 
@@ -195,9 +192,9 @@ static void test_report_pct_prints_exact_decimals(void **state)
 static void test_report_csv_header_and_quoting(void **state)
 {
 	struct rules_period p = week_period(&siti);
-	struct rules_employee formula = { "1", "=HYPERLINK(\"x\")", "JKT", 0, NULL, 0, 0, 0 };
+	struct rules_employee formula = {"1", "=HYPERLINK(\"x\")", "JKT", 0, NULL, 0, 0, 0};
 	struct rules_period zero;
-	struct report_entry e[] = { { &siti, &p }, { &formula, &zero } };
+	struct report_entry e[] = {{&siti, &p}, {&formula, &zero}};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -263,9 +260,8 @@ static void test_report_explain_days(void **state)
 	assert_string_equal(json_string_value(json_object_get(mon, "check_in")), "07:45:00");
 	assert_string_equal(json_string_value(json_object_get(mon, "tl")), "TL1");
 	assert_true(json_is_null(json_object_get(mon, "psw")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(mon, "schedule"),
-							      "start")),
-			    "07:30");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(mon, "schedule"), "start")), "07:30");
 	text = dump(mon);
 	assert_has(text, "\"reasons\":[\"check-in 07:45:00 is 15 min after 07:30: TL1 (0.50%)\","
 			 "\"check-out 16:10:00 at or after 16:00\",\"1 tap(s) outside the window "
@@ -283,9 +279,8 @@ static void test_report_explain_days(void **state)
 	free(text);
 	assert_true(json_is_null(json_object_get(wed, "psw")));
 	taps = json_object_get(wed, "taps");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(taps, 0),
-							      "direction")),
-			    "in");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(taps, 0), "direction")), "in");
 
 	/* Thursday: the holiday. */
 	assert_false(json_is_true(json_object_get(thu, "working")));
@@ -293,15 +288,15 @@ static void test_report_explain_days(void **state)
 	assert_string_equal(json_string_value(json_object_get(thu, "holiday")), "Hari Uji");
 	assert_true(json_is_null(json_object_get(thu, "schedule")));
 
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "totals"),
-							    "deduction_bp")),
-			 350);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(root, "totals"), "deduction_bp")),
+	    350);
 	json_decref(root);
 }
 
 static void test_report_summary(void **state)
 {
-	struct rules_period p[2] = { week_period(&siti), week_period(&siti) };
+	struct rules_period p[2] = {week_period(&siti), week_period(&siti)};
 	struct rules_summary s;
 	json_t *root = NULL;
 	char *text;
@@ -322,11 +317,11 @@ static void test_report_summary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_report_discipline_json_contract),
-		cmocka_unit_test(test_report_pct_prints_exact_decimals),
-		cmocka_unit_test(test_report_csv_header_and_quoting),
-		cmocka_unit_test(test_report_explain_days),
-		cmocka_unit_test(test_report_summary),
+	    cmocka_unit_test(test_report_discipline_json_contract),
+	    cmocka_unit_test(test_report_pct_prints_exact_decimals),
+	    cmocka_unit_test(test_report_csv_header_and_quoting),
+	    cmocka_unit_test(test_report_explain_days),
+	    cmocka_unit_test(test_report_summary),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

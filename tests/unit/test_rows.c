@@ -49,7 +49,7 @@ static int read_text(const char *text, struct seen *s, char *why)
 
 static void test_rows_read_quoting_and_lines(void **state)
 {
-	struct seen s = { .rows = 0 };
+	struct seen s = {.rows = 0};
 	char why[ROWS_WHY_MAX];
 
 	(void)state;
@@ -63,7 +63,7 @@ static void test_rows_read_quoting_and_lines(void **state)
 
 static void test_rows_read_callback_error_names_line(void **state)
 {
-	struct seen s = { .fail_at_line = 3 };
+	struct seen s = {.fail_at_line = 3};
 	char why[ROWS_WHY_MAX];
 
 	(void)state;
@@ -74,7 +74,7 @@ static void test_rows_read_callback_error_names_line(void **state)
 
 static void test_rows_read_malformed_quote(void **state)
 {
-	struct seen s = { .rows = 0 };
+	struct seen s = {.rows = 0};
 	char why[ROWS_WHY_MAX];
 
 	(void)state;
@@ -86,7 +86,7 @@ static void test_rows_read_malformed_quote(void **state)
 
 static void test_rows_read_bounds(void **state)
 {
-	struct seen s = { .rows = 0 };
+	struct seen s = {.rows = 0};
 	char why[ROWS_WHY_MAX];
 	char *text = malloc(8192);
 
@@ -106,9 +106,9 @@ static void test_rows_read_bounds(void **state)
 
 static void test_rows_expect_header(void **state)
 {
-	static const char *const cols[] = { "nip", "name", "unit_id", NULL };
-	char *good[] = { "nip", "name", "unit_id" }, *swapped[] = { "name", "nip", "unit_id" };
-	char *extra[] = { "nip", "name", "unit_id", "x" }, *short_[] = { "nip", "name" };
+	static const char *const cols[] = {"nip", "name", "unit_id", NULL};
+	char *good[] = {"nip", "name", "unit_id"}, *swapped[] = {"name", "nip", "unit_id"};
+	char *extra[] = {"nip", "name", "unit_id", "x"}, *short_[] = {"nip", "name"};
 	char why[ROWS_WHY_MAX];
 
 	(void)state;
@@ -124,11 +124,11 @@ static void test_rows_expect_header(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rows_read_quoting_and_lines),
-		cmocka_unit_test(test_rows_read_callback_error_names_line),
-		cmocka_unit_test(test_rows_read_malformed_quote),
-		cmocka_unit_test(test_rows_read_bounds),
-		cmocka_unit_test(test_rows_expect_header),
+	    cmocka_unit_test(test_rows_read_quoting_and_lines),
+	    cmocka_unit_test(test_rows_read_callback_error_names_line),
+	    cmocka_unit_test(test_rows_read_malformed_quote),
+	    cmocka_unit_test(test_rows_read_bounds),
+	    cmocka_unit_test(test_rows_expect_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

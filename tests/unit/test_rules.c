@@ -35,7 +35,7 @@ static int32_t date(const char *text)
 
 static struct profile *load(const char *path)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 
 	if (profile_load(path, &p, &diag) < 0)
@@ -46,7 +46,7 @@ static struct profile *load(const char *path)
 /* The default profile with some keys changed. */
 static struct profile *variant(const char *extra)
 {
-	struct cfg_diag diag = { .len = 0 };
+	struct cfg_diag diag = {.len = 0};
 	struct profile *p = NULL;
 	char text[1024];
 
@@ -65,12 +65,12 @@ static void add_row(int r, const struct cfg_diag *diag)
 /* Units JKT (WIB, Ramadan 2025 range) and JYP (WIT); Christmas 2025 holidays; some leave. */
 static int setup(void **state)
 {
-	static const char *const wd[] = { "1", "2", "3", "4" };
-	struct cal_unit_row jkt = { "u", 1, "JKT", "Asia/Jakarta", true };
-	struct cal_unit_row jyp = { "u", 2, "JYP", "Asia/Jayapura", true };
-	struct cal_holiday_row h1 = { "h", 1, "2025-12-25", "Hari Raya Natal" };
-	struct cal_holiday_row h2 = { "h", 2, "2025-12-26", "Cuti bersama Natal" };
-	struct cfg_diag diag = { .len = 0 };
+	static const char *const wd[] = {"1", "2", "3", "4"};
+	struct cal_unit_row jkt = {"u", 1, "JKT", "Asia/Jakarta", true};
+	struct cal_unit_row jyp = {"u", 2, "JYP", "Asia/Jayapura", true};
+	struct cal_holiday_row h1 = {"h", 1, "2025-12-25", "Hari Raya Natal"};
+	struct cal_holiday_row h2 = {"h", 2, "2025-12-26", "Cuti bersama Natal"};
+	struct cfg_diag diag = {.len = 0};
 
 	(void)state;
 	def = load("profiles/default.conf");
@@ -79,15 +79,14 @@ static int setup(void **state)
 	add_row(calendar_add_unit(cal, &jkt, &diag), &diag);
 	add_row(calendar_add_unit(cal, &jyp, &diag), &diag);
 	for (size_t i = 0; i < 4; i++) {
-		struct cal_schedule_row r = { "s",	    1,	     "JKT",   "2025-03-01",
-					      "2025-03-30", wd[i],   "08:00", "15:00",
-					      "Ramadan 1446" };
+		struct cal_schedule_row r = {"s",   1,	     "JKT",   "2025-03-01",  "2025-03-30",
+					     wd[i], "08:00", "15:00", "Ramadan 1446"};
 
 		add_row(calendar_add_schedule(cal, &r, &diag), &diag);
 	}
 	{
-		struct cal_schedule_row r = { "s",   1,	      "JKT",   "2025-03-01", "2025-03-30",
-					      "5",   "08:00", "15:30", "Ramadan 1446" };
+		struct cal_schedule_row r = {"s", 1,	   "JKT",   "2025-03-01",  "2025-03-30",
+					     "5", "08:00", "15:30", "Ramadan 1446"};
 
 		add_row(calendar_add_schedule(cal, &r, &diag), &diag);
 	}
@@ -125,7 +124,7 @@ static struct rules_tap tap_in(const char *unit_id, const char *local, enum rule
 	d[10] = '\0';
 	day = date(d);
 	assert_int_equal(tz_parse_clock(local + 11, &sec), 0);
-	return (struct rules_tap){ tz_instant(tz, day, sec) * CLK_USEC_PER_SEC, dir };
+	return (struct rules_tap){tz_instant(tz, day, sec) * CLK_USEC_PER_SEC, dir};
 }
 
 static struct rules_tap tap(const char *local)
@@ -133,9 +132,9 @@ static struct rules_tap tap(const char *local)
 	return tap_in("JKT", local, RULES_DIR_ANY);
 }
 
-static struct rules_day eval_day_p(const struct profile *p, const char *unit_id,
-				   const char *day, const struct cal_leave *leave,
-				   const struct rules_tap *taps, size_t n)
+static struct rules_day eval_day_p(const struct profile *p, const char *unit_id, const char *day,
+				   const struct cal_leave *leave, const struct rules_tap *taps,
+				   size_t n)
 {
 	const struct cal_unit *u = unit(unit_id);
 	struct rules_day d;
@@ -205,8 +204,8 @@ static const struct {
 	const char *out;
 	int minutes, psw;
 } early_bounds[] = {
-	{ "15:30:00", 30, 1 }, { "15:29:01", 30, 1 }, { "15:00:00", 60, 2 },
-	{ "14:59:00", 61, 3 }, { "14:30:00", 90, 3 }, { "14:29:01", 90, 3 },
+    {"15:30:00", 30, 1}, {"15:29:01", 30, 1}, {"15:00:00", 60, 2},
+    {"14:59:00", 61, 3}, {"14:30:00", 90, 3}, {"14:29:01", 90, 3},
 };
 
 static void test_rules_early_boundaries(void **state)
@@ -265,9 +264,9 @@ static void test_rules_example6_ramadan(void **state)
 static void test_rules_same_instant_two_zones(void **state)
 {
 	/* 23:45 UTC on 6 Oct: 06:45 on 7 Oct in Jakarta, 08:45 on 7 Oct in Jayapura. */
-	struct rules_tap t = { INT64_C(1759794300) * CLK_USEC_PER_SEC, RULES_DIR_ANY };
+	struct rules_tap t = {INT64_C(1759794300) * CLK_USEC_PER_SEC, RULES_DIR_ANY};
 	/* 16:30 UTC on 6 Oct: 23:30 on 6 Oct in Jakarta, 01:30 on 7 Oct in Jayapura. */
-	struct rules_tap night = { INT64_C(1759768200) * CLK_USEC_PER_SEC, RULES_DIR_ANY };
+	struct rules_tap night = {INT64_C(1759768200) * CLK_USEC_PER_SEC, RULES_DIR_ANY};
 	struct rules_day jkt = eval_day_p(def, "JKT", "2025-10-07", NULL, &t, 1);
 	struct rules_day jyp = eval_day_p(def, "JYP", "2025-10-07", NULL, &t, 1);
 	enum rules_tap_use use;
@@ -294,8 +293,8 @@ static void test_rules_same_instant_two_zones(void **state)
 
 static void test_rules_window_edges(void **state)
 {
-	struct rules_tap t[] = { tap("2025-10-06 05:59:59"), tap("2025-10-06 06:00:00"),
-				 tap("2025-10-06 18:00:00"), tap("2025-10-06 18:00:01") };
+	struct rules_tap t[] = {tap("2025-10-06 05:59:59"), tap("2025-10-06 06:00:00"),
+				tap("2025-10-06 18:00:00"), tap("2025-10-06 18:00:01")};
 	enum rules_tap_use uses[4];
 	struct rules_day d;
 	struct cal_day c;
@@ -316,7 +315,7 @@ static void test_rules_window_edges(void **state)
 
 static void test_rules_only_outside_window_is_tk(void **state)
 {
-	struct rules_tap t[] = { tap("2025-10-06 05:00:00"), tap("2025-10-06 19:00:00") };
+	struct rules_tap t[] = {tap("2025-10-06 05:00:00"), tap("2025-10-06 19:00:00")};
 	struct rules_day d = eval_day("2025-10-06", t, 2);
 	char lines[RULES_REASONS_MAX][RULES_REASON_MAX];
 	unsigned n;
@@ -334,10 +333,10 @@ static void test_rules_only_outside_window_is_tk(void **state)
 static void test_rules_explicit_direction_wins(void **state)
 {
 	struct rules_tap t[] = {
-		tap_in("JKT", "2025-10-06 07:00:00", RULES_DIR_ANY),
-		tap_in("JKT", "2025-10-06 07:40:00", RULES_DIR_IN),
-		tap_in("JKT", "2025-10-06 15:00:00", RULES_DIR_OUT),
-		tap_in("JKT", "2025-10-06 17:00:00", RULES_DIR_ANY),
+	    tap_in("JKT", "2025-10-06 07:00:00", RULES_DIR_ANY),
+	    tap_in("JKT", "2025-10-06 07:40:00", RULES_DIR_IN),
+	    tap_in("JKT", "2025-10-06 15:00:00", RULES_DIR_OUT),
+	    tap_in("JKT", "2025-10-06 17:00:00", RULES_DIR_ANY),
 	};
 	enum rules_tap_use uses[4];
 	struct rules_day d;
@@ -388,7 +387,7 @@ static void test_rules_single_tap_misses_check_out(void **state)
 
 static void test_rules_taps_on_weekend_not_evaluated(void **state)
 {
-	struct rules_tap t[] = { tap("2025-10-11 09:00:00"), tap("2025-10-11 12:00:00") };
+	struct rules_tap t[] = {tap("2025-10-11 09:00:00"), tap("2025-10-11 12:00:00")};
 	struct rules_day d = eval_day("2025-10-11", t, 2);
 
 	(void)state;
@@ -400,13 +399,12 @@ static void test_rules_taps_on_weekend_not_evaluated(void **state)
 
 static void test_rules_part_day_leave(void **state)
 {
-	struct cal_leave dl = { date("2025-10-06"), date("2025-10-06"), 13 * 3600, 86400,
-				CAL_LEAVE_DL };
-	struct cal_leave izin = { date("2025-10-06"), date("2025-10-06"), 0, 10 * 3600,
-				  CAL_LEAVE_I };
+	struct cal_leave dl = {date("2025-10-06"), date("2025-10-06"), 13 * 3600, 86400,
+			       CAL_LEAVE_DL};
+	struct cal_leave izin = {date("2025-10-06"), date("2025-10-06"), 0, 10 * 3600, CAL_LEAVE_I};
 	struct rules_tap morning = tap("2025-10-06 07:25:00");
 	struct rules_tap late = tap("2025-10-06 10:30:00");
-	struct rules_tap both[] = { tap("2025-10-06 10:30:00"), tap("2025-10-06 16:00:00") };
+	struct rules_tap both[] = {tap("2025-10-06 10:30:00"), tap("2025-10-06 16:00:00")};
 	char lines[RULES_REASONS_MAX][RULES_REASON_MAX];
 	struct rules_day d;
 
@@ -439,7 +437,7 @@ static void test_rules_part_day_leave(void **state)
 
 static void test_rules_whole_day_leave(void **state)
 {
-	struct cal_leave ct = { date("2025-10-06"), date("2025-10-08"), 0, 86400, CAL_LEAVE_CT };
+	struct cal_leave ct = {date("2025-10-06"), date("2025-10-08"), 0, 86400, CAL_LEAVE_CT};
 	struct rules_day d = eval_day_p(def, "JKT", "2025-10-07", &ct, NULL, 0);
 
 	(void)state;
@@ -451,9 +449,9 @@ static void test_rules_whole_day_leave(void **state)
 static void test_rules_compensation(void **state)
 {
 	struct profile *p = variant("[compensation]\nmax_minutes = 30\n");
-	struct rules_tap made_up[] = { tap("2025-10-06 07:50:00"), tap("2025-10-06 16:20:00") };
-	struct rules_tap short_[] = { tap("2025-10-06 07:50:00"), tap("2025-10-06 16:19:00") };
-	struct rules_tap too_late[] = { tap("2025-10-06 08:10:00"), tap("2025-10-06 17:30:00") };
+	struct rules_tap made_up[] = {tap("2025-10-06 07:50:00"), tap("2025-10-06 16:20:00")};
+	struct rules_tap short_[] = {tap("2025-10-06 07:50:00"), tap("2025-10-06 16:19:00")};
+	struct rules_tap too_late[] = {tap("2025-10-06 08:10:00"), tap("2025-10-06 17:30:00")};
 	struct rules_day d;
 
 	(void)state;
@@ -499,12 +497,10 @@ static void attend(struct attendance *a, const char *unit_id, const char *from, 
 		if (!c.is_working || is_skipped)
 			continue;
 		assert_true(a->n + 2 <= sizeof(a->taps) / sizeof(a->taps[0]));
-		a->taps[a->n++] = (struct rules_tap){ tz_instant(tz, day, 7 * 3600 + 25 * 60) *
-							      CLK_USEC_PER_SEC,
-						      RULES_DIR_ANY };
-		a->taps[a->n++] = (struct rules_tap){ tz_instant(tz, day, 16 * 3600 + 35 * 60) *
-							      CLK_USEC_PER_SEC,
-						      RULES_DIR_ANY };
+		a->taps[a->n++] = (struct rules_tap){
+		    tz_instant(tz, day, 7 * 3600 + 25 * 60) * CLK_USEC_PER_SEC, RULES_DIR_ANY};
+		a->taps[a->n++] = (struct rules_tap){
+		    tz_instant(tz, day, 16 * 3600 + 35 * 60) * CLK_USEC_PER_SEC, RULES_DIR_ANY};
 	}
 }
 
@@ -534,13 +530,13 @@ static void set_day(struct attendance *a, const char *day, const char *in, const
 	}
 }
 
-static struct rules_period period_p(const struct profile *p, const char *unit_id,
-				    const char *from, const char *to, const struct attendance *a,
+static struct rules_period period_p(const struct profile *p, const char *unit_id, const char *from,
+				    const char *to, const struct attendance *a,
 				    const struct cal_leave *leaves, size_t n_leaves,
 				    int64_t allowance)
 {
-	struct rules_employee emp = { "198001012005011001", "Siti", unit_id, allowance, leaves,
-				      n_leaves, 0, 0 };
+	struct rules_employee emp = {
+	    "198001012005011001", "Siti", unit_id, allowance, leaves, n_leaves, 0, 0};
 	struct rules_plan *plan = NULL;
 	struct rules_period out;
 
@@ -704,7 +700,7 @@ static void test_rules_tk_run_across_holiday(void **state)
 static void test_rules_leave_breaks_run_and_counts(void **state)
 {
 	static struct attendance a;
-	struct cal_leave ct = { date("2025-10-13"), date("2025-10-13"), 0, 86400, CAL_LEAVE_CT };
+	struct cal_leave ct = {date("2025-10-13"), date("2025-10-13"), 0, 86400, CAL_LEAVE_CT};
 	int32_t skip[14];
 	struct rules_period p;
 
@@ -806,9 +802,9 @@ static void test_rules_equivalent_days(void **state)
 /* A zone with DST takes the zone lookup per tap instead of the fixed-offset shortcut. */
 static void test_rules_period_in_zone_with_dst(void **state)
 {
-	struct cal_unit_row row = { "u", 1, "NYC", "America/New_York", true };
-	struct cfg_diag diag = { .len = 0 };
-	struct rules_employee emp = { "1", "x", "NYC", 1000000, NULL, 0, 0, 0 };
+	struct cal_unit_row row = {"u", 1, "NYC", "America/New_York", true};
+	struct cfg_diag diag = {.len = 0};
+	struct rules_employee emp = {"1", "x", "NYC", 1000000, NULL, 0, 0, 0};
 	struct calendar *ny = NULL;
 	struct rules_plan *plan = NULL;
 	struct rules_tap t[4];
@@ -844,22 +840,22 @@ static void test_rules_plan_errors(void **state)
 	struct rules_plan *plan = NULL;
 	struct rules_period out;
 	struct cal_leave bad[] = {
-		{ date("2025-10-08"), date("2025-10-09"), 0, 86400, CAL_LEAVE_CT },
-		{ date("2025-10-06"), date("2025-10-07"), 0, 86400, CAL_LEAVE_CT },
+	    {date("2025-10-08"), date("2025-10-09"), 0, 86400, CAL_LEAVE_CT},
+	    {date("2025-10-06"), date("2025-10-07"), 0, 86400, CAL_LEAVE_CT},
 	};
-	struct rules_employee emp = { "1", "x", "JKT", 1000, bad, 2, 0, 0 };
-	struct rules_employee other = { "1", "x", "JYP", 1000, NULL, 0, 0, 0 };
+	struct rules_employee emp = {"1", "x", "JKT", 1000, bad, 2, 0, 0};
+	struct rules_employee other = {"1", "x", "JYP", 1000, NULL, 0, 0, 0};
 
 	(void)state;
-	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-10-31"),
-					date("2025-10-01"), &plan),
-			 -EINVAL);
-	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2010-01-01"),
-					date("2025-10-01"), &plan),
-			 -E2BIG);
-	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-10-01"),
-					date("2025-10-31"), &plan),
-			 0);
+	assert_int_equal(
+	    rules_plan_new(cal, unit("JKT"), def, date("2025-10-31"), date("2025-10-01"), &plan),
+	    -EINVAL);
+	assert_int_equal(
+	    rules_plan_new(cal, unit("JKT"), def, date("2010-01-01"), date("2025-10-01"), &plan),
+	    -E2BIG);
+	assert_int_equal(
+	    rules_plan_new(cal, unit("JKT"), def, date("2025-10-01"), date("2025-10-31"), &plan),
+	    0);
 	assert_int_equal(rules_eval_period(plan, &emp, NULL, 0, NULL, NULL, &out), -EINVAL);
 	assert_int_equal(rules_eval_period(plan, &other, NULL, 0, NULL, NULL, &out), -EINVAL);
 	rules_plan_free(plan);
@@ -880,15 +876,15 @@ static void log_day(const struct rules_day *d, void *user)
 
 static void test_rules_on_day_covers_period_only(void **state)
 {
-	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0, 0, 0 };
+	struct rules_employee emp = {"1", "x", "JKT", 1000, NULL, 0, 0, 0};
 	struct rules_plan *plan = NULL;
-	struct day_log log = { .n = 0 };
+	struct day_log log = {.n = 0};
 	struct rules_period out;
 
 	(void)state;
-	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-10-10"),
-					date("2025-10-20"), &plan),
-			 0);
+	assert_int_equal(
+	    rules_plan_new(cal, unit("JKT"), def, date("2025-10-10"), date("2025-10-20"), &plan),
+	    0);
 	assert_int_equal(rules_eval_period(plan, &emp, NULL, 0, log_day, &log, &out), 0);
 	assert_int_equal(log.n, 11);
 	assert_int_equal(log.days[0], date("2025-10-10"));
@@ -915,17 +911,17 @@ static void log_off(const struct rules_day *d, void *user)
 /* Someone who joined on 15 October has no TK before it, in the period or in the year. */
 static void test_rules_tracked_days_only(void **state)
 {
-	struct rules_employee emp = { "1", "x", "JKT", 1000000, NULL, 0, date("2025-10-15"), 0 };
+	struct rules_employee emp = {"1", "x", "JKT", 1000000, NULL, 0, date("2025-10-15"), 0};
 	struct rules_plan *plan = NULL;
-	struct off_log log = { .n = 0 };
+	struct off_log log = {.n = 0};
 	struct rules_period out;
 	char lines[RULES_REASONS_MAX][RULES_REASON_MAX];
-	struct rules_day d = { .why = 1, .cal = { .off = CAL_OFF_UNTRACKED } };
+	struct rules_day d = {.why = 1, .cal = {.off = CAL_OFF_UNTRACKED}};
 
 	(void)state;
-	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-10-01"),
-					date("2025-10-31"), &plan),
-			 0);
+	assert_int_equal(
+	    rules_plan_new(cal, unit("JKT"), def, date("2025-10-01"), date("2025-10-31"), &plan),
+	    0);
 	assert_int_equal(rules_eval_period(plan, &emp, NULL, 0, log_off, &log, &out), 0);
 	assert_int_equal(out.working_days, 13); /* 15–31 October */
 	assert_int_equal(out.tk_days, 13);
@@ -1002,8 +998,8 @@ static size_t random_taps(int32_t day, struct rules_tap *taps, size_t max)
 
 static struct cal_leave random_leave(int32_t day)
 {
-	static const int32_t cuts[] = { 0, 9 * 3600, 10 * 3600, 13 * 3600, 15 * 3600, 86400 };
-	struct cal_leave l = { day, day, 0, 86400, (enum cal_leave_code)(1 + rng() % 12) };
+	static const int32_t cuts[] = {0, 9 * 3600, 10 * 3600, 13 * 3600, 15 * 3600, 86400};
+	struct cal_leave l = {day, day, 0, 86400, (enum cal_leave_code)(1 + rng() % 12)};
 	uint32_t a = rng() % 6, b = rng() % 6;
 
 	if (a != b) {
@@ -1169,8 +1165,8 @@ static void check_day(const struct rules_day *d, void *user)
 static void test_rules_property_period_days_match_single_days(void **state)
 {
 	static struct attendance a;
-	struct rules_employee emp = { "1", "x", "JKT", 1000, NULL, 0, 0, 0 };
-	struct day_check c = { .n_days = 0 };
+	struct rules_employee emp = {"1", "x", "JKT", 1000, NULL, 0, 0, 0};
+	struct day_check c = {.n_days = 0};
 	struct rules_plan *plan = NULL;
 	struct rules_period out;
 
@@ -1181,9 +1177,9 @@ static void test_rules_property_period_days_match_single_days(void **state)
 		a.n += random_taps(d, a.taps + a.n, 5);
 	c.taps = a.taps;
 	c.n_taps = a.n;
-	assert_int_equal(rules_plan_new(cal, unit("JKT"), def, date("2025-03-01"),
-					date("2025-03-31"), &plan),
-			 0);
+	assert_int_equal(
+	    rules_plan_new(cal, unit("JKT"), def, date("2025-03-01"), date("2025-03-31"), &plan),
+	    0);
 	assert_int_equal(rules_eval_period(plan, &emp, a.taps, a.n, check_day, &c, &out), 0);
 	assert_int_equal(c.n_days, 31);
 	rules_plan_free(plan);
@@ -1192,40 +1188,40 @@ static void test_rules_property_period_days_match_single_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rules_example1_monday_checkins),
-		cmocka_unit_test(test_rules_tier_boundaries),
-		cmocka_unit_test(test_rules_early_boundaries),
-		cmocka_unit_test(test_rules_example2_thursday_friday),
-		cmocka_unit_test(test_rules_example6_ramadan),
-		cmocka_unit_test(test_rules_same_instant_two_zones),
-		cmocka_unit_test(test_rules_window_edges),
-		cmocka_unit_test(test_rules_only_outside_window_is_tk),
-		cmocka_unit_test(test_rules_explicit_direction_wins),
-		cmocka_unit_test(test_rules_only_out_tap_misses_check_in),
-		cmocka_unit_test(test_rules_single_tap_misses_check_out),
-		cmocka_unit_test(test_rules_taps_on_weekend_not_evaluated),
-		cmocka_unit_test(test_rules_part_day_leave),
-		cmocka_unit_test(test_rules_whole_day_leave),
-		cmocka_unit_test(test_rules_compensation),
-		cmocka_unit_test(test_rules_example3_common_and_permentan),
-		cmocka_unit_test(test_rules_amount_rounds_down),
-		cmocka_unit_test(test_rules_example4_yearly_tk),
-		cmocka_unit_test(test_rules_example5_ten_in_a_row),
-		cmocka_unit_test(test_rules_tk_run_across_holiday),
-		cmocka_unit_test(test_rules_leave_breaks_run_and_counts),
-		cmocka_unit_test(test_rules_threshold_first_k_free),
-		cmocka_unit_test(test_rules_monthly_cap),
-		cmocka_unit_test(test_rules_equivalent_days),
-		cmocka_unit_test(test_rules_period_in_zone_with_dst),
-		cmocka_unit_test(test_rules_plan_errors),
-		cmocka_unit_test(test_rules_on_day_covers_period_only),
-		cmocka_unit_test(test_rules_tracked_days_only),
-		cmocka_unit_test(test_rules_summarize),
-		cmocka_unit_test(test_rules_property_on_time_tap_never_hurts),
-		cmocka_unit_test(test_rules_property_leave_never_tk),
-		cmocka_unit_test(test_rules_property_tap_order_irrelevant),
-		cmocka_unit_test(test_rules_property_period_order_irrelevant),
-		cmocka_unit_test(test_rules_property_period_days_match_single_days),
+	    cmocka_unit_test(test_rules_example1_monday_checkins),
+	    cmocka_unit_test(test_rules_tier_boundaries),
+	    cmocka_unit_test(test_rules_early_boundaries),
+	    cmocka_unit_test(test_rules_example2_thursday_friday),
+	    cmocka_unit_test(test_rules_example6_ramadan),
+	    cmocka_unit_test(test_rules_same_instant_two_zones),
+	    cmocka_unit_test(test_rules_window_edges),
+	    cmocka_unit_test(test_rules_only_outside_window_is_tk),
+	    cmocka_unit_test(test_rules_explicit_direction_wins),
+	    cmocka_unit_test(test_rules_only_out_tap_misses_check_in),
+	    cmocka_unit_test(test_rules_single_tap_misses_check_out),
+	    cmocka_unit_test(test_rules_taps_on_weekend_not_evaluated),
+	    cmocka_unit_test(test_rules_part_day_leave),
+	    cmocka_unit_test(test_rules_whole_day_leave),
+	    cmocka_unit_test(test_rules_compensation),
+	    cmocka_unit_test(test_rules_example3_common_and_permentan),
+	    cmocka_unit_test(test_rules_amount_rounds_down),
+	    cmocka_unit_test(test_rules_example4_yearly_tk),
+	    cmocka_unit_test(test_rules_example5_ten_in_a_row),
+	    cmocka_unit_test(test_rules_tk_run_across_holiday),
+	    cmocka_unit_test(test_rules_leave_breaks_run_and_counts),
+	    cmocka_unit_test(test_rules_threshold_first_k_free),
+	    cmocka_unit_test(test_rules_monthly_cap),
+	    cmocka_unit_test(test_rules_equivalent_days),
+	    cmocka_unit_test(test_rules_period_in_zone_with_dst),
+	    cmocka_unit_test(test_rules_plan_errors),
+	    cmocka_unit_test(test_rules_on_day_covers_period_only),
+	    cmocka_unit_test(test_rules_tracked_days_only),
+	    cmocka_unit_test(test_rules_summarize),
+	    cmocka_unit_test(test_rules_property_on_time_tap_never_hurts),
+	    cmocka_unit_test(test_rules_property_leave_never_tk),
+	    cmocka_unit_test(test_rules_property_tap_order_irrelevant),
+	    cmocka_unit_test(test_rules_property_period_order_irrelevant),
+	    cmocka_unit_test(test_rules_property_period_days_match_single_days),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -286,12 +286,13 @@ static void test_agenda_roster_bad_extras_keep_everything(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(agenda_work_start(f->st, "U1", "2026-03-02", 1, &start), 0);
 	/* A unit sent without grace (its profile unreadable at the collector): no grace. */
-	assert_int_equal(load_roster(f->st,
-				     "{\"units\":[{\"unit_id\":\"U1\",\"name\":\"X\",\"timezone\":"
-				     "\"Asia/Makassar\",\"schedule\":[]}],\"staff\":[{\"nip\":\"1001\","
-				     "\"name\":\"Ani\",\"unit_id\":\"U1\",\"cards\":[\"42\"]}]}",
-				     why),
-			 0);
+	assert_int_equal(
+	    load_roster(f->st,
+			"{\"units\":[{\"unit_id\":\"U1\",\"name\":\"X\",\"timezone\":"
+			"\"Asia/Makassar\",\"schedule\":[]}],\"staff\":[{\"nip\":\"1001\","
+			"\"name\":\"Ani\",\"unit_id\":\"U1\",\"cards\":[\"42\"]}]}",
+			why),
+	    0);
 	{
 		struct agenda_unit unit;
 

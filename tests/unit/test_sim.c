@@ -84,8 +84,8 @@ static void test_sim_parse_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sim_parse_commands),
-		cmocka_unit_test(test_sim_parse_refusals),
+	    cmocka_unit_test(test_sim_parse_commands),
+	    cmocka_unit_test(test_sim_parse_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,9 +115,9 @@ static void test_store_verify_finds_tampering(void **state)
 		assert_int_equal(store_append(f->st, &r), 0);
 	}
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE records SET nip = '1' WHERE seq = 3", NULL, NULL,
-				      NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "UPDATE records SET nip = '1' WHERE seq = 3", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_verify_chain(f->st, &bad), -EBADMSG);
 	assert_int_equal(bad, 3);
@@ -328,8 +328,8 @@ static void test_store_templates_reconcile(void **state)
 	struct fixture *f = *state;
 	static const uint8_t a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8};
 	struct store_template list[2] = {
-		{.nip = "1", .sha256 = "aa", .data = a, .len = 4},
-		{.nip = "2", .sha256 = "bb", .data = b, .len = 4},
+	    {.nip = "1", .sha256 = "aa", .data = a, .len = 4},
+	    {.nip = "2", .sha256 = "bb", .data = b, .len = 4},
 	};
 	const struct store_template listed_none[1] = {{.nip = "1", .sha256 = ""}};
 	struct store_template_work w;
@@ -429,25 +429,25 @@ static void test_store_template_requests_taken_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_append_chains_records, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_reopen_continues_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_verify_finds_tampering, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_verify_finds_gap, setup, teardown),
-		cmocka_unit_test(test_store_open_missing_is_enoent),
-		cmocka_unit_test_setup_teardown(test_store_open_garbage_refused_untouched, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_store_roster_import_and_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_roster_import_all_or_nothing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_store_status_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_fingers_survive_roster_import, setup,
-						teardown),
-		cmocka_unit_test(test_store_card_credential_normalises),
-		cmocka_unit_test_setup_teardown(test_store_templates_reconcile, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_templates_reconcile_former_staff, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_store_template_requests_taken_once, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_store_append_chains_records, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_reopen_continues_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_verify_finds_tampering, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_verify_finds_gap, setup, teardown),
+	    cmocka_unit_test(test_store_open_missing_is_enoent),
+	    cmocka_unit_test_setup_teardown(test_store_open_garbage_refused_untouched, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_store_roster_import_and_lookup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_roster_import_all_or_nothing, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_store_status_counts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_fingers_survive_roster_import, setup,
+					    teardown),
+	    cmocka_unit_test(test_store_card_credential_normalises),
+	    cmocka_unit_test_setup_teardown(test_store_templates_reconcile, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_templates_reconcile_former_staff, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_store_template_requests_taken_once, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@ static bool trusted(void)
 	return fake_trusted;
 }
 
-static const struct tap_clock fake_clock = { wall, boot, trusted };
+static const struct tap_clock fake_clock = {wall, boot, trusted};
 
 struct fixture {
 	char dir[64];
@@ -203,13 +203,13 @@ static void test_tap_rejected_read_recorded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tap_known_card_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tap_unknown_recorded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tap_debounce_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tap_debounce_ignores_wall_jumps, setup, teardown),
-		cmocka_unit_test(test_tap_is_repeat_across_boots),
-		cmocka_unit_test_setup_teardown(test_tap_marks_clock_trust, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tap_rejected_read_recorded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tap_known_card_accepted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tap_unknown_recorded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tap_debounce_window, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tap_debounce_ignores_wall_jumps, setup, teardown),
+	    cmocka_unit_test(test_tap_is_repeat_across_boots),
+	    cmocka_unit_test_setup_teardown(test_tap_marks_clock_trust, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tap_rejected_read_recorded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

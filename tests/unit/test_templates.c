@@ -81,12 +81,13 @@ static void test_templates_roster_queues_downloads(void **state)
 	struct store_template_work w;
 
 	/* 1001's template, one of a NIP not in this kiosk's roster, and a damaged one. */
-	assert_int_equal(apply(f, "{\"staff\":["
-				  "{\"nip\":\"1001\",\"templates\":[{\"page\":0,\"data\":\"aGFkaXIh\"},"
-				  "{\"page\":1,\"data\":\"***\"}]},"
-				  "{\"nip\":\"9999\",\"templates\":[{\"page\":0,\"data\":\"AAAA\"}]},"
-				  "{\"nip\":\"1002\"}]}"),
-			 1);
+	assert_int_equal(
+	    apply(f, "{\"staff\":["
+		     "{\"nip\":\"1001\",\"templates\":[{\"page\":0,\"data\":\"aGFkaXIh\"},"
+		     "{\"page\":1,\"data\":\"***\"}]},"
+		     "{\"nip\":\"9999\",\"templates\":[{\"page\":0,\"data\":\"AAAA\"}]},"
+		     "{\"nip\":\"1002\"}]}"),
+	    1);
 	assert_int_equal(store_template_work_next(f->st, &w), 1);
 	assert_string_equal(w.kind, "download");
 	assert_string_equal(w.nip, "1001");

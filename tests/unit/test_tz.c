@@ -131,8 +131,8 @@ static void test_tz_local_same_instant_different_dates(void **state)
 
 static void test_tz_instant_roundtrip_indonesia(void **state)
 {
-	static const char *const zones[] = { "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura" };
-	static const int offsets[] = { 7, 8, 9 };
+	static const char *const zones[] = {"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"};
+	static const int offsets[] = {7, 8, 9};
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {
@@ -200,19 +200,19 @@ static void test_tz_parse_refuses_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tz_days_from_civil_roundtrip),
-		cmocka_unit_test(test_tz_weekday_known_dates),
-		cmocka_unit_test(test_tz_parse_date_rejects_impossible),
-		cmocka_unit_test(test_tz_parse_clock_bounds),
-		cmocka_unit_test(test_tz_local_jakarta_is_utc_plus_7),
-		cmocka_unit_test(test_tz_local_makassar_is_utc_plus_8),
-		cmocka_unit_test(test_tz_local_jayapura_is_utc_plus_9),
-		cmocka_unit_test(test_tz_local_same_instant_different_dates),
-		cmocka_unit_test(test_tz_instant_roundtrip_indonesia),
-		cmocka_unit_test(test_tz_local_jakarta_history),
-		cmocka_unit_test(test_tz_footer_rule_dst),
-		cmocka_unit_test(test_tz_load_refuses_bad_names),
-		cmocka_unit_test(test_tz_parse_refuses_garbage),
+	    cmocka_unit_test(test_tz_days_from_civil_roundtrip),
+	    cmocka_unit_test(test_tz_weekday_known_dates),
+	    cmocka_unit_test(test_tz_parse_date_rejects_impossible),
+	    cmocka_unit_test(test_tz_parse_clock_bounds),
+	    cmocka_unit_test(test_tz_local_jakarta_is_utc_plus_7),
+	    cmocka_unit_test(test_tz_local_makassar_is_utc_plus_8),
+	    cmocka_unit_test(test_tz_local_jayapura_is_utc_plus_9),
+	    cmocka_unit_test(test_tz_local_same_instant_different_dates),
+	    cmocka_unit_test(test_tz_instant_roundtrip_indonesia),
+	    cmocka_unit_test(test_tz_local_jakarta_history),
+	    cmocka_unit_test(test_tz_footer_rule_dst),
+	    cmocka_unit_test(test_tz_load_refuses_bad_names),
+	    cmocka_unit_test(test_tz_parse_refuses_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,8 +31,10 @@ static int type(struct wedge *w, const char *keys, int64_t *ts, char *out, size_
 	int last = 0;
 
 	for (const char *k = keys; *k; k++) {
-		unsigned code = *k == 'E' ? KEY_ENTER : *k == 'a' ? KEY_A : *k == '0' ? KEY_0
-						: KEY_1 + (unsigned)(*k - '1');
+		unsigned code = *k == 'E'   ? KEY_ENTER
+				: *k == 'a' ? KEY_A
+				: *k == '0' ? KEY_0
+					    : KEY_1 + (unsigned)(*k - '1');
 		int r = wedge_key(w, code, 1, *ts, out, cap);
 
 		assert_int_equal(wedge_key(w, code, 0, *ts + MS, out, cap), 0); /* release */
@@ -61,8 +63,8 @@ static void test_wedge_number_then_enter(void **state)
 
 static void test_wedge_keypad_digits_and_kpenter(void **state)
 {
-	static const unsigned kp[] = { KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4,
-				       KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9 };
+	static const unsigned kp[] = {KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4,
+				      KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9};
 	char out[16];
 	struct wedge w;
 
@@ -362,24 +364,24 @@ static void test_evdev_open_not_an_input_device(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_wedge_number_then_enter),
-		cmocka_unit_test(test_wedge_keypad_digits_and_kpenter),
-		cmocka_unit_test(test_wedge_only_presses_count),
-		cmocka_unit_test(test_wedge_empty_enter_is_nothing),
-		cmocka_unit_test(test_wedge_too_long_is_discarded),
-		cmocka_unit_test(test_wedge_caller_buffer_too_small),
-		cmocka_unit_test(test_wedge_letter_garbles_the_number),
-		cmocka_unit_test(test_wedge_modifiers_are_ignored),
-		cmocka_unit_test(test_wedge_half_typed_number_times_out),
-		cmocka_unit_test(test_wedge_timeout_without_poll),
-		cmocka_unit_test(test_evdev_reads_numbers_from_events),
-		cmocka_unit_test(test_evdev_partial_records_wait_for_the_rest),
-		cmocka_unit_test(test_evdev_timeout_and_deadline),
-		cmocka_unit_test(test_evdev_errors_per_number_then_continue),
-		cmocka_unit_test(test_evdev_writer_gone_is_enodev),
-		cmocka_unit_test(test_evdev_encode_refuses),
-		cmocka_unit_test(test_evdev_open_missing_device),
-		cmocka_unit_test(test_evdev_open_not_an_input_device),
+	    cmocka_unit_test(test_wedge_number_then_enter),
+	    cmocka_unit_test(test_wedge_keypad_digits_and_kpenter),
+	    cmocka_unit_test(test_wedge_only_presses_count),
+	    cmocka_unit_test(test_wedge_empty_enter_is_nothing),
+	    cmocka_unit_test(test_wedge_too_long_is_discarded),
+	    cmocka_unit_test(test_wedge_caller_buffer_too_small),
+	    cmocka_unit_test(test_wedge_letter_garbles_the_number),
+	    cmocka_unit_test(test_wedge_modifiers_are_ignored),
+	    cmocka_unit_test(test_wedge_half_typed_number_times_out),
+	    cmocka_unit_test(test_wedge_timeout_without_poll),
+	    cmocka_unit_test(test_evdev_reads_numbers_from_events),
+	    cmocka_unit_test(test_evdev_partial_records_wait_for_the_rest),
+	    cmocka_unit_test(test_evdev_timeout_and_deadline),
+	    cmocka_unit_test(test_evdev_errors_per_number_then_continue),
+	    cmocka_unit_test(test_evdev_writer_gone_is_enodev),
+	    cmocka_unit_test(test_evdev_encode_refuses),
+	    cmocka_unit_test(test_evdev_open_missing_device),
+	    cmocka_unit_test(test_evdev_open_not_an_input_device),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
