@@ -31,6 +31,7 @@ build_pkgs=(
 check_pkgs=(
 	libcmocka-dev
 	clang libclang-rt-14-dev
+	clang-format            # the layout check in make check
 	curl openssl sqlite3 python3 procps iproute2 valgrind
 	faketime                # a kiosk whose clock starts at 1970
 	chromium                # the kiosk screen's end-to-end test (tests/e2e, playwright-core)

@@ -56,6 +56,12 @@ for t in tests/integration/test_*.sh; do
 	run_one "$(basename "$t")" 900 bash "$t"
 done
 
+# STYLE.md's layout, as .clang-format states it; `make format` fixes a failure.
+echo "# style: clang-format"
+run_one "clang-format" 120 bash -c 'out=$(make -s --no-print-directory format-check 2>&1) &&
+	echo "ok - C sources laid out as .clang-format says" ||
+	{ printf "%s\n" "$out" | head -n 20; echo "not ok - clang-format: run make format"; }'
+
 if ((${#failed_names[@]})); then
 	echo "# failed: ${failed_names[*]}"
 fi
