@@ -8,8 +8,8 @@
  * eventfd). Jobs run one at a time, in order: reports are rare and each
  * already uses a whole core.
  *
- * Threads share only the two job lists, under one mutex. A job's request and
- * reply belong to whoever holds the job; `owner` is the loop's alone.
+ * Built on server/workq (one thread): a job's request and reply belong to
+ * whoever holds the job; `owner` is the loop's alone.
  */
 #ifndef HADIR_SERVER_WORKER_H
 #define HADIR_SERVER_WORKER_H
@@ -19,17 +19,20 @@
 #include "common/err.h"
 #include "common/http.h"
 #include "server/api.h"
+#include "server/workq.h"
 
 struct config;
 struct worker;
 
 struct worker_job {
+	struct workq_job base;	 /* first; the queue's own */
+	struct worker *worker;	 /* set by worker_submit() */
 	struct http_request req; /* a copy, without a body (slow routes are GETs) */
 	struct api_peer peer;
 	int64_t now;		 /* CLOCK_REALTIME usec when the request arrived */
 	struct api_reply reply;	 /* filled by the worker thread */
 	void *owner;		 /* the loop's connection, NULL once it closed; loop only */
-	struct worker_job *next; /* list link, under the worker's mutex */
+	struct worker_job *next; /* link of worker_take_done()'s list */
 };
 
 /*
