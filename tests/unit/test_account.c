@@ -22,14 +22,14 @@
 #include "server/audit.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "tests/unit/tmpdb.h"
 
 #define SEC  INT64_C(1000000)
 #define T0   (INT64_C(1796000000) * SEC)
 #define PASS "correct horse battery"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct tmpdb tmp;
 	struct config cfg;
 	struct db *db;
 };
@@ -53,10 +53,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/hadir-account.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
-	assert_int_equal(db_sqlite_open(f->path, &f->db), 0);
+	tmpdb_open(&f->tmp);
+	f->db = f->tmp.db;
 	test_config(&f->cfg);
 	*state = f;
 	return 0;
@@ -65,15 +63,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
-	db_close(f->db);
-	snprintf(path, sizeof(path), "%s/c.db-wal", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/c.db-shm", f->dir);
-	unlink(path);
-	unlink(f->path);
-	rmdir(f->dir);
+	tmpdb_close(&f->tmp);
 	free(f);
 	return 0;
 }
@@ -376,7 +367,7 @@ static void test_audit_append_only(void **state)
 
 	assert_int_equal(db_audit_add(f->db, &e), 0);
 	assert_int_equal(audit_cli(f->db, AUDIT_USER_ADD, "y", "role %s", "staff"), 0);
-	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.path, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "UPDATE audit_log SET actor = 'me'", NULL, NULL, NULL),
 			 SQLITE_CONSTRAINT);
 	assert_int_equal(sqlite3_exec(raw, "DELETE FROM audit_log", NULL, NULL, NULL),

@@ -23,6 +23,7 @@
 #include "server/db.h"
 #include "server/metrics.h"
 #include "server/scope.h"
+#include "tests/unit/tmpdb.h"
 
 #define SEC  INT64_C(1000000)
 #define T0   (INT64_C(1796000000) * SEC)
@@ -36,8 +37,7 @@
 #define STAFF_B "201"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct tmpdb tmp;
 	struct config cfg;
 	struct metrics metrics;
 	struct api api;
@@ -60,10 +60,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/hadir-scope.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
-	assert_int_equal(db_sqlite_open(f->path, &f->db), 0);
+	tmpdb_open(&f->tmp);
+	f->db = f->tmp.db;
 	f->cfg.argon2_time = 1;
 	f->cfg.argon2_memory_kib = 1024;
 	f->cfg.argon2_lanes = 1;
@@ -85,15 +83,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char path[128];
 
-	db_close(f->db);
-	snprintf(path, sizeof(path), "%s/c.db-wal", f->dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/c.db-shm", f->dir);
-	unlink(path);
-	unlink(f->path);
-	rmdir(f->dir);
+	tmpdb_close(&f->tmp);
 	free(f);
 	return 0;
 }
