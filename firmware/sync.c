@@ -38,8 +38,7 @@ struct sync {
 	pthread_t thread;
 	int kick_fd;
 	atomic_bool stop;
-	sync_templates_fn *templates_queued;
-	void *templates_user;
+	struct sync_hooks hooks;
 
 	/* Owned by the thread from here on. */
 	struct store *store;
@@ -114,6 +113,8 @@ static void learn_clock(struct sync *s, int64_t sent_boot, int64_t sent_wall, in
 	a.true_usec = server_usec;
 	offset = server_usec - (sent_wall + (now_wall - sent_wall) / 2);
 	trust_note_offset(offset, a.rtt_usec);
+	if (s->hooks.clock_measured)
+		s->hooks.clock_measured(s->hooks.user, offset, a.rtt_usec);
 	set_state_int(s, SYNC_KEY_OFFSET, offset);
 	set_state_int(s, SYNC_KEY_RTT, a.rtt_usec);
 	if (store_anchor_put(s->store, &a) < 0)
@@ -277,8 +278,8 @@ static void pull_templates(struct sync *s, const json_t *root)
 		log_warn("sync: fingerprint templates of the roster not applied: %s, retrying with "
 			 "the next roster",
 			 strerror(-r));
-	if (queued && s->templates_queued)
-		s->templates_queued(s->templates_user);
+	if (queued && s->hooks.templates_queued)
+		s->hooks.templates_queued(s->hooks.user);
 }
 
 /* Replace the roster with the collector's, if it changed (ETag). */
@@ -463,8 +464,8 @@ static void *sync_main(void *arg)
 	return NULL;
 }
 
-int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *templates_queued,
-	       void *user, struct sync **ret_sync)
+int sync_start(const struct kconfig *cfg, const char *url, const struct sync_hooks *hooks,
+	       struct sync **ret_sync)
 {
 	const struct hc_tls tls = {.ca = cfg->sync_ca,
 				   .cert = cfg->sync_cert,
@@ -478,8 +479,7 @@ int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *te
 	if (!s)
 		return -ENOMEM;
 	s->cfg = cfg;
-	s->templates_queued = templates_queued;
-	s->templates_user = user;
+	s->hooks = *hooks;
 	s->kick_fd = -1;
 	s->sent_anchor_rtt = -1;
 	snprintf(s->url, sizeof(s->url), "%s", url);
