@@ -87,10 +87,10 @@ struct record_anchor {
  * time no kiosk can report makes the whole object ignored.
  */
 struct record_health {
-	int64_t outbox;			   /* records waiting to be acknowledged */
-	int64_t outbox_oldest_usec;	   /* wall time of the oldest of them; 0 when none */
-	int64_t clock_offset_usec;	   /* true time minus the kiosk's wall clock, last measured */
-	bool clock_trusted;		   /* the kiosk trusts its wall clock now */
+	int64_t outbox;		    /* records waiting to be acknowledged */
+	int64_t outbox_oldest_usec; /* wall time of the oldest of them; 0 when none */
+	int64_t clock_offset_usec;  /* true time minus the kiosk's wall clock, last measured */
+	bool clock_trusted;	    /* the kiosk trusts its wall clock now */
 	char boot_id[CLK_BOOT_ID_LEN + 1]; /* the boot it runs in */
 	int64_t uptime_s;		   /* seconds since that boot */
 	char version[RECORD_VERSION_MAX];  /* hadir-kiosk's version */

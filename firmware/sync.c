@@ -486,8 +486,8 @@ static void *sync_main(void *arg)
 
 	while (!atomic_load(&s->stop)) {
 		int64_t wait_ms = -1, now = now_ms();
-		int64_t due_ms = s->roster_due_ms < s->health_due_ms ? s->roster_due_ms
-								      : s->health_due_ms;
+		int64_t due_ms =
+		    s->roster_due_ms < s->health_due_ms ? s->roster_due_ms : s->health_due_ms;
 		struct pollfd pfd = {.fd = s->kick_fd, .events = POLLIN};
 		uint64_t kicks;
 

@@ -40,7 +40,7 @@ static json_t *reported(bool has, int64_t v)
 
 static bool is_stale(const struct overview *ov, const struct db_device_health *dh)
 {
-	int64_t since = dh->has_sync	       ? dh->last_sync_usec
+	int64_t since = dh->has_sync	      ? dh->last_sync_usec
 			: dh->dev.is_enrolled ? dh->dev.enrolled_usec
 					      : dh->dev.created_usec;
 

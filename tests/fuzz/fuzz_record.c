@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The collector's batch decoder over arbitrary bodies; decoded batches (with their health) re-encode and decode. */
+/* The collector's batch decoder over any body; a decoded batch (health too) re-encodes alike. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -178,15 +178,15 @@ static void assert_health_ignored(const char *health_json, const char *want_why)
 }
 
 #define HEALTH(outbox, offset, trusted, version)                                                   \
-	"{\"outbox\":" outbox ",\"outbox_oldest_usec\":0,\"clock_offset_usec\":" offset         \
-	",\"clock_trusted\":" trusted ",\"boot_id\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","  \
+	"{\"outbox\":" outbox ",\"outbox_oldest_usec\":0,\"clock_offset_usec\":" offset            \
+	",\"clock_trusted\":" trusted ",\"boot_id\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","     \
 	"\"uptime_s\":5,\"version\":" version "}"
 
 static void test_record_batch_health_ignored(void **state)
 {
 	struct record_batch out;
-	const char *good = "{\"version\":1,\"records\":[],\"health\":" HEALTH(
-	    "3", "-9", "true", "\"v1\"") "}";
+	const char *good =
+	    "{\"version\":1,\"records\":[],\"health\":" HEALTH("3", "-9", "true", "\"v1\"") "}";
 	char why[256] = "";
 
 	(void)state;
