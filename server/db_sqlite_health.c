@@ -15,36 +15,38 @@ int db_sqlite_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
 	sqlite3_stmt *stmt;
 	int r;
 
-	if (!health) {
-		r = db_sqlite_prepare(db,
-				      "INSERT INTO device_health (device_id, last_sync_usec)"
-				      " VALUES (?1, ?2) ON CONFLICT (device_id)"
-				      " DO UPDATE SET last_sync_usec = excluded.last_sync_usec",
-				      &stmt);
-		if (r < 0)
-			return r;
-		sqlite3_bind_int64(stmt, 1, device_id);
-		sqlite3_bind_int64(stmt, 2, now_usec);
-		return db_sqlite_step_done(db, stmt, "store a device's sync");
-	}
+	/* Without health (NULLs bound) the last sync moves and the last health stays. */
 	r = db_sqlite_prepare(
 	    db,
-	    "INSERT OR REPLACE INTO device_health (device_id, last_sync_usec, health_usec, outbox,"
+	    "INSERT INTO device_health (device_id, last_sync_usec, health_usec, outbox,"
 	    " outbox_oldest_usec, clock_offset_usec, clock_trusted, boot_id, uptime_s, version)"
-	    " VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (device_id) DO UPDATE "
+	    "SET"
+	    " last_sync_usec = excluded.last_sync_usec,"
+	    " health_usec = coalesce(excluded.health_usec, health_usec),"
+	    " outbox = coalesce(excluded.outbox, outbox),"
+	    " outbox_oldest_usec = coalesce(excluded.outbox_oldest_usec, outbox_oldest_usec),"
+	    " clock_offset_usec = coalesce(excluded.clock_offset_usec, clock_offset_usec),"
+	    " clock_trusted = coalesce(excluded.clock_trusted, clock_trusted),"
+	    " boot_id = coalesce(excluded.boot_id, boot_id),"
+	    " uptime_s = coalesce(excluded.uptime_s, uptime_s),"
+	    " version = coalesce(excluded.version, version)",
 	    &stmt);
 	if (r < 0)
 		return r;
 	sqlite3_bind_int64(stmt, 1, device_id);
 	sqlite3_bind_int64(stmt, 2, now_usec);
-	sqlite3_bind_int64(stmt, 3, health->outbox);
-	sqlite3_bind_int64(stmt, 4, health->outbox_oldest_usec);
-	sqlite3_bind_int64(stmt, 5, health->clock_offset_usec);
-	sqlite3_bind_int(stmt, 6, health->clock_trusted);
-	sqlite3_bind_text(stmt, 7, health->boot_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 8, health->uptime_s);
-	sqlite3_bind_text(stmt, 9, health->version, -1, SQLITE_STATIC);
-	return db_sqlite_step_done(db, stmt, "store a device's health");
+	if (health) {
+		sqlite3_bind_int64(stmt, 3, now_usec);
+		sqlite3_bind_int64(stmt, 4, health->outbox);
+		sqlite3_bind_int64(stmt, 5, health->outbox_oldest_usec);
+		sqlite3_bind_int64(stmt, 6, health->clock_offset_usec);
+		sqlite3_bind_int(stmt, 7, health->clock_trusted);
+		sqlite3_bind_text(stmt, 8, health->boot_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 9, health->uptime_s);
+		sqlite3_bind_text(stmt, 10, health->version, -1, SQLITE_STATIC);
+	}
+	return db_sqlite_step_done(db, stmt, "store a device's sync");
 }
 
 int db_sqlite_device_health(struct db *db, db_device_health_fn *fn, void *user)
