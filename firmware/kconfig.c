@@ -82,6 +82,8 @@ static const struct cfg_key kconfig_keys[] = {
       "longest retry delay"),
     K("sync", "roster_interval", CFG_DURATION, roster_interval_ms, "5min", 1000, 86400000, NULL,
       "how often to ask the collector for a newer roster"),
+    K("sync", "health_interval", CFG_DURATION, health_interval_ms, "300s", 1000, 86400000, NULL,
+      "an idle kiosk reports its health (outbox, clock) to the collector this often"),
     K("sync", "outbox_warn", CFG_INT, outbox_warn, "1000", 1, 100000000, NULL,
       "warn in the log when this many records wait to be sent"),
     K("sync", "outbox_warn_age", CFG_DURATION, outbox_warn_age_ms, "1h", 1000, 31536000000, NULL,

@@ -64,6 +64,7 @@ struct kconfig {
 	int64_t backoff_min_ms;		 /* first retry delay after a failure */
 	int64_t backoff_max_ms;		 /* retry delay cap */
 	int64_t roster_interval_ms;	 /* how often to ask for a new roster */
+	int64_t health_interval_ms;	 /* an idle kiosk's health push, this often */
 	int64_t outbox_warn;		 /* log when the outbox passes this many records */
 	int64_t outbox_warn_age_ms;	 /* ... or its oldest record this age */
 

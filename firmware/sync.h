@@ -5,7 +5,9 @@
  * delays a tap: the tap path only calls sync_kick(), which writes an
  * eventfd. Each round pushes the outbox in batches over one kept-alive
  * mutual-TLS connection until it is empty, learns the collector's time from
- * every reply (clock anchors), and pulls the roster when due. Failures back
+ * every reply (clock anchors), and pulls the roster when due. Every push
+ * carries the kiosk's health (record.h); an idle kiosk sends it alone every
+ * [sync] health_interval, so the collector knows it is alive. Failures back
  * off exponentially with jitter; their plain-words reason is kept for
  * `hadir-kiosk status`.
  */
