@@ -3,6 +3,7 @@
 #include "server/account.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -242,16 +243,19 @@ int account_password_new(char ret_password[CRYPTO_TOKEN_LEN + 1])
  */
 static void verify_dummy(const struct config *cfg, const char *password)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static char dummy[DB_PHC_MAX];
-	char random[CRYPTO_TOKEN_LEN + 1];
+	char random[CRYPTO_TOKEN_LEN + 1], hash[DB_PHC_MAX];
 
+	/* Logins run on the worker thread, or on the loop when it had no memory for the job. */
+	pthread_mutex_lock(&lock);
 	if (!dummy[0] || account_needs_rehash(cfg, dummy)) {
-		if (crypto_token_new(random) < 0 || account_hash(cfg, random, dummy) < 0) {
+		if (crypto_token_new(random) < 0 || account_hash(cfg, random, dummy) < 0)
 			dummy[0] = '\0';
-			return;
-		}
 	}
-	if (account_verify(dummy, password) == 0)
+	memcpy(hash, dummy, sizeof(hash));
+	pthread_mutex_unlock(&lock);
+	if (hash[0] && account_verify(hash, password) == 0)
 		log_debug("account: a login matched the dummy hash"); /* 2^-256: never */
 }
 
@@ -289,25 +293,50 @@ static int session_new(const struct config *cfg, struct db *db, int64_t now_usec
 	return db_session_add(db, hash, &s);
 }
 
-int account_login(const struct config *cfg, struct db *db, const char *name, const char *password,
-		  int64_t now_usec, struct account_login *ret, const char **ret_why)
+int account_check_password(const struct config *cfg, struct db *db, const char *name,
+			   const char *password, struct account_check *ret)
 {
-	struct db_user *u = &ret->user;
-	char hash[DB_PHC_MAX];
-	int r, verified;
+	struct db_user u;
+	int r;
 
-	*ret_why = "unknown user";
-	r = strlen(password) > ACCOUNT_PASSWORD_MAX ? -ENOENT : db_user_get(db, name, u);
+	memset(ret, 0, sizeof(*ret));
+	r = strlen(password) > ACCOUNT_PASSWORD_MAX ? -ENOENT : db_user_get(db, name, &u);
 	if (r == -ENOENT) {
 		verify_dummy(cfg, password);
-		return -EACCES;
+		return 0;
 	}
 	if (r < 0)
 		return r;
-	/* Checked even when the answer is already no: the time taken must not tell. */
-	verified = account_verify(u->password_hash, password);
-	if (verified == -ENOMEM)
-		return verified;
+	snprintf(ret->hash, sizeof(ret->hash), "%s", u.password_hash);
+	/* Checked even when the answer will be no (disabled, locked): the time must not tell. */
+	r = account_verify(u.password_hash, password);
+	if (r == -ENOMEM)
+		goto out;
+	ret->is_verified = r == 0;
+	r = 0;
+	if (ret->is_verified && account_needs_rehash(cfg, u.password_hash) &&
+	    account_hash(cfg, password, ret->rehash) < 0)
+		ret->rehash[0] = '\0';
+out:
+	explicit_bzero(&u, sizeof(u));
+	return r;
+}
+
+int account_login(const struct config *cfg, struct db *db, const char *name,
+		  const struct account_check *check, int64_t now_usec, struct account_login *ret,
+		  const char **ret_why)
+{
+	struct db_user *u = &ret->user;
+	int r;
+
+	*ret_why = "unknown user";
+	if (!check->hash[0])
+		return -EACCES;
+	r = db_user_get(db, name, u);
+	if (r == -ENOENT)
+		return -EACCES;
+	if (r < 0)
+		return r;
 	if (u->is_disabled) {
 		*ret_why = "disabled";
 		return -EACCES;
@@ -316,7 +345,7 @@ int account_login(const struct config *cfg, struct db *db, const char *name, con
 		*ret_why = "locked";
 		return -EACCES;
 	}
-	if (verified < 0) {
+	if (!check->is_verified || strcmp(check->hash, u->password_hash) != 0) {
 		*ret_why = count_failure(cfg, db, u, now_usec);
 		return -EACCES;
 	}
@@ -325,8 +354,7 @@ int account_login(const struct config *cfg, struct db *db, const char *name, con
 		if (r < 0)
 			return r;
 	}
-	if (account_needs_rehash(cfg, u->password_hash) && account_hash(cfg, password, hash) == 0 &&
-	    db_user_set_password(db, u->id, hash, now_usec) == 0)
+	if (check->rehash[0] && db_user_set_password(db, u->id, check->rehash, now_usec) == 0)
 		log_info("account: password hash of '%s' redone with the current parameters",
 			 u->name);
 	*ret_why = "";

@@ -82,12 +82,31 @@ struct account_login {
 };
 
 /*
- * Log in: on success a new session in ret; -EACCES when refused, with the
- * reason for the audit log in ret_why ("wrong password", "unknown user",
- * "disabled", "locked"; a static string). A failure counts towards lockout.
+ * A login has two halves, so that no transaction is open during Argon2 (a
+ * tenth of a second or more, which would hold every kiosk's ingest behind
+ * the write lock). First account_check_password(), outside any transaction:
+ * the password against the stored hash (against a dummy hash for an unknown
+ * name, so the time taken tells nothing), and a fresh hash when the stored
+ * one has old parameters.
  */
-int account_login(const struct config *cfg, struct db *db, const char *name, const char *password,
-		  int64_t now_usec, struct account_login *ret, const char **ret_why) MUST_CHECK;
+struct account_check {
+	bool is_verified;
+	char hash[DB_PHC_MAX];	 /* the stored hash it was checked against; "" for no user */
+	char rehash[DB_PHC_MAX]; /* the password hashed with today's parameters, or "" */
+};
+int account_check_password(const struct config *cfg, struct db *db, const char *name,
+			   const char *password, struct account_check *ret) MUST_CHECK;
+
+/*
+ * Then, in the caller's transaction, account_login(): on success a new
+ * session in ret; -EACCES when refused, with the reason for the audit log in
+ * ret_why ("wrong password", "unknown user", "disabled", "locked"; a static
+ * string). A failure counts towards lockout. A password changed since the
+ * check counts as wrong.
+ */
+int account_login(const struct config *cfg, struct db *db, const char *name,
+		  const struct account_check *check, int64_t now_usec, struct account_login *ret,
+		  const char **ret_why) MUST_CHECK;
 
 /*
  * The session behind a cookie token, with its user: -EACCES when unknown,

@@ -390,12 +390,12 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 	return *pattern == '\0' && *path == '\0';
 }
 
-/* Handlers that take seconds: the server runs them on its worker thread. */
+/*
+ * Handlers that take long: the server runs them on its worker thread. A login
+ * is there for Argon2 (a tenth of a second or more of one core, by design).
+ */
 static api_route_fn *const slow_routes[] = {
-    api_activities_report,
-    api_reports_days,
-    api_reports_discipline,
-    api_reports_units,
+    api_login, api_activities_report, api_reports_days, api_reports_discipline, api_reports_units,
 };
 
 bool api_is_slow(const struct http_request *req)

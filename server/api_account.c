@@ -40,7 +40,7 @@ static json_t *units_json(const struct scope *sc)
  * < 0 when nothing of it may stay.
  */
 static int login_in(struct api *api, const struct api_call *call, const char *name,
-		    const char *password, struct api_reply *ret)
+		    const struct account_check *check, struct api_reply *ret)
 {
 	struct account_login login;
 	const char *why;
@@ -48,7 +48,7 @@ static int login_in(struct api *api, const struct api_call *call, const char *na
 	json_t *body;
 	int r;
 
-	r = account_login(api->cfg, api->db, name, password, call->now, &login, &why);
+	r = account_login(api->cfg, api->db, name, check, call->now, &login, &why);
 	if (r == -EACCES) {
 		r = audit_call(api, call, NULL,
 			       strstr(why, "locked") ? AUDIT_LOGIN_LOCKED : AUDIT_LOGIN_FAILED,
@@ -82,6 +82,7 @@ out:
 
 void api_login(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
+	struct account_check check;
 	const char *name, *password;
 	json_t *root;
 	int r;
@@ -97,14 +98,18 @@ void api_login(struct api *api, const struct api_call *call, struct api_reply *r
 		return;
 	}
 	memset(ret, 0, sizeof(*ret));
-	r = db_begin(api->db);
+	/* Argon2 first, outside the transaction (account.h). */
+	r = account_check_password(api->cfg, api->db, name, password, &check);
+	if (r == 0)
+		r = db_begin(api->db);
 	if (r == 0) {
-		r = login_in(api, call, name, password, ret);
+		r = login_in(api, call, name, &check, ret);
 		if (r == 0)
 			r = db_commit(api->db);
 		if (r < 0)
 			db_rollback(api->db);
 	}
+	explicit_bzero(&check, sizeof(check));
 	json_decref(root);
 	if (r < 0) {
 		api_reply_done(ret);

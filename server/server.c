@@ -452,8 +452,16 @@ static bool conn_offload(struct conn *c, const struct http_request *req)
 	if (!job)
 		return false;
 	job->req = *req;
-	job->req.body = NULL;
-	job->req.body_len = 0;
+	if (req->body_len) {
+		job->body_copy = malloc(req->body_len + 1); /* NUL-terminated, as the reader's */
+		if (!job->body_copy) {
+			free(job);
+			return false;
+		}
+		memcpy(job->body_copy, req->body, req->body_len);
+		job->body_copy[req->body_len] = '\0';
+		job->req.body = job->body_copy;
+	}
 	job->peer = c->peer;
 	job->now = clk_wall_usec();
 	job->owner = c;
@@ -482,7 +490,7 @@ static void worker_collect(struct server *srv)
 		} else {
 			api_reply_done(&job->reply);
 		}
-		free(job);
+		worker_job_free(job);
 	}
 }
 

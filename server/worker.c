@@ -39,12 +39,18 @@ static void run_job(struct workq_job *base)
 	api_handle(&api, &job->peer, &job->req, job->now, &job->reply);
 }
 
+void worker_job_free(struct worker_job *job)
+{
+	free(job->body_copy);
+	free(job);
+}
+
 static void discard_job(struct workq_job *base)
 {
 	struct worker_job *job = (struct worker_job *)base;
 
 	api_reply_done(&job->reply);
-	free(job);
+	worker_job_free(job);
 }
 
 int worker_start(const struct config *cfg, struct worker **ret_worker)

@@ -27,7 +27,8 @@ struct worker;
 struct worker_job {
 	struct workq_job base;	 /* first; the queue's own */
 	struct worker *worker;	 /* set by worker_submit() */
-	struct http_request req; /* a copy, without a body (slow routes are GETs) */
+	struct http_request req; /* a copy; its body points into body_copy */
+	char *body_copy;	 /* the job's own; freed with the job */
 	struct api_peer peer;
 	int64_t now;		 /* CLOCK_REALTIME usec when the request arrived */
 	struct api_reply reply;	 /* filled by the worker thread */
@@ -47,9 +48,12 @@ int worker_fd(const struct worker *w);
 /* Queue a job; the worker owns it until worker_take_done() returns it. */
 void worker_submit(struct worker *w, struct worker_job *job);
 
+/* Free a job the caller owns (its reply already sent or done). */
+void worker_job_free(struct worker_job *job);
+
 /*
  * The finished jobs (a list through ->next, oldest first), or NULL; the
- * caller owns them: send or api_reply_done() each reply, then free(job).
+ * caller owns them: send or api_reply_done() each reply, then worker_job_free().
  */
 struct worker_job *worker_take_done(struct worker *w);
 

@@ -81,7 +81,10 @@ static void add_user(struct fixture *f, const char *name, const char *role, cons
 static int login(struct fixture *f, const char *name, const char *password, int64_t now,
 		 struct account_login *ret, const char **ret_why)
 {
-	return account_login(&f->cfg, f->db, name, password, now, ret, ret_why);
+	struct account_check check;
+	int r = account_check_password(&f->cfg, f->db, name, password, &check);
+
+	return r < 0 ? r : account_login(&f->cfg, f->db, name, &check, now, ret, ret_why);
 }
 
 static void test_account_hash_verifies(void **state)
@@ -192,6 +195,23 @@ static void test_account_login_refusals_alike(void **state)
 	assert_int_equal(login(f, "carol", PASS, T0, &l, &why), -EACCES);
 	assert_string_equal(why, "disabled");
 	assert_int_equal(account_disable(f->db, "nobody", T0), -ENOENT);
+}
+
+/* The password is checked outside the transaction: a change in between makes the check void. */
+static void test_account_login_after_passwd_change_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct account_check check;
+	struct account_login l;
+	const char *why;
+
+	add_user(f, "dina", "staff", NULL, "198501012010011002");
+	assert_int_equal(account_check_password(&f->cfg, f->db, "dina", PASS, &check), 0);
+	assert_true(check.is_verified);
+	assert_int_equal(account_passwd(&f->cfg, f->db, "dina", "another-Passw0rd!", T0), 0);
+	assert_int_equal(account_login(&f->cfg, f->db, "dina", &check, T0, &l, &why), -EACCES);
+	assert_string_equal(why, "wrong password");
+	assert_int_equal(login(f, "dina", "another-Passw0rd!", T0, &l, &why), 0);
 }
 
 static void test_account_session_idle_expiry(void **state)
@@ -423,6 +443,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_account_login_locks_after_failures, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_account_login_refusals_alike, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_account_login_after_passwd_change_refused, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_account_session_idle_expiry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_account_session_lifetime_expiry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_account_logout_and_passwd_end_sessions, setup,

@@ -235,6 +235,7 @@ static void test_scope_of_call_session_and_csrf(void **state)
 {
 	struct fixture *f = *state;
 	struct account_spec spec = {.name = "sup", .role = "supervisor", .nip = HEAD_B};
+	struct account_check check;
 	struct account_login l;
 	char why[160], cookie[128];
 	const char *reason;
@@ -242,7 +243,8 @@ static void test_scope_of_call_session_and_csrf(void **state)
 	int status;
 
 	assert_int_equal(account_user_add(&f->cfg, f->db, &spec, PASS, T0, why, sizeof(why)), 0);
-	assert_int_equal(account_login(&f->cfg, f->db, "sup", PASS, T0, &l, &reason), 0);
+	assert_int_equal(account_check_password(&f->cfg, f->db, "sup", PASS, &check), 0);
+	assert_int_equal(account_login(&f->cfg, f->db, "sup", &check, T0, &l, &reason), 0);
 	snprintf(cookie, sizeof(cookie), "theme=dark; hadir_session=%s; lang=id", l.session);
 	assert_int_equal(call_as(f, HTTP_VERB_GET, "", cookie, "", &s, &status), 0);
 	assert_true(s.is_session);
