@@ -161,6 +161,15 @@ s = next(e for e in doc["employees"] if e["nip"] == want[0])["year"]["sanction"]
 assert s and rows[1][8] == "%s (%s)" % (s["text"], s["level"]), (rows[1], s)
 PY
 
+# --- the same view on the command line: the same bytes ---
+code "${AUTH[@]}" "$R?$V&format=csv" >/dev/null
+run report discipline --from $FROM --to $TO --unit JKT --search bu --sort late --order desc \
+	--columns page --format csv --output "$T/cli.csv"
+check "CLI --search/--sort/--order/--columns page: the HTTP CSV, byte for byte" cmp "$T/cli.csv" "$T/body"
+run report discipline --from $FROM --to $TO --sort salary >/dev/null 2>"$T/err"
+expect "CLI: unknown --sort exits 2" "$?" 2
+check "CLI: ... naming the keys" grep -q 'sort: one of nip, name' "$T/err"
+
 # --- the full report's columns with a view: the rows and order of the view ---
 expect "CSV, all columns, with a view: 200" "$(code "${AUTH[@]}" "$R?$P&q=bu&sort=name&order=asc&format=csv")" 200
 check "CSV: the report's header" grep -q '^NIP,Nama,Unit,Hari Kerja,Hari Hadir,' "$T/body"
@@ -219,6 +228,8 @@ for r, d in zip(rows[1:], days):
     assert r[10] == "%.2f" % d["deduction_pct"], r
     assert r[11] == "\n".join(d["reasons"]), r
 PY
+run report days --nip $ANI --from $FROM --to $TO --format csv --output "$T/cli-days.csv"
+check "CLI report days --format csv: the HTTP CSV, byte for byte" cmp "$T/cli-days.csv" "$T/days.csv"
 expect "days XLSX: 200" "$(code "${AUTH[@]}" "$D/$CITRA/days?from=$FROM&to=$TO&format=xlsx")" 200
 cp "$T/body" "$T/days.xlsx"
 check "days XLSX (openpyxl): CITRA's five TK days" \
@@ -261,4 +272,7 @@ audit_has "the XLSX export with the view" report_export JKT "$FROM..$TO xlsx col
 audit_has "the JSON view of the whole unit, as before" report_view JKT "$FROM..$TO json"
 audit_has "the days exported" report_export "$ANI" "$FROM..$TO days csv"
 audit_has "the activities exported" report_export "$ANI" "$FROM..$TO activities csv"
+run audit --format csv >"$T/audit.csv"
+check "audit: the CLI's export with a view" grep -q '"report_export","JKT","2025-10-06..2025-10-10 csv columns=page q=bu sort=late desc","cli"' "$T/audit.csv"
+check "audit: the CLI's days export" grep -q '"report_export","'"$ANI"'","2025-10-06..2025-10-10 days csv","cli"' "$T/audit.csv"
 check "service up after the exports" up
