@@ -218,35 +218,41 @@ static void day_cells(struct grid *g, size_t i, const json_t *d)
 	put_lines(g, i, c++, json_object_get(d, "reasons"), reason_line);
 }
 
-/* The grid written in format, then released. */
-static int grid_format(struct grid *g, enum discipline_format format, const char *sheet,
-		       const char *const *headers, char **ret_data, size_t *ret_len)
-{
-	int r = g->error;
+/* Fill row i of g from one item of the JSON list. */
+typedef void cells_fn(struct grid *g, size_t i, const json_t *item);
 
+/* One row per item of list, filled by cells, written in format (sheet, headers). */
+static int list_table(const json_t *list, size_t n_cols, cells_fn *cells, const char *sheet,
+		      const char *const *headers, enum discipline_format format, char **ret_data,
+		      size_t *ret_len)
+{
+	struct grid g;
+	size_t i;
+	json_t *item;
+	int r;
+
+	if (!json_is_array(list))
+		return -EINVAL;
+	r = grid_init(&g, n_cols, json_array_size(list));
+	if (r == 0) {
+		json_array_foreach(list, i, item)
+		{
+			cells(&g, i, item);
+		}
+		r = g.error;
+	}
 	if (r == 0)
-		r = discipline_table(format, sheet, headers, g->n_cols, g->n_rows, grid_row, g,
+		r = discipline_table(format, sheet, headers, g.n_cols, g.n_rows, grid_row, &g,
 				     ret_data, ret_len);
-	grid_done(g);
+	grid_done(&g);
 	return r;
 }
 
 int page_days_table(const json_t *explain, enum discipline_format format, char **ret_data,
 		    size_t *ret_len)
 {
-	const json_t *days = json_object_get(explain, "days");
-	struct grid g;
-	size_t i;
-	json_t *d;
-
-	if (!json_is_array(days))
-		return -EINVAL;
-	if (grid_init(&g, DAY_COLUMNS, json_array_size(days)) < 0) {
-		grid_done(&g);
-		return -ENOMEM;
-	}
-	json_array_foreach(days, i, d) day_cells(&g, i, d);
-	return grid_format(&g, format, "Harian", day_headers, ret_data, ret_len);
+	return list_table(json_object_get(explain, "days"), DAY_COLUMNS, day_cells, "Harian",
+			  day_headers, format, ret_data, ret_len);
 }
 
 /* --- activities --- */
@@ -282,16 +288,6 @@ static void activity_cells(struct grid *g, size_t i, const json_t *a)
 int page_activities_table(const json_t *activities, enum discipline_format format, char **ret_data,
 			  size_t *ret_len)
 {
-	struct grid g;
-	size_t i;
-	json_t *a;
-
-	if (!json_is_array(activities))
-		return -EINVAL;
-	if (grid_init(&g, ACTIVITY_COLUMNS, json_array_size(activities)) < 0) {
-		grid_done(&g);
-		return -ENOMEM;
-	}
-	json_array_foreach(activities, i, a) activity_cells(&g, i, a);
-	return grid_format(&g, format, "Kegiatan", activity_headers, ret_data, ret_len);
+	return list_table(activities, ACTIVITY_COLUMNS, activity_cells, "Kegiatan",
+			  activity_headers, format, ret_data, ret_len);
 }
