@@ -33,6 +33,7 @@ check_pkgs=(
 	clang libclang-rt-14-dev
 	clang-format            # the layout check in make check
 	curl openssl sqlite3 python3 procps iproute2 valgrind
+	python3-openpyxl        # a real XLSX reader for the export tests (tests/helpers/xlsx_rows.py)
 	faketime                # a kiosk whose clock starts at 1970
 	chromium                # the kiosk screen's end-to-end test (tests/e2e, playwright-core)
 )

@@ -15,10 +15,12 @@
 #include "common/log.h"
 #include "common/tz.h"
 #include "server/activities.h"
+#include "server/api_reports.h"
 #include "server/audit.h"
 #include "server/config.h"
 #include "server/db.h"
 #include "server/discipline.h"
+#include "server/page_tables.h"
 #include "server/recap.h"
 #include "server/scope.h"
 
@@ -98,12 +100,42 @@ static int append_entry(const struct db_activity *act, void *user)
 	return json_array_append_new(arr, activities_json(act)) < 0 ? -ENOMEM : 0;
 }
 
+/*
+ * The listing arr (released here) as the employee page's activities table in
+ * format (page_tables.h), audited as an export of the NIP (or unit) listed.
+ */
+static void reply_list_file(struct api *api, const struct api_call *call, const struct scope *sc,
+			    const struct db_activity_query *q, json_t *arr,
+			    enum discipline_format format, struct api_reply *ret)
+{
+	const char *target = q->nip ? q->nip : q->unit_id ? q->unit_id : "*";
+	const char *from = q->from_date ? q->from_date : "", *to = q->to_date ? q->to_date : "";
+	size_t len;
+	char *data;
+	int r;
+
+	r = page_activities_table(arr, format, &data, &len);
+	json_decref(arr);
+	if (r == 0) {
+		r = audit_call(api, call, sc, AUDIT_REPORT_EXPORT, target, "%s..%s activities %s",
+			       from, to, discipline_extension(format));
+		if (r < 0)
+			free(data);
+	}
+	if (r < 0) {
+		api_error(500, "cannot format the activities", call->now, ret);
+		return;
+	}
+	api_reports_file(data, len, format, "kegiatan", from, to, q->nip ? q->nip : "", ret);
+}
+
 void api_activities_list(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	char nip[RECORD_NIP_MAX], from[TZ_DATE_MAX], to[TZ_DATE_MAX], status[DB_STATUS_MAX],
-	    unit[DB_UNIT_ID_MAX], history[4];
+	    unit[DB_UNIT_ID_MAX], history[4], format_text[8];
 	struct db_activity_query q = {.nip = NULL};
-	const char *hist = NULL;
+	const char *hist = NULL, *fmt = NULL;
+	enum discipline_format format;
 	struct db_admin who;
 	struct scope sc;
 	json_t *arr;
@@ -116,8 +148,13 @@ void api_activities_list(struct api *api, const struct api_call *call, struct ap
 	    !query_opt(call, "to", to, sizeof(to), &q.to_date, ret) ||
 	    !query_opt(call, "status", status, sizeof(status), &q.status, ret) ||
 	    !query_opt(call, "unit", unit, sizeof(unit), &q.unit_id, ret) ||
-	    !query_opt(call, "history", history, sizeof(history), &hist, ret))
+	    !query_opt(call, "history", history, sizeof(history), &hist, ret) ||
+	    !query_opt(call, "format", format_text, sizeof(format_text), &fmt, ret))
 		return;
+	if (discipline_parse_format(fmt, &format) < 0) {
+		api_error(400, "format: json, csv or xlsx", call->now, ret);
+		return;
+	}
 	if (!is_date(q.from_date) || !is_date(q.to_date)) {
 		api_error(400, "from, to: YYYY-MM-DD", call->now, ret);
 		return;
@@ -144,7 +181,10 @@ void api_activities_list(struct api *api, const struct api_call *call, struct ap
 			  call->now, ret);
 		return;
 	}
-	api_reply_json(200, json_pack("{s:o}", "activities", arr), call->now, ret);
+	if (format == DISCIPLINE_JSON)
+		api_reply_json(200, json_pack("{s:o}", "activities", arr), call->now, ret);
+	else
+		reply_list_file(api, call, &sc, &q, arr, format, ret);
 }
 
 /* An activity's error as a 400 (413 for size) naming the rule: {"error","code"}. */

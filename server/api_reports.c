@@ -17,6 +17,7 @@
 #include "server/config.h"
 #include "server/db.h"
 #include "server/discipline.h"
+#include "server/page_tables.h"
 #include "server/report.h"
 #include "server/scope.h"
 
@@ -107,6 +108,60 @@ static void set_disposition(struct api_reply *ret, const char *base, const char 
 		 "Content-Disposition: attachment; filename=\"%s\"\r\n", name);
 }
 
+/*
+ * The discipline report's view (view.h: q, sort, order) and its columns
+ * ("all", the default, or "page": the unit page's); false after a 400.
+ */
+static bool query_view(const struct api_call *call, struct view *ret_view,
+		       enum discipline_report *ret_report, struct api_reply *ret)
+{
+	char q[VIEW_Q_MAX + 1], sort[16], order[8], columns[8], why[VIEW_WHY_MAX];
+
+	if (!query_text(call, "q", q, sizeof(q), ret) ||
+	    !query_text(call, "sort", sort, sizeof(sort), ret) ||
+	    !query_text(call, "order", order, sizeof(order), ret) ||
+	    !query_text(call, "columns", columns, sizeof(columns), ret))
+		return false;
+	if (view_parse(q, sort, order, ret_view, why) < 0) {
+		api_error(400, why, call->now, ret);
+		return false;
+	}
+	if (columns[0] && strcmp(columns, "all") != 0 && strcmp(columns, "page") != 0) {
+		api_error(400, "columns: all or page", call->now, ret);
+		return false;
+	}
+	*ret_report = strcmp(columns, "page") == 0 ? DISCIPLINE_PAGE : DISCIPLINE_EMPLOYEES;
+	return true;
+}
+
+/*
+ * The members an HTTP reply adds to the report's JSON: the server time, and
+ * for one unit its name (the unit page's heading).
+ */
+static json_t *reply_extra(const struct discipline *d, const char *unit, int64_t now)
+{
+	const struct report_unit *units;
+	size_t n;
+
+	units = discipline_units(d, &n);
+	if (unit[0] && n == 1)
+		return json_pack("{s:I,s:s?}", "server_time_usec", (json_int_t)now, "unit_name",
+				 units[0].name);
+	return json_pack("{s:I}", "server_time_usec", (json_int_t)now);
+}
+
+void api_reports_file(char *data, size_t len, enum discipline_format format, const char *base,
+		      const char *from, const char *to, const char *name, struct api_reply *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->status = 200;
+	ret->content_type = discipline_content_type(format);
+	ret->body = data;
+	ret->body_len = len;
+	if (format != DISCIPLINE_JSON)
+		set_disposition(ret, base, from, to, name, discipline_extension(format));
+}
+
 /* Both reports: one evaluation (discipline_run()), then the report asked for in its format. */
 static void reply_report(struct api *api, const struct api_call *call,
 			 enum discipline_report report, struct api_reply *ret)
@@ -114,6 +169,7 @@ static void reply_report(struct api *api, const struct api_call *call,
 	char unit[ID_MAX], format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
 	char why[DISCIPLINE_WHY_MAX] = "";
 	struct discipline_query q = {.unit_id = NULL};
+	struct view view;
 	struct scope sc;
 	enum discipline_format format;
 	struct discipline *d = NULL;
@@ -132,6 +188,11 @@ static void reply_report(struct api *api, const struct api_call *call,
 	if (discipline_parse_format(format_text, &format) < 0) {
 		api_error(400, "format: json, csv or xlsx", now, ret);
 		return;
+	}
+	if (report == DISCIPLINE_EMPLOYEES) {
+		if (!query_view(call, &view, &report, ret))
+			return;
+		q.view = &view;
 	}
 	/*
 	 * Reports name the units evaluated (summaries, the XLSX notes sheet): a
@@ -157,7 +218,7 @@ static void reply_report(struct api *api, const struct api_call *call,
 		discipline_error(r, why, now, ret);
 		return;
 	}
-	extra = json_pack("{s:I}", "server_time_usec", (json_int_t)now);
+	extra = reply_extra(d, unit, now);
 	r = extra ? discipline_format(d, report, format, extra, &data, &len) : -ENOMEM;
 	json_decref(extra);
 	discipline_free(d);
@@ -166,9 +227,11 @@ static void reply_report(struct api *api, const struct api_call *call,
 	if (r == 0) {
 		r = audit_call(api, call, &sc,
 			       format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			       unit[0] ? unit : "*", "%s..%s %s%s", from, to,
+			       unit[0] ? unit : "*", "%s..%s %s%s%s%s", from, to,
 			       report == DISCIPLINE_UNITS ? "units " : "",
-			       discipline_extension(format));
+			       discipline_extension(format),
+			       report == DISCIPLINE_PAGE ? " columns=page" : "",
+			       q.view ? view_describe(&view, why, sizeof(why)) : "");
 		if (r < 0)
 			free(data);
 	}
@@ -176,14 +239,8 @@ static void reply_report(struct api *api, const struct api_call *call,
 		api_error(500, "cannot format the report", now, ret);
 		return;
 	}
-	memset(ret, 0, sizeof(*ret));
-	ret->status = 200;
-	ret->content_type = discipline_content_type(format);
-	ret->body = data;
-	ret->body_len = len;
-	if (format != DISCIPLINE_JSON)
-		set_disposition(ret, report == DISCIPLINE_UNITS ? "ringkasan" : "disiplin", from,
-				to, unit, discipline_extension(format));
+	api_reports_file(data, len, format, report == DISCIPLINE_UNITS ? "ringkasan" : "disiplin",
+			 from, to, unit, ret);
 }
 
 void api_reports_discipline(struct api *api, const struct api_call *call, struct api_reply *ret)
@@ -198,17 +255,25 @@ void api_reports_units(struct api *api, const struct api_call *call, struct api_
 
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	char why[DISCIPLINE_WHY_MAX] = "", from[TZ_DATE_MAX], to[TZ_DATE_MAX];
+	char why[DISCIPLINE_WHY_MAX] = "", from[TZ_DATE_MAX], to[TZ_DATE_MAX], format_text[16];
 	struct discipline_query q = {.nip = call->params[0]};
+	enum discipline_format format;
 	int64_t now = call->now;
 	json_t *root = NULL;
 	struct scope sc;
+	size_t len;
+	char *data;
 	int r;
 
 	if (scope_of_call(api, call, &sc, ret) < 0)
 		return;
-	if (!query_period(call, &q.from, &q.to, ret))
+	if (!query_period(call, &q.from, &q.to, ret) ||
+	    !query_text(call, "format", format_text, sizeof(format_text), ret))
 		return;
+	if (discipline_parse_format(format_text, &format) < 0) {
+		api_error(400, "format: json, csv or xlsx", now, ret);
+		return;
+	}
 	if (!scope_may_see_nip(&sc, q.nip)) {
 		scope_deny(now, ret);
 		return;
@@ -220,10 +285,27 @@ void api_reports_days(struct api *api, const struct api_call *call, struct api_r
 	}
 	tz_format_date(q.from, from);
 	tz_format_date(q.to, to);
-	if (audit_call(api, call, &sc, AUDIT_REPORT_VIEW, q.nip, "%s..%s days", from, to) < 0) {
-		json_decref(root);
-		api_error(500, "storage error", now, ret);
+	if (format == DISCIPLINE_JSON) {
+		if (audit_call(api, call, &sc, AUDIT_REPORT_VIEW, q.nip, "%s..%s days", from, to) <
+		    0) {
+			json_decref(root);
+			api_error(500, "storage error", now, ret);
+			return;
+		}
+		reply_report_json(root, now, ret);
 		return;
 	}
-	reply_report_json(root, now, ret);
+	r = page_days_table(root, format, &data, &len);
+	json_decref(root);
+	if (r == 0) {
+		r = audit_call(api, call, &sc, AUDIT_REPORT_EXPORT, q.nip, "%s..%s days %s", from,
+			       to, discipline_extension(format));
+		if (r < 0)
+			free(data);
+	}
+	if (r < 0) {
+		api_error(500, "cannot format the days", now, ret);
+		return;
+	}
+	api_reports_file(data, len, format, "harian", from, to, q.nip, ret);
 }

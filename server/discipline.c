@@ -16,6 +16,7 @@
  */
 #include "server/discipline.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,7 @@ struct discipline {
 	bool is_keeping;	  /* explain: keep staff[0]'s taps instead of evaluating */
 	discipline_keep_fn *keep; /* the query's staff filter, or NULL */
 	void *keep_arg;
+	const struct view *view; /* the query's, or NULL */
 	char *why;
 };
 
@@ -245,6 +247,9 @@ static int add_staff(const struct db_staff *s, void *user)
 
 	if (d->keep && !d->keep(s->nip, s->unit_id, s->supervisor_nip, d->keep_arg))
 		return 0;
+	/* Filtered before the evaluation: a search in a big unit evaluates only whom it finds. */
+	if (d->view && !view_matches(d->view, s->nip, s->name))
+		return 0;
 	if (!unit) {
 		log_warn("discipline: staff '%s' of undefined unit '%s', ignoring", s->nip,
 			 s->unit_id);
@@ -383,6 +388,7 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 	d->to = q->to;
 	d->keep = q->keep;
 	d->keep_arg = q->keep_arg;
+	d->view = q->view;
 	tz_civil_from_days(q->to, &y, &m, &day);
 	d->first = tz_days_from_civil(y, 1, 1);
 	tz_civil_from_days(q->from, &y, &m, &day);
@@ -558,6 +564,15 @@ out_free:
 	return r;
 }
 
+/* The entries, and each unit's, into the view's order (sums do not depend on it). */
+static void sort_view(struct discipline *d)
+{
+	view_sort(d->view, d->entries, d->n_entries);
+	for (size_t u = 0; u < d->n_units; u++)
+		view_sort(d->view, d->by_unit + (d->runits[u].entries - d->by_unit),
+			  d->runits[u].n_entries);
+}
+
 int discipline_run(struct db *db, const char *profiles_dir, const struct discipline_query *q,
 		   struct discipline **ret, char *why)
 {
@@ -581,6 +596,8 @@ int discipline_run(struct db *db, const char *profiles_dir, const struct discipl
 		d->n_entries = d->n_staff;
 		r = make_units(d);
 	}
+	if (r == 0 && d->view)
+		sort_view(d);
 	if (r < 0)
 		goto out_free;
 	FREE_AND_NULL(d->taps);
@@ -668,6 +685,9 @@ int discipline_format(const struct discipline *d, enum discipline_report report,
 	FILE *out;
 	int r;
 
+	if (report == DISCIPLINE_PAGE && format != DISCIPLINE_JSON)
+		return view_table(d->entries, d->n_entries, format == DISCIPLINE_XLSX, ret_data,
+				  ret_len);
 	if (format == DISCIPLINE_XLSX)
 		return xlsx_discipline(d->from, d->to, d->runits, d->n_units, &d->total, ret_data,
 				       ret_len);
@@ -693,4 +713,14 @@ int discipline_format(const struct discipline *d, enum discipline_report report,
 	*ret_data = data;
 	*ret_len = len;
 	return 0;
+}
+
+int discipline_table(enum discipline_format format, const char *sheet, const char *const *headers,
+		     size_t n_cols, size_t n_rows, report_row_fn *row, const void *user,
+		     char **ret_data, size_t *ret_len)
+{
+	assert(format != DISCIPLINE_JSON);
+	if (format == DISCIPLINE_XLSX)
+		return xlsx_table(sheet, headers, n_cols, n_rows, row, user, ret_data, ret_len);
+	return report_csv_table(headers, n_cols, n_rows, row, user, ret_data, ret_len);
 }

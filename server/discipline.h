@@ -21,6 +21,7 @@
 #include "common/cfg.h"
 #include "common/err.h"
 #include "server/report.h"
+#include "server/view.h"
 #include "server/xlsx.h"
 
 struct db;
@@ -44,6 +45,7 @@ typedef bool discipline_keep_fn(const char *nip, const char *unit_id, const char
 enum discipline_report {
 	DISCIPLINE_EMPLOYEES, /* one line per employee (the contract's report) */
 	DISCIPLINE_UNITS,     /* one line per unit: report_units_json_write() */
+	DISCIPLINE_PAGE,      /* CSV, XLSX: the unit page's columns (view.h); JSON as EMPLOYEES */
 };
 
 /* What to report on. */
@@ -53,6 +55,7 @@ struct discipline_query {
 	const char *nip;	  /* NULL or "": every employee (of the unit) */
 	discipline_keep_fn *keep; /* NULL: everyone unit_id and nip select; else those it keeps */
 	void *keep_arg;
+	const struct view *view; /* NULL: every employee, NIP order; else its rows, its order */
 };
 
 /*
@@ -78,12 +81,13 @@ int discipline_run(struct db *db, const char *profiles_dir, const struct discipl
 		   struct discipline **ret, char *why) MUST_CHECK;
 void discipline_free(struct discipline *d);
 
-/* The employees in NIP order; valid for the lifetime of d. */
+/* The employees in NIP order (or the query's view's); valid for the lifetime of d. */
 const struct report_entry *discipline_entries(const struct discipline *d, size_t *ret_n);
 /*
  * The units reported on (unit id order), each with its profile, its summary
- * and its employees; valid for the lifetime of d. Computed from the same
- * evaluation as the entries.
+ * and its employees (in the order of the entries); valid for the lifetime of
+ * d. Computed from the same evaluation as the entries: with a view, of its
+ * employees only.
  */
 const struct report_unit *discipline_units(const struct discipline *d, size_t *ret_n);
 /* The summary over every employee reported on. */
@@ -92,11 +96,20 @@ const struct rules_summary *discipline_total(const struct discipline *d);
 /*
  * A report in a format: its bytes in *ret_data (free()), *ret_len of them.
  * JSON only: the members of extra (an object, or NULL) are added at the top
- * level. XLSX is the same workbook for both reports (xlsx.h).
+ * level. XLSX is the same workbook for both reports (xlsx.h), except for
+ * DISCIPLINE_PAGE, whose CSV and XLSX are view_table()'s.
  */
 int discipline_format(const struct discipline *d, enum discipline_report report,
 		      enum discipline_format format, const struct json_t *extra, char **ret_data,
 		      size_t *ret_len) MUST_CHECK;
+
+/*
+ * A table in a tabular format: report_csv_table() for CSV, xlsx_table() with
+ * sheet for XLSX. format must not be DISCIPLINE_JSON.
+ */
+int discipline_table(enum discipline_format format, const char *sheet, const char *const *headers,
+		     size_t n_cols, size_t n_rows, report_row_fn *row, const void *user,
+		     char **ret_data, size_t *ret_len) MUST_CHECK;
 
 /*
  * One employee's days (report_explain_json()) over [q->from, q->to]; q->nip

@@ -15,7 +15,8 @@
  *   hadir-collector devices [--json]
  *   hadir-collector report discipline|units --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
- *   hadir-collector report days --nip NIP --from DATE --to DATE
+ *                   [--search Q] [--sort KEY] [--order asc|desc] [--columns all|page]
+ *   hadir-collector report days --nip NIP --from DATE --to DATE [--format …] [--output FILE]
  *   hadir-collector fingerprint enroll --device NAME --nip NIP | list [--json] | rekey
  *   hadir-collector user add NAME --role R [--unit U1,U2] [--nip N] [--generate]
  *   hadir-collector user list [--json] | disable NAME | passwd NAME [--generate]
@@ -50,6 +51,7 @@
 #include "server/devices.h"
 #include "server/discipline.h"
 #include "server/import.h"
+#include "server/page_tables.h"
 #include "server/recap.h"
 #include "server/server.h"
 #include "server/site.h"
@@ -63,6 +65,7 @@ struct args {
 	const char *listen, *host, *nip, *from, *to, *role, *unit, *device;
 	const char *format, *output; /* report, audit */
 	const char *actor, *action;
+	const char *search, *sort, *order, *columns; /* report discipline: the unit page's view */
 	bool is_json, is_check_config, is_version, is_help, is_generate;
 };
 
@@ -90,7 +93,10 @@ static void usage(FILE *out)
 	    " [--action X] [--format json|csv]\n"
 	    "       hadir-collector [--config FILE] report discipline|units|activities --from DATE"
 	    " --to DATE [--unit ID] [--format json|csv|xlsx] [--output FILE]\n"
-	    "       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE\n"
+	    "                       (discipline: [--search Q] [--sort KEY] [--order asc|desc]"
+	    " [--columns all|page])\n"
+	    "       hadir-collector [--config FILE] report days --nip NIP --from DATE --to DATE"
+	    " [--format json|csv|xlsx] [--output FILE]\n"
 	    "       hadir-collector [--config FILE] fingerprint enroll --device NAME --nip NIP |"
 	    " list [--json] | rekey\n"
 	    "       hadir-collector --version\n"
@@ -120,6 +126,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 	    {"--actor", offsetof(struct args, actor)},
 	    {"--action", offsetof(struct args, action)},
 	    {"--device", offsetof(struct args, device)},
+	    {"--search", offsetof(struct args, search)},
+	    {"--sort", offsetof(struct args, sort)},
+	    {"--order", offsetof(struct args, order)},
+	    {"--columns", offsetof(struct args, columns)},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -710,14 +720,16 @@ static int report_run(const struct args *a, struct db *db, const char *dir,
 		fprintf(stderr, "hadir-collector: report: %s\n", why[0] ? why : strerror(-r));
 		return r;
 	}
-	if (root) {
+	if (root && format == DISCIPLINE_JSON) {
 		r = report_dumps(root, &data);
-		json_decref(root);
 		len = data ? strlen(data) : 0;
+	} else if (root) {
+		r = page_days_table(root, format, &data, &len);
 	} else {
 		r = discipline_format(d, report, format, NULL, &data, &len);
-		discipline_free(d);
 	}
+	json_decref(root);
+	discipline_free(d);
 	return emit_report(a, format, data, len, r);
 }
 
@@ -757,8 +769,9 @@ static int cmd_report(const struct args *a)
 	/* The audit log's word for the report: "" for the discipline report and days. */
 	const char *prefix =
 	    strcmp(what, "units") == 0 || strcmp(what, "activities") == 0 ? what : "";
-	char why[DISCIPLINE_WHY_MAX];
+	char why[DISCIPLINE_WHY_MAX], view_text[VIEW_WHY_MAX] = "";
 	struct discipline_query q = {.unit_id = a->unit};
+	struct view view;
 	enum discipline_report report =
 	    strcmp(what, "units") == 0 ? DISCIPLINE_UNITS : DISCIPLINE_EMPLOYEES;
 	enum discipline_format format = DISCIPLINE_JSON;
@@ -777,10 +790,24 @@ static int cmd_report(const struct args *a)
 		fprintf(stderr, "hadir-collector: --from/--to: %s\n", why);
 		return 2;
 	}
-	if (discipline_parse_format(a->format, &format) < 0 ||
-	    (q.nip && format != DISCIPLINE_JSON)) {
-		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx (days: json)\n");
+	if (discipline_parse_format(a->format, &format) < 0) {
+		fprintf(stderr, "hadir-collector: --format: json, csv or xlsx\n");
 		return 2;
+	}
+	if (strcmp(what, "discipline") == 0) {
+		if (view_parse(a->search, a->sort, a->order, &view, why) < 0) {
+			fprintf(stderr, "hadir-collector: %s\n", why);
+			return 2;
+		}
+		if (a->columns && strcmp(a->columns, "all") != 0 &&
+		    strcmp(a->columns, "page") != 0) {
+			fprintf(stderr, "hadir-collector: --columns: all or page\n");
+			return 2;
+		}
+		if (a->columns && strcmp(a->columns, "page") == 0)
+			report = DISCIPLINE_PAGE;
+		q.view = &view;
+		view_describe(&view, view_text, sizeof(view_text));
 	}
 	if (format == DISCIPLINE_XLSX && !a->output && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "hadir-collector: xlsx is binary: give --output FILE.xlsx\n");
@@ -793,13 +820,16 @@ static int cmd_report(const struct args *a)
 	else
 		r = report_run(a, db, cfg.profiles, &q, report, format);
 	if (r == 0)
-		r = audit_cli(db,
-			      format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			      q.nip	? q.nip
-			      : a->unit ? a->unit
-					: "*",
-			      "%s..%s %s%s%s", a->from, a->to, prefix, prefix[0] ? " " : "",
-			      q.nip ? "days" : discipline_extension(format));
+		r = audit_cli(
+		    db, format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
+		    q.nip     ? q.nip
+		    : a->unit ? a->unit
+			      : "*",
+		    "%s..%s %s%s%s%s%s%s%s", a->from, a->to, prefix, prefix[0] ? " " : "",
+		    q.nip ? "days" : discipline_extension(format),
+		    q.nip && format != DISCIPLINE_JSON ? " " : "",
+		    q.nip && format != DISCIPLINE_JSON ? discipline_extension(format) : "",
+		    report == DISCIPLINE_PAGE ? " columns=page" : "", view_text);
 	db_close(db);
 	return r < 0 ? 1 : 0;
 }

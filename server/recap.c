@@ -265,16 +265,6 @@ struct table_row {
 	const struct recap_plan *plan;
 };
 
-static struct report_cell text_cell(const char *s)
-{
-	return (struct report_cell){.kind = REPORT_CELL_TEXT, .text = s};
-}
-
-static struct report_cell int_cell(int64_t v)
-{
-	return (struct report_cell){.kind = REPORT_CELL_INT, .value = v};
-}
-
 /* Numbers that do not apply (quantities of several units, status counts of a plan) stay empty. */
 static void row_cells(const void *user, size_t i, struct report_cell *cells)
 {
@@ -283,16 +273,16 @@ static void row_cells(const void *user, size_t i, struct report_cell *cells)
 	const struct recap_plan *p = row->plan;
 	size_t n = 0;
 
-	cells[n++] = text_cell(e->nip);
-	cells[n++] = text_cell(e->name);
-	cells[n++] = text_cell(e->unit_id);
-	cells[n++] = text_cell(!p ? "(semua)" : p->code[0] ? p->code : "(tanpa RHK)");
-	cells[n++] = text_cell(p ? p->title : "");
-	cells[n++] = int_cell(p ? p->entries : e->entries);
-	cells[n++] = int_cell(p ? p->minutes : e->minutes);
-	cells[n++] = p ? int_cell(p->quantity) : text_cell("");
+	cells[n++] = report_text_cell(e->nip);
+	cells[n++] = report_text_cell(e->name);
+	cells[n++] = report_text_cell(e->unit_id);
+	cells[n++] = report_text_cell(!p ? "(semua)" : p->code[0] ? p->code : "(tanpa RHK)");
+	cells[n++] = report_text_cell(p ? p->title : "");
+	cells[n++] = report_int_cell(p ? p->entries : e->entries);
+	cells[n++] = report_int_cell(p ? p->minutes : e->minutes);
+	cells[n++] = p ? report_int_cell(p->quantity) : report_text_cell("");
 	for (size_t s = 0; s < RS_COUNT; s++)
-		cells[n++] = p ? text_cell("") : int_cell(e->counts[s]);
+		cells[n++] = p ? report_text_cell("") : report_int_cell(e->counts[s]);
 	assert(n == TABLE_COLUMNS);
 }
 
@@ -319,32 +309,6 @@ static struct table_row *table_rows(const struct recap *rc, size_t *ret_n)
 	return rows;
 }
 
-static int table_csv(const struct table_row *rows, size_t n, char **ret_data, size_t *ret_len)
-{
-	struct report_cell cells[TABLE_COLUMNS];
-	char *data = NULL;
-	size_t len = 0;
-	FILE *out;
-
-	out = open_memstream(&data, &len);
-	if (!out)
-		return -ENOMEM;
-	for (size_t c = 0; c < TABLE_COLUMNS; c++)
-		cells[c] = text_cell(table_header[c]);
-	report_csv_cells(out, cells, TABLE_COLUMNS);
-	for (size_t i = 0; i < n; i++) {
-		row_cells(rows, i, cells);
-		report_csv_cells(out, cells, TABLE_COLUMNS);
-	}
-	if (fclose(out) != 0) {
-		free(data);
-		return -ENOMEM;
-	}
-	*ret_data = data;
-	*ret_len = len;
-	return 0;
-}
-
 int recap_table(const struct recap *rc, enum recap_format format, char **ret_data, size_t *ret_len)
 {
 	struct table_row *rows;
@@ -355,7 +319,8 @@ int recap_table(const struct recap *rc, enum recap_format format, char **ret_dat
 	if (!rows)
 		return -ENOMEM;
 	if (format == RECAP_CSV)
-		r = table_csv(rows, n, ret_data, ret_len);
+		r = report_csv_table(table_header, TABLE_COLUMNS, n, row_cells, rows, ret_data,
+				     ret_len);
 	else
 		r = xlsx_table("Kegiatan", table_header, TABLE_COLUMNS, n, row_cells, rows,
 			       ret_data, ret_len);

@@ -383,12 +383,12 @@ const char *report_column_name(size_t i)
 	return i < REPORT_COLUMNS ? column_names[i] : NULL;
 }
 
-static struct report_cell text_cell(const char *s)
+struct report_cell report_text_cell(const char *s)
 {
 	return (struct report_cell){.kind = REPORT_CELL_TEXT, .text = s ? s : ""};
 }
 
-static struct report_cell int_cell(int64_t v)
+struct report_cell report_int_cell(int64_t v)
 {
 	return (struct report_cell){.kind = REPORT_CELL_INT, .value = v};
 }
@@ -400,29 +400,29 @@ void report_discipline_cells(const struct rules_employee *e, const struct rules_
 	const struct profile_rung *s = y->sanction;
 	size_t n = 0;
 
-	cells[n++] = text_cell(e->nip);
-	cells[n++] = text_cell(e->name);
-	cells[n++] = text_cell(e->unit_id);
-	cells[n++] = int_cell(p->working_days);
-	cells[n++] = int_cell(p->present_days);
-	cells[n++] = int_cell(p->late_minutes);
-	cells[n++] = int_cell(p->early_minutes);
+	cells[n++] = report_text_cell(e->nip);
+	cells[n++] = report_text_cell(e->name);
+	cells[n++] = report_text_cell(e->unit_id);
+	cells[n++] = report_int_cell(p->working_days);
+	cells[n++] = report_int_cell(p->present_days);
+	cells[n++] = report_int_cell(p->late_minutes);
+	cells[n++] = report_int_cell(p->early_minutes);
 	for (int i = 0; i < PROFILE_TIERS; i++)
-		cells[n++] = int_cell(p->tl[i]);
+		cells[n++] = report_int_cell(p->tl[i]);
 	for (int i = 0; i < PROFILE_TIERS; i++)
-		cells[n++] = int_cell(p->psw[i]);
-	cells[n++] = int_cell(p->tk_days);
+		cells[n++] = report_int_cell(p->psw[i]);
+	cells[n++] = report_int_cell(p->tk_days);
 	for (int c = CAL_LEAVE_NONE + 1; c < CAL_LEAVE_COUNT; c++)
-		cells[n++] = int_cell(p->leave_days[c]);
+		cells[n++] = report_int_cell(p->leave_days[c]);
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_BP, .value = p->deduction_bp};
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_RUPIAH, .value = p->deduction_amount};
-	cells[n++] = int_cell(y->tk_days);
-	cells[n++] = int_cell(y->equivalent_days);
-	cells[n++] = int_cell(y->total_days);
-	cells[n++] = int_cell(y->max_consecutive_tk);
-	cells[n++] = text_cell(s ? profile_level_name(s->level) : "");
-	cells[n++] = text_cell(s ? s->code : "");
-	cells[n++] = text_cell(s ? s->text : "");
+	cells[n++] = report_int_cell(y->tk_days);
+	cells[n++] = report_int_cell(y->equivalent_days);
+	cells[n++] = report_int_cell(y->total_days);
+	cells[n++] = report_int_cell(y->max_consecutive_tk);
+	cells[n++] = report_text_cell(s ? profile_level_name(s->level) : "");
+	cells[n++] = report_text_cell(s ? s->code : "");
+	cells[n++] = report_text_cell(s ? s->text : "");
 	assert(n == REPORT_COLUMNS);
 }
 
@@ -458,6 +458,38 @@ static void csv_header(FILE *out, const char *const *names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%s%s", i ? "," : "", names[i]);
 	fputs("\r\n", out);
+}
+
+int report_csv_table(const char *const *headers, size_t n_cols, size_t n_rows, report_row_fn *row,
+		     const void *user, char **ret_data, size_t *ret_len)
+{
+	struct report_cell *cells = calloc(n_cols ? n_cols : 1, sizeof(*cells));
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (!cells)
+		return -ENOMEM;
+	out = open_memstream(&data, &len);
+	if (!out) {
+		free(cells);
+		return -ENOMEM;
+	}
+	for (size_t c = 0; c < n_cols; c++)
+		cells[c] = report_text_cell(headers[c]);
+	report_csv_cells(out, cells, n_cols);
+	for (size_t i = 0; i < n_rows; i++) {
+		row(user, i, cells);
+		report_csv_cells(out, cells, n_cols);
+	}
+	free(cells);
+	if (fclose(out) != 0) {
+		free(data);
+		return -ENOMEM;
+	}
+	*ret_data = data;
+	*ret_len = len;
+	return 0;
 }
 
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n)
@@ -507,17 +539,17 @@ void report_summary_cells(const char *unit_id, const char *name, const struct ru
 {
 	size_t n = 0;
 
-	cells[n++] = text_cell(unit_id);
-	cells[n++] = text_cell(name);
-	cells[n++] = int_cell((int64_t)s->head_count);
-	cells[n++] = int_cell(s->working_days);
-	cells[n++] = int_cell(s->required_days);
-	cells[n++] = int_cell(s->compliant_days);
+	cells[n++] = report_text_cell(unit_id);
+	cells[n++] = report_text_cell(name);
+	cells[n++] = report_int_cell((int64_t)s->head_count);
+	cells[n++] = report_int_cell(s->working_days);
+	cells[n++] = report_int_cell(s->required_days);
+	cells[n++] = report_int_cell(s->compliant_days);
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_BP, .value = s->compliance_bp};
-	cells[n++] = int_cell(s->present_days);
-	cells[n++] = int_cell(s->late_minutes);
-	cells[n++] = int_cell(s->early_minutes);
-	cells[n++] = int_cell(s->tk_days);
+	cells[n++] = report_int_cell(s->present_days);
+	cells[n++] = report_int_cell(s->late_minutes);
+	cells[n++] = report_int_cell(s->early_minutes);
+	cells[n++] = report_int_cell(s->tk_days);
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_RUPIAH, .value = s->deduction_amount};
 	cells[n++] =
 	    (struct report_cell){.kind = REPORT_CELL_X100, .value = s->avg_late_minutes_x100};
@@ -525,9 +557,9 @@ void report_summary_cells(const char *unit_id, const char *name, const struct ru
 	    (struct report_cell){.kind = REPORT_CELL_X100, .value = s->avg_early_minutes_x100};
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_X100, .value = s->avg_tk_days_x100};
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_BP, .value = s->avg_deduction_bp};
-	cells[n++] = int_cell((int64_t)s->n_sanctioned);
+	cells[n++] = report_int_cell((int64_t)s->n_sanctioned);
 	for (int level = 0; level < 3; level++)
-		cells[n++] = int_cell((int64_t)s->n_by_level[level]);
+		cells[n++] = report_int_cell((int64_t)s->n_by_level[level]);
 	assert(n == REPORT_SUMMARY_COLUMNS);
 }
 

@@ -374,7 +374,7 @@ struct table {
 	const char *sheet;
 	const char *const *headers;
 	size_t n_cols, n_rows;
-	xlsx_row_fn *row;
+	report_row_fn *row;
 	const void *user;
 };
 
@@ -416,7 +416,7 @@ static int fill_table(lxw_workbook *wb, const struct formats *f, const void *use
 }
 
 int xlsx_table(const char *sheet, const char *const *headers, size_t n_cols, size_t n_rows,
-	       xlsx_row_fn *row, const void *user, char **ret_data, size_t *ret_len)
+	       report_row_fn *row, const void *user, char **ret_data, size_t *ret_len)
 {
 	struct table t = {sheet, headers, n_cols, n_rows, row, user};
 

@@ -32,15 +32,12 @@
 int xlsx_discipline(int32_t from, int32_t to, const struct report_unit *units, size_t n_units,
 		    const struct rules_summary *total, char **ret_data, size_t *ret_len) MUST_CHECK;
 
-/* Fill cells[0..n_cols) of data row i of a table (text cells point into user). */
-typedef void xlsx_row_fn(const void *user, size_t i, struct report_cell *cells);
-
 /*
  * A workbook of one sheet named sheet: a header row (frozen, with an
  * autofilter) of headers[0..n_cols), then n_rows rows from row(), numbers as
  * numbers. Bytes and errors as ::xlsx_discipline.
  */
 int xlsx_table(const char *sheet, const char *const *headers, size_t n_cols, size_t n_rows,
-	       xlsx_row_fn *row, const void *user, char **ret_data, size_t *ret_len) MUST_CHECK;
+	       report_row_fn *row, const void *user, char **ret_data, size_t *ret_len) MUST_CHECK;
 
 #endif

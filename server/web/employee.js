@@ -5,6 +5,8 @@
 // activities with the review status from GET /api/v1/activities?nip=. The server decides
 // what the caller may see: a 403 on the days shows no data; a 403 on the activities (only
 // superadmins and supervisors may list them) shows a note and leaves the days in place.
+// Both tables download as CSV and XLSX from the same routes (format=csv|xlsx): the server
+// writes the page's columns and texts (server/page_tables.c).
 "use strict";
 
 function cell(tr, text, cls) {
@@ -123,12 +125,20 @@ function activityRow(a) {
 // meanwhile) is dropped rather than mixed into the page.
 let latest = 0;
 
+// The two download links of a table: its route with format=csv and format=xlsx.
+function downloads(prefix, route, params) {
+  for (const format of ["csv", "xlsx"])
+    document.getElementById(`${prefix}-${format}`).href = `${route}?${new URLSearchParams({ ...params, format })}`;
+}
+
 async function showActivities(seq, nip, from, to) {
   const note = document.getElementById("act-status");
   const wrap = document.getElementById("act-wrap");
+  const tools = document.getElementById("act-tools");
   const body = document.querySelector("#activities tbody");
   body.replaceChildren();
   wrap.hidden = true;
+  tools.hidden = true;
   note.textContent = Hadir.t("status.loading");
   const r = await Hadir.api("GET", `/api/v1/activities?${new URLSearchParams({ nip, from, to })}`);
   if (seq !== latest) return;
@@ -139,6 +149,8 @@ async function showActivities(seq, nip, from, to) {
   note.textContent = r.body.activities.length ? "" : Hadir.t("employee.noActivities");
   body.append(...r.body.activities.map(activityRow));
   wrap.hidden = r.body.activities.length === 0;
+  downloads("act", "/api/v1/activities", { nip, from, to });
+  tools.hidden = wrap.hidden;
 }
 
 async function show() {
@@ -159,8 +171,8 @@ async function show() {
   }
   history.replaceState(null, "", `?${new URLSearchParams({ nip, from, to })}`);
   status.textContent = Hadir.t("status.loading");
-  const r = await Hadir.api("GET",
-    `/api/v1/employees/${encodeURIComponent(nip)}/days?${new URLSearchParams({ from, to })}`);
+  const route = `/api/v1/employees/${encodeURIComponent(nip)}/days`;
+  const r = await Hadir.api("GET", `${route}?${new URLSearchParams({ from, to })}`);
   if (seq !== latest) return;
   if (r.status === 401) {
     location.replace("/");
@@ -179,6 +191,7 @@ async function show() {
   back.href = `/web/unit.html?${new URLSearchParams({ unit: e.unit_id, from, to })}`;
   showTotals(e.totals);
   document.querySelector("#days tbody").replaceChildren(...e.days.map(dayRow));
+  downloads("days", route, { from, to });
   status.textContent = "";
   result.hidden = false;
   await showActivities(seq, nip, from, to);

@@ -3,21 +3,37 @@
 // (the server decides whether the caller may see the unit: 403 shows no data), sortable by
 // any column, filtered by name or NIP and shown 50 rows at a time, so a unit of thousands
 // renders as fast as one of ten. Employees whose year to date recommends a sanction are
-// highlighted with it. The downloads are the same route as CSV and XLSX, for exactly this
-// unit and period. A name opens the employee's page for the same period.
+// highlighted with it. The downloads are the same route as CSV and XLSX with the page's view
+// (q, sort, order) and columns=page: the server filters and sorts by the same rules as
+// matches() and compare() below (server/view.c), so a file holds every row the filter
+// keeps, in the table's order and columns, not only the 50 rows on screen. A name opens
+// the employee's page for the same period.
 "use strict";
 
 const PAGE_ROWS = 50;
 const LEVELS = { ringan: 1, sedang: 2, berat: 3 };
 
-const view = { rows: [], shown: [], key: "name", dir: 1, page: 0, from: "", to: "" };
+const view = { rows: [], shown: [], key: "name", dir: 1, page: 0, unit: "", from: "", to: "" };
+
+// A–Z to a–z only: the server folds the same bytes, and no more (toLowerCase() folds more).
+function fold(s) {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+// Code point order, as the server compares UTF-8 bytes (< on strings compares UTF-16 units).
+function textOrder(a, b) {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i === n ? a.length - b.length : a.codePointAt(i) - b.codePointAt(i);
+}
 
 // A report employee as the row the table shows and sorts by.
 function toRow(e) {
   const s = e.year && e.year.sanction;
   return {
     nip: e.nip,
-    name: e.name,
+    name: e.name || "",
     present: e.present_days || 0,
     late: e.late_minutes || 0,
     early: e.early_minutes || 0,
@@ -27,21 +43,40 @@ function toRow(e) {
     // By level, then by the year's TK and TK-equivalent days.
     sanction: s ? LEVELS[s.level] * 1e6 + (e.year.total_days || 0) : -1,
     s,
-    search: `${e.nip} ${e.name}`.toLowerCase(),
+    folded: { nip: fold(e.nip), name: fold(e.name || "") },
   };
 }
 
+// The search: a case-insensitive (A–Z) substring of the NIP or of the name.
+function matches(r, q) {
+  return r.folded.nip.includes(q) || r.folded.name.includes(q);
+}
+
+// By the column (text A–Z folded), in its direction; ties by NIP, always ascending.
 function compare(a, b) {
-  const x = a[view.key], y = b[view.key];
-  const c = typeof x === "string" ? x.localeCompare(y) : x - y;
-  return (c || a.nip.localeCompare(b.nip)) * view.dir;
+  const text = view.key === "nip" || view.key === "name";
+  const c = text ? textOrder(a.folded[view.key], b.folded[view.key]) : a[view.key] - b[view.key];
+  return Math.sign(c) * view.dir || textOrder(a.nip, b.nip);
+}
+
+// The exports: this view of the whole filtered list, as the server makes it.
+function exportLinks(q) {
+  const order = view.dir > 0 ? "asc" : "desc";
+  for (const format of ["csv", "xlsx"]) {
+    const a = document.getElementById(format);
+    a.href = `/api/v1/reports/discipline?${new URLSearchParams({ unit: view.unit, from: view.from,
+      to: view.to, q, sort: view.key, order, columns: "page", format })}`;
+    a.title = Hadir.t("unit.exportTitle");
+  }
 }
 
 // Filter and sort again, back to the first page.
 function refresh() {
-  const q = document.getElementById("filter").value.trim().toLowerCase();
-  view.shown = (q ? view.rows.filter((r) => r.search.includes(q)) : view.rows.slice()).sort(compare);
+  const typed = document.getElementById("filter").value.trim();
+  const q = fold(typed);
+  view.shown = (q ? view.rows.filter((r) => matches(r, q)) : view.rows.slice()).sort(compare);
   view.page = 0;
+  exportLinks(typed);
   render();
 }
 
@@ -96,13 +131,19 @@ function render() {
   document.getElementById("next").disabled = view.page >= pages - 1;
 }
 
+// Each show() is numbered; a reply to an older one (the period or the language changed
+// meanwhile) is dropped rather than shown over the newer one.
+let latest = 0;
+
 async function show() {
+  const seq = ++latest;
   const status = document.getElementById("status");
   const result = document.getElementById("result");
   const unit = new URLSearchParams(location.search).get("unit") || "";
   const from = document.getElementById("from").value;
   const to = document.getElementById("to").value;
   document.getElementById("unit-id").textContent = unit;
+  document.getElementById("unit-name").textContent = "";
   result.hidden = true;
   if (!unit) {
     status.textContent = Hadir.t("unit.missing");
@@ -111,8 +152,8 @@ async function show() {
   history.replaceState(null, "", `?${new URLSearchParams({ unit, from, to })}`);
   document.getElementById("back").href = `/web/overview.html?${new URLSearchParams({ from, to })}`;
   status.textContent = Hadir.t("status.loading");
-  const route = (format) => `/api/v1/reports/discipline?${new URLSearchParams({ unit, from, to, format })}`;
-  const r = await Hadir.api("GET", route("json"));
+  const r = await Hadir.api("GET", `/api/v1/reports/discipline?${new URLSearchParams({ unit, from, to })}`);
+  if (seq !== latest) return;
   if (r.status === 401) {
     location.replace("/");
     return;
@@ -124,10 +165,11 @@ async function show() {
     return;
   }
   view.rows = r.body.employees.map(toRow);
+  view.unit = unit;
   view.from = from;
   view.to = to;
-  document.getElementById("csv").href = route("csv");
-  document.getElementById("xlsx").href = route("xlsx");
+  document.getElementById("unit-name").textContent = r.body.unit_name ? `— ${r.body.unit_name}` : "";
+  document.title = `Hadir — ${r.body.unit_name || unit}`;
   status.textContent = view.rows.length ? "" : Hadir.t("status.empty");
   result.hidden = false;
   refresh();

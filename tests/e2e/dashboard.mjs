@@ -7,6 +7,7 @@
 // Pegawai 001..118, unit B Budi (OWN_NIP); Ani has three activities: returned with a comment,
 // approved, pending). Prints "ok - ..." / "not ok - ..." lines; the shell numbers
 // them. The unit page's downloads are saved as OUT_DIR/unit-A.csv and unit-A.xlsx.
+import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const [url, outDir, password, foreignNip, from, to, sanctionedNip, ownNip] = process.argv.slice(2);
@@ -112,6 +113,121 @@ async function activityRows(page) {
   })));
 }
 
+// --- exports (helper "exports"): the files hold what the page shows ---
+
+// The rows of a sheet of an XLSX file, read by openpyxl (a real reader, Debian's python3).
+function xlsxRows(file, sheet) {
+  return JSON.parse(execFileSync("/usr/bin/python3",
+    [new URL("../helpers/xlsx_rows.py", import.meta.url).pathname, file, sheet], { encoding: "utf8" }));
+}
+
+// The rows of a CSV file (RFC 4180, as the server writes it), by Python's csv module.
+function csvRows(file) {
+  return JSON.parse(execFileSync("/usr/bin/python3", ["-c",
+    "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))", file],
+  { encoding: "utf8" }));
+}
+
+// Every row of the unit page's table over all its pages (the page's texts), back to page 1.
+async function allStaffRows(page) {
+  const rows = [...await staffRows(page)];
+  while (!await page.locator("#next").isDisabled()) {
+    const before = await page.locator("#page").textContent();
+    await page.click("#next");
+    await page.waitForFunction((b) => document.getElementById("page").textContent !== b, before,
+      { timeout: WAIT });
+    rows.push(...await staffRows(page));
+  }
+  return rows;
+}
+
+// On unit A's page: the unit's name in the heading; a filter matching 99 people (two pages),
+// sorted by name descending, exported as XLSX: the file holds the 99 rows, in the table's
+// order, with its columns; then a slow reply to an older period does not overwrite a newer one.
+async function unitExports(page) {
+  ok(await waitText(page, "#unit-name", "Unit A"), "the unit page's heading names the unit: Unit A");
+  await page.fill("#filter", "PEGAWAI 0");
+  await sortBy(page, "name", "ascending");
+  await sortBy(page, "name", "descending");
+  ok(await waitText(page, "#page", "Halaman 1 dari 2 · 99 pegawai"), "filter 'PEGAWAI 0': 99 people, two pages");
+  const title = await page.locator("#xlsx").getAttribute("title");
+  ok(title && title.includes("bukan hanya 50 baris"), "the export button says it holds every filtered row", title);
+  const shown = await allStaffRows(page);
+  const name = await download(page, "#xlsx", "unit-A-filtered.xlsx");
+  ok(name === `disiplin_${from}_${to}_A.xlsx`, "Unduh XLSX of the filtered view", name);
+  let rows = [];
+  try {
+    rows = xlsxRows(`${outDir}/unit-A-filtered.xlsx`, "Pegawai");
+  } catch (e) {
+    ok(false, "the filtered XLSX opens in openpyxl", e);
+  }
+  const heads = await page.locator("#staff thead th").evaluateAll((th) => th.map((t) => t.textContent));
+  ok(JSON.stringify(rows[0]) === JSON.stringify(heads), "the XLSX's header row is the table's",
+    `${JSON.stringify(rows[0])} vs ${JSON.stringify(heads)}`);
+  const data = rows.slice(1);
+  ok(data.length === 99 && shown.length === 99, "the XLSX holds exactly the 99 filtered rows, not the 50 on screen",
+    `${data.length} in the file, ${shown.length} in the table`);
+  ok(data.map((r) => r[0]).join() === shown.map((r) => r.nip).join() && data[0]?.[1] === "Pegawai 099" &&
+    data[98]?.[1] === "Pegawai 001", "... in the table's order (name, descending)",
+  data.slice(0, 3).map((r) => r[1]).join());
+  const same = data.every((r, i) => r[1] === shown[i].name && String(r[2]) === shown[i].cells[2] &&
+    String(r[5]) === shown[i].cells[5] && typeof r[4] === "number" && (r[8] || "–") === shown[i].cells[8]);
+  ok(same, "... each row with the table's values, numbers as numbers", JSON.stringify(data[0]));
+  await page.screenshot({ path: `${outDir}/unit-export-filtered.png`, fullPage: true });
+
+  // The period changed twice in a row; the first reply is held back until after the second.
+  await page.fill("#filter", "cici");
+  const early = "2025-10-07";
+  let held = 0;
+  await page.route((u) => u.pathname === "/api/v1/reports/discipline" && u.searchParams.get("to") === early,
+    async (route) => {
+      held += 1;
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+  await page.fill("#to", early);
+  await page.click("#period button[type=submit]");
+  await page.fill("#to", to);
+  const [newer] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/api/v1/reports/discipline?") && r.url().includes(`to=${to}`),
+      { timeout: WAIT }),
+    page.click("#period button[type=submit]"),
+  ]);
+  await newer.finished();
+  await page.waitForTimeout(2500); // past the held reply
+  await page.unroute(() => true);
+  const cici = (await staffRows(page)).find((r) => r.nip === sanctionedNip);
+  ok(held === 1 && cici?.cells[5] === "3" && new URL(page.url()).searchParams.get("to") === to,
+    "a slow reply for an older period does not overwrite the newer one", `${held} ${JSON.stringify(cici)}`);
+  await page.fill("#filter", "");
+  await sortBy(page, "name", "ascending");
+}
+
+// On Ani's page: the days as CSV hold the table's rows and texts; her activities as CSV too.
+async function employeeExports(page) {
+  const shown = await dayRows(page);
+  const name = await download(page, "#days-csv", "employee-ani-days.csv");
+  ok(name === `harian_${from}_${to}_${foreignNip}.csv`, "Unduh CSV of the days", name);
+  const rows = csvRows(`${outDir}/employee-ani-days.csv`);
+  const heads = await page.locator("#days thead th").evaluateAll((th) => th.map((t) => t.textContent));
+  ok(JSON.stringify(rows[0]) === JSON.stringify(heads), "the days CSV's header is the table's", JSON.stringify(rows[0]));
+  const dash = (v) => v || "–";
+  const same = rows.length === 1 + shown.length && shown.every((d, i) => {
+    const r = rows[i + 1];
+    return r[0] === d.cells[0] && r[1] === d.cells[1] && r[3] === d.cells[3] && r[4] === d.cells[4] &&
+      r[5] === d.cells[5] && dash(r[7]) === d.cells[7] && dash(r[9]) === d.cells[9] &&
+      r[2].split("\n").join() === d.taps.map((t) => t.split("|")[0]).join() &&
+      r[11].split("\n").join() === d.reasons.join();
+  });
+  ok(same, "the days CSV: one row per day with the table's texts", JSON.stringify(rows.slice(0, 2)));
+  const acts = await download(page, "#act-csv", "employee-ani-activities.csv");
+  const list = csvRows(`${outDir}/employee-ani-activities.csv`);
+  ok(acts === `kegiatan_${from}_${to}_${foreignNip}.csv` &&
+    list.slice(1).map((r) => `${r[0]} ${r[5]} ${r[6]}`).join(", ") ===
+    "2025-10-06 dikembalikan Lampirkan notulen rapat, 2025-10-07 disetujui , 2025-10-08 menunggu ",
+  "Unduh CSV of the activities: the three with their review status", JSON.stringify(list));
+}
+
 // From the unit page (unit A, the fixture's period): Cici's and Ani's pages and back.
 async function employeePage(page) {
   await page.fill("#filter", "cici");
@@ -172,6 +288,7 @@ async function employeePage(page) {
   "Ani's activities with their review status", JSON.stringify(acts));
   ok(acts[0]?.note === "Lampirkan notulen rapat" && acts[0]?.description === "Menyusun laporan bulanan",
     "the returned activity shows the reviewer's comment", JSON.stringify(acts[0]));
+  await employeeExports(page);
   await page.screenshot({ path: `${outDir}/employee-ani.png`, fullPage: true });
   await page.click("button[data-lang=en]");
   ok(await waitText(page, "#days thead", "Reasons") && await waitText(page, "#activities tbody", "returned") &&
@@ -259,6 +376,7 @@ async function unitPage(page) {
   ok(csv === `disiplin_${from}_${to}_A.csv`, "Unduh CSV: the unit's report for the period", csv);
   const xlsx = await download(page, "#xlsx", "unit-A.xlsx");
   ok(xlsx === `disiplin_${from}_${to}_A.xlsx`, "Unduh XLSX: the same as a workbook", xlsx);
+  await unitExports(page);
 
   await employeePage(page);
 

@@ -95,18 +95,32 @@ while IFS= read -r line; do
 done <"$T/e2e.out"
 [ $rc -eq 0 ] || fail "browser run exited with $rc"
 for shot in login login-refused overview unit unit-filtered overview-unit-admin unit-admin-forbidden \
-	unit-admin-other-unit employee-cici employee-ani employee-unit-admin-forbidden employee-unit-admin-own; do
+	unit-admin-other-unit employee-cici employee-ani employee-unit-admin-forbidden employee-unit-admin-own \
+	unit-export-filtered; do
 	check "screenshot $shot.png saved" test -s "$OUT/$shot.png"
 done
-# The page's downloads, as the browser saved them: exactly unit A's 120 people for the period.
+# The page's downloads, as the browser saved them: exactly unit A's 120 people for the period,
+# in the table's columns and order at the time (by name, descending), read with openpyxl.
 check "the unit page's CSV: a header and 120 rows" test "$(wc -l <"$OUT/unit-A.csv")" = 121
-check "the unit page's CSV: Cici with her sanction" grep -q "^$NIP_C,Cici,A,.*Teguran lisan" "$OUT/unit-A.csv"
+check "the unit page's CSV: the table's header" grep -q '^NIP,Nama,Hadir (hari),Terlambat (menit),' "$OUT/unit-A.csv"
+check "the unit page's CSV: Cici with her sanction" grep -q "^$NIP_C,Cici,.*,Teguran lisan (ringan)" "$OUT/unit-A.csv"
 check "the unit page's CSV: no one of unit B" bash -c "! grep -q Budi '$OUT/unit-A.csv'"
-python3 "$REPO/tests/helpers/xlsx_cells.py" "$OUT/unit-A.xlsx" A >"$T/xlsx-A" 2>&1
-check "the unit page's XLSX: a sheet for unit A only" test \
-	"$(python3 "$REPO/tests/helpers/xlsx_cells.py" "$OUT/unit-A.xlsx" --sheets | tr '\n' ' ')" = "Ringkasan A Keterangan "
-check "the unit page's XLSX: Ani and Cici among 120 rows" bash -c \
-	"grep -qP '^A\\d+\ts\t$NIP_A\$' '$T/xlsx-A' && grep -qP '^A\\d+\ts\t$NIP_C\$' '$T/xlsx-A' && grep -qP '^A121\ts' '$T/xlsx-A' && ! grep -qP '^A122\t' '$T/xlsx-A'"
+ROWS="/usr/bin/python3 $REPO/tests/helpers/xlsx_rows.py"
+check "the unit page's XLSX: one sheet, the table" test "$($ROWS "$OUT/unit-A.xlsx" --sheets)" = '["Pegawai"]'
+check "the unit page's XLSX: 120 rows by name, descending: Pegawai 118 .. Cici, Ani" python3 - \
+	<($ROWS "$OUT/unit-A.xlsx" Pegawai) "$NIP_A" "$NIP_C" <<'PY'
+import json, sys
+rows, ani, cici = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+assert len(rows) == 121 and rows[0][:2] == ["NIP", "Nama"], rows[:2]
+assert [r[1] for r in rows[1:3]] == ["Pegawai 118", "Pegawai 117"], rows[1:3]
+assert [r[0] for r in rows[-2:]] == [cici, ani], rows[-2:]
+PY
+check "the filtered XLSX: exactly Pegawai 099 .. 001" python3 - <($ROWS "$OUT/unit-A-filtered.xlsx" Pegawai) <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert [r[1] for r in rows[1:]] == ["Pegawai %03d" % i for i in range(99, 0, -1)], rows[:3]
+PY
+check "the employee page's days CSV: a header and three days" test "$(grep -c '^"\?[A-Z][a-z]*, 2025-10-0' "$OUT/employee-ani-days.csv")" = 3
 check "the audit log holds the browser's logins and lockout" bash -c \
 	"'$COLLECTOR' --config '$CONF' audit --format csv | grep -c '\"login_locked\",\"locky\"' | grep -qv '^0$'"
 check "service up" up
