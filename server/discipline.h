@@ -46,6 +46,10 @@ enum discipline_report {
 	DISCIPLINE_UNITS,     /* one line per unit: report_units_json_write() */
 };
 
+/* Each day of [from, to] of each employee, as the rules decided it (totals by day). */
+typedef void discipline_day_fn(const struct rules_employee *emp, const struct rules_day *day,
+			       void *arg);
+
 /* What to report on. */
 struct discipline_query {
 	int32_t from, to;	  /* local day numbers, inclusive */
@@ -53,6 +57,8 @@ struct discipline_query {
 	const char *nip;	  /* NULL or "": every employee (of the unit) */
 	discipline_keep_fn *keep; /* NULL: everyone unit_id and nip select; else those it keeps */
 	void *keep_arg;
+	discipline_day_fn *on_day; /* NULL, or told every day of discipline_run()'s employees */
+	void *on_day_arg;
 };
 
 /*

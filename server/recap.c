@@ -319,32 +319,6 @@ static struct table_row *table_rows(const struct recap *rc, size_t *ret_n)
 	return rows;
 }
 
-static int table_csv(const struct table_row *rows, size_t n, char **ret_data, size_t *ret_len)
-{
-	struct report_cell cells[TABLE_COLUMNS];
-	char *data = NULL;
-	size_t len = 0;
-	FILE *out;
-
-	out = open_memstream(&data, &len);
-	if (!out)
-		return -ENOMEM;
-	for (size_t c = 0; c < TABLE_COLUMNS; c++)
-		cells[c] = text_cell(table_header[c]);
-	report_csv_cells(out, cells, TABLE_COLUMNS);
-	for (size_t i = 0; i < n; i++) {
-		row_cells(rows, i, cells);
-		report_csv_cells(out, cells, TABLE_COLUMNS);
-	}
-	if (fclose(out) != 0) {
-		free(data);
-		return -ENOMEM;
-	}
-	*ret_data = data;
-	*ret_len = len;
-	return 0;
-}
-
 int recap_table(const struct recap *rc, enum recap_format format, char **ret_data, size_t *ret_len)
 {
 	struct table_row *rows;
@@ -355,7 +329,8 @@ int recap_table(const struct recap *rc, enum recap_format format, char **ret_dat
 	if (!rows)
 		return -ENOMEM;
 	if (format == RECAP_CSV)
-		r = table_csv(rows, n, ret_data, ret_len);
+		r = report_csv_table(table_header, TABLE_COLUMNS, n, row_cells, rows, ret_data,
+				     ret_len);
 	else
 		r = xlsx_table("Kegiatan", table_header, TABLE_COLUMNS, n, row_cells, rows,
 			       ret_data, ret_len);

@@ -460,6 +460,36 @@ static void csv_header(FILE *out, const char *const *names, size_t n)
 	fputs("\r\n", out);
 }
 
+int report_csv_table(const char *const *headers, size_t n_cols, size_t n_rows, report_row_fn *row,
+		     const void *user, char **ret_data, size_t *ret_len)
+{
+	struct report_cell *cells = calloc(n_cols ? n_cols : 1, sizeof(*cells));
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (!cells)
+		return -ENOMEM;
+	out = open_memstream(&data, &len);
+	if (!out) {
+		free(cells);
+		return -ENOMEM;
+	}
+	csv_header(out, headers, n_cols);
+	for (size_t i = 0; i < n_rows; i++) {
+		row(user, i, cells);
+		report_csv_cells(out, cells, n_cols);
+	}
+	free(cells);
+	if (fclose(out) != 0) {
+		free(data);
+		return -ENOMEM;
+	}
+	*ret_data = data;
+	*ret_len = len;
+	return 0;
+}
+
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n)
 {
 	struct report_cell cells[REPORT_COLUMNS];

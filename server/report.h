@@ -75,6 +75,17 @@ void report_discipline_cells(const struct rules_employee *emp, const struct rule
 /* One CSV row of cells (RFC 4180, CRLF; text defused against formulas), for any table. */
 void report_csv_cells(FILE *out, const struct report_cell *cells, size_t n);
 
+/* Fill cells[0..n_cols) of data row i of a table (text cells point into user). */
+typedef void report_row_fn(const void *user, size_t i, struct report_cell *cells);
+
+/*
+ * Any table as CSV: a header row of headers[0..n_cols), then n_rows rows from
+ * row(), as report_csv_cells() writes them. The bytes in *ret_data (free()),
+ * *ret_len of them; 0 or -ENOMEM.
+ */
+int report_csv_table(const char *const *headers, size_t n_cols, size_t n_rows, report_row_fn *row,
+		     const void *user, char **ret_data, size_t *ret_len) MUST_CHECK;
+
 /* The same as CSV: a header row, then one row per employee, CRLF line ends. */
 int report_discipline_csv(FILE *out, const struct report_entry *entries, size_t n) MUST_CHECK;
 
