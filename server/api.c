@@ -297,7 +297,7 @@ int api_query_when(const char *query, const char *name, bool is_end, int64_t *re
 }
 
 bool api_query_text(const struct api_call *call, const char *name, char *buf, size_t size,
-		       struct api_reply *ret)
+		    struct api_reply *ret)
 {
 	int r = http_query_get(call->req->query, name, buf, size);
 
@@ -316,7 +316,7 @@ bool api_query_text(const struct api_call *call, const char *name, char *buf, si
 }
 
 bool api_query_period(const struct api_call *call, int32_t *ret_from, int32_t *ret_to,
-			 struct api_reply *ret)
+		      struct api_reply *ret)
 {
 	char from[32], to[32], why[DISCIPLINE_WHY_MAX];
 
@@ -427,11 +427,8 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 
 /* Handlers that take seconds: the server runs them on its worker thread. */
 static api_route_fn *const slow_routes[] = {
-    api_activities_report,
-    api_overview,
-    api_reports_days,
-    api_reports_discipline,
-    api_reports_units,
+    api_activities_report,  api_overview,      api_reports_days,
+    api_reports_discipline, api_reports_units,
 };
 
 bool api_is_slow(const struct http_request *req)

@@ -39,7 +39,7 @@ struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
-	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
+	struct vault *vault;	   /* NULL: no template key, fingerprints are not shared */
 	struct overview *overview; /* the overview's cache (overview.h), or NULL: none */
 };
 

@@ -20,8 +20,9 @@
 
 /* The overview page's table (server/web/overview.js), column for column. */
 static const char *const table_header[] = {
-    "Unit",	    "Nama Unit",	   "Pegawai",   "Kepatuhan (%)",	  "Terlambat (hari)",
-    "Pulang Cepat (hari)", "TK (hari)", "Potongan (Rp)", "Pada/Lewat Ambang Hukuman",
+    "Unit",	     "Nama Unit",	 "Pegawai",
+    "Kepatuhan (%)", "Terlambat (hari)", "Pulang Cepat (hari)",
+    "TK (hari)",     "Potongan (Rp)",	 "Pada/Lewat Ambang Hukuman",
 };
 
 static struct report_cell int_cell(int64_t v)
@@ -86,11 +87,10 @@ static json_t *result_json(const struct overview_result *res, int64_t now)
 	for (int32_t day = res->from; daily && day <= res->to; day++) {
 		const struct overview_day *d = &res->days[day - res->from];
 
-		if (json_array_append_new(daily, json_pack("{s:o,s:I,s:I,s:o}", "date",
-							   date_json(day), "working",
-							   (json_int_t)d->working, "on_time",
-							   (json_int_t)d->on_time, "rate",
-							   rate_json(d->on_time, d->working))) < 0)
+		if (json_array_append_new(
+			daily, json_pack("{s:o,s:I,s:I,s:o}", "date", date_json(day), "working",
+					 (json_int_t)d->working, "on_time", (json_int_t)d->on_time,
+					 "rate", rate_json(d->on_time, d->working))) < 0)
 			goto out_fail;
 	}
 	if (!units || !daily)
@@ -139,7 +139,8 @@ static bool sees_unit(const char *unit_id, void *arg)
 {
 	const struct filter *f = arg;
 
-	return (!f->unit[0] || strcmp(f->unit, unit_id) == 0) && scope_may_see_unit(&f->sc, unit_id);
+	return (!f->unit[0] || strcmp(f->unit, unit_id) == 0) &&
+	       scope_may_see_unit(&f->sc, unit_id);
 }
 
 static bool keeps_staff(const char *nip, const char *unit_id, const char *supervisor_nip, void *arg)
@@ -197,7 +198,7 @@ void api_overview(struct api *api, const struct api_call *call, struct api_reply
 	if (r == 0) {
 		r = audit_call(api, call, &f.sc,
 			       format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			       f.unit[0]						? f.unit
+			       f.unit[0]					    ? f.unit
 			       : f.sc.role == SCOPE_UNIT_ADMIN && f.sc.n_units == 1 ? f.sc.units[0]
 										    : "*",
 			       "%s..%s overview %s", from, to, discipline_extension(format));
@@ -215,7 +216,8 @@ void api_overview(struct api *api, const struct api_call *call, struct api_reply
 	ret->body_len = len;
 	/* The dates are checked YYYY-MM-DD: safe in a file name as they are. */
 	if (format != DISCIPLINE_JSON)
-		snprintf(ret->headers, sizeof(ret->headers),
-			 "Content-Disposition: attachment; filename=\"ringkasan_unit_%s_%s.%s\"\r\n",
-			 from, to, discipline_extension(format));
+		snprintf(
+		    ret->headers, sizeof(ret->headers),
+		    "Content-Disposition: attachment; filename=\"ringkasan_unit_%s_%s.%s\"\r\n",
+		    from, to, discipline_extension(format));
 }

@@ -49,8 +49,8 @@ static int unit_counts(struct db *db, sqlite3_stmt *stmt, db_unit_count_fn *fn, 
 	return r;
 }
 
-int db_sqlite_record_units(struct db *db, int64_t after_id, int64_t upto_id,
-			   db_unit_count_fn *fn, void *user)
+int db_sqlite_record_units(struct db *db, int64_t after_id, int64_t upto_id, db_unit_count_fn *fn,
+			   void *user)
 {
 	sqlite3_stmt *stmt;
 	int r;

@@ -259,12 +259,13 @@ static int look_uncorrected(struct overview *ov, struct db *db, struct ids *dirt
 	r = db_uncorrected_units(db, add_count, &now);
 	if (r < 0)
 		goto out_free;
-	qsort(now.items, now.n, sizeof(*now.items), cmp_count);
+	if (now.n > 1)
+		qsort(now.items, now.n, sizeof(*now.items), cmp_count);
 	/* A merge of two sorted lists: a unit in one only, or with another count, changed. */
 	while (ov->is_watching && r == 0 && (i < ov->n_uncorrected || k < now.n)) {
 		int c = i == ov->n_uncorrected ? 1
 			: k == now.n	       ? -1
-					       : strcmp(ov->uncorrected[i].unit_id, now.items[k].unit_id);
+				     : strcmp(ov->uncorrected[i].unit_id, now.items[k].unit_id);
 
 		if (c < 0)
 			r = ids_add(dirty, ov->uncorrected[i++].unit_id);
@@ -408,7 +409,8 @@ static int look(struct overview *ov, struct db *db, const char *profiles_dir, in
 	if (look_profiles(ov, profiles_dir) || (ov->is_watching && is_imported) || is_all) {
 		drop_all(ov);
 	} else {
-		qsort(dirty.ids, dirty.n, sizeof(*dirty.ids), cmp_id);
+		if (dirty.n > 1)
+			qsort(dirty.ids, dirty.n, sizeof(*dirty.ids), cmp_id);
 		drop_units(ov, &dirty);
 	}
 	ov->is_watching = true;
@@ -460,11 +462,14 @@ static int add_slot(const struct db_unit *unit, void *user)
 
 static int cmp_slot(const void *a, const void *b)
 {
-	return strcmp(((const struct slot *)a)->unit.unit_id, ((const struct slot *)b)->unit.unit_id);
+	return strcmp(((const struct slot *)a)->unit.unit_id,
+		      ((const struct slot *)b)->unit.unit_id);
 }
 
 static struct slot *slot_find(struct answer *a, const char *unit_id)
 {
+	if (a->n_slots == 0)
+		return NULL;
 	/* The key's unit_id is its first member, as in a slot. */
 	return bsearch(unit_id, a->slots, a->n_slots, sizeof(*a->slots), cmp_id);
 }
@@ -531,9 +536,8 @@ static bool keep_missing(const char *nip, const char *unit_id, const char *super
  * rows of the slots it evaluates (missing ones; with the caller's keep, those
  * with anyone kept, which become wanted).
  */
-static int evaluate(struct answer *a, struct db *db, const char *profiles_dir,
-		    const char *unit_id, discipline_keep_fn *keep, void *keep_arg,
-		    int64_t now_usec, char *why)
+static int evaluate(struct answer *a, struct db *db, const char *profiles_dir, const char *unit_id,
+		    discipline_keep_fn *keep, void *keep_arg, int64_t now_usec, char *why)
 {
 	struct discipline_query dq = {
 	    .from = a->q->from,
@@ -629,8 +633,8 @@ static int answer_units(struct overview *ov, struct answer *a, struct db *db,
 	int r = 0;
 
 	for (size_t i = 0; i < a->n_slots; i++)
-		a->slots[i].is_wanted = !a->q->unit_ok || a->q->unit_ok(a->slots[i].unit.unit_id,
-									 a->q->arg);
+		a->slots[i].is_wanted =
+		    !a->q->unit_ok || a->q->unit_ok(a->slots[i].unit.unit_id, a->q->arg);
 	r = from_cache(ov, a, &n_missing);
 	for (size_t i = 0; ov && r == 0 && i < a->n_slots; i++)
 		if (a->slots[i].is_missing)
@@ -691,7 +695,8 @@ static int answer(struct overview *ov, struct answer *a, struct db *db, const ch
 		snprintf(why, DISCIPLINE_WHY_MAX, "%s", strerror(-r));
 		return r;
 	}
-	qsort(a->slots, a->n_slots, sizeof(*a->slots), cmp_slot);
+	if (a->n_slots > 1)
+		qsort(a->slots, a->n_slots, sizeof(*a->slots), cmp_slot);
 	if (a->q->keep) {
 		/* Anyone's units may hold someone kept: every slot gets days to count. */
 		for (size_t i = 0; i < a->n_slots; i++)

@@ -76,10 +76,10 @@ struct overview_result {
 typedef bool overview_unit_fn(const char *unit_id, void *arg);
 
 struct overview_query {
-	int32_t from, to;	  /* local day numbers, inclusive (discipline_parse_period) */
+	int32_t from, to;	   /* local day numbers, inclusive (discipline_parse_period) */
 	overview_unit_fn *unit_ok; /* whole units: those it accepts; NULL: every unit */
-	discipline_keep_fn *keep; /* instead, if set: the staff it keeps, never from the cache */
-	void *arg;		  /* of either */
+	discipline_keep_fn *keep;  /* instead, if set: the staff it keeps, never from the cache */
+	void *arg;		   /* of either */
 };
 
 /* An empty cache of at most max_entries (unit, period) pairs; free with ::overview_free. */
