@@ -426,10 +426,15 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 }
 
 /* Handlers that take seconds: the server runs them on its worker thread. */
+/* clang-format off */
 static api_route_fn *const slow_routes[] = {
-    api_activities_report,  api_overview,      api_reports_days,
-    api_reports_discipline, api_reports_units,
+    api_activities_report,
+    api_overview,
+    api_reports_days,
+    api_reports_discipline,
+    api_reports_units,
 };
+/* clang-format on */
 
 bool api_is_slow(const struct http_request *req)
 {
