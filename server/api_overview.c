@@ -22,7 +22,7 @@
 static const char *const table_header[] = {
     "Unit",	     "Nama Unit",	 "Pegawai",
     "Kepatuhan (%)", "Terlambat (hari)", "Pulang Cepat (hari)",
-    "TK (hari)",     "Potongan (Rp)",	 "Pada/Lewat Ambang Hukuman",
+    "TK (hari)",     "Potongan (Rp)",	 "Pada/Lewat Ambang Sanksi",
 };
 
 static struct report_cell int_cell(int64_t v)

@@ -102,6 +102,11 @@ check "the unit page's XLSX: a sheet for unit A only" test \
 	"$(python3 "$REPO/tests/helpers/xlsx_cells.py" "$OUT/unit-A.xlsx" --sheets | tr '\n' ' ')" = "Ringkasan A Keterangan "
 check "the unit page's XLSX: Ani and Cici among 120 rows" bash -c \
 	"grep -qP '^A\\d+\ts\t$NIP_A\$' '$T/xlsx-A' && grep -qP '^A\\d+\ts\t$NIP_C\$' '$T/xlsx-A' && grep -qP '^A121\ts' '$T/xlsx-A' && ! grep -qP '^A122\t' '$T/xlsx-A'"
+# The overview's downloads: its table, a row per unit.
+check "the overview's CSV: a header and units A and B" test \
+	"$(tail -n +2 "$OUT/overview.csv" | cut -d, -f1 | tr -d '\r' | tr '\n' ' ')" = "A B "
+check "the overview's XLSX: the same table" bash -c \
+	"python3 '$REPO/tests/helpers/xlsx_cells.py' '$OUT/overview.xlsx' Ringkasan | grep -qP '^A3\ts\tB$'"
 check "the audit log holds the browser's logins and lockout" bash -c \
 	"'$COLLECTOR' --config '$CONF' audit --format csv | grep -c '\"login_locked\",\"locky\"' | grep -qv '^0$'"
 check "service up" up

@@ -175,7 +175,7 @@ check "CSV: 200 as a download" test "$(save o.csv --cacert "$CA" -H "Authorizati
 	-D "$T/csv.h" "$URL/api/v1/overview?$P&format=csv")" = 200
 check "CSV: a file name with the period" grep -q "filename=\"ringkasan_unit_${FROM}_${TO}.csv\"" "$T/csv.h"
 check "CSV: the header row" test "$(head -n 1 "$T/o.csv" | tr -d '\r')" = \
-	"Unit,Nama Unit,Pegawai,Kepatuhan (%),Terlambat (hari),Pulang Cepat (hari),TK (hari),Potongan (Rp),Pada/Lewat Ambang Hukuman"
+	"Unit,Nama Unit,Pegawai,Kepatuhan (%),Terlambat (hari),Pulang Cepat (hari),TK (hari),Potongan (Rp),Pada/Lewat Ambang Sanksi"
 check "CSV: one row per unit" test "$(($(wc -l <"$T/o.csv") - 1))" = 3
 check "CSV: the rows are the JSON's units" python3 - "$T/o.csv" "$T/leave" <<'PY'
 import csv, json, sys
