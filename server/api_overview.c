@@ -150,6 +150,14 @@ static bool keeps_staff(const char *nip, const char *unit_id, const char *superv
 	return scope_keeps(nip, unit_id, supervisor_nip, &f->sc);
 }
 
+/* The unit an answer is about, as reports name it in the audit log: "*" for several. */
+static const char *audit_target(const struct filter *f)
+{
+	if (f->unit[0])
+		return f->unit;
+	return f->sc.role == SCOPE_UNIT_ADMIN && f->sc.n_units == 1 ? f->sc.units[0] : "*";
+}
+
 void api_overview(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	char format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX], why[DISCIPLINE_WHY_MAX];
@@ -195,25 +203,21 @@ void api_overview(struct api *api, const struct api_call *call, struct api_reply
 	overview_result_done(&res);
 	tz_format_date(q.from, from);
 	tz_format_date(q.to, to);
-	if (r == 0) {
+	/* Shown only once the audit log holds it. */
+	if (r == 0)
 		r = audit_call(api, call, &f.sc,
 			       format == DISCIPLINE_JSON ? AUDIT_REPORT_VIEW : AUDIT_REPORT_EXPORT,
-			       f.unit[0]					    ? f.unit
-			       : f.sc.role == SCOPE_UNIT_ADMIN && f.sc.n_units == 1 ? f.sc.units[0]
-										    : "*",
-			       "%s..%s overview %s", from, to, discipline_extension(format));
-		if (r < 0)
-			FREE_AND_NULL(data);
-	}
+			       audit_target(&f), "%s..%s overview %s", from, to,
+			       discipline_extension(format));
 	if (r < 0) {
-		api_error(500, "cannot format the overview", now, ret);
+		free(data);
+		api_error(500, "cannot answer with the overview", now, ret);
 		return;
 	}
-	memset(ret, 0, sizeof(*ret));
-	ret->status = 200;
-	ret->content_type = discipline_content_type(format);
-	ret->body = data;
-	ret->body_len = len;
+	*ret = (struct api_reply){.status = 200,
+				  .content_type = discipline_content_type(format),
+				  .body = data,
+				  .body_len = len};
 	/* The dates are checked YYYY-MM-DD: safe in a file name as they are. */
 	if (format != DISCIPLINE_JSON)
 		snprintf(

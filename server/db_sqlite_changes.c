@@ -30,13 +30,21 @@ int db_sqlite_record_last(struct db *db, int64_t *ret_id)
 	return r;
 }
 
-/* Rows of (unit_id, count) to fn. */
-static int unit_counts(struct db *db, sqlite3_stmt *stmt, db_unit_count_fn *fn, void *user,
-		       const char *what)
+/* The rows of sql, (unit_id, count), to fn; ?1 and ?2 (if sql has them) are after, upto. */
+static int unit_counts(struct db *db, const char *sql, int64_t after, int64_t upto,
+		       db_unit_count_fn *fn, void *user, const char *what)
 {
 	char unit[DB_UNIT_ID_MAX];
-	int rc, r = 0;
+	sqlite3_stmt *stmt;
+	int rc, r;
 
+	r = db_sqlite_prepare(db, sql, &stmt);
+	if (r < 0)
+		return r;
+	if (sqlite3_bind_parameter_count(stmt) == 2) {
+		sqlite3_bind_int64(stmt, 1, after);
+		sqlite3_bind_int64(stmt, 2, upto);
+	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		db_sqlite_text_col(stmt, 0, unit, sizeof(unit));
 		r = fn(unit, sqlite3_column_int64(stmt, 1), user);
@@ -52,32 +60,17 @@ static int unit_counts(struct db *db, sqlite3_stmt *stmt, db_unit_count_fn *fn, 
 int db_sqlite_record_units(struct db *db, int64_t after_id, int64_t upto_id, db_unit_count_fn *fn,
 			   void *user)
 {
-	sqlite3_stmt *stmt;
-	int r;
-
-	r = db_sqlite_prepare(db,
-			      "SELECT s.unit_id, COUNT(*) FROM records r CROSS JOIN staff s"
-			      " WHERE r.rowid > ?1 AND r.rowid <= ?2 AND s.nip = r.nip"
-			      " GROUP BY s.unit_id",
-			      &stmt);
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(stmt, 1, after_id);
-	sqlite3_bind_int64(stmt, 2, upto_id);
-	return unit_counts(db, stmt, fn, user, "find the units of new records");
+	return unit_counts(db,
+			   "SELECT s.unit_id, COUNT(*) FROM records r CROSS JOIN staff s"
+			   " WHERE r.rowid > ?1 AND r.rowid <= ?2 AND s.nip = r.nip"
+			   " GROUP BY s.unit_id",
+			   after_id, upto_id, fn, user, "find the units of new records");
 }
 
 int db_sqlite_uncorrected_units(struct db *db, db_unit_count_fn *fn, void *user)
 {
-	sqlite3_stmt *stmt;
-	int r;
-
-	r = db_sqlite_prepare(db,
-			      "SELECT s.unit_id, COUNT(*) FROM records r CROSS JOIN staff s"
-			      " WHERE r.corrected_usec IS NULL AND s.nip = r.nip"
-			      " GROUP BY s.unit_id",
-			      &stmt);
-	if (r < 0)
-		return r;
-	return unit_counts(db, stmt, fn, user, "count uncorrected records");
+	return unit_counts(db,
+			   "SELECT s.unit_id, COUNT(*) FROM records r CROSS JOIN staff s"
+			   " WHERE r.corrected_usec IS NULL AND s.nip = r.nip GROUP BY s.unit_id",
+			   0, 0, fn, user, "count uncorrected records");
 }

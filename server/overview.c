@@ -38,8 +38,14 @@ struct entry {
 };
 
 struct unit_count {
-	char unit_id[DB_UNIT_ID_MAX];
+	char unit_id[DB_UNIT_ID_MAX]; /* first: sorted and found with cmp_id() */
 	int64_t n;
+};
+
+/* A growing list of units and counts (or units alone, n unused). */
+struct counts {
+	struct unit_count *items;
+	size_t n, cap;
 };
 
 /* A rule profile's file as last seen. */
@@ -62,12 +68,6 @@ struct overview {
 	size_t n_uncorrected;
 	struct stamp *stamps;
 	size_t n_stamps;
-};
-
-/* A growing list of unit ids. */
-struct ids {
-	char (*ids)[DB_UNIT_ID_MAX];
-	size_t n, cap;
 };
 
 double overview_rate(int64_t on_time, int64_t working)
@@ -154,13 +154,14 @@ static void drop_all(struct overview *ov)
 		entry_drop(ov, ov->oldest);
 }
 
+/* Anything whose first member is a unit id, or the id itself. */
 static int cmp_id(const void *a, const void *b)
 {
 	return strcmp(a, b);
 }
 
 /* Drop every period of the units in dirty (sorted). */
-static void drop_units(struct overview *ov, const struct ids *dirty)
+static void drop_units(struct overview *ov, const struct counts *dirty)
 {
 	struct entry *e = ov->oldest, *newer;
 
@@ -168,7 +169,7 @@ static void drop_units(struct overview *ov, const struct ids *dirty)
 		return;
 	for (; e; e = newer) {
 		newer = e->newer;
-		if (bsearch(e->row.unit_id, dirty->ids, dirty->n, sizeof(*dirty->ids), cmp_id))
+		if (bsearch(e->row.unit_id, dirty->items, dirty->n, sizeof(*dirty->items), cmp_id))
 			entry_drop(ov, e);
 	}
 }
@@ -199,32 +200,6 @@ void overview_free(struct overview *ov)
 
 /* --- looking at the store --- */
 
-static int ids_add(struct ids *s, const char *unit_id)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char(*grown)[DB_UNIT_ID_MAX] = realloc(s->ids, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		s->ids = grown;
-		s->cap = cap;
-	}
-	snprintf(s->ids[s->n++], DB_UNIT_ID_MAX, "%s", unit_id);
-	return 0;
-}
-
-static int add_dirty(const char *unit_id, int64_t n, void *user)
-{
-	(void)n;
-	return ids_add(user, unit_id);
-}
-
-struct counts {
-	struct unit_count *items;
-	size_t n, cap;
-};
-
 static int add_count(const char *unit_id, int64_t n, void *user)
 {
 	struct counts *c = user;
@@ -243,14 +218,8 @@ static int add_count(const char *unit_id, int64_t n, void *user)
 	return 0;
 }
 
-static int cmp_count(const void *a, const void *b)
-{
-	return strcmp(((const struct unit_count *)a)->unit_id,
-		      ((const struct unit_count *)b)->unit_id);
-}
-
 /* Units whose count of uncorrected records is not what it was: their times were corrected. */
-static int look_uncorrected(struct overview *ov, struct db *db, struct ids *dirty)
+static int look_uncorrected(struct overview *ov, struct db *db, struct counts *dirty)
 {
 	struct counts now = {.items = NULL};
 	size_t i = 0, k = 0;
@@ -260,7 +229,7 @@ static int look_uncorrected(struct overview *ov, struct db *db, struct ids *dirt
 	if (r < 0)
 		goto out_free;
 	if (now.n > 1)
-		qsort(now.items, now.n, sizeof(*now.items), cmp_count);
+		qsort(now.items, now.n, sizeof(*now.items), cmp_id);
 	/* A merge of two sorted lists: a unit in one only, or with another count, changed. */
 	while (ov->is_watching && r == 0 && (i < ov->n_uncorrected || k < now.n)) {
 		int c = i == ov->n_uncorrected ? 1
@@ -268,11 +237,11 @@ static int look_uncorrected(struct overview *ov, struct db *db, struct ids *dirt
 				     : strcmp(ov->uncorrected[i].unit_id, now.items[k].unit_id);
 
 		if (c < 0)
-			r = ids_add(dirty, ov->uncorrected[i++].unit_id);
+			r = add_count(ov->uncorrected[i++].unit_id, 0, dirty);
 		else if (c > 0)
-			r = ids_add(dirty, now.items[k++].unit_id);
+			r = add_count(now.items[k++].unit_id, 0, dirty);
 		else if (ov->uncorrected[i++].n != now.items[k++].n)
-			r = ids_add(dirty, now.items[k - 1].unit_id);
+			r = add_count(now.items[k - 1].unit_id, 0, dirty);
 	}
 	if (r < 0)
 		goto out_free;
@@ -384,7 +353,7 @@ static int stamp_profile(struct overview *ov, const char *dir, const char *name)
  */
 static int look(struct overview *ov, struct db *db, const char *profiles_dir, int64_t now_usec)
 {
-	struct ids dirty = {.ids = NULL};
+	struct counts dirty = {.items = NULL};
 	bool is_all = false, is_imported = false;
 	int64_t last;
 	int r;
@@ -394,7 +363,7 @@ static int look(struct overview *ov, struct db *db, const char *profiles_dir, in
 		if (last - ov->record_id > SCAN_MAX)
 			is_all = true;
 		else
-			r = db_record_units(db, ov->record_id, last, add_dirty, &dirty);
+			r = db_record_units(db, ov->record_id, last, add_count, &dirty);
 	}
 	if (r == 0)
 		r = look_uncorrected(ov, db, &dirty);
@@ -410,13 +379,13 @@ static int look(struct overview *ov, struct db *db, const char *profiles_dir, in
 		drop_all(ov);
 	} else {
 		if (dirty.n > 1)
-			qsort(dirty.ids, dirty.n, sizeof(*dirty.ids), cmp_id);
+			qsort(dirty.items, dirty.n, sizeof(*dirty.items), cmp_id);
 		drop_units(ov, &dirty);
 	}
 	ov->is_watching = true;
 
 out_free:
-	free(dirty.ids);
+	free(dirty.items);
 	return r;
 }
 

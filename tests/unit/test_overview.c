@@ -128,6 +128,18 @@ static void get(struct overview *ov, struct overview_result *res)
 	get_q(ov, &(struct overview_query){.from = from, .to = to}, res);
 }
 
+/* How many units an answer evaluated rather than took from the cache. */
+static size_t computed(struct overview *ov)
+{
+	struct overview_result res;
+	size_t n;
+
+	get(ov, &res);
+	n = res.n_computed;
+	overview_result_done(&res);
+	return n;
+}
+
 static const struct overview_unit *unit(const struct overview_result *res, const char *id)
 {
 	for (size_t i = 0; i < res->n_units; i++)
@@ -227,9 +239,7 @@ static void test_overview_get_cached_until_a_unit_changes(void **state)
 	assert_int_equal(after.days[3].on_time, first.days[3].on_time + 1);
 	assert_memory_equal(unit(&after, "A"), unit(&first, "A"), sizeof(struct overview_unit));
 	overview_result_done(&after);
-	get(ov, &again);
-	assert_int_equal(again.n_computed, 0);
-	overview_result_done(&again);
+	assert_int_equal(computed(ov), 0);
 	overview_result_done(&first);
 	overview_free(ov);
 }
@@ -260,9 +270,7 @@ static void test_overview_get_follows_clock_corrections(void **state)
 	assert_int_equal(after.n_computed, 1); /* new records of unit B */
 	assert_same(&before, &after);
 	overview_result_done(&after);
-	get(ov, &after);
-	assert_int_equal(after.n_computed, 0);
-	overview_result_done(&after);
+	assert_int_equal(computed(ov), 0);
 
 	assert_int_equal(db_boot_correct(t.db, dev, "boot-1", offset), 2);
 	get(ov, &after);
@@ -287,48 +295,34 @@ static void audit_import(const char *kind)
 
 static void test_overview_get_drops_all_on_an_import(void **state)
 {
-	struct overview_result res;
 	struct overview *ov = NULL;
 
 	(void)state;
 	assert_int_equal(overview_new(16, &ov), 0);
-	get(ov, &res);
-	overview_result_done(&res);
+	assert_int_equal(computed(ov), 3);
 	/* Taps are records (seen as such); plans are not in the figures. */
 	audit_import("taps");
 	audit_import("plans");
-	get(ov, &res);
-	assert_int_equal(res.n_computed, 0);
-	overview_result_done(&res);
+	assert_int_equal(computed(ov), 0);
 	audit_import("leave");
-	get(ov, &res);
-	assert_int_equal(res.n_computed, 3);
-	overview_result_done(&res);
-	get(ov, &res);
-	assert_int_equal(res.n_computed, 0);
-	overview_result_done(&res);
+	assert_int_equal(computed(ov), 3);
+	assert_int_equal(computed(ov), 0);
 	overview_free(ov);
 }
 
 static void test_overview_get_drops_all_when_a_profile_changes(void **state)
 {
-	struct overview_result res;
 	struct overview *ov = NULL;
 	struct utimbuf later = {.actime = 2000000000, .modtime = 2000000000};
 	char path[128];
 
 	(void)state;
 	assert_int_equal(overview_new(16, &ov), 0);
-	get(ov, &res);
-	overview_result_done(&res);
+	assert_int_equal(computed(ov), 3);
 	snprintf(path, sizeof(path), "%s/permentan.conf", profiles);
 	assert_int_equal(utime(path, &later), 0);
-	get(ov, &res);
-	assert_int_equal(res.n_computed, 3);
-	overview_result_done(&res);
-	get(ov, &res);
-	assert_int_equal(res.n_computed, 0);
-	overview_result_done(&res);
+	assert_int_equal(computed(ov), 3);
+	assert_int_equal(computed(ov), 0);
 	overview_free(ov);
 }
 
