@@ -93,7 +93,7 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 COMMON_SRC   := $(wildcard common/*.c)
-FIRMWARE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c))
+FIRMWARE_SRC := $(filter-out firmware/main.c firmware/sync_main.c,$(wildcard firmware/*.c))
 SERVER_SRC   := $(filter-out server/main.c,$(wildcard server/*.c))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 HELPER_SRC   := $(wildcard tests/helpers/*.c)
@@ -105,6 +105,7 @@ LIBCOMMON   := $(BUILD)/libcommon.a
 LIBFIRMWARE := $(BUILD)/libfirmware.a
 LIBSERVER   := $(BUILD)/libserver.a
 KIOSK       := $(BUILD)/hadir-kiosk
+KIOSK_SYNC  := $(BUILD)/hadir-kiosk-sync
 COLLECTOR   := $(BUILD)/hadir-collector
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 REPLAY_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/replay_%,$(FUZZ_SRC))
@@ -128,13 +129,14 @@ endif
 .PHONY: all check unit deps deps-check demo bench fuzz install clean format format-check analyze \
 	cross-arm64 cross-armhf cross-s390x check-cross deb
 ifneq ($(CROSS_COMPILE_ONLY),)
-all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c $(KIOSK_UNITS) $(KIOSK_FUZZ))
+all: $(call obj,$(COMMON_SRC) $(FIRMWARE_SRC) firmware/main.c firmware/sync_main.c \
+	     $(KIOSK_UNITS) $(KIOSK_FUZZ))
 	@echo "$(CROSS): compiled only, not linked: no $(CROSS) -dev packages" \
 		"(scripts/deps.sh cross-armhf says why)"
 else ifneq ($(CROSS),)
-all: $(KIOSK) $(UNIT_BINS) $(REPLAY_BINS)
+all: $(KIOSK) $(KIOSK_SYNC) $(UNIT_BINS) $(REPLAY_BINS)
 else
-all: $(KIOSK) $(COLLECTOR)
+all: $(KIOSK) $(KIOSK_SYNC) $(COLLECTOR)
 endif
 
 deps:
@@ -157,7 +159,11 @@ $(BUILD)/%.a:
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
+# The daemon links no libcurl (--as-needed drops it): sync runs in hadir-kiosk-sync.
 $(KIOSK): $(call obj,firmware/main.c) $(LIBFIRMWARE) $(LIBCOMMON)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(KIOSK_SYNC): $(call obj,firmware/sync_main.c) $(LIBFIRMWARE) $(LIBCOMMON)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(COLLECTOR): $(call obj,server/main.c) $(LIBSERVER) $(LIBCOMMON)
@@ -185,7 +191,7 @@ check:
 	@scripts/deps.sh check
 	@$(MAKE) --no-print-directory SANITIZE=1 check
 else
-check: $(KIOSK) $(COLLECTOR) $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS) cross-arm64
+check: $(KIOSK) $(KIOSK_SYNC) $(COLLECTOR) $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS) cross-arm64
 	@tests/run.sh $(BUILD)
 endif
 
@@ -243,6 +249,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/hadir $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(PREFIX)/share/hadir/boards
 	install -m 0755 $(KIOSK) $(COLLECTOR) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/libexec/hadir
+	install -m 0755 $(KIOSK_SYNC) $(DESTDIR)$(PREFIX)/libexec/hadir/
 	install -m 0644 boards/*.conf $(DESTDIR)$(PREFIX)/share/hadir/boards/
 	install -d $(DESTDIR)$(PREFIX)/share/hadir/profiles
 	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/hadir/profiles/

@@ -136,8 +136,17 @@ static json_t *record_to_json(const struct record *r)
 			 r->direction, "payload", r->payload, "prev", prev, "link", link);
 }
 
+static json_t *health_to_json(const struct record_health *h)
+{
+	return json_pack("{s:I,s:I,s:I,s:b,s:s,s:I,s:s}", "outbox", (json_int_t)h->outbox,
+			 "outbox_oldest_usec", (json_int_t)h->outbox_oldest_usec,
+			 "clock_offset_usec", (json_int_t)h->clock_offset_usec, "clock_trusted",
+			 h->clock_trusted, "boot_id", h->boot_id, "uptime_s",
+			 (json_int_t)h->uptime_s, "version", h->version);
+}
+
 char *record_batch_encode(const struct record *recs, size_t n, const struct record_anchor *anchors,
-			  size_t n_anchors)
+			  size_t n_anchors, const struct record_health *health)
 {
 	json_t *root, *arr, *anchor_arr;
 	char *text = NULL;
@@ -162,6 +171,8 @@ char *record_batch_encode(const struct record *recs, size_t n, const struct reco
 						    "rtt_usec", (json_int_t)a->rtt_usec)) < 0)
 			goto out;
 	}
+	if (health && json_object_set_new(root, "health", health_to_json(health)) < 0)
+		goto out;
 	text = json_dumps(root, JSON_COMPACT);
 out:
 	json_decref(root);
@@ -294,6 +305,49 @@ static int anchor_from_json(json_t *obj, struct record_anchor *a, char *why, siz
 	return 0;
 }
 
+/*
+ * Bounds of a kiosk's health: far beyond any real kiosk (an outbox of a
+ * billion taps, a clock three centuries off), so a value past them is
+ * garbage, not news.
+ */
+#define HEALTH_OUTBOX_MAX INT64_C(1000000000)
+#define HEALTH_USEC_MAX	  INT64_C(10000000000000000) /* ~317 years */
+#define HEALTH_UPTIME_MAX INT64_C(10000000000)	     /* seconds, ~317 years */
+
+static int health_from_json(json_t *obj, struct record_health *h, char *why, size_t why_len)
+{
+	const char *what = NULL;
+	json_t *trusted = json_object_get(obj, "clock_trusted");
+
+	memset(h, 0, sizeof(*h));
+	if (!json_is_object(obj))
+		return fail(why, why_len, "health is not an object");
+	if (get_int(obj, "outbox", &h->outbox, &what) < 0 ||
+	    get_int(obj, "outbox_oldest_usec", &h->outbox_oldest_usec, &what) < 0 ||
+	    get_int(obj, "clock_offset_usec", &h->clock_offset_usec, &what) < 0 ||
+	    get_int(obj, "uptime_s", &h->uptime_s, &what) < 0)
+		return fail(why, why_len, "health counts and times: %s", what);
+	if (h->outbox < 0 || h->outbox > HEALTH_OUTBOX_MAX)
+		return fail(why, why_len, "health outbox: out of range");
+	if (h->outbox_oldest_usec < 0 || h->outbox_oldest_usec > HEALTH_USEC_MAX ||
+	    h->clock_offset_usec < -HEALTH_USEC_MAX || h->clock_offset_usec > HEALTH_USEC_MAX)
+		return fail(why, why_len, "health times: out of range");
+	if (h->uptime_s < 0 || h->uptime_s > HEALTH_UPTIME_MAX)
+		return fail(why, why_len, "health uptime_s: out of range");
+	if (!json_is_boolean(trusted))
+		return fail(why, why_len, "health clock_trusted: not a boolean");
+	h->clock_trusted = json_is_true(trusted);
+	if (get_str(obj, "boot_id", h->boot_id, sizeof(h->boot_id), &what) < 0)
+		return fail(why, why_len, "health boot_id: %s", what);
+	if (strlen(h->boot_id) != CLK_BOOT_ID_LEN || !printable_ascii(h->boot_id))
+		return fail(why, why_len, "health boot_id: must be a 36-character id");
+	if (get_str(obj, "version", h->version, sizeof(h->version), &what) < 0)
+		return fail(why, why_len, "health version: %s", what);
+	if (!printable_ascii(h->version))
+		return fail(why, why_len, "health version: must be printable ASCII");
+	return 0;
+}
+
 int record_batch_check_links(struct record_batch *batch)
 {
 	bool *ok = calloc(batch->n ? batch->n : 1, sizeof(*ok));
@@ -319,7 +373,7 @@ int record_batch_decode(const char *body, size_t len, struct record_batch *ret_b
 			size_t why_len)
 {
 	struct record_batch b = {.n = 0};
-	json_t *root, *version, *arr, *anchors;
+	json_t *root, *version, *arr, *anchors, *health;
 	json_error_t jerr;
 	int r;
 
@@ -369,6 +423,12 @@ int record_batch_decode(const char *body, size_t len, struct record_batch *ret_b
 		if (r < 0)
 			goto out;
 	}
+	/* Health only informs: when it is bad, the records still count. */
+	health = json_object_get(root, "health");
+	if (health && health_from_json(health, &b.health, b.health_why, sizeof(b.health_why)) == 0)
+		b.has_health = true;
+	else
+		memset(&b.health, 0, sizeof(b.health));
 	*ret_batch = b;
 	b.recs = NULL;
 	b.anchors = NULL;

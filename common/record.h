@@ -17,8 +17,13 @@
  *    "boot_usec":..,"boot_id":"..","clock_trusted":true,"credential":"card:123",
  *    "nip":"..","outcome":"accepted","reason":"","direction":"","payload":"",
  *    "prev":"<64 hex>","link":"<64 hex>"}, ...],
- *   "anchors":[{"boot_id":"..","boot_usec":..,"true_usec":..,"rtt_usec":..}]}
+ *   "anchors":[{"boot_id":"..","boot_usec":..,"true_usec":..,"rtt_usec":..}],
+ *   "health":{"outbox":N,"outbox_oldest_usec":T,"clock_offset_usec":O,
+ *             "clock_trusted":true,"boot_id":"..","uptime_s":S,"version":".."}}
  * "anchors" is optional: the kiosk's clock anchors for the boots in the batch.
+ * "health" is optional too (kiosks before it send none): how the kiosk is
+ * doing as it sends. A health object that is malformed never costs the
+ * records: the decoder drops it and says why (record_batch.health_why).
  */
 #ifndef HADIR_COMMON_RECORD_H
 #define HADIR_COMMON_RECORD_H
@@ -74,6 +79,23 @@ struct record_anchor {
 	int64_t rtt_usec;  /* round trip of the measurement: the error is below half of it */
 };
 
+#define RECORD_VERSION_MAX 48 /* a kiosk's software version, printable ASCII */
+
+/*
+ * The kiosk's state as it sends a batch, for the collector's device
+ * overview. Decoded values are bounded (record_batch_decode): a count or a
+ * time no kiosk can report makes the whole object ignored.
+ */
+struct record_health {
+	int64_t outbox;		    /* records waiting to be acknowledged */
+	int64_t outbox_oldest_usec; /* wall time of the oldest of them; 0 when none */
+	int64_t clock_offset_usec;  /* true time minus the kiosk's wall clock, last measured */
+	bool clock_trusted;	    /* the kiosk trusts its wall clock now */
+	char boot_id[CLK_BOOT_ID_LEN + 1]; /* the boot it runs in */
+	int64_t uptime_s;		   /* seconds since that boot */
+	char version[RECORD_VERSION_MAX];  /* hadir-kiosk's version */
+};
+
 /* The link a record should carry, computed from its fields and rec->prev. */
 void record_compute_link(const struct record *rec, uint8_t ret_link[CRYPTO_SHA256_LEN]);
 
@@ -93,21 +115,25 @@ struct record_batch {
 	struct record_anchor *anchors;
 	size_t n_anchors;
 	bool *is_link_ok; /* per record, once ::record_batch_check_links ran; else NULL */
+	bool has_health;  /* a valid "health" object came with the batch */
+	struct record_health health;
+	char health_why[96]; /* why a "health" object that came was ignored; else "" */
 };
 
 /*
- * Encode records (and anchors, which may be NULL with n_anchors 0) as a
- * batch; the returned string must be freed by the caller with free(). NULL
- * on allocation failure.
+ * Encode records (and anchors, which may be NULL with n_anchors 0, and
+ * health, NULL for none) as a batch; the returned string must be freed by
+ * the caller with free(). NULL on allocation failure.
  */
 char *record_batch_encode(const struct record *recs, size_t n, const struct record_anchor *anchors,
-			  size_t n_anchors);
+			  size_t n_anchors, const struct record_health *health);
 
 /*
  * Decode a batch body into ret_batch: records validated but with links not
  * yet checked against a chain, and anchors. Returns -EBADMSG with a reason
  * in why (for the client's error reply) for malformed JSON, wrong types, bad
- * sizes or values, -E2BIG when over the bounds above.
+ * sizes or values, -E2BIG when over the bounds above. A bad "health" object
+ * is no error: has_health stays false and health_why says what was wrong.
  */
 int record_batch_decode(const char *body, size_t len, struct record_batch *ret_batch, char *why,
 			size_t why_len) MUST_CHECK;

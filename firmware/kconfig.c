@@ -3,8 +3,12 @@
 #include "firmware/kconfig.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/log.h"
 #include "common/record.h"
 #include "firmware/ui.h"
 
@@ -66,6 +70,9 @@ static const struct cfg_key kconfig_keys[] = {
       "this kiosk's certificate, written by hadir-kiosk enroll"),
     K("sync", "key", CFG_PATH, sync_key, "device.key", 0, 0, NULL,
       "this kiosk's private key (0600), written by hadir-kiosk enroll"),
+    K("sync", "helper", CFG_PATH, sync_helper, "", 0, 0, NULL,
+      "the sync program (empty: hadir-kiosk-sync beside hadir-kiosk, else in "
+      "../libexec/hadir/ from it)"),
     K("sync", "batch", CFG_INT, sync_batch, "500", 1, RECORD_BATCH_MAX, NULL, "records per push"),
     K("sync", "timeout", CFG_DURATION, sync_timeout_ms, "30s", 1000, 600000, NULL,
       "limit for one exchange with the collector"),
@@ -75,6 +82,8 @@ static const struct cfg_key kconfig_keys[] = {
       "longest retry delay"),
     K("sync", "roster_interval", CFG_DURATION, roster_interval_ms, "5min", 1000, 86400000, NULL,
       "how often to ask the collector for a newer roster"),
+    K("sync", "health_interval", CFG_DURATION, health_interval_ms, "300s", 1000, 86400000, NULL,
+      "an idle kiosk reports its health (outbox, clock) to the collector this often"),
     K("sync", "outbox_warn", CFG_INT, outbox_warn, "1000", 1, 100000000, NULL,
       "warn in the log when this many records wait to be sent"),
     K("sync", "outbox_warn_age", CFG_DURATION, outbox_warn_age_ms, "1h", 1000, 31536000000, NULL,
@@ -93,6 +102,7 @@ int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *dia
 {
 	struct kconfig cfg = {.debounce_ms = 0};
 	struct sockaddr_in ui_addr;
+	char full[PATH_MAX];
 	int r;
 
 	r = cfg_load(path, kconfig_keys, ARRAY_SIZE(kconfig_keys), &cfg, diag);
@@ -106,6 +116,11 @@ int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *dia
 		cfg_diag_add(diag, "%s: [input] pulse_min_us: must be below pulse_max_us", path);
 		return -EINVAL;
 	}
+	if (!realpath(path, full) || strlen(full) >= sizeof(cfg.path)) {
+		cfg_diag_add(diag, "%s: cannot resolve the file's full path", path);
+		return -EINVAL;
+	}
+	memcpy(cfg.path, full, strlen(full) + 1);
 	if (cfg.ui_listen[0] != '\0' && ui_listen_addr(cfg.ui_listen, &ui_addr) < 0) {
 		cfg_diag_add(diag, "%s: [ui] listen: '%s' is not 127.x.x.x:PORT (loopback only)",
 			     path, cfg.ui_listen);
@@ -113,6 +128,15 @@ int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *dia
 	}
 	*ret_cfg = cfg;
 	return 0;
+}
+
+void kconfig_apply_log_level(const struct kconfig *cfg)
+{
+	static const enum log_level log_levels[] = {LOG_LEVEL_ERR, LOG_LEVEL_WARN, LOG_LEVEL_INFO,
+						    LOG_LEVEL_DEBUG};
+
+	if (!getenv("HADIR_LOG_LEVEL"))
+		log_set_level(log_levels[cfg->log_level]);
 }
 
 void kconfig_print(FILE *out, const struct kconfig *cfg)

@@ -27,6 +27,7 @@ enum kconfig_lang {
 };
 
 struct kconfig {
+	char path[CFG_VALUE_MAX];     /* this file, absolute: the sync process loads it too */
 	char name[CFG_VALUE_MAX];     /* this kiosk's device name */
 	char office[CFG_VALUE_MAX];   /* shown on the kiosk screen */
 	char database[CFG_VALUE_MAX]; /* SQLite file */
@@ -53,17 +54,19 @@ struct kconfig {
 	int64_t led_ms;
 	int64_t relay_ms; /* door relay pulse on accept; 0: no relay */
 
-	char sync_url[CFG_VALUE_MAX];  /* collector base URL; "" = the one enrol stored */
-	char sync_ca[CFG_VALUE_MAX];   /* CA the collector's certificate must chain to */
-	char sync_cert[CFG_VALUE_MAX]; /* this kiosk's certificate (from enrol) */
-	char sync_key[CFG_VALUE_MAX];  /* its private key, 0600 */
-	int64_t sync_batch;	       /* records per push */
-	int64_t sync_timeout_ms;       /* one HTTPS exchange */
-	int64_t backoff_min_ms;	       /* first retry delay after a failure */
-	int64_t backoff_max_ms;	       /* retry delay cap */
-	int64_t roster_interval_ms;    /* how often to ask for a new roster */
-	int64_t outbox_warn;	       /* log when the outbox passes this many records */
-	int64_t outbox_warn_age_ms;    /* ... or its oldest record this age */
+	char sync_url[CFG_VALUE_MAX];	 /* collector base URL; "" = the one enrol stored */
+	char sync_ca[CFG_VALUE_MAX];	 /* CA the collector's certificate must chain to */
+	char sync_cert[CFG_VALUE_MAX];	 /* this kiosk's certificate (from enrol) */
+	char sync_key[CFG_VALUE_MAX];	 /* its private key, 0600 */
+	char sync_helper[CFG_VALUE_MAX]; /* the sync program; "" = hadir-kiosk-sync, found */
+	int64_t sync_batch;		 /* records per push */
+	int64_t sync_timeout_ms;	 /* one HTTPS exchange */
+	int64_t backoff_min_ms;		 /* first retry delay after a failure */
+	int64_t backoff_max_ms;		 /* retry delay cap */
+	int64_t roster_interval_ms;	 /* how often to ask for a new roster */
+	int64_t health_interval_ms;	 /* an idle kiosk's health push, this often */
+	int64_t outbox_warn;		 /* log when the outbox passes this many records */
+	int64_t outbox_warn_age_ms;	 /* ... or its oldest record this age */
 
 	char ui_listen[CFG_VALUE_MAX]; /* kiosk screen, "127.0.0.1:PORT"; "" = no screen */
 	char ui_root[CFG_VALUE_MAX];   /* the screen's files (index.html, app.js, style.css) */
@@ -75,6 +78,9 @@ struct kconfig {
 int kconfig_load(const char *path, struct kconfig *ret_cfg, struct cfg_diag *diag) MUST_CHECK;
 
 /* Print the effective configuration as a valid kiosk.conf. */
+/* Use cfg's [kiosk] log_level, unless HADIR_LOG_LEVEL chose one. */
+void kconfig_apply_log_level(const struct kconfig *cfg);
+
 void kconfig_print(FILE *out, const struct kconfig *cfg);
 
 #endif

@@ -30,6 +30,7 @@
 #include "firmware/sim.h"
 #include "firmware/store.h"
 #include "firmware/sync.h"
+#include "firmware/syncproc.h"
 #include "firmware/tap.h"
 #include "firmware/trust.h"
 #include "firmware/ui.h"
@@ -62,14 +63,36 @@ struct kiosk {
 	struct fingers *fingers; /* NULL: the board has no fingerprint module */
 
 	struct sim *sim;
-	struct sync *sync; /* NULL until the kiosk is enrolled */
-	struct ui *ui;	   /* NULL without [ui] listen */
+	struct syncproc *sync; /* the sync process; NULL until the kiosk is enrolled */
+	struct loop_timer *checkpoint_timer; /* runs once taps pause (store_defer_checkpoints) */
+	struct ui *ui;			     /* NULL without [ui] listen */
 
 	int signal_fd;
 	struct loop_source *signal_source;
 	struct loop_timer *watchdog_timer;
 	uint64_t watchdog_usec;
 };
+
+/* --- after each record --- */
+
+/* Quiet this long after a record: the WAL checkpoint runs then, never inside a tap's commit. */
+#define CHECKPOINT_IDLE_NS 1000000000LL
+
+static void on_checkpoint(void *user)
+{
+	struct kiosk *k = user;
+
+	if (store_checkpoint_due(k->store) && store_checkpoint(k->store) < 0)
+		log_warn("store: checkpoint failed; the next pause after a record tries again");
+}
+
+/* A record was committed: the sync process pushes it; a checkpoint waits for quiet. */
+static void kiosk_recorded(struct kiosk *k)
+{
+	if (k->sync)
+		syncproc_kick(k->sync);
+	loop_timer_in(k->checkpoint_timer, CHECKPOINT_IDLE_NS);
+}
 
 /* --- answers --- */
 
@@ -89,8 +112,8 @@ static void kiosk_answer(struct kiosk *k, const struct tap_result *res)
 	char reply[160];
 
 	feedback_signal(k->feedback, signals[res->outcome]);
-	if (k->sync && res->outcome != TAP_FAILED && res->outcome != TAP_REPEAT)
-		sync_kick(k->sync);
+	if (res->outcome != TAP_FAILED && res->outcome != TAP_REPEAT)
+		kiosk_recorded(k);
 	switch (res->outcome) {
 	case TAP_ACCEPTED:
 	case TAP_REPEAT:
@@ -151,13 +174,10 @@ static void on_finger_refused(void *user, enum feedback_signal signal, const cha
 	reply_sim(k, reply);
 }
 
-/* Template sharing (fingers.c, templates.c): the sync thread and the loop nudge each other. */
+/* Template sharing (fingers.c, templates.c): the sync process and the loop nudge each other. */
 static void on_templates_reported(void *user)
 {
-	struct kiosk *k = user;
-
-	if (k->sync)
-		sync_kick(k->sync);
+	kiosk_recorded(user);
 }
 
 static void on_templates_queued(void *user)
@@ -439,7 +459,7 @@ static int sim_start(void *user, const struct sim_cmd *cmd, const char **ret_why
 	return -EINVAL;
 }
 
-static int sync_setup(struct kiosk *k);
+static void sync_setup(struct kiosk *k);
 
 /* --- signals and watchdog --- */
 
@@ -452,14 +472,18 @@ static void on_signal(void *user, int fd, uint32_t events)
 	(void)events;
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
+	if (si.ssi_signo == SIGCHLD) {
+		syncproc_reap(k->sync);
+		return;
+	}
 	if (si.ssi_signo == SIGHUP) {
 		/* The roster is read from the database on every tap: nothing to reload. */
 		if (store_get_status(k->store, 0, 0, &st) == 0)
 			log_info("kiosk: roster has %u staff, %u credentials", st.roster_staff,
 				 st.roster_credentials);
 		/* Enrolled since start-up: begin syncing now. */
-		if (!k->sync && sync_setup(k) == 0 && k->sync)
-			sync_kick(k->sync);
+		if (!k->sync)
+			sync_setup(k);
 		return;
 	}
 	log_info("kiosk: signal %u, shutting down", si.ssi_signo);
@@ -484,6 +508,7 @@ static int signals_setup(struct kiosk *k)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
 	k->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -503,37 +528,37 @@ static int signals_setup(struct kiosk *k)
 
 /* --- sync --- */
 
-static int sync_setup(struct kiosk *k)
+static void sync_setup(struct kiosk *k)
 {
+	const struct syncproc_deps deps = {
+	    .loop = k->loop,
+	    .cfg = k->cfg,
+	    .templates_queued = on_templates_queued,
+	    .user = k,
+	};
 	char url[CFG_VALUE_MAX];
-	int r;
 
 	snprintf(url, sizeof(url), "%s", k->cfg->sync_url);
 	if (url[0] == '\0' && store_sync_get(k->store, SYNC_KEY_URL, url, sizeof(url)) <= 0)
 		url[0] = '\0';
 	if (url[0] == '\0') {
 		log_info("sync: not enrolled (hadir-kiosk enroll), records stay in the outbox");
-		return 0;
+		return;
 	}
 	if (access(k->cfg->sync_cert, R_OK) < 0 || access(k->cfg->sync_key, R_OK) < 0) {
 		log_err("sync: certificate '%s' or key '%s' missing: enrol this kiosk again",
 			k->cfg->sync_cert, k->cfg->sync_key);
-		return 0; /* the door keeps working; taps wait in the outbox */
+		return; /* the door keeps working; taps wait in the outbox */
 	}
-	r = sync_start(k->cfg, url, on_templates_queued, k, &k->sync);
-	if (r < 0)
-		log_err("sync: cannot start: %s", strerror(-r));
-	return r;
+	if (syncproc_start(&deps, url, &k->sync) < 0)
+		log_warn("sync: not running; the door keeps working and taps wait in the outbox");
 }
 
 /* --- kiosk screen --- */
 
 static void on_ui_recorded(void *user)
 {
-	struct kiosk *k = user;
-
-	if (k->sync)
-		sync_kick(k->sync);
+	kiosk_recorded(user);
 }
 
 static int ui_setup(struct kiosk *k)
@@ -587,6 +612,7 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 				r == -EBADMSG ? " (damaged? it was left untouched)" : "");
 		goto out_free;
 	}
+	store_defer_checkpoints(k->store);
 	trust_use_ntp(cfg->trust_ntp);
 	r = tap_init(&k->tap, k->store, &tap_system_clock, cfg->debounce_ms * 1000);
 	if (r < 0) {
@@ -597,6 +623,8 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 	if (r < 0)
 		goto out_free;
 	r = signals_setup(k);
+	if (r == 0)
+		r = loop_timer_new(k->loop, on_checkpoint, k, &k->checkpoint_timer);
 	if (r < 0)
 		goto out_free;
 	r = feedback_new(k->loop, board, &timing, &k->feedback);
@@ -623,9 +651,8 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 			goto out_free;
 		}
 	}
-	r = sync_setup(k);
-	if (r == 0)
-		r = ui_setup(k);
+	sync_setup(k);
+	r = ui_setup(k);
 	if (r < 0)
 		goto out_free;
 	*ret_kiosk = k;
@@ -657,7 +684,7 @@ void kiosk_free(struct kiosk *k)
 	if (!k)
 		return;
 	ui_free(k->ui);
-	sync_stop(k->sync);
+	syncproc_stop(k->sync);
 	sim_free(k->sim);
 	fingers_free(k->fingers);
 	if (k->evdev_timer)
@@ -671,6 +698,8 @@ void kiosk_free(struct kiosk *k)
 	feedback_free(k->feedback);
 	if (k->watchdog_timer)
 		loop_timer_free(k->loop, k->watchdog_timer);
+	if (k->checkpoint_timer)
+		loop_timer_free(k->loop, k->checkpoint_timer);
 	if (k->signal_fd >= 0)
 		close(k->signal_fd);
 	loop_free(k->loop);

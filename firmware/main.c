@@ -19,26 +19,25 @@
 #include <unistd.h>
 
 #include "common/clk.h"
-#include "common/crypto.h"
 #include "common/log.h"
 #include "common/tz.h"
 #include "firmware/agenda.h"
 #include "firmware/board.h"
 #include "firmware/fingers.h"
 #include "firmware/fpm.h"
-#include "firmware/http_client.h"
+#include "firmware/http_client.h" /* HC_ERROR_MAX: the size of a stored sync fact */
 #include "firmware/kconfig.h"
 #include "firmware/kiosk.h"
 #include "firmware/store.h"
 #include "firmware/sync.h"
-#include "firmware/trust.h"
+#include "firmware/syncproc.h"
 
 struct opts {
 	const char *config;
 	const char *board;
-	const char *url;
-	const char *token;
-	const char *ca;
+	char *url; /* from argv: handed on to the sync program as they are */
+	char *token;
+	char *ca;
 	bool json;
 	long limit;
 };
@@ -518,109 +517,45 @@ static int cmd_verify(const struct kconfig *cfg)
 	return 0;
 }
 
-/* Write text to path through a temporary file, so a crash never leaves half a file. */
-static int write_file_atomic(const char *path, const char *text, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	size_t len = strlen(text);
-	FILE *f;
-	int r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (fchmod(fileno(f), mode) < 0 || fwrite(text, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) < 0)
-		r = -EIO;
-	if (fclose(f) != 0)
-		r = -EIO;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		(void)unlink(tmp);
-	return r;
-}
-
+/*
+ * Enrolment speaks HTTPS, which only the sync program links: run it with this
+ * command's arguments, so the daemon never maps libcurl.
+ */
 static int cmd_enroll(const struct kconfig *cfg, const struct opts *o)
 {
-	const struct hc_tls tls = {.ca = o->ca, .clock_trusted = trust_is_trusted};
-	const char *cert, *ca;
-	struct crypto_key *key = NULL;
-	struct hc_response resp = {.status = 0};
-	char url[512], why[HC_ERROR_MAX];
-	json_t *req = NULL, *reply = NULL;
-	char *csr = NULL, *body = NULL;
-	struct store *st = NULL;
-	struct hc *hc = NULL;
-	int r, rc = 1;
+	char program[PATH_MAX], config[PATH_MAX];
+	char *argv[12];
+	size_t n = 0;
+	int r;
 
 	if (!o->url || !o->token) {
 		fprintf(stderr, "hadir-kiosk: enroll needs --url URL and --token TOKEN\n");
 		return 2;
 	}
-	if (strncmp(o->url, "https://", 8) != 0) {
-		fprintf(stderr, "hadir-kiosk: --url must be https://HOST:PORT\n");
-		return 2;
-	}
-	if (open_store(cfg, &st) < 0)
+	r = syncproc_program(cfg, program, sizeof(program));
+	if (r < 0) {
+		fprintf(stderr, "hadir-kiosk: no sync program '%s' ([sync] helper): %s\n", program,
+			strerror(-r));
 		return 1;
-	r = crypto_key_generate(&key);
-	if (r == 0)
-		r = crypto_csr_create(key, cfg->name, &csr);
-	if (r < 0) {
-		fprintf(stderr, "hadir-kiosk: cannot make a key and CSR: %s\n", strerror(-r));
-		goto out;
 	}
-	req = json_pack("{s:s,s:s}", "token", o->token, "csr", csr);
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	r = body ? hc_new(&tls, cfg->sync_timeout_ms, NULL, &hc) : -ENOMEM;
-	if (r < 0)
-		goto out;
-	snprintf(url, sizeof(url), "%s/api/v1/enroll", o->url);
-	r = hc_request(hc, "POST", url, body, NULL, &resp);
-	if (r < 0) {
-		fprintf(stderr, "hadir-kiosk: enrolment failed: %s\n", resp.error);
-		goto out;
+	snprintf(config, sizeof(config), "%s", cfg->path);
+	argv[n++] = program;
+	argv[n++] = "enroll";
+	argv[n++] = "--config";
+	argv[n++] = config;
+	argv[n++] = "--url";
+	argv[n++] = o->url;
+	argv[n++] = "--token";
+	argv[n++] = o->token;
+	if (o->ca) {
+		argv[n++] = "--ca";
+		argv[n++] = o->ca;
 	}
-	if (resp.status != 200) {
-		hc_error_text(&resp, why, sizeof(why));
-		fprintf(stderr, "hadir-kiosk: enrolment failed: %s\n", why);
-		goto out;
-	}
-	reply = json_loads(resp.body, 0, NULL);
-	cert = json_string_value(json_object_get(reply, "certificate"));
-	ca = json_string_value(json_object_get(reply, "ca"));
-	if (!cert || !ca || crypto_cert_verify(cert, ca) < 0) {
-		fprintf(stderr, "hadir-kiosk: enrolment reply without a certificate from its CA\n");
-		goto out;
-	}
-	/* Key first: a certificate without its key would be useless. */
-	r = crypto_key_save(key, cfg->sync_key);
-	if (r == 0)
-		r = write_file_atomic(cfg->sync_cert, cert, 0644);
-	if (r == 0)
-		r = write_file_atomic(cfg->sync_ca, ca, 0644);
-	if (r == 0)
-		r = store_sync_set(st, SYNC_KEY_URL, o->url);
-	if (r < 0) {
-		fprintf(stderr, "hadir-kiosk: cannot store the credentials: %s\n", strerror(-r));
-		goto out;
-	}
-	printf("enrolled as '%s' with %s\n  key %s, certificate %s, collector CA %s\n"
-	       "  a running kiosk daemon starts syncing on SIGHUP (systemctl reload hadir-kiosk)\n",
-	       cfg->name, o->url, cfg->sync_key, cfg->sync_cert, cfg->sync_ca);
-	rc = 0;
-out:
-	json_decref(reply);
-	json_decref(req);
-	hc_response_free(&resp);
-	hc_free(hc);
-	free(body);
-	free(csr);
-	crypto_key_free(key);
-	store_close(st);
-	return rc;
+	argv[n] = NULL;
+	fflush(stdout);
+	execv(program, argv);
+	fprintf(stderr, "hadir-kiosk: cannot run '%s': %s\n", program, strerror(errno));
+	return 1;
 }
 
 /* Ask the running daemon, over its control socket, to enrol or delete NIP's finger. */
@@ -692,10 +627,6 @@ int main(int argc, char **argv)
 	int c;
 
 	log_init_from_env();
-	if (hc_global_init() < 0) {
-		fprintf(stderr, "hadir-kiosk: cannot initialise libcurl\n");
-		return 1;
-	}
 	while ((c = getopt_long(argc, argv, "c:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -748,12 +679,7 @@ int main(int argc, char **argv)
 	}
 	if (load_all(o.config, &cfg, &board) < 0)
 		return 1;
-	if (!getenv("HADIR_LOG_LEVEL")) {
-		static const enum log_level levels[] = {LOG_LEVEL_ERR, LOG_LEVEL_WARN,
-							LOG_LEVEL_INFO, LOG_LEVEL_DEBUG};
-
-		log_set_level(levels[cfg.log_level]);
-	}
+	kconfig_apply_log_level(&cfg);
 	if (check_config) {
 		printf("# %s: valid; board %s (%s)\n", o.config, board.name, board.description);
 		kconfig_print(stdout, &cfg);

@@ -23,6 +23,7 @@ struct store {
 	sqlite3_stmt *last_accepted;
 	uint64_t head_seq;		      /* last committed sequence */
 	uint8_t head_link[CRYPTO_SHA256_LEN]; /* its link */
+	int wal_pages;			      /* not yet checkpointed, after deferring */
 };
 
 static const char *const migrations[] = {
@@ -304,6 +305,45 @@ void store_close(struct store *st)
 static void bind_text(sqlite3_stmt *stmt, int col, const char *text)
 {
 	sqlite3_bind_text(stmt, col, text, -1, SQLITE_STATIC);
+}
+
+static int on_wal_commit(void *user, sqlite3 *db, const char *name, int pages)
+{
+	struct store *st = user;
+	int log = 0, done = 0;
+
+	st->wal_pages = pages;
+	if (pages >= STORE_WAL_CAP_PAGES &&
+	    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+		SQLITE_OK)
+		st->wal_pages = log - done;
+	return SQLITE_OK;
+}
+
+void store_defer_checkpoints(struct store *st)
+{
+	/* Replaces SQLite's own automatic checkpoint, which is also a WAL hook. */
+	sqlite3_wal_hook(st->db, on_wal_commit, st);
+}
+
+bool store_checkpoint_due(const struct store *st)
+{
+	return st->wal_pages >= STORE_CHECKPOINT_PAGES;
+}
+
+int store_checkpoint(struct store *st)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+
+	/* BUSY: another connection is checkpointing; ours can wait for the next idle moment. */
+	if (rc == SQLITE_BUSY)
+		return 0;
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "checkpoint");
+	log_debug("store: checkpoint copied %d of %d WAL pages", done, log);
+	st->wal_pages = log - done;
+	return 0;
 }
 
 int store_append(struct store *st, struct record *rec)

@@ -40,6 +40,22 @@ int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 void store_close(struct store *st);
 
 /*
+ * WAL checkpoints off the tap path. SQLite by default checkpoints inside the
+ * commit that takes the WAL past 1,000 pages: extra writes and two fsyncs in
+ * some tap's answer. After store_defer_checkpoints() this connection's
+ * commits only count the WAL's pages (a commit checkpoints itself only past
+ * STORE_WAL_CAP_PAGES, so the WAL stays bounded even without idle time);
+ * the owner calls store_checkpoint() when idle and store_checkpoint_due()
+ * says there is enough to copy to be worth it.
+ */
+#define STORE_CHECKPOINT_PAGES 256  /* worth a checkpoint when idle */
+#define STORE_WAL_CAP_PAGES    4096 /* a commit checkpoints inline past this (16 MB at 4 KB) */
+void store_defer_checkpoints(struct store *st);
+bool store_checkpoint_due(const struct store *st);
+/* A passive checkpoint: copies what no reader still needs; never blocks a writer. */
+int store_checkpoint(struct store *st) MUST_CHECK;
+
+/*
  * Give rec the next sequence number and chain link, and commit it. On
  * success rec->seq, prev and link are set. -ENOSPC when the disk is full,
  * -EIO for other write failures; the store stays usable and consistent.

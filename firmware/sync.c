@@ -38,8 +38,7 @@ struct sync {
 	pthread_t thread;
 	int kick_fd;
 	atomic_bool stop;
-	sync_templates_fn *templates_queued;
-	void *templates_user;
+	struct sync_hooks hooks;
 
 	/* Owned by the thread from here on. */
 	struct store *store;
@@ -48,6 +47,7 @@ struct sync {
 	int64_t backoff_ms;	      /* 0 while healthy */
 	int64_t retry_at_ms;	      /* CLOCK_BOOTTIME ms of the next attempt after a failure */
 	int64_t roster_due_ms;	      /* next roster pull */
+	int64_t health_due_ms;	      /* next health-only push, unless another push comes first */
 	unsigned warned_outbox_level; /* outbox size already warned about, as a power of 10 */
 	bool warned_outbox_age;
 	char last_error[HC_ERROR_MAX];
@@ -114,6 +114,8 @@ static void learn_clock(struct sync *s, int64_t sent_boot, int64_t sent_wall, in
 	a.true_usec = server_usec;
 	offset = server_usec - (sent_wall + (now_wall - sent_wall) / 2);
 	trust_note_offset(offset, a.rtt_usec);
+	if (s->hooks.clock_measured)
+		s->hooks.clock_measured(s->hooks.user, offset, a.rtt_usec);
 	set_state_int(s, SYNC_KEY_OFFSET, offset);
 	set_state_int(s, SYNC_KEY_RTT, a.rtt_usec);
 	if (store_anchor_put(s->store, &a) < 0)
@@ -165,12 +167,45 @@ static void warn_outbox(struct sync *s)
 	}
 }
 
+/* How this kiosk is doing as it sends, for the collector's device overview (record.h). */
+static void health_of(const struct sync *s, const struct store_status *st,
+		      struct record_health *ret_health)
+{
+	struct record_health h = {
+	    .outbox = st->last_seq > st->acked_seq ? (int64_t)(st->last_seq - st->acked_seq) : 0,
+	    .outbox_oldest_usec = st->oldest_unacked_usec,
+	    .clock_trusted = trust_is_trusted(),
+	    .uptime_s = clk_boot_usec() / CLK_USEC_PER_SEC,
+	};
+
+	(void)trust_offset(&h.clock_offset_usec);
+	memcpy(h.boot_id, s->boot_id, sizeof(h.boot_id));
+	snprintf(h.version, sizeof(h.version), "%s", HADIR_VERSION);
+	*ret_health = h;
+}
+
+static int read_health(struct sync *s, struct record_health *ret_health)
+{
+	struct store_status st;
+	int r;
+
+	r = store_get_status(s->store, 0, 0, &st);
+	if (r < 0) {
+		note_error(s, "cannot read the outbox from the kiosk database");
+		return r;
+	}
+	health_of(s, &st, ret_health);
+	return 0;
+}
+
 /*
- * POST a batch; on a 200 reply returns 0 with the parsed reply in *ret_reply
- * (json_decref it), else a negative errno with the reason noted.
+ * POST a batch with the kiosk's health; on a 200 reply returns 0 with the
+ * parsed reply in *ret_reply (json_decref it), else a negative errno with
+ * the reason noted.
  */
 static int post_batch(struct sync *s, const struct record *recs, size_t n,
-		      const struct record_anchor *anchors, size_t n_anchors, json_t **ret_reply)
+		      const struct record_anchor *anchors, size_t n_anchors,
+		      const struct record_health *health, json_t **ret_reply)
 {
 	char url[SYNC_URL_MAX + 32], why[HC_ERROR_MAX];
 	struct hc_response resp;
@@ -178,7 +213,7 @@ static int post_batch(struct sync *s, const struct record *recs, size_t n,
 	char *body;
 	int r;
 
-	body = record_batch_encode(recs, n, anchors, n_anchors);
+	body = record_batch_encode(recs, n, anchors, n_anchors, health);
 	if (!body)
 		return -ENOMEM;
 	snprintf(url, sizeof(url), "%s/api/v1/records", s->url);
@@ -199,6 +234,7 @@ static int post_batch(struct sync *s, const struct record *recs, size_t n,
 	}
 	*ret_reply = json_loads(resp.body ? resp.body : "", 0, NULL);
 	hc_response_free(&resp);
+	s->health_due_ms = now_ms() + s->cfg->health_interval_ms;
 	for (size_t i = 0; i < n_anchors; i++)
 		if (strcmp(anchors[i].boot_id, s->boot_id) == 0)
 			s->sent_anchor_rtt = anchors[i].rtt_usec;
@@ -212,14 +248,38 @@ static int post_batch(struct sync *s, const struct record *recs, size_t n,
 static int push_anchor(struct sync *s)
 {
 	struct record_anchor a;
+	struct record_health h;
 	json_t *reply = NULL;
 	int r;
 
 	r = store_anchor_get(s->store, s->boot_id, &a);
 	if (r <= 0 || (s->sent_anchor_rtt >= 0 && a.rtt_usec >= s->sent_anchor_rtt))
 		return r;
-	r = post_batch(s, NULL, 0, &a, 1, &reply);
+	r = read_health(s, &h);
+	if (r == 0)
+		r = post_batch(s, NULL, 0, &a, 1, &h, &reply);
 	json_decref(reply);
+	return r;
+}
+
+/*
+ * An idle kiosk still tells the collector how it is doing, every
+ * health_interval: a push with no records, so the overview knows it is alive.
+ */
+static int push_health(struct sync *s)
+{
+	struct record_health h;
+	json_t *reply = NULL;
+	int r;
+
+	if (now_ms() < s->health_due_ms)
+		return 0;
+	r = read_health(s, &h);
+	if (r == 0)
+		r = post_batch(s, NULL, 0, NULL, 0, &h, &reply);
+	json_decref(reply);
+	if (r == 0)
+		note_success(s);
 	return r;
 }
 
@@ -227,6 +287,7 @@ static int push_anchor(struct sync *s)
 static int push_batch(struct sync *s)
 {
 	struct record_anchor anchors[RECORD_ANCHORS_MAX];
+	struct record_health health;
 	struct store_status st;
 	json_t *reply = NULL, *acked;
 	size_t n;
@@ -241,8 +302,9 @@ static int push_batch(struct sync *s)
 	}
 	if (n == 0)
 		return 0;
+	health_of(s, &st, &health);
 	r = post_batch(s, s->batch, n, anchors, batch_anchors(s, n, anchors, RECORD_ANCHORS_MAX),
-		       &reply);
+		       &health, &reply);
 	if (r < 0)
 		return r;
 	acked = json_object_get(reply, "acked_seq");
@@ -277,8 +339,8 @@ static void pull_templates(struct sync *s, const json_t *root)
 		log_warn("sync: fingerprint templates of the roster not applied: %s, retrying with "
 			 "the next roster",
 			 strerror(-r));
-	if (queued && s->templates_queued)
-		s->templates_queued(s->templates_user);
+	if (queued && s->hooks.templates_queued)
+		s->hooks.templates_queued(s->hooks.user);
 }
 
 /* Replace the roster with the collector's, if it changed (ETag). */
@@ -387,6 +449,8 @@ static int sync_round(struct sync *s)
 			return 0;
 	if (r == 0)
 		r = push_anchor(s);
+	if (r == 0)
+		r = push_health(s);
 	if (r < 0)
 		return r;
 	/*
@@ -423,6 +487,8 @@ static void *sync_main(void *arg)
 
 	while (!atomic_load(&s->stop)) {
 		int64_t wait_ms = -1, now = now_ms();
+		int64_t due_ms =
+		    s->roster_due_ms < s->health_due_ms ? s->roster_due_ms : s->health_due_ms;
 		struct pollfd pfd = {.fd = s->kick_fd, .events = POLLIN};
 		uint64_t kicks;
 
@@ -431,7 +497,7 @@ static void *sync_main(void *arg)
 		else if (pending)
 			wait_ms = 0;
 		else
-			wait_ms = s->roster_due_ms > now ? s->roster_due_ms - now : 0;
+			wait_ms = due_ms > now ? due_ms - now : 0;
 		if (poll(&pfd, 1, (int)(wait_ms > 3600000 ? 3600000 : wait_ms)) > 0 &&
 		    read(s->kick_fd, &kicks, sizeof(kicks)) == sizeof(kicks)) {
 			pending = true;
@@ -446,7 +512,7 @@ static void *sync_main(void *arg)
 			break;
 		if (s->backoff_ms && now_ms() < s->retry_at_ms)
 			continue;
-		if (!pending && now_ms() < s->roster_due_ms)
+		if (!pending && now_ms() < due_ms)
 			continue;
 		if (sync_round(s) < 0) {
 			s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : s->cfg->backoff_min_ms;
@@ -463,8 +529,8 @@ static void *sync_main(void *arg)
 	return NULL;
 }
 
-int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *templates_queued,
-	       void *user, struct sync **ret_sync)
+int sync_start(const struct kconfig *cfg, const char *url, const struct sync_hooks *hooks,
+	       struct sync **ret_sync)
 {
 	const struct hc_tls tls = {.ca = cfg->sync_ca,
 				   .cert = cfg->sync_cert,
@@ -478,8 +544,7 @@ int sync_start(const struct kconfig *cfg, const char *url, sync_templates_fn *te
 	if (!s)
 		return -ENOMEM;
 	s->cfg = cfg;
-	s->templates_queued = templates_queued;
-	s->templates_user = user;
+	s->hooks = *hooks;
 	s->kick_fd = -1;
 	s->sent_anchor_rtt = -1;
 	snprintf(s->url, sizeof(s->url), "%s", url);

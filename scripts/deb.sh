@@ -54,9 +54,19 @@ lib_package() {
 	echo "$pkg (>= $ver)"
 }
 
+# The kiosk's sync program (hadir-kiosk-sync) sits beside its binary and ships with it.
+bins=("$bin")
+if [ "$kind" = kiosk ]; then
+	bins+=("$(dirname "$bin")/hadir-kiosk-sync")
+	[ -x "${bins[1]}" ] || {
+		echo "deb: no binary '${bins[1]}' (build it first)" >&2
+		exit 1
+	}
+fi
+
 depends() {
 	local so deps=()
-	for so in $(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}'); do
+	for so in $(objdump -p "${bins[@]}" | awk '$1 == "NEEDED" {print $2}' | sort -u); do
 		case "$so" in ld-linux*) continue ;; esac # libc6 names the loader
 		deps+=("$(lib_package "$so")") || return 1
 	done
@@ -72,6 +82,11 @@ strip_tool=$triplet-strip
 command -v "$strip_tool" >/dev/null || strip_tool=strip
 "$strip_tool" --strip-unneeded -o "$root/usr/bin/$name" "$bin"
 chmod 0755 "$root/usr/bin/$name"
+if [ "$kind" = kiosk ]; then
+	install -d "$root/usr/libexec/hadir"
+	"$strip_tool" --strip-unneeded -o "$root/usr/libexec/hadir/hadir-kiosk-sync" "${bins[1]}"
+	chmod 0755 "$root/usr/libexec/hadir/hadir-kiosk-sync"
+fi
 sed -e 's|@BINDIR@|/usr/bin|g' -e "s|/usr/local/share/doc/hadir/|/usr/share/doc/$name/|g" \
 	"$repo/packaging/systemd/$name.service" >"$root/lib/systemd/system/$name.service"
 install -m 0644 "$repo/README.md" "$root/usr/share/doc/$name/README.md"

@@ -16,6 +16,7 @@
 #include "common/tz.h"
 #include "server/activities.h"
 #include "server/api_activities.h"
+#include "server/api_devices.h"
 #include "server/api_overview.h"
 #include "server/api_roster.h"
 #include "server/api_templates.h"
@@ -386,6 +387,7 @@ static const struct route routes[] = {
     {"/api/v1/activities/*/approve", HTTP_VERB_POST, api_activities_approve},
     {"/api/v1/activities/*/return", HTTP_VERB_POST, api_activities_return},
     {"/api/v1/audit", HTTP_VERB_GET, api_audit},
+    {"/api/v1/devices", HTTP_VERB_GET, api_devices_list},
     {"/api/v1/employees/*/days", HTTP_VERB_GET, api_reports_days},
     {"/api/v1/enroll", HTTP_VERB_POST, route_enroll},
     {"/api/v1/login", HTTP_VERB_POST, api_login},

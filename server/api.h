@@ -13,6 +13,7 @@
  *   POST /api/v1/templates fingerprint templates from kiosks (api_templates.h)
  *   login, logout, me, audit: api_account.h; the dashboard's files: api_web.h
  *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
+ *   GET  /api/v1/devices   kiosks' sync, health and tamper alerts: api_devices.h
  *   GET  /api/v1/overview  the dashboard's overview (api_overview.h)
  */
 #ifndef HADIR_SERVER_API_H

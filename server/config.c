@@ -72,6 +72,8 @@ static const struct cfg_key config_keys[] = {
       "a dashboard session ends after this long without a request"),
     K("accounts", "session_lifetime", CFG_DURATION, session_lifetime_ms, "12h", 60000,
       INT64_C(2592000000), NULL, "a dashboard session ends this long after login"),
+    K("dashboard", "stale_after", CFG_DURATION, stale_after_ms, "1h", 1000, INT64_C(31536000000),
+      NULL, "a kiosk without a sync for this long is marked stale on the overview"),
 };
 
 /*

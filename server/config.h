@@ -60,6 +60,8 @@ struct config {
 	int64_t lockout_max_ms;	     /* longest lockout */
 	int64_t session_idle_ms;     /* a session ends after this long without a request */
 	int64_t session_lifetime_ms; /* and this long after login in any case */
+	/* [dashboard] */
+	int64_t stale_after_ms; /* a kiosk without a sync for this long is stale */
 };
 
 /* Load and validate path; every problem is described in diag. */

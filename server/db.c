@@ -410,3 +410,14 @@ int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const
 {
 	return db->ops->enroll_request_finish(db, id, device_id, state, reason, now_usec);
 }
+
+int db_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
+		   const struct record_health *health)
+{
+	return db->ops->device_sync(db, device_id, now_usec, health);
+}
+
+int db_device_health(struct db *db, db_device_health_fn *fn, void *user)
+{
+	return db->ops->device_health(db, fn, user);
+}

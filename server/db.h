@@ -231,6 +231,17 @@ struct db_enroll_request {
 	int64_t finished_usec; /* 0 while pending */
 };
 
+/* A kiosk's last sync and the health it last reported, for the device overview. */
+struct db_device_health {
+	struct db_device dev;
+	bool has_sync;		/* it ever had a push accepted */
+	int64_t last_sync_usec; /* CLOCK_REALTIME of its last accepted push */
+	bool has_health;	/* it ever reported health (kiosks before it do not) */
+	int64_t health_usec;	/* CLOCK_REALTIME when that health came */
+	struct record_health health;
+	int64_t alerts; /* its tamper alerts */
+};
+
 /* Callbacks for listings; a negative return stops the walk and is returned. */
 typedef int db_activity_fn(const struct db_activity *act, void *user);
 typedef int db_plan_fn(const struct db_plan *plan, void *user);
@@ -246,6 +257,7 @@ typedef int db_leave_fn(const struct db_leave *leave, void *user);
 typedef int db_missing_unit_fn(const char *table, const char *unit_id, int64_t rows, void *user);
 typedef int db_template_fn(const struct db_template *t, void *user);
 typedef int db_enroll_request_fn(const struct db_enroll_request *req, void *user);
+typedef int db_device_health_fn(const struct db_device_health *dh, void *user);
 
 /* Discipline reports (db_sqlite_report.c). */
 struct db_tap_range {
@@ -366,6 +378,9 @@ struct db_ops {
 				   void *user);
 	int (*enroll_request_finish)(struct db *db, int64_t id, int64_t device_id,
 				     const char *state, const char *reason, int64_t now_usec);
+	int (*device_sync)(struct db *db, int64_t device_id, int64_t now_usec,
+			   const struct record_health *health);
+	int (*device_health)(struct db *db, db_device_health_fn *fn, void *user);
 
 	const struct db_account_ops *account; /* users, sessions, audit log: db_account.h */
 };
@@ -628,5 +643,17 @@ int db_enroll_request_list(struct db *db, int64_t device_id, db_enroll_request_f
  */
 int db_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
 			     const char *reason, int64_t now_usec) MUST_CHECK;
+
+/* Kiosk health (the device overview). */
+
+/*
+ * A push of device_id was accepted at now_usec: its last sync, and the
+ * health it reported (NULL: none, the last one stays). In the caller's
+ * transaction, so it is stored with the batch or not at all.
+ */
+int db_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
+		   const struct record_health *health) MUST_CHECK;
+/* Every device with its last sync, health and tamper alert count, by name. */
+int db_device_health(struct db *db, db_device_health_fn *fn, void *user) MUST_CHECK;
 
 #endif

@@ -273,6 +273,22 @@ static const char *const migrations[] = {
     "DROP INDEX records_nip;"
     "CREATE INDEX records_nip ON records(nip, wall_usec, kind, outcome, corrected_usec,"
     " direction);",
+    /*
+     * 9: each kiosk's last accepted push and the health it last reported
+     * (db_sqlite_health.c); the health columns stay NULL until a kiosk that
+     * sends health does.
+     */
+    "CREATE TABLE device_health ("
+    " device_id INTEGER PRIMARY KEY REFERENCES devices(id),"
+    " last_sync_usec INTEGER NOT NULL,"
+    " health_usec INTEGER,"
+    " outbox INTEGER,"
+    " outbox_oldest_usec INTEGER,"
+    " clock_offset_usec INTEGER,"
+    " clock_trusted INTEGER,"
+    " boot_id TEXT,"
+    " uptime_s INTEGER,"
+    " version TEXT);",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -498,11 +514,9 @@ out_rollback:
 	return r;
 }
 
-#define DEVICE_COLUMNS                                                                             \
-	"d.id, d.name, d.disabled, d.created_usec, d.enrolled_usec, d.cert_serial,"                \
-	" d.cert_fingerprint, d.acked_seq"
+#define DEVICE_COLUMNS DB_SQLITE_DEVICE_COLUMNS
 
-static void device_row(sqlite3_stmt *stmt, struct db_device *dev)
+void db_sqlite_device_row(sqlite3_stmt *stmt, struct db_device *dev)
 {
 	memset(dev, 0, sizeof(*dev));
 	dev->id = sqlite3_column_int64(stmt, 0);
@@ -526,7 +540,7 @@ static int sq_device_list(struct db *db, db_device_fn *fn, void *user)
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		device_row(stmt, &dev);
+		db_sqlite_device_row(stmt, &dev);
 		r = fn(&dev, user);
 		if (r < 0)
 			break;
@@ -552,7 +566,7 @@ static int device_query(struct db *db, const char *sql, const char *text, const 
 		sqlite3_bind_int64(stmt, 2, *num);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		device_row(stmt, ret_dev);
+		db_sqlite_device_row(stmt, ret_dev);
 		r = 0;
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : sql_error(db, "find device");
@@ -977,6 +991,8 @@ static const struct db_ops sqlite_ops = {
     .enroll_request_add = db_sqlite_enroll_request_add,
     .enroll_request_list = db_sqlite_enroll_request_list,
     .enroll_request_finish = db_sqlite_enroll_request_finish,
+    .device_sync = db_sqlite_device_sync,
+    .device_health = db_sqlite_device_health,
     .account = &db_sqlite_account_ops,
 };
 

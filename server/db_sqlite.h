@@ -28,6 +28,13 @@ void db_sqlite_bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text);
 /* Copy a text column ("" for NULL) into buf. */
 void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size);
 
+/* A device row: DB_SQLITE_DEVICE_COLUMNS of devices d, first in a SELECT. */
+#define DB_SQLITE_DEVICE_COLUMNS                                                                   \
+	"d.id, d.name, d.disabled, d.created_usec, d.enrolled_usec, d.cert_serial,"                \
+	" d.cert_fingerprint, d.acked_seq"
+#define DB_SQLITE_DEVICE_NCOLS 8
+void db_sqlite_device_row(sqlite3_stmt *stmt, struct db_device *dev);
+
 /* db_sqlite_org.c: the organisation entries of the function table (db.h says what each does). */
 int db_sqlite_units_clear(struct db *db);
 int db_sqlite_unit_put(struct db *db, const struct db_unit *unit);
@@ -96,5 +103,9 @@ int db_sqlite_enroll_request_list(struct db *db, int64_t device_id, db_enroll_re
 				  void *user);
 int db_sqlite_enroll_request_finish(struct db *db, int64_t id, int64_t device_id, const char *state,
 				    const char *reason, int64_t now_usec);
+/* db_sqlite_health.c: kiosks' last sync and health. */
+int db_sqlite_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
+			  const struct record_health *health);
+int db_sqlite_device_health(struct db *db, db_device_health_fn *fn, void *user);
 
 #endif

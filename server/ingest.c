@@ -269,6 +269,12 @@ int ingest_batch(struct db *db, const struct db_device *dev, const struct record
 	r = advance_ack(&in);
 	if (r < 0)
 		goto out_rollback;
+	/* Bad health never costs the records: it is left out, and said so. */
+	if (batch->health_why[0])
+		log_warn("ingest: device '%s': health ignored: %s", dev->name, batch->health_why);
+	r = db_device_sync(db, dev->id, now_usec, batch->has_health ? &batch->health : NULL);
+	if (r < 0)
+		goto out_rollback;
 	r = db_release(db);
 	if (r < 0)
 		goto out_rollback;

@@ -36,6 +36,8 @@ struct ingest_result {
  * of those boots are corrected too. -EBADMSG when the seqs are not strictly
  * ascending; storage errors roll everything back. New records of kind
  * "activity" also become activity entries under rules (NULL: the defaults).
+ * The device's last sync and the health the batch carries (if valid; a bad
+ * one is logged and left out) are stored in the same transaction.
  */
 int ingest_batch(struct db *db, const struct db_device *dev, const struct record_batch *batch,
 		 const struct activities_rules *rules, int64_t now_usec,

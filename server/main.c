@@ -12,6 +12,7 @@
  *   hadir-collector import KIND FILE.csv
  *   hadir-collector taps [--nip N] [--from DATE] [--to DATE] [--json]
  *   hadir-collector alerts [--json]
+ *   hadir-collector devices [--json]
  *   hadir-collector report discipline|units --from DATE --to DATE [--unit ID]
  *                   [--format json|csv|xlsx] [--output FILE]
  *   hadir-collector report days --nip NIP --from DATE --to DATE
@@ -46,6 +47,7 @@
 #include "server/vault.h"
 #include "server/config.h"
 #include "server/db.h"
+#include "server/devices.h"
 #include "server/discipline.h"
 #include "server/import.h"
 #include "server/recap.h"
@@ -77,6 +79,7 @@ static void usage(FILE *out)
 	    "       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 	    " [--json]\n"
 	    "       hadir-collector [--config FILE] alerts [--json]\n"
+	    "       hadir-collector [--config FILE] devices [--json]\n"
 	    "       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
 	    " [--nip N] [--generate]\n"
 	    "       hadir-collector [--config FILE] user list [--json] | disable NAME |"
@@ -563,6 +566,79 @@ static int cmd_alerts(const struct args *a)
 			json_decref(arr);
 	}
 	return r < 0 ? 1 : 0;
+}
+
+/* A time the overview gives (an integer, or null) as "2025-03-03T00:41:00Z" or "-". */
+static const char *when_of(const json_t *usec, char buf[CLK_ISO_MAX])
+{
+	if (!json_is_integer(usec))
+		return "-";
+	clk_format_utc(json_integer_value(usec), buf);
+	return buf;
+}
+
+/* One line per kiosk: the overview's fields the dashboard shows. */
+static void print_devices(const json_t *devices)
+{
+	const json_t *d, *u;
+	size_t i, j;
+
+	printf("%-20s %-16s %-22s %8s %12s %6s %s\n", "NAME", "UNITS", "LAST SYNC", "OUTBOX",
+	       "OFFSET (s)", "ALERTS", "STATE");
+	json_array_foreach(devices, i, d)
+	{
+		const json_t *offset = json_object_get(d, "clock_offset_usec");
+		const json_t *outbox = json_object_get(d, "outbox");
+		char units[128] = "", when[CLK_ISO_MAX], off[24] = "-", box[24] = "-";
+
+		json_array_foreach(json_object_get(d, "units"), j, u)
+		{
+			size_t len = strlen(units);
+
+			snprintf(units + len, sizeof(units) - len, "%s%s", len ? "," : "",
+				 json_string_value(u));
+		}
+		if (json_is_integer(offset))
+			snprintf(off, sizeof(off), "%+.3f",
+				 (double)json_integer_value(offset) / CLK_USEC_PER_SEC);
+		if (json_is_integer(outbox))
+			snprintf(box, sizeof(box), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(outbox));
+		printf("%-20s %-16s %-22s %8s %12s %6" JSON_INTEGER_FORMAT " %s\n",
+		       json_string_value(json_object_get(d, "name")), units[0] ? units : "-",
+		       when_of(json_object_get(d, "last_sync_usec"), when), box, off,
+		       json_integer_value(json_object_get(d, "alerts")),
+		       json_is_true(json_object_get(d, "disabled")) ? "disabled"
+		       : json_is_true(json_object_get(d, "stale"))  ? "stale"
+								    : "ok");
+	}
+}
+
+/* devices [--json]: every kiosk's last sync, health and alerts, as GET /api/v1/devices. */
+static int cmd_devices(const struct args *a)
+{
+	struct config cfg;
+	struct db *db;
+	json_t *obj;
+	int r;
+
+	if (a->n_pos != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &db) < 0)
+		return 1;
+	r = devices_overview(db, NULL, cfg.stale_after_ms * 1000, clk_wall_usec(), &obj);
+	db_close(db);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: devices: %s\n", strerror(-r));
+		return 1;
+	}
+	if (a->is_json)
+		return dump_json(obj) < 0 ? 1 : 0;
+	print_devices(json_object_get(obj, "devices"));
+	json_decref(obj);
+	return 0;
 }
 
 /* --- report --- */
@@ -1242,6 +1318,8 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "devices") == 0)
+		return cmd_devices(&a);
 	if (strcmp(a.pos[0], "token") == 0)
 		return cmd_token(&a);
 	if (strcmp(a.pos[0], "user") == 0)

@@ -76,7 +76,11 @@ site_start "$T/site" || { fail "collector site"; exit 1; }
 K=$T/kiosk
 check "$ARCH init --board sim" akiosk init "$K" --board sim
 sed -i "s/^debounce = .*/debounce = 0s/; s/^name = .*/name = pintu-$ARCH/" "$K/kiosk.conf"
-printf '\n[sync]\nbackoff_min = 200ms\nbackoff_max = 1s\n' >>"$K/kiosk.conf"
+# The daemon runs sync (and enroll) as hadir-kiosk-sync; qemu-user cannot exec
+# a foreign binary by itself (no binfmt_misc here), so a wrapper runs it under qemu.
+printf '#!/bin/sh\nexec %s -L %s %s "$@"\n' "$QEMU_BIN" "$PREFIX" "$XBUILD/hadir-kiosk-sync" >"$K/sync-helper"
+chmod +x "$K/sync-helper"
+printf '\n[sync]\nbackoff_min = 200ms\nbackoff_max = 1s\nhelper = sync-helper\n' >>"$K/kiosk.conf"
 cat >"$T/roster.csv" <<'CSV'
 nip,name,unit_id,card,fingerprint_id
 198501012010011001,Budi,U1,42,7

@@ -289,6 +289,21 @@ async function unitPage(page) {
     "back to the overview, same period", page.url());
 }
 
+// The overview's kiosk section: test_dashboard.sh enrols "pintu-a" for unit A, which reported
+// an outbox of 7. Listed with its health for a superadmin (isListed), absent for unit B's admin.
+async function devicesSection(page, isListed) {
+  const row = page.locator('#device-table tr[data-device="pintu-a"]');
+  try {
+    await page.locator("#devices").waitFor({ state: "visible", timeout: WAIT });
+    if (isListed) await row.waitFor({ timeout: WAIT });
+  } catch (e) {
+    return ok(false, `the overview's kiosk section ${isListed ? "lists" : "hides"} unit A's kiosk`, e);
+  }
+  const cells = isListed ? await row.locator("th, td").allTextContents() : [];
+  return ok(isListed ? cells[1] === "A" && cells[3] === "7" && cells[5] === "0" : await row.count() === 0,
+    `the overview's kiosk section ${isListed ? "lists" : "hides"} unit A's kiosk`, JSON.stringify(cells));
+}
+
 async function sessionCookie(context) {
   return (await context.cookies()).find((c) => c.name === "hadir_session");
 }
@@ -352,6 +367,7 @@ async function main() {
     ok(await page.evaluate(() => document.cookie === ""), "page scripts cannot read the session cookie");
     ok(await unitRows(page) === "A,B", "the overview lists every unit for a superadmin");
     ok(await page.locator("#chart rect").count() === 2, "the chart has a bar per unit");
+    await devicesSection(page, true);
     await overviewPeriod(page);
     await page.screenshot({ path: `${outDir}/overview.png`, fullPage: true });
     await unitPage(page);
@@ -388,6 +404,7 @@ async function main() {
     await page.waitForURL(/overview\.html$/, { timeout: WAIT }).catch(() => {});
     ok(await waitText(page, "#who", "adm-b · admin unit"), "unit admin logs in");
     ok(await unitRows(page) === "B", "the unit admin's overview shows unit B only");
+    await devicesSection(page, false);
     await page.screenshot({ path: `${outDir}/overview-unit-admin.png`, fullPage: true });
     const foreign = await page.evaluate(async (nip) => {
       const r = await fetch(`/api/v1/taps?nip=${nip}`, { credentials: "same-origin" });

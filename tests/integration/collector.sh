@@ -74,6 +74,11 @@ json_field() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
 }
 
+# json_get FILE EXPR: a value from a JSON file, by a Python expression on j.
+json_get() {
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
 # up: the service still answers.
 up() {
 	[ "$(code --cacert "$(dirname "$CONF")/ca.pem" "$URL/healthz")" = 200 ]

@@ -41,11 +41,6 @@ check "user add --generate prints a password once" test "${#GEN_PW}" -ge 20
 "${C[@]}" user list >"$T/users"
 check "user list shows the users" grep -q '^adm-a *unit_admin *active *A ' "$T/users"
 
-# json_get FILE EXPR: a value from a JSON file, by a Python expression on j.
-json_get() {
-	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
-}
-
 # login USER PASSWORD: POST /api/v1/login; headers in $T/headers, body in $T/body, prints the status.
 login() {
 	python3 -c 'import json,sys; print(json.dumps({"username": sys.argv[1], "password": sys.argv[2]}))' \

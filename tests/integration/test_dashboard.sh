@@ -4,7 +4,7 @@
 # out of the folder), then the pages in Debian's headless Chromium (tests/e2e/dashboard.mjs):
 # login and lockout, the overview, a unit's page and its downloads, an employee's page (days,
 # totals, activities), logout, CSRF, and a unit admin refused another unit by API, on the unit
-# page and on an employee's page.
+# page and on an employee's page; the overview's kiosk section.
 # Screenshots go to $HADIR_TEST_OUT/dashboard (default: the test's temporary folder).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector.sh"
@@ -56,6 +56,11 @@ printf 'unit_id,name,timezone,profile\nA,Unit A,Asia/Jakarta,default\nB,Unit B,A
 	echo "$PW" | "${C[@]}" user add adm-b --role unit_admin --unit B >/dev/null &&
 	echo "$PW" | "${C[@]}" user add locky --role superadmin >/dev/null &&
 	ok "units, staff, taps and three users" || fail "units, staff, taps and users"
+# A kiosk of unit A that has reported its health once, for the overview's kiosk section.
+HEALTH='{"outbox":7,"outbox_oldest_usec":0,"clock_offset_usec":-1500000,"clock_trusted":true,"boot_id":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","uptime_s":60,"version":"test"}'
+enrol pintu-a "$T/ka" --unit A && [ "$(code --cacert "$CA" --cert "$T/ka.pem" --key "$T/ka.key" \
+	--data "{\"version\":1,\"records\":[],\"health\":$HEALTH}" "$URL/api/v1/records")" = 200 ] &&
+	ok "a kiosk of unit A reported its health" || fail "a kiosk of unit A reported its health"
 
 # Ani's activities for the employee page: web entries by the admin token, one returned with a
 # comment, one approved, one left pending.

@@ -91,6 +91,19 @@ wait_for 10 python3 "$SIM" "$K/sim.sock" ping
 if wait_for 30 arrived 6583; then ok "kill -9 of both sides: every record arrives exactly once"; else fail "after kill -9: not all arrived"; fi
 check "chain intact after kill -9" bash -c "'$COLLECTOR' --config '$CONF' alerts --json | python3 -c 'import json,sys; a=json.load(sys.stdin); a=a.get(\"alerts\",a) if isinstance(a,dict) else a; assert len(a)==0, a'"
 
+# Sync runs in a child process (hadir-kiosk-sync): the daemon that records taps
+# maps no libcurl, and a sync process that dies is started again, losing nothing.
+SYNC_PID=$(pgrep -P "$KPID" -f hadir-kiosk-sync)
+check "the daemon runs sync in a child process" test -n "$SYNC_PID"
+check "the daemon maps no libcurl or TLS library" bash -c "! grep -qE 'libcurl|libssl|libgnutls' /proc/$KPID/maps"
+kill -9 "$SYNC_PID"
+python3 "$SIM" "$K/sim.sock" --burst 200 --card 42 --cards 2 >"$T/burst2" 2>&1
+check "taps recorded while the sync process is down" test "$(grep -c "^accepted" "$T/burst2")" = 200
+if wait_for 30 arrived 6783; then ok "a killed sync process is restarted and every tap arrives"; else fail "after killing sync: not all arrived"; fi
+NEW_SYNC_PID=$(pgrep -P "$KPID" -f hadir-kiosk-sync)
+check "a new sync process runs" test -n "$NEW_SYNC_PID" -a "$NEW_SYNC_PID" != "$SYNC_PID"
+check "the daemon logged the sync process's death" grep -q "sync process (pid $SYNC_PID) was killed by signal 9" "$T/kiosk2.log"
+
 # A disabled device: sync stops with a clear status; taps keep being recorded.
 "$COLLECTOR" --config "$CONF" device disable pintu-1 >/dev/null
 reply=$(python3 "$SIM" "$K/sim.sock" "card 43")

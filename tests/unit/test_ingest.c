@@ -283,6 +283,64 @@ static void test_ingest_batch_anchor_corrects_earlier_records(void **state)
 		assert_int_equal(got[i], a.true_usec - a.boot_usec + r[i].boot_usec);
 }
 
+static int keep_health(const struct db_device_health *dh, void *user)
+{
+	if (strcmp(dh->dev.name, "kiosk-1") == 0)
+		*(struct db_device_health *)user = *dh;
+	return 0;
+}
+
+static struct db_device_health health_of(struct fixture *f)
+{
+	struct db_device_health dh = {.alerts = -1};
+
+	assert_int_equal(db_device_health(f->db, keep_health, &dh), 0);
+	return dh;
+}
+
+static void test_ingest_batch_keeps_health(void **state)
+{
+	struct fixture *f = *state;
+	struct record_batch batch = {.recs = f->chain, .n = 2, .has_health = true};
+	struct db_device_health dh = health_of(f);
+	struct ingest_result res;
+
+	assert_false(dh.has_sync); /* enrolled, never synced */
+	assert_false(dh.has_health);
+	assert_int_equal(dh.alerts, 0);
+	batch.health.outbox = 6;
+	batch.health.clock_offset_usec = -42;
+	batch.health.clock_trusted = true;
+	strcpy(batch.health.boot_id, boot);
+	strcpy(batch.health.version, "v9");
+	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, NULL, 100, &res), 0);
+	dh = health_of(f);
+	assert_true(dh.has_sync && dh.has_health);
+	assert_int_equal(dh.last_sync_usec, 100);
+	assert_int_equal(dh.health_usec, 100);
+	assert_int_equal(dh.health.outbox, 6);
+	assert_int_equal(dh.health.clock_offset_usec, -42);
+	assert_true(dh.health.clock_trusted);
+	assert_string_equal(dh.health.version, "v9");
+
+	/* No health (an old kiosk) or a bad one: the sync counts, the last health stays. */
+	batch.recs = f->chain + 2;
+	batch.n = 1;
+	batch.has_health = false;
+	strcpy(batch.health_why, "health outbox: out of range");
+	f->dev.acked_seq = 2;
+	assert_int_equal(ingest_batch(f->db, &f->dev, &batch, NULL, 200, &res), 0);
+	assert_int_equal(res.stored, 1);
+	dh = health_of(f);
+	assert_int_equal(dh.last_sync_usec, 200);
+	assert_int_equal(dh.health_usec, 100);
+	assert_int_equal(dh.health.outbox, 6);
+
+	/* A gap (seq 4 missing before 5): one tamper alert, counted for the device. */
+	(void)ingest(f, f->chain + 4, 1);
+	assert_int_equal(health_of(f).alerts, 1);
+}
+
 static void test_db_device_rules(void **state)
 {
 	struct fixture *f = *state;
@@ -321,6 +379,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_ingest_batch_anchor_corrects_earlier_records,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ingest_batch_keeps_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_db_device_rules, setup, teardown),
 	};
 

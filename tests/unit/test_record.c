@@ -109,7 +109,7 @@ static void test_record_batch_roundtrip(void **state)
 	strcpy(anchor.boot_id, boot);
 	record_seal(&in[0], zero);
 	record_seal(&in[1], in[0].link);
-	text = record_batch_encode(in, 2, &anchor, 1);
+	text = record_batch_encode(in, 2, &anchor, 1, NULL);
 	assert_non_null(text);
 	assert_int_equal(record_batch_decode(text, strlen(text), &out, why, sizeof(why)), 0);
 	assert_int_equal(out.n, 2);
@@ -117,8 +117,102 @@ static void test_record_batch_roundtrip(void **state)
 	assert_memory_equal(&in[1], &out.recs[1], sizeof(in[1]));
 	assert_int_equal(out.n_anchors, 1);
 	assert_memory_equal(&anchor, &out.anchors[0], sizeof(anchor));
+	assert_false(out.has_health); /* none sent: none made up */
+	assert_string_equal(out.health_why, "");
 	record_batch_free(&out);
 	free(text);
+}
+
+static struct record_health health(void)
+{
+	struct record_health h;
+
+	memset(&h, 0, sizeof(h));
+	h.outbox = 42;
+	h.outbox_oldest_usec = INT64_C(1740962460000000);
+	h.clock_offset_usec = -1234567;
+	h.clock_trusted = false;
+	strcpy(h.boot_id, boot);
+	h.uptime_s = 86400;
+	strcpy(h.version, "1.2-3-gabcdef");
+	return h;
+}
+
+static void test_record_batch_health_roundtrip(void **state)
+{
+	struct record_health h = health();
+	struct record_batch out;
+	char why[256] = "";
+	char *text;
+
+	(void)state;
+	/* A health-only push: no records, no anchors. */
+	text = record_batch_encode(NULL, 0, NULL, 0, &h);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"health\":{\"outbox\":42,"));
+	assert_int_equal(record_batch_decode(text, strlen(text), &out, why, sizeof(why)), 0);
+	assert_int_equal(out.n, 0);
+	assert_true(out.has_health);
+	assert_memory_equal(&h, &out.health, sizeof(h));
+	record_batch_free(&out);
+	free(text);
+}
+
+/* A batch whose health object is bad: the records decode, the health is dropped with a reason. */
+static void assert_health_ignored(const char *health_json, const char *want_why)
+{
+	char body[1024];
+	struct record_batch out;
+	char why[256] = "";
+
+	snprintf(body, sizeof(body),
+		 "{\"version\":1,\"records\":[],\"anchors\":[{\"boot_id\":\"%s\","
+		 "\"boot_usec\":5,\"true_usec\":6,\"rtt_usec\":7}],\"health\":%s}",
+		 boot, health_json);
+	assert_int_equal(record_batch_decode(body, strlen(body), &out, why, sizeof(why)), 0);
+	assert_int_equal(out.n_anchors, 1);
+	assert_false(out.has_health);
+	if (!strstr(out.health_why, want_why))
+		fail_msg("health_why '%s' lacks '%s'", out.health_why, want_why);
+	record_batch_free(&out);
+}
+
+#define HEALTH(outbox, offset, trusted, version)                                                   \
+	"{\"outbox\":" outbox ",\"outbox_oldest_usec\":0,\"clock_offset_usec\":" offset            \
+	",\"clock_trusted\":" trusted ",\"boot_id\":\"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\","     \
+	"\"uptime_s\":5,\"version\":" version "}"
+
+static void test_record_batch_health_ignored(void **state)
+{
+	struct record_batch out;
+	const char *good =
+	    "{\"version\":1,\"records\":[],\"health\":" HEALTH("3", "-9", "true", "\"v1\"") "}";
+	char why[256] = "";
+
+	(void)state;
+	assert_int_equal(record_batch_decode(good, strlen(good), &out, why, sizeof(why)), 0);
+	assert_true(out.has_health);
+	assert_int_equal(out.health.outbox, 3);
+	assert_int_equal(out.health.clock_offset_usec, -9);
+	assert_true(out.health.clock_trusted);
+	assert_string_equal(out.health.version, "v1");
+	record_batch_free(&out);
+
+	assert_health_ignored("[]", "not an object");
+	assert_health_ignored("\"ok\"", "not an object");
+	assert_health_ignored(HEALTH("-1", "0", "true", "\"v\""), "outbox: out of range");
+	assert_health_ignored(HEALTH("1000000001", "0", "true", "\"v\""), "outbox: out of range");
+	assert_health_ignored(HEALTH("\"7\"", "0", "true", "\"v\""), "not an integer");
+	assert_health_ignored(HEALTH("1.5", "0", "true", "\"v\""), "not an integer");
+	assert_health_ignored(HEALTH("1", "-10000000000000001", "true", "\"v\""),
+			      "times: out of range");
+	assert_health_ignored(HEALTH("1", "0", "1", "\"v\""), "clock_trusted: not a boolean");
+	assert_health_ignored(HEALTH("1", "0", "true", "7"), "version: missing or not a string");
+	assert_health_ignored(HEALTH("1", "0", "true", "\"a b\""), "printable ASCII");
+	assert_health_ignored(
+	    HEALTH("1", "0", "true", "\"0123456789012345678901234567890123456789012345678\""),
+	    "too long");
+	assert_health_ignored("{\"outbox\":1}", "missing or not an integer");
 }
 
 static void assert_refused(const char *body, const char *want_why)
@@ -196,6 +290,8 @@ int main(void)
 	    cmocka_unit_test(test_record_seal_pinned_chain),
 	    cmocka_unit_test(test_record_link_detects_any_change),
 	    cmocka_unit_test(test_record_batch_roundtrip),
+	    cmocka_unit_test(test_record_batch_health_roundtrip),
+	    cmocka_unit_test(test_record_batch_health_ignored),
 	    cmocka_unit_test(test_record_batch_decode_refusals),
 	    cmocka_unit_test(test_record_batch_decode_accepts_minimal),
 	    cmocka_unit_test(test_record_batch_decode_bounds),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -85,6 +86,50 @@ static void test_store_append_chains_records(void **state)
 	assert_int_equal(b.seq, 2);
 	assert_memory_equal(b.prev, a.link, CRYPTO_SHA256_LEN);
 	assert_true(record_link_ok(&b));
+	assert_int_equal(store_verify_chain(f->st, &bad), 0);
+}
+
+static off_t wal_size(const struct fixture *f)
+{
+	char path[128];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s-wal", f->db);
+	return stat(path, &sb) == 0 ? sb.st_size : 0;
+}
+
+/*
+ * Deferred checkpoints: commits leave the WAL to grow (no checkpoint inside a
+ * tap) until an idle checkpoint is due; the idle checkpoint copies it all;
+ * and without idle time a commit still checkpoints at the cap, so the WAL
+ * stays bounded.
+ */
+static void test_store_deferred_checkpoints(void **state)
+{
+	const off_t frame = 4096 + 24; /* default page size plus the WAL frame header */
+	struct fixture *f = *state;
+	struct record rec;
+	uint64_t bad = 0;
+	unsigned n = 0;
+
+	store_defer_checkpoints(f->st);
+	assert_false(store_checkpoint_due(f->st));
+	while (!store_checkpoint_due(f->st)) {
+		rec = tap_record("1");
+		assert_int_equal(store_append(f->st, &rec), 0);
+		assert_true(++n < 100000);
+	}
+	assert_true(n > 20); /* many taps per checkpoint, not one each */
+	assert_true(wal_size(f) >= STORE_CHECKPOINT_PAGES * frame);
+	assert_int_equal(store_checkpoint(f->st), 0);
+	assert_false(store_checkpoint_due(f->st));
+
+	/* A long burst with no pause: SQLite alone would let the WAL grow without limit. */
+	for (unsigned i = 0; i < 3 * STORE_WAL_CAP_PAGES / 2; i++) {
+		rec = tap_record("1");
+		assert_int_equal(store_append(f->st, &rec), 0);
+	}
+	assert_true(wal_size(f) <= (STORE_WAL_CAP_PAGES + 16) * frame + 32);
 	assert_int_equal(store_verify_chain(f->st, &bad), 0);
 }
 
@@ -431,6 +476,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_store_append_chains_records, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_reopen_continues_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_deferred_checkpoints, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_verify_finds_tampering, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_verify_finds_gap, setup, teardown),
 	    cmocka_unit_test(test_store_open_missing_is_enoent),
