@@ -17,12 +17,14 @@
 #include "server/activities.h"
 #include "server/api_activities.h"
 #include "server/api_devices.h"
+#include "server/api_overview.h"
 #include "server/api_roster.h"
 #include "server/api_templates.h"
 #include "server/config.h"
 #include "server/api_account.h"
 #include "server/api_web.h"
 #include "server/db.h"
+#include "server/discipline.h"
 #include "common/http.h"
 #include "server/api_reports.h"
 #include "server/ingest.h"
@@ -295,6 +297,40 @@ int api_query_when(const char *query, const char *name, bool is_end, int64_t *re
 	return clk_parse_iso8601(text, ret_usec);
 }
 
+bool api_query_text(const struct api_call *call, const char *name, char *buf, size_t size,
+		    struct api_reply *ret)
+{
+	int r = http_query_get(call->req->query, name, buf, size);
+
+	if (r == -ENOENT) {
+		buf[0] = '\0';
+		return true;
+	}
+	if (r < 0) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%s: malformed or too long", name);
+		api_error(400, msg, call->now, ret);
+		return false;
+	}
+	return true;
+}
+
+bool api_query_period(const struct api_call *call, int32_t *ret_from, int32_t *ret_to,
+		      struct api_reply *ret)
+{
+	char from[32], to[32], why[DISCIPLINE_WHY_MAX];
+
+	if (!api_query_text(call, "from", from, sizeof(from), ret) ||
+	    !api_query_text(call, "to", to, sizeof(to), ret))
+		return false;
+	if (discipline_parse_period(from, to, ret_from, ret_to, why) < 0) {
+		api_error(400, why, call->now, ret);
+		return false;
+	}
+	return true;
+}
+
 static void route_taps(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	const struct http_request *req = call->req;
@@ -357,6 +393,7 @@ static const struct route routes[] = {
     {"/api/v1/login", HTTP_VERB_POST, api_login},
     {"/api/v1/logout", HTTP_VERB_POST, api_logout},
     {"/api/v1/me", HTTP_VERB_GET, api_me},
+    {"/api/v1/overview", HTTP_VERB_GET, api_overview},
     {"/api/v1/records", HTTP_VERB_POST, route_records},
     {"/api/v1/reports/activities", HTTP_VERB_GET, api_activities_report},
     {"/api/v1/reports/discipline", HTTP_VERB_GET, api_reports_discipline},
@@ -394,9 +431,16 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
  * Handlers that take long: the server runs them on its worker thread. A login
  * is there for Argon2 (a tenth of a second or more of one core, by design).
  */
+/* clang-format off */
 static api_route_fn *const slow_routes[] = {
-    api_login, api_activities_report, api_reports_days, api_reports_discipline, api_reports_units,
+    api_login,
+    api_activities_report,
+    api_overview,
+    api_reports_days,
+    api_reports_discipline,
+    api_reports_units,
 };
+/* clang-format on */
 
 bool api_is_slow(const struct http_request *req)
 {

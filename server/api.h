@@ -14,6 +14,7 @@
  *   login, logout, me, audit: api_account.h; the dashboard's files: api_web.h
  *   /api/v1/activities…, /api/v1/reports/activities: api_activities.h
  *   GET  /api/v1/devices   kiosks' sync, health and tamper alerts: api_devices.h
+ *   GET  /api/v1/overview  the dashboard's overview (api_overview.h)
  */
 #ifndef HADIR_SERVER_API_H
 #define HADIR_SERVER_API_H
@@ -32,13 +33,15 @@ struct db_device;
 struct json_t;
 struct http_request;
 struct metrics;
+struct overview;
 struct vault;
 
 struct api {
 	const struct config *cfg;
 	struct db *db;
 	struct metrics *metrics;
-	struct vault *vault; /* NULL: no template key, fingerprints are not shared */
+	struct vault *vault;	   /* NULL: no template key, fingerprints are not shared */
+	struct overview *overview; /* the overview's cache (overview.h), or NULL: none */
 };
 
 #define API_ADDR_MAX 64
@@ -131,5 +134,11 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
  * for is_end) or ISO 8601. Leaves *ret_usec alone when absent; < 0 if malformed.
  */
 int api_query_when(const char *query, const char *name, bool is_end, int64_t *ret_usec);
+/* Query parameter name into buf ("" when absent); false, after a 400 in ret, when malformed. */
+bool api_query_text(const struct api_call *call, const char *name, char *buf, size_t size,
+		    struct api_reply *ret);
+/* from and to as a period (discipline_parse_period); false after a 400 in ret. */
+bool api_query_period(const struct api_call *call, int32_t *ret_from, int32_t *ret_to,
+		      struct api_reply *ret);
 
 #endif

@@ -23,42 +23,6 @@
 
 #define ID_MAX 64
 
-/* A query parameter, "" when absent; false (after a 400 in ret) when malformed. */
-static bool query_text(const struct api_call *call, const char *name, char *buf, size_t size,
-		       struct api_reply *ret)
-{
-	int r = http_query_get(call->req->query, name, buf, size);
-
-	if (r == -ENOENT) {
-		buf[0] = '\0';
-		return true;
-	}
-	if (r < 0) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "%s: malformed or too long", name);
-		api_error(400, msg, call->now, ret);
-		return false;
-	}
-	return true;
-}
-
-/* from and to as a period, or false after a 400 in ret. */
-static bool query_period(const struct api_call *call, int32_t *ret_from, int32_t *ret_to,
-			 struct api_reply *ret)
-{
-	char from[32], to[32], why[DISCIPLINE_WHY_MAX];
-
-	if (!query_text(call, "from", from, sizeof(from), ret) ||
-	    !query_text(call, "to", to, sizeof(to), ret))
-		return false;
-	if (discipline_parse_period(from, to, ret_from, ret_to, why) < 0) {
-		api_error(400, why, call->now, ret);
-		return false;
-	}
-	return true;
-}
-
 static void discipline_error(int r, const char *why, int64_t now, struct api_reply *ret)
 {
 	if (r == -ENOENT)
@@ -117,10 +81,10 @@ static bool query_view(const struct api_call *call, struct view *ret_view,
 {
 	char q[VIEW_Q_MAX + 1], sort[16], order[8], columns[8], why[VIEW_WHY_MAX];
 
-	if (!query_text(call, "q", q, sizeof(q), ret) ||
-	    !query_text(call, "sort", sort, sizeof(sort), ret) ||
-	    !query_text(call, "order", order, sizeof(order), ret) ||
-	    !query_text(call, "columns", columns, sizeof(columns), ret))
+	if (!api_query_text(call, "q", q, sizeof(q), ret) ||
+	    !api_query_text(call, "sort", sort, sizeof(sort), ret) ||
+	    !api_query_text(call, "order", order, sizeof(order), ret) ||
+	    !api_query_text(call, "columns", columns, sizeof(columns), ret))
 		return false;
 	if (view_parse(q, sort, order, ret_view, why) < 0) {
 		api_error(400, why, call->now, ret);
@@ -181,9 +145,9 @@ static void reply_report(struct api *api, const struct api_call *call,
 
 	if (scope_of_call(api, call, &sc, ret) < 0)
 		return;
-	if (!query_period(call, &q.from, &q.to, ret) ||
-	    !query_text(call, "unit", unit, sizeof(unit), ret) ||
-	    !query_text(call, "format", format_text, sizeof(format_text), ret))
+	if (!api_query_period(call, &q.from, &q.to, ret) ||
+	    !api_query_text(call, "unit", unit, sizeof(unit), ret) ||
+	    !api_query_text(call, "format", format_text, sizeof(format_text), ret))
 		return;
 	if (discipline_parse_format(format_text, &format) < 0) {
 		api_error(400, "format: json, csv or xlsx", now, ret);
@@ -267,8 +231,8 @@ void api_reports_days(struct api *api, const struct api_call *call, struct api_r
 
 	if (scope_of_call(api, call, &sc, ret) < 0)
 		return;
-	if (!query_period(call, &q.from, &q.to, ret) ||
-	    !query_text(call, "format", format_text, sizeof(format_text), ret))
+	if (!api_query_period(call, &q.from, &q.to, ret) ||
+	    !api_query_text(call, "format", format_text, sizeof(format_text), ret))
 		return;
 	if (discipline_parse_format(format_text, &format) < 0) {
 		api_error(400, "format: json, csv or xlsx", now, ret);

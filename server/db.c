@@ -358,6 +358,22 @@ int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *us
 	return db->ops->staff_brief(db, unit_id, fn, user);
 }
 
+int db_record_last(struct db *db, int64_t *ret_id)
+{
+	return db->ops->record_last(db, ret_id);
+}
+
+int db_record_units(struct db *db, int64_t after_id, int64_t upto_id, db_unit_count_fn *fn,
+		    void *user)
+{
+	return db->ops->record_units(db, after_id, upto_id, fn, user);
+}
+
+int db_uncorrected_units(struct db *db, db_unit_count_fn *fn, void *user)
+{
+	return db->ops->uncorrected_units(db, fn, user);
+}
+
 int db_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user)
 {
 	return db->ops->template_list(db, nip, fn, user);

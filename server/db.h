@@ -268,6 +268,7 @@ struct db_tap_range {
 };
 typedef int db_accepted_fn(const char *nip, int64_t usec, const char *direction, void *user);
 typedef int db_unit_since_fn(const char *unit_id, int64_t usec, void *user);
+typedef int db_unit_count_fn(const char *unit_id, int64_t n, void *user);
 
 struct db;
 struct db_account_ops;
@@ -362,6 +363,10 @@ struct db_ops {
 	int (*unit_first_taps)(struct db *db, const char *unit_id, int64_t since_usec,
 			       db_unit_since_fn *fn, void *user);
 	int (*staff_brief)(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+	int (*record_last)(struct db *db, int64_t *ret_id);
+	int (*record_units)(struct db *db, int64_t after_id, int64_t upto_id, db_unit_count_fn *fn,
+			    void *user);
+	int (*uncorrected_units)(struct db *db, db_unit_count_fn *fn, void *user);
 
 	int (*template_list)(struct db *db, const char *nip, db_template_fn *fn, void *user);
 	int (*template_put)(struct db *db, const struct db_template *t);
@@ -591,6 +596,24 @@ int db_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec, d
  * db_staff()'s cost.
  */
 int db_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user) MUST_CHECK;
+
+/*
+ * What changed in the records since an earlier look (server/overview.c's
+ * cache): records only ever get larger ids, so a reader that remembers the
+ * newest id it saw finds the later ones by id, whichever process stored them.
+ */
+
+/* The newest record's id; 0 when there is none. */
+int db_record_last(struct db *db, int64_t *ret_id) MUST_CHECK;
+/* The units of the staff behind records with ids in (after_id, upto_id], with how many each. */
+int db_record_units(struct db *db, int64_t after_id, int64_t upto_id, db_unit_count_fn *fn,
+		    void *user) MUST_CHECK;
+/*
+ * Per unit, how many of its staff's records still wait for a corrected time
+ * (a kiosk's clock not yet trusted): when that count drops, earlier records
+ * got their time corrected. Units without such records are not listed.
+ */
+int db_uncorrected_units(struct db *db, db_unit_count_fn *fn, void *user) MUST_CHECK;
 
 /* Fingerprint templates, sealed (server/vault.h), and enrolments asked of kiosks. */
 

@@ -87,6 +87,11 @@ int db_sqlite_accepted_taps(struct db *db, const struct db_tap_range *q, db_acce
 int db_sqlite_unit_first_taps(struct db *db, const char *unit_id, int64_t since_usec,
 			      db_unit_since_fn *fn, void *user);
 int db_sqlite_staff_brief(struct db *db, const char *unit_id, db_staff_fn *fn, void *user);
+/* db_sqlite_changes.c: what changed in the records since an earlier look. */
+int db_sqlite_record_last(struct db *db, int64_t *ret_id);
+int db_sqlite_record_units(struct db *db, int64_t after_id, int64_t upto_id, db_unit_count_fn *fn,
+			   void *user);
+int db_sqlite_uncorrected_units(struct db *db, db_unit_count_fn *fn, void *user);
 /* db_sqlite_templates.c: the fingerprint entries. */
 int db_sqlite_template_list(struct db *db, const char *nip, db_template_fn *fn, void *user);
 int db_sqlite_template_put(struct db *db, const struct db_template *t);

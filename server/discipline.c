@@ -74,7 +74,10 @@ struct discipline {
 	bool is_keeping;	  /* explain: keep staff[0]'s taps instead of evaluating */
 	discipline_keep_fn *keep; /* the query's staff filter, or NULL */
 	void *keep_arg;
-	const struct view *view; /* the query's, or NULL */
+	const struct view *view;   /* the query's, or NULL */
+	discipline_day_fn *on_day; /* the query's, or NULL */
+	void *on_day_arg;
+	const struct rules_employee *day_emp; /* whose days on_day is told */
 	char *why;
 };
 
@@ -389,6 +392,8 @@ static int load(struct discipline *d, struct db *db, const char *profiles_dir,
 	d->keep = q->keep;
 	d->keep_arg = q->keep_arg;
 	d->view = q->view;
+	d->on_day = q->on_day;
+	d->on_day_arg = q->on_day_arg;
 	tz_civil_from_days(q->to, &y, &m, &day);
 	d->first = tz_days_from_civil(y, 1, 1);
 	tz_civil_from_days(q->from, &y, &m, &day);
@@ -442,6 +447,14 @@ static void employee_of(struct discipline *d, struct staff_slot *s)
 	s->emp.last_day = 0;
 }
 
+/* The rules' per-day callback, with the employee added for the query's. */
+static void tell_day(const struct rules_day *day, void *user)
+{
+	struct discipline *d = user;
+
+	d->on_day(d->day_emp, day, d->on_day_arg);
+}
+
 /* Evaluate staff[cursor] with the taps gathered, and move on. */
 static int flush(struct discipline *d)
 {
@@ -450,8 +463,9 @@ static int flush(struct discipline *d)
 	int r;
 
 	employee_of(d, s);
-	r = rules_eval_period(d->units[s->unit].plan, &s->emp, d->taps, d->n_taps, NULL, NULL,
-			      &d->periods[i]);
+	d->day_emp = &s->emp;
+	r = rules_eval_period(d->units[s->unit].plan, &s->emp, d->taps, d->n_taps,
+			      d->on_day ? tell_day : NULL, d, &d->periods[i]);
 	if (r < 0) {
 		set_why(d, "employee '%s': %s", s->nip,
 			r == -EINVAL ? "stored leave or allowance refused" : strerror(-r));

@@ -48,6 +48,10 @@ enum discipline_report {
 	DISCIPLINE_PAGE,      /* CSV, XLSX: the unit page's columns (view.h); JSON as EMPLOYEES */
 };
 
+/* Each day of [from, to] of each employee, as the rules decided it (totals by day). */
+typedef void discipline_day_fn(const struct rules_employee *emp, const struct rules_day *day,
+			       void *arg);
+
 /* What to report on. */
 struct discipline_query {
 	int32_t from, to;	  /* local day numbers, inclusive */
@@ -55,7 +59,9 @@ struct discipline_query {
 	const char *nip;	  /* NULL or "": every employee (of the unit) */
 	discipline_keep_fn *keep; /* NULL: everyone unit_id and nip select; else those it keeps */
 	void *keep_arg;
-	const struct view *view; /* NULL: every employee, NIP order; else its rows, its order */
+	const struct view *view;   /* NULL: every employee, NIP order; else its rows, its order */
+	discipline_day_fn *on_day; /* NULL, or told every day of discipline_run()'s employees */
+	void *on_day_arg;
 };
 
 /*

@@ -396,6 +396,16 @@ static void apply_threshold(struct walk *w, struct rules_day *d)
 	d->why |= WHY_FORGIVEN;
 }
 
+bool rules_day_is_required(const struct rules_day *d)
+{
+	return d->cal.is_working && !d->is_leave;
+}
+
+bool rules_day_is_compliant(const struct rules_day *d)
+{
+	return rules_day_is_required(d) && !d->is_tk && !d->tl && !d->psw;
+}
+
 static void add_period(struct walk *w, const struct rules_day *d)
 {
 	struct rules_period *o = &w->out;
@@ -417,9 +427,8 @@ static void add_period(struct walk *w, const struct rules_day *d)
 			o->tl[d->tl - 1]++;
 		if (d->psw)
 			o->psw[d->psw - 1]++;
-		if (!d->tl && !d->psw)
-			o->compliant_days++;
 	}
+	o->compliant_days += rules_day_is_compliant(d);
 	if (!d->is_compensated)
 		o->late_minutes += d->late_minutes;
 	o->early_minutes += d->early_minutes;

@@ -174,6 +174,14 @@ int rules_eval_period(const struct rules_plan *plan, const struct rules_employee
 		      const struct rules_tap *taps, size_t n_taps, rules_day_fn *on_day, void *user,
 		      struct rules_period *ret_period) MUST_CHECK;
 
+/*
+ * How an evaluated day counts in its period: required (a working day not
+ * covered by whole-day leave: rules_period.required_days) and, of those,
+ * compliant (no TL, no PSW, not TK: compliant_days). For totals by day.
+ */
+bool rules_day_is_required(const struct rules_day *day);
+bool rules_day_is_compliant(const struct rules_day *day);
+
 /* Add up periods (of one unit, typically). */
 void rules_summarize(const struct rules_period *periods, size_t n, struct rules_summary *ret);
 

@@ -2,8 +2,9 @@
 /*
  * The worker: a one-thread workq whose jobs run through api_handle() like
  * the loop's requests, with an api of its own whose db is the thread's
- * connection (SQLite connections are opened NOMUTEX: one thread each). No
- * metrics: slow routes count nothing.
+ * connection (SQLite connections are opened NOMUTEX: one thread each), and
+ * the overview's cache, which lives as long as the worker. No metrics: slow
+ * routes count nothing.
  */
 #include "server/worker.h"
 
@@ -13,18 +14,20 @@
 
 #include "common/log.h"
 #include "server/db.h"
+#include "server/overview.h"
 
 struct worker {
 	const struct config *cfg;
 	struct workq *q;
 	struct db *db; /* opened on the first job; the queue's thread's alone until it stops */
+	struct overview *overview; /* the overview's cache, for the jobs */
 };
 
 static void run_job(struct workq_job *base)
 {
 	struct worker_job *job = (struct worker_job *)base;
 	struct worker *w = job->worker;
-	struct api api = {.cfg = w->cfg};
+	struct api api = {.cfg = w->cfg, .overview = w->overview};
 	int r;
 
 	if (!w->db) {
@@ -62,8 +65,14 @@ int worker_start(const struct config *cfg, struct worker **ret_worker)
 	if (!w)
 		return -ENOMEM;
 	w->cfg = cfg;
+	r = overview_new(OVERVIEW_ENTRIES_MAX, &w->overview);
+	if (r < 0) {
+		free(w);
+		return r;
+	}
 	r = workq_new(1, &w->q);
 	if (r < 0) {
+		overview_free(w->overview);
 		free(w);
 		return r;
 	}
@@ -104,5 +113,6 @@ void worker_stop(struct worker *w)
 		return;
 	workq_free(w->q, discard_job); /* joins the thread: the connection is ours now */
 	db_close(w->db);
+	overview_free(w->overview);
 	free(w);
 }

@@ -17,35 +17,7 @@ site_start "$T/site" >/dev/null || {
 	exit 1
 }
 
-python3 - "$T" "$STAFF" "$UNITS" <<'PY'
-import random, sys
-from datetime import date, timedelta
-out, staff, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-zones = [("Asia/Jakarta", 7), ("Asia/Makassar", 8), ("Asia/Jayapura", 9)]
-with open(out + "/units.csv", "w") as f:
-    f.write("unit_id,name,timezone,profile\n")
-    for u in range(units):
-        f.write("U%03d,Unit %d,%s,%s\n" % (u, u, zones[u % 3][0], "permentan" if u % 5 == 0 else "default"))
-days = [date(2025, 9, 1) + timedelta(d) for d in range(30)]
-days = [d for d in days if d.weekday() < 5]
-assert len(days) == 22
-rnd = random.Random(1)
-with open(out + "/staff.csv", "w") as s, open(out + "/taps.csv", "w") as t:
-    s.write("nip,name,unit_id,card,fingerprint_id,allowance\n")
-    t.write("nip,time\n")
-    for i in range(staff):
-        nip = "19%016d" % i
-        u = i % units
-        off = zones[u % 3][1]
-        s.write("%s,Pegawai %d,U%03d,%d,,%d\n" % (nip, i, u, 100000 + i, 3000000 + (i % 7) * 250000))
-        for d in days:
-            if rnd.random() < 0.02:
-                continue  # absent: TK
-            tin = 7 * 3600 + 15 * 60 + rnd.randrange(1800)  # late now and then
-            tout = 16 * 3600 + rnd.randrange(3600)
-            for sec in (tin, tout):
-                t.write("%s,%sT%02d:%02d:%02d+%02d:00\n" % (nip, d, sec // 3600, sec // 60 % 60, sec % 60, off))
-PY
+python3 "$REPO/tests/helpers/bench_site.py" "$T" "$STAFF" "$UNITS"
 for kind in units staff; do
 	"$COLLECTOR" --config "$CONF" import $kind "$T/$kind.csv" >/dev/null || {
 		echo "import $kind failed"

@@ -300,6 +300,28 @@ async function employeePage(page) {
   await waitText(page, "#page", "120 pegawai");
 }
 
+// The overview of the fixture's period: both charts drawn, the table's downloads.
+async function overviewPeriod(page) {
+  await page.fill("#from", from);
+  await page.fill("#to", to);
+  await page.click("#period button[type=submit]");
+  try {
+    await page.waitForSelector(`#daily circle[data-date="${to}"]`, { timeout: WAIT });
+  } catch (e) {
+    // the check below says what is missing
+  }
+  const dots = await page.locator("#daily circle").evaluateAll((cs) => cs.map((c) => c.dataset.date));
+  ok(dots.join(",") === `${from},2025-10-07,${to}`, "the daily chart has a point per working day", dots);
+  ok(await page.locator("#daily path.line").count() === 1, "... joined by one line");
+  ok(await page.locator("#chart rect.bar").count() === 2, "the bar chart still has a bar per unit");
+  ok((await page.locator("#units thead th").count()) === (await page.locator("#units tbody tr").first()
+    .locator("th, td").count()), "the table's header and rows have the same columns");
+  const csv = await download(page, "#overview-csv", "overview.csv");
+  ok(csv === `ringkasan_unit_${from}_${to}.csv`, "the overview's CSV download", csv);
+  const xlsx = await download(page, "#overview-xlsx", "overview.xlsx");
+  ok(xlsx === `ringkasan_unit_${from}_${to}.xlsx`, "the overview's XLSX download", xlsx);
+}
+
 async function unitPage(page) {
   // Drill down: the overview for the fixture's period, then unit A's link.
   await page.fill("#from", from);
@@ -464,6 +486,7 @@ async function main() {
     ok(await unitRows(page) === "A,B", "the overview lists every unit for a superadmin");
     ok(await page.locator("#chart rect").count() === 2, "the chart has a bar per unit");
     await devicesSection(page, true);
+    await overviewPeriod(page);
     await page.screenshot({ path: `${outDir}/overview.png`, fullPage: true });
     await unitPage(page);
     await page.reload();

@@ -121,6 +121,11 @@ rows = json.load(open(sys.argv[1]))
 assert [r[1] for r in rows[1:]] == ["Pegawai %03d" % i for i in range(99, 0, -1)], rows[:3]
 PY
 check "the employee page's days CSV: a header and three days" test "$(grep -c '^"\?[A-Z][a-z]*, 2025-10-0' "$OUT/employee-ani-days.csv")" = 3
+# The overview's downloads: its table, a row per unit.
+check "the overview's CSV: a header and units A and B" test \
+	"$(tail -n +2 "$OUT/overview.csv" | cut -d, -f1 | tr -d '\r' | tr '\n' ' ')" = "A B "
+check "the overview's XLSX: the same table" bash -c \
+	"python3 '$REPO/tests/helpers/xlsx_cells.py' '$OUT/overview.xlsx' Ringkasan | grep -qP '^A3\ts\tB$'"
 check "the audit log holds the browser's logins and lockout" bash -c \
 	"'$COLLECTOR' --config '$CONF' audit --format csv | grep -c '\"login_locked\",\"locky\"' | grep -qv '^0$'"
 check "service up" up
