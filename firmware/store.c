@@ -24,6 +24,7 @@ struct store {
 	uint64_t head_seq;		      /* last committed sequence */
 	uint8_t head_link[CRYPTO_SHA256_LEN]; /* its link */
 	int wal_pages;			      /* not yet checkpointed, after deferring */
+	int64_t busy_waited;		      /* usec, for the lock on_busy() waits for */
 };
 
 static const char *const migrations[] = {
@@ -228,6 +229,33 @@ static int prepare(struct store *st, const char *sql, sqlite3_stmt **ret)
 	return rc == SQLITE_OK ? 0 : fail(st, rc, sql);
 }
 
+/*
+ * Another connection (the sync process, a command) holds the write lock:
+ * retry after 50 us, growing to 1 ms, for 5 s in all. SQLite's own busy
+ * timeout sleeps whole milliseconds from the first retry, which a tap
+ * waiting behind the sync process's short write would pay in full.
+ */
+#define BUSY_FIRST_USEC 50
+#define BUSY_MAX_USEC	1000
+#define BUSY_LIMIT_USEC 5000000LL
+
+static int on_busy(void *user, int retries)
+{
+	int64_t *waited = user, step = BUSY_FIRST_USEC;
+
+	if (retries == 0)
+		*waited = 0;
+	for (int i = 0; i < retries && step < BUSY_MAX_USEC; i++)
+		step *= 2;
+	if (step > BUSY_MAX_USEC)
+		step = BUSY_MAX_USEC;
+	if (*waited >= BUSY_LIMIT_USEC)
+		return 0;
+	usleep((useconds_t)step);
+	*waited += step;
+	return 1;
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -248,9 +276,8 @@ int store_open(const char *path, enum store_mode mode, struct store **ret_store)
 		goto out_close;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	r = exec(st, "PRAGMA busy_timeout = 5000");
-	if (r == 0)
-		r = exec(st, "PRAGMA journal_mode = WAL");
+	sqlite3_busy_handler(st->db, on_busy, &st->busy_waited);
+	r = exec(st, "PRAGMA journal_mode = WAL");
 	if (r == 0)
 		r = exec(st, "PRAGMA synchronous = FULL");
 	if (r == 0)
@@ -324,6 +351,11 @@ void store_defer_checkpoints(struct store *st)
 {
 	/* Replaces SQLite's own automatic checkpoint, which is also a WAL hook. */
 	sqlite3_wal_hook(st->db, on_wal_commit, st);
+}
+
+int store_relax_durability(struct store *st)
+{
+	return exec(st, "PRAGMA synchronous = NORMAL");
 }
 
 bool store_checkpoint_due(const struct store *st)

@@ -51,6 +51,16 @@ void store_close(struct store *st);
 #define STORE_CHECKPOINT_PAGES 256  /* worth a checkpoint when idle */
 #define STORE_WAL_CAP_PAGES    4096 /* a commit checkpoints inline past this (16 MB at 4 KB) */
 void store_defer_checkpoints(struct store *st);
+
+/*
+ * For a connection whose every write may be lost and redone (the sync
+ * process: acknowledged sequence, sync facts, clock anchors, a roster with
+ * its ETag): commits without an fsync of their own (synchronous=NORMAL), so
+ * they never queue a tap's fsync behind theirs. They become durable with the
+ * next tap's commit, which syncs the whole WAL; a power cut before that only
+ * means records resent (the collector keeps each once) or a roster pulled again.
+ */
+int store_relax_durability(struct store *st) MUST_CHECK;
 bool store_checkpoint_due(const struct store *st);
 /* A passive checkpoint: copies what no reader still needs; never blocks a writer. */
 int store_checkpoint(struct store *st) MUST_CHECK;

@@ -560,6 +560,8 @@ int sync_start(const struct kconfig *cfg, const char *url, const struct sync_hoo
 	if (r < 0)
 		goto out_free;
 	r = store_open(cfg->database, STORE_EXISTING, &s->store);
+	if (r == 0)
+		r = store_relax_durability(s->store);
 	if (r < 0)
 		goto out_free;
 	r = hc_new(&tls, cfg->sync_timeout_ms, &s->stop, &s->hc);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,6 +31,8 @@
 #include "firmware/sync.h"
 #include "firmware/syncproc.h"
 #include "firmware/trust.h"
+
+#define SYNC_NICE 10
 
 struct opts {
 	const char *config;
@@ -124,6 +127,9 @@ static int cmd_run(const struct kconfig *cfg, const struct opts *o)
 	}
 	/* Not left behind if the daemon dies without closing the socket (it always does). */
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* The door comes first: on a busy board the tap path gets the CPU before sync does. */
+	if (setpriority(PRIO_PROCESS, 0, SYNC_NICE) < 0)
+		log_debug("sync: cannot lower my priority: %s", strerror(errno));
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The kiosk store: chain, durability boundaries, roster import, damaged files. */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "firmware/store.h"
+#include "firmware/store_private.h"
 
 struct fixture {
 	char dir[64];
@@ -131,6 +133,55 @@ static void test_store_deferred_checkpoints(void **state)
 	}
 	assert_true(wal_size(f) <= (STORE_WAL_CAP_PAGES + 16) * frame + 32);
 	assert_int_equal(store_verify_chain(f->st, &bad), 0);
+}
+
+/* The sync process's connection commits without fsync; the door's keeps synchronous=FULL. */
+static void test_store_relaxed_durability(void **state)
+{
+	struct fixture *f = *state;
+	struct store *sync = NULL;
+	int64_t level = -1;
+
+	assert_int_equal(store_open(f->db, STORE_EXISTING, &sync), 0);
+	assert_int_equal(store_relax_durability(sync), 0);
+	assert_int_equal(store_query_int64(sync, "PRAGMA synchronous", 0, 0, &level), 0);
+	assert_int_equal(level, 1); /* NORMAL */
+	assert_int_equal(store_query_int64(f->st, "PRAGMA synchronous", 0, 0, &level), 0);
+	assert_int_equal(level, 2); /* FULL */
+	store_close(sync);
+}
+
+struct lock_holder {
+	struct store *st;
+	int r;
+};
+
+static void *hold_write_lock(void *arg)
+{
+	struct lock_holder *h = arg;
+	const struct timespec hold = {.tv_nsec = 30 * 1000000};
+
+	nanosleep(&hold, NULL);
+	h->r = store_exec(h->st, "COMMIT");
+	return NULL;
+}
+
+/* A commit waits for another connection's write lock instead of failing. */
+static void test_store_waits_for_write_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct lock_holder h = {.st = NULL, .r = -1};
+	struct record rec = tap_record("1");
+	pthread_t thread;
+
+	assert_int_equal(store_open(f->db, STORE_EXISTING, &h.st), 0);
+	assert_int_equal(store_exec(h.st, "BEGIN IMMEDIATE"), 0);
+	assert_int_equal(pthread_create(&thread, NULL, hold_write_lock, &h), 0);
+	assert_int_equal(store_append(f->st, &rec), 0);
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	assert_int_equal(h.r, 0);
+	assert_int_equal(rec.seq, 1);
+	store_close(h.st);
 }
 
 static void test_store_reopen_continues_chain(void **state)
@@ -477,6 +528,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_append_chains_records, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_reopen_continues_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_deferred_checkpoints, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_relaxed_durability, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_waits_for_write_lock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_verify_finds_tampering, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_verify_finds_gap, setup, teardown),
 	    cmocka_unit_test(test_store_open_missing_is_enoent),
