@@ -422,6 +422,43 @@ async function devicesSection(page, isListed) {
     `the overview's kiosk section ${isListed ? "lists" : "hides"} unit A's kiosk`, JSON.stringify(cells));
 }
 
+// On a phone (390 px wide, touch): the pages fit the screen's width (wide tables scroll inside
+// their own box), and both charts are drawn within it.
+async function phoneLayout(browser) {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+  try {
+    await login(page, "root", password);
+    await page.waitForURL(/overview\.html$/, { timeout: WAIT });
+    ok(await waitText(page, "#units tbody", "A"), "phone: the overview shows its units");
+    ok(await fits(), "phone: the overview fits the screen's width",
+      await page.evaluate(() => document.documentElement.scrollWidth));
+    const chartsFit = await page.evaluate(() => [...document.querySelectorAll("svg")]
+      .every((svg) => svg.getBoundingClientRect().right <= window.innerWidth + 1));
+    ok(chartsFit, "phone: the charts are drawn within the screen");
+    await page.screenshot({ path: `${outDir}/overview-phone.png`, fullPage: true });
+    await page.goto(`${url}web/unit.html?${new URLSearchParams({ unit: "A", from, to })}`);
+    ok(await waitText(page, "#staff tbody", foreignNip), "phone: the unit page lists its staff");
+    ok(await fits(), "phone: the unit page fits the screen's width",
+      await page.evaluate(() => document.documentElement.scrollWidth));
+    await page.screenshot({ path: `${outDir}/unit-phone.png`, fullPage: true });
+    await page.goto(`${url}web/employee.html?${new URLSearchParams({ nip: foreignNip, from, to })}`);
+    ok(await waitText(page, "#days tbody", "2025"), "phone: the employee page shows the days");
+    ok(await fits(), "phone: the employee page fits the screen's width",
+      await page.evaluate(() => document.documentElement.scrollWidth));
+    await page.screenshot({ path: `${outDir}/employee-phone.png`, fullPage: true });
+  } finally {
+    await context.close();
+  }
+}
+
 async function sessionCookie(context) {
   return (await context.cookies()).find((c) => c.name === "hadir_session");
 }
@@ -577,6 +614,7 @@ async function main() {
     await page.screenshot({ path: `${outDir}/employee-unit-admin-own.png`, fullPage: true });
 
     ok(external.length === 0, "nothing fetched from anywhere else", external.join(" "));
+    await phoneLayout(browser);
   } finally {
     await browser.close();
   }
