@@ -303,6 +303,10 @@ static int push_batch(struct sync *s)
 	if (n == 0)
 		return 0;
 	health_of(s, &st, &health);
+	/* The health is stored with this batch: it reports what waits once the batch is in. */
+	health.outbox = health.outbox > (int64_t)n ? health.outbox - (int64_t)n : 0;
+	if (health.outbox == 0)
+		health.outbox_oldest_usec = 0;
 	r = post_batch(s, s->batch, n, anchors, batch_anchors(s, n, anchors, RECORD_ANCHORS_MAX),
 		       &health, &reply);
 	if (r < 0)

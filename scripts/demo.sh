@@ -84,6 +84,9 @@ for day in d["days"]:
     for reason in day["reasons"]:
         print("  %s" % reason)'
 
+say "Kiosk health as the collector sees it (hadir-collector devices)"
+"$BUILD/hadir-collector" --config "$D/site/collector.conf" devices
+
 say "What the kiosk recorded (hadir-kiosk log)"
 "$BUILD/hadir-kiosk" log --config "$D/kiosk/kiosk.conf"
 say "Kiosk status"
@@ -91,3 +94,8 @@ say "Kiosk status"
 "$BUILD/hadir-kiosk" verify --config "$D/kiosk/kiosk.conf"
 say "Light and sound at the door (kiosk log)"
 grep -E "feedback|gpio" "$D/kiosk.log" | head -n 8
+say "The door daemon and its sync process (memory: the daemon maps no libcurl)"
+KPID=$(pgrep -f "hadir-kiosk --config $D/kiosk/kiosk.conf" | head -n 1)
+for pid in "$KPID" $(pgrep -P "$KPID"); do
+	printf '  %-18s RSS %s kB\n' "$(cat "/proc/$pid/comm")" "$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")"
+done
