@@ -85,6 +85,18 @@ wait_for() {
 	return 1
 }
 
+# before_midnight_wib: tests whose schedule starts at 23:58 WIB (so that a tap made now is
+# on time, whatever the hour) would cross the start or midnight if run from 23:55 WIB on:
+# then wait for the new day (at most five minutes, once a day).
+before_midnight_wib() {
+	local now
+	now=$(TZ=Asia/Jakarta date +%H%M)
+	if [ "$now" -ge 2355 ]; then
+		echo "# waiting for midnight WIB: this test's schedule starts at 23:58"
+		sleep $(((60 - 10#$(TZ=Asia/Jakarta date +%M)) * 60 + 5))
+	fi
+}
+
 # free_port: an unused TCP port on 127.0.0.1.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

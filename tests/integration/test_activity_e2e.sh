@@ -37,6 +37,7 @@ EOF
 # Work starts at 23:58 every day of this year and the next: a tap now is on time (within
 # the profile's 59 s grace up to 23:58:59 WIB), whatever the day; the greeting's status
 # comes from the roster's schedule.
+before_midnight_wib
 YEAR=$(date +%Y)
 {
 	echo 'unit_id,valid_from,valid_to,weekday,start,end,label'

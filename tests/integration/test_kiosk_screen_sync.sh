@@ -27,6 +27,7 @@ root = $REPO/firmware/ui
 CONF
 # The roster comes from the collector, with the unit's schedule: work starts at 23:58 today,
 # so a tap now is on time (the greeting's status comes from the roster).
+before_midnight_wib
 YEAR=$(date +%Y)
 WEEKDAY=$(TZ=Asia/Jakarta date +%u)
 printf 'unit_id,name,timezone,profile\nU1,Dinas Uji,Asia/Jakarta,default\n' >"$T/units.csv"
