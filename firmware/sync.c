@@ -29,7 +29,14 @@
 #include "firmware/trust.h"
 
 #define SYNC_COALESCE_MS 50 /* taps arriving this close together ride in one batch */
-#define SYNC_URL_MAX	 256
+/*
+ * Rounds start at least this far apart: a stream of taps is pushed four
+ * times a second rather than without pause, leaving the board's CPU to the
+ * door (a push is TLS and JSON work; a tap's answer waits for any CPU it
+ * takes). A backlog still goes out in back-to-back full batches.
+ */
+#define SYNC_ROUND_GAP_MS 250
+#define SYNC_URL_MAX	  256
 
 struct sync {
 	const struct kconfig *cfg;
@@ -52,6 +59,7 @@ struct sync {
 	bool warned_outbox_age;
 	char last_error[HC_ERROR_MAX];
 	int64_t sent_anchor_rtt; /* rtt of this boot's anchor the collector has; -1: none */
+	int64_t round_ms;	 /* when the last round started */
 };
 
 static int64_t now_ms(void)
@@ -283,7 +291,7 @@ static int push_health(struct sync *s)
 	return r;
 }
 
-/* Push one batch. 1: pushed something, 0: outbox empty, <0: failed (reason noted). */
+/* Push one batch. 1: more may wait (a full batch), 0: the outbox is empty, <0: failed (noted). */
 static int push_batch(struct sync *s)
 {
 	struct record_anchor anchors[RECORD_ANCHORS_MAX];
@@ -326,7 +334,11 @@ static int push_batch(struct sync *s)
 			note_success(s);
 			log_debug("sync: acknowledged up to %" JSON_INTEGER_FORMAT,
 				  json_integer_value(acked));
-			r = 1;
+			/* More may wait: a full batch, or one the collector took only part of. */
+			r = n == (size_t)s->cfg->sync_batch ||
+				    (uint64_t)json_integer_value(acked) < s->batch[n - 1].seq
+				? 1
+				: 0;
 		}
 	}
 	json_decref(reply);
@@ -448,6 +460,8 @@ static int sync_round(struct sync *s)
 	char why[HC_ERROR_MAX];
 	int r;
 
+	s->round_ms = now_ms();
+	/* Full batches: a backlog, sent back to back; a partial one empties the outbox. */
 	while ((r = push_batch(s)) > 0)
 		if (atomic_load(&s->stop))
 			return 0;
@@ -484,6 +498,14 @@ static int64_t jittered(int64_t ms)
 	return ms / 2 + (int64_t)(rnd % (uint32_t)(ms / 2 + 1));
 }
 
+/* How long kicks gather before a round: SYNC_COALESCE_MS, and rounds SYNC_ROUND_GAP_MS apart. */
+static int coalesce_ms(const struct sync *s)
+{
+	int64_t until = s->round_ms + SYNC_ROUND_GAP_MS, now = now_ms();
+
+	return until - now > SYNC_COALESCE_MS ? (int)(until - now) : SYNC_COALESCE_MS;
+}
+
 static void *sync_main(void *arg)
 {
 	struct sync *s = arg;
@@ -509,7 +531,7 @@ static void *sync_main(void *arg)
 			 * Let a quick run of taps gather into one batch; the kicks they
 			 * make meanwhile are drained with the round, never delay it.
 			 */
-			(void)poll(NULL, 0, SYNC_COALESCE_MS);
+			(void)poll(NULL, 0, coalesce_ms(s));
 			(void)!read(s->kick_fd, &kicks, sizeof(kicks));
 		}
 		if (atomic_load(&s->stop))
