@@ -34,6 +34,7 @@ struct json_t;
 struct http_request;
 struct metrics;
 struct overview;
+struct throttle;
 struct vault;
 
 struct api {
@@ -42,6 +43,7 @@ struct api {
 	struct metrics *metrics;
 	struct vault *vault;	   /* NULL: no template key, fingerprints are not shared */
 	struct overview *overview; /* the overview's cache (overview.h), or NULL: none */
+	struct throttle *throttle; /* failed logins per address (throttle.h), or NULL: none */
 };
 
 #define API_ADDR_MAX 64

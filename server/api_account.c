@@ -9,12 +9,14 @@
 
 #include <jansson.h>
 
+#include "common/clk.h"
 #include "common/http.h"
 #include "common/log.h"
 #include "server/account.h"
 #include "server/audit.h"
 #include "server/config.h"
 #include "server/scope.h"
+#include "server/throttle.h"
 
 #define COOKIE_ATTRS "Path=/; HttpOnly; Secure; SameSite=Strict"
 /* One answer for every refused login: it must not tell which part was wrong. */
@@ -80,10 +82,14 @@ out:
 	return r;
 }
 
+/* Throttled logins are logged at most 10 a minute (logins run on the worker thread alone). */
+static struct log_limit throttled_log = {.burst = 10, .window_ns = 60 * INT64_C(1000000000)};
+
 void api_login(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	struct account_check check;
 	const char *name, *password;
+	int64_t retry = 0;
 	json_t *root;
 	int r;
 
@@ -95,6 +101,20 @@ void api_login(struct api *api, const struct api_call *call, struct api_reply *r
 	if (!name || !password || !db_name_ok(name)) {
 		json_decref(root);
 		api_error(400, "username and password (strings) are required", call->now, ret);
+		return;
+	}
+	/* An address that failed too often is refused before any password work. */
+	if (api->throttle && !throttle_allows(api->throttle, call->peer->addr, call->now, &retry)) {
+		if (log_limit_allow(&throttled_log, clk_boot_usec() * 1000,
+				    "account: throttled logins"))
+			log_warn("account: login of '%s' from %s refused: too many failed logins "
+				 "from it",
+				 name, call->peer->addr);
+		json_decref(root);
+		api_error(429, "too many failed logins from this address; try again later",
+			  call->now, ret);
+		snprintf(ret->headers, sizeof(ret->headers), "Retry-After: %lld\r\n",
+			 (long long)(retry / 1000000 + 1));
 		return;
 	}
 	memset(ret, 0, sizeof(*ret));
@@ -111,6 +131,8 @@ void api_login(struct api *api, const struct api_call *call, struct api_reply *r
 	}
 	explicit_bzero(&check, sizeof(check));
 	json_decref(root);
+	if (r == 0 && ret->status == 401 && api->throttle)
+		throttle_failed(api->throttle, call->peer->addr, call->now);
 	if (r < 0) {
 		api_reply_done(ret);
 		api_error(r == -EBUSY ? 503 : 500, "storage error", call->now, ret);

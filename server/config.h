@@ -58,6 +58,8 @@ struct config {
 	int64_t max_failures;	     /* failed logins before the account locks */
 	int64_t lockout_ms;	     /* first lockout; doubles with each failure after */
 	int64_t lockout_max_ms;	     /* longest lockout */
+	int64_t address_failures;    /* failed logins from one address before it is refused */
+	int64_t address_window_ms;   /* ... within this long */
 	int64_t session_idle_ms;     /* a session ends after this long without a request */
 	int64_t session_lifetime_ms; /* and this long after login in any case */
 	/* [dashboard] */

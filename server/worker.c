@@ -13,21 +13,24 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "server/config.h"
 #include "server/db.h"
 #include "server/overview.h"
+#include "server/throttle.h"
 
 struct worker {
 	const struct config *cfg;
 	struct workq *q;
 	struct db *db; /* opened on the first job; the queue's thread's alone until it stops */
 	struct overview *overview; /* the overview's cache, for the jobs */
+	struct throttle *throttle; /* failed logins per address; logins run here */
 };
 
 static void run_job(struct workq_job *base)
 {
 	struct worker_job *job = (struct worker_job *)base;
 	struct worker *w = job->worker;
-	struct api api = {.cfg = w->cfg, .overview = w->overview};
+	struct api api = {.cfg = w->cfg, .overview = w->overview, .throttle = w->throttle};
 	int r;
 
 	if (!w->db) {
@@ -66,12 +69,13 @@ int worker_start(const struct config *cfg, struct worker **ret_worker)
 		return -ENOMEM;
 	w->cfg = cfg;
 	r = overview_new(OVERVIEW_ENTRIES_MAX, &w->overview);
+	if (r == 0)
+		r = throttle_new((unsigned)cfg->address_failures, cfg->address_window_ms * 1000,
+				 &w->throttle);
+	if (r == 0)
+		r = workq_new(1, &w->q);
 	if (r < 0) {
-		free(w);
-		return r;
-	}
-	r = workq_new(1, &w->q);
-	if (r < 0) {
+		throttle_free(w->throttle);
 		overview_free(w->overview);
 		free(w);
 		return r;
@@ -114,5 +118,6 @@ void worker_stop(struct worker *w)
 	workq_free(w->q, discard_job); /* joins the thread: the connection is ours now */
 	db_close(w->db);
 	overview_free(w->overview);
+	throttle_free(w->throttle);
 	free(w);
 }

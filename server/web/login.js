@@ -21,7 +21,8 @@ document.addEventListener("DOMContentLoaded", () => {
         location.assign("/web/overview.html");
         return;
       }
-      error.textContent = Hadir.t(r.status === 401 || r.status === 400 ? "login.refused" : "login.failed");
+      error.textContent = Hadir.t(r.status === 401 || r.status === 400 ? "login.refused"
+        : r.status === 429 ? "login.throttled" : "login.failed");
     } catch (e) {
       error.textContent = Hadir.t("login.failed");
     }
