@@ -533,6 +533,7 @@ static void sync_setup(struct kiosk *k)
 	const struct syncproc_deps deps = {
 	    .loop = k->loop,
 	    .cfg = k->cfg,
+	    .store = k->store,
 	    .templates_queued = on_templates_queued,
 	    .user = k,
 	};

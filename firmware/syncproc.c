@@ -17,9 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clk.h"
 #include "common/log.h"
 #include "firmware/kconfig.h"
 #include "firmware/loop.h"
+#include "firmware/store.h"
+#include "firmware/sync.h"
 #include "firmware/trust.h"
 
 #define NS_PER_SEC     1000000000LL
@@ -66,6 +69,17 @@ int syncproc_program(const struct kconfig *cfg, char *buf, size_t len)
 		return 0;
 	snprintf(buf, len, "%s/../libexec/hadir/%s", dir, SYNCPROC_PROGRAM);
 	return access(buf, X_OK) == 0 ? 0 : -errno;
+}
+
+/* Why sync is not running, for `hadir-kiosk status` (a running sync process clears it). */
+static void note_error(const struct syncproc *sp, const char *what)
+{
+	char at[24];
+
+	snprintf(at, sizeof(at), "%lld", (long long)clk_wall_usec());
+	if (store_sync_set(sp->deps.store, SYNC_KEY_LAST_ERROR, what) < 0 ||
+	    store_sync_set(sp->deps.store, SYNC_KEY_LAST_ERROR_AT, at) < 0)
+		log_debug("sync: cannot keep the last error");
 }
 
 static void close_socket(struct syncproc *sp)
@@ -188,6 +202,7 @@ static void on_restart(void *user)
 
 int syncproc_start(const struct syncproc_deps *deps, const char *url, struct syncproc **ret_sp)
 {
+	char why[PATH_MAX + 128];
 	struct syncproc *sp;
 	int r;
 
@@ -201,21 +216,25 @@ int syncproc_start(const struct syncproc_deps *deps, const char *url, struct syn
 	snprintf(sp->config, sizeof(sp->config), "%s", deps->cfg->path);
 	r = syncproc_program(deps->cfg, sp->program, sizeof(sp->program));
 	if (r < 0) {
-		log_err("sync: no sync program '%s' ([sync] helper, or install %s): %s",
-			sp->program, SYNCPROC_PROGRAM, strerror(-r));
-		goto out_free;
+		snprintf(why, sizeof(why),
+			 "no sync program '%s' ([sync] helper, or install %s): %s", sp->program,
+			 SYNCPROC_PROGRAM, strerror(-r));
+		goto out_fail;
 	}
 	r = loop_timer_new(deps->loop, on_restart, sp, &sp->restart);
 	if (r < 0)
 		goto out_free;
 	r = spawn(sp);
 	if (r < 0) {
-		log_err("sync: cannot start %s: %s", sp->program, strerror(-r));
-		goto out_free;
+		snprintf(why, sizeof(why), "cannot start %s: %s", sp->program, strerror(-r));
+		goto out_fail;
 	}
 	*ret_sp = sp;
 	return 0;
 
+out_fail:
+	log_err("sync: %s", why);
+	note_error(sp, why);
 out_free:
 	syncproc_stop(sp);
 	return r;
@@ -230,14 +249,20 @@ void syncproc_kick(struct syncproc *sp)
 		(void)send(sp->fd, &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-static void log_exit(const struct syncproc *sp, int status)
+static void note_exit(const struct syncproc *sp, int status)
 {
+	char why[96];
+
 	if (WIFEXITED(status))
-		log_warn("sync: the sync process (pid %d) exited with status %d", (int)sp->pid,
-			 WEXITSTATUS(status));
+		snprintf(why, sizeof(why), "the sync process (pid %d) exited with status %d",
+			 (int)sp->pid, WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		log_warn("sync: the sync process (pid %d) was killed by signal %d", (int)sp->pid,
-			 WTERMSIG(status));
+		snprintf(why, sizeof(why), "the sync process (pid %d) was killed by signal %d",
+			 (int)sp->pid, WTERMSIG(status));
+	else
+		return;
+	log_warn("sync: %s", why);
+	note_error(sp, why);
 }
 
 void syncproc_reap(struct syncproc *sp)
@@ -246,7 +271,7 @@ void syncproc_reap(struct syncproc *sp)
 
 	if (!sp || sp->pid == 0 || waitpid(sp->pid, &status, WNOHANG) != sp->pid)
 		return;
-	log_exit(sp, status);
+	note_exit(sp, status);
 	sp->pid = 0;
 	close_socket(sp);
 	schedule_restart(sp);

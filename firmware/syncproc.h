@@ -21,6 +21,7 @@
 
 struct kconfig;
 struct loop;
+struct store;
 struct syncproc;
 
 /* The program that runs sync, as installed beside hadir-kiosk. */
@@ -43,6 +44,7 @@ struct syncproc_msg {
 struct syncproc_deps {
 	struct loop *loop;
 	const struct kconfig *cfg;
+	struct store *store; /* where `hadir-kiosk status` finds why sync is not running */
 	void (*templates_queued)(void *user); /* on the loop; may be NULL */
 	void *user;
 };

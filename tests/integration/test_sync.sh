@@ -130,3 +130,17 @@ if wait_for 10 bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'serv
 else
 	fail "other CA: $("$KIOSK" status --config "$K/kiosk.conf" | grep -i error)"
 fi
+
+# A kiosk whose sync program is missing (a broken installation): the door keeps
+# recording, and status says why nothing is synced.
+kill -TERM "$KPID"
+wait_for 10 bash -c "! kill -0 $KPID 2>/dev/null"
+forget_pid "$KPID"
+printf 'helper = /nonexistent/hadir-kiosk-sync\n' >>"$K/kiosk.conf"
+start_bg "$T/kiosk4.log" "$KIOSK" --config "$K/kiosk.conf"
+KPID=$!
+wait_for 10 python3 "$SIM" "$K/sim.sock" ping
+reply=$(python3 "$SIM" "$K/sim.sock" "card 42")
+case "$reply" in accepted*) ok "without its sync program the kiosk still records taps" ;; *) fail "no sync program: $reply" ;; esac
+check "status says the sync program is missing" bash -c \
+	"'$KIOSK' status --config '$K/kiosk.conf' | grep -q \"last error:   no sync program '/nonexistent/hadir-kiosk-sync'\""
