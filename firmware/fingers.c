@@ -202,7 +202,7 @@ static void on_enrolled(void *user, const struct fpm_result *res)
 	templates_share(fs->templates, fs->nip, res->page, fs->request, on_shared, fs);
 }
 
-/* The template outbox has a report: the kiosk kicks its sync thread. */
+/* The template outbox has a report: the kiosk kicks its sync process. */
 static void on_kick(void *user)
 {
 	struct fingers *fs = user;

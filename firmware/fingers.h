@@ -78,7 +78,7 @@ struct fingers_deps {
 int fingers_new(const struct fingers_deps *deps, struct fingers **ret_fingers) MUST_CHECK;
 void fingers_free(struct fingers *fingers);
 
-/* The sync thread queued template work (templates_wake). Safe from any thread. */
+/* The sync process queued template work (templates_wake). Safe from any thread. */
 void fingers_templates_wake(struct fingers *fingers);
 
 /* True when the module is emulated (sim board). */

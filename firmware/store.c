@@ -91,7 +91,7 @@ static const char *const migrations[] = {
     /*
      * 5: fingerprint templates shared through the collector (templates.c):
      * which template each page holds (SHA-256, hex; NULL: not shared), what
-     * to tell the collector, the module work the sync thread queues for the
+     * to tell the collector, the module work the sync process queues for the
      * loop, and the collector's enrolment requests already taken.
      */
     "ALTER TABLE fingers ADD COLUMN sha256 TEXT;"

@@ -183,7 +183,7 @@ int store_sqlite_fail(struct store *st, int rc, const char *what);
  * a finger is shared, and a roster from the collector that no longer lists
  * that template for that NIP deletes it here too. The template outbox holds
  * what the collector must be told (JSON bodies, oldest first); template work
- * is what the module must do (queued by the sync thread, done by the loop).
+ * is what the module must do (queued by the sync process, done by the loop).
  */
 #define STORE_TEMPLATE_MAX  4096 /* FPM_TEMPLATE_MAX */
 #define STORE_WORK_KIND_MAX 16

@@ -45,7 +45,7 @@ struct templates {
 
 /* --- loop half: outbox bodies --- */
 
-/* Queue body (reference stolen) for the collector and kick the sync thread. */
+/* Queue body (reference stolen) for the collector and kick the sync process. */
 static void queue(struct templates *t, const char *sha_hex, json_t *body)
 {
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;

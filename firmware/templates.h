@@ -9,7 +9,7 @@
  *   - after an enrolment, uploads the new template (UpChar), marks the page
  *     shared under the template's SHA-256 and queues it for the collector;
  *   - after a delete at this kiosk, queues the deletion of a shared one;
- *   - runs the module work the sync thread queued: download a template to a
+ *   - runs the module work the sync process queued: download a template to a
  *     free page of this module (pages differ between kiosks: the page is
  *     mapped to the person as enrolment maps it), delete one the collector
  *     no longer lists, run an enrolment the collector asked for. Work waits
@@ -58,7 +58,7 @@ struct templates_deps {
 int templates_new(const struct templates_deps *deps, struct templates **ret_t) MUST_CHECK;
 void templates_free(struct templates *t);
 
-/* The sync thread queued work: look at it soon. Safe from any thread, never blocks. */
+/* The sync process queued work: look at it soon. Safe from any thread, never blocks. */
 void templates_wake(struct templates *t);
 
 /*
@@ -79,7 +79,7 @@ void templates_enroll_failed(struct templates *t, const char *nip, int64_t reque
  */
 void templates_finger_deleted(struct templates *t, const char *nip, unsigned page);
 
-/* --- sync thread --- */
+/* --- sync process (templates_sync.c) --- */
 
 /*
  * Push the template outbox. 0 when it is empty, a negative errno when the
