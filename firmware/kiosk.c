@@ -481,9 +481,13 @@ static void on_signal(void *user, int fd, uint32_t events)
 		if (store_get_status(k->store, 0, 0, &st) == 0)
 			log_info("kiosk: roster has %u staff, %u credentials", st.roster_staff,
 				 st.roster_credentials);
-		/* Enrolled since start-up: begin syncing now. */
-		if (!k->sync)
-			sync_setup(k);
+		/*
+		 * Enrolled (again) since start-up: sync with what enrol stored now. The
+		 * sync process read its certificate and URL when it started.
+		 */
+		syncproc_stop(k->sync);
+		k->sync = NULL;
+		sync_setup(k);
 		return;
 	}
 	log_info("kiosk: signal %u, shutting down", si.ssi_signo);

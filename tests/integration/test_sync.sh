@@ -103,6 +103,14 @@ if wait_for 30 arrived 6783; then ok "a killed sync process is restarted and eve
 NEW_SYNC_PID=$(pgrep -P "$KPID" -f hadir-kiosk-sync)
 check "a new sync process runs" test -n "$NEW_SYNC_PID" -a "$NEW_SYNC_PID" != "$SYNC_PID"
 check "the daemon logged the sync process's death" grep -q "sync process (pid $SYNC_PID) was killed by signal 9" "$T/kiosk2.log"
+kill -HUP "$KPID"
+if wait_for 10 bash -c "p=\$(pgrep -P $KPID -f hadir-kiosk-sync); [ -n \"\$p\" ] && [ \"\$p\" != $NEW_SYNC_PID ]"; then
+	ok "SIGHUP starts the sync process again (a new certificate or URL is used at once)"
+else
+	fail "SIGHUP: sync pid $(pgrep -P "$KPID" -f hadir-kiosk-sync), was $NEW_SYNC_PID"
+fi
+python3 "$SIM" "$K/sim.sock" "card 43" >/dev/null
+if wait_for 20 arrived 6784; then ok "and it syncs"; else fail "after SIGHUP: not synced"; fi
 
 # A disabled device: sync stops with a clear status; taps keep being recorded.
 "$COLLECTOR" --config "$CONF" device disable pintu-1 >/dev/null
