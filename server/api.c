@@ -429,7 +429,9 @@ static bool route_match(const char *pattern, const char *path, struct api_call *
 
 /*
  * Handlers that take long: the server runs them on its worker thread. A login
- * is there for Argon2 (a tenth of a second or more of one core, by design).
+ * is there for Argon2 (a tenth of a second or more of one core, by design); a
+ * roster for a kiosk without units holds every person of the site (seconds
+ * at 100,000 staff), so rosters go there too.
  */
 /* clang-format off */
 static api_route_fn *const slow_routes[] = {
@@ -439,6 +441,7 @@ static api_route_fn *const slow_routes[] = {
     api_reports_days,
     api_reports_discipline,
     api_reports_units,
+    api_roster_get,
 };
 /* clang-format on */
 

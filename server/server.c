@@ -949,7 +949,7 @@ static int setup(struct server *srv)
 	ev.data.ptr = &signal_tag;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->signal_fd, &ev) < 0)
 		return -errno;
-	r = worker_start(srv->cfg, &srv->worker);
+	r = worker_start(srv->cfg, srv->vault, &srv->worker);
 	if (r < 0)
 		return r;
 	ev.data.ptr = &worker_tag;

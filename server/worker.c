@@ -24,13 +24,16 @@ struct worker {
 	struct db *db; /* opened on the first job; the queue's thread's alone until it stops */
 	struct overview *overview; /* the overview's cache, for the jobs */
 	struct throttle *throttle; /* failed logins per address; logins run here */
+	struct vault
+	    *vault; /* for rosters (its key is only read); NULL: templates are not shared */
 };
 
 static void run_job(struct workq_job *base)
 {
 	struct worker_job *job = (struct worker_job *)base;
 	struct worker *w = job->worker;
-	struct api api = {.cfg = w->cfg, .overview = w->overview, .throttle = w->throttle};
+	struct api api = {
+	    .cfg = w->cfg, .overview = w->overview, .throttle = w->throttle, .vault = w->vault};
 	int r;
 
 	if (!w->db) {
@@ -59,7 +62,7 @@ static void discard_job(struct workq_job *base)
 	worker_job_free(job);
 }
 
-int worker_start(const struct config *cfg, struct worker **ret_worker)
+int worker_start(const struct config *cfg, struct vault *vault, struct worker **ret_worker)
 {
 	struct worker *w;
 	int r;
@@ -68,6 +71,7 @@ int worker_start(const struct config *cfg, struct worker **ret_worker)
 	if (!w)
 		return -ENOMEM;
 	w->cfg = cfg;
+	w->vault = vault;
 	r = overview_new(OVERVIEW_ENTRIES_MAX, &w->overview);
 	if (r == 0)
 		r = throttle_new((unsigned)cfg->address_failures, cfg->address_window_ms * 1000,

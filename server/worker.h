@@ -22,6 +22,7 @@
 #include "server/workq.h"
 
 struct config;
+struct vault;
 struct worker;
 
 struct worker_job {
@@ -38,9 +39,11 @@ struct worker_job {
 
 /*
  * Start the thread. It opens its database connection from cfg on its first
- * job (cfg must outlive the worker). Free with ::worker_stop.
+ * job (cfg must outlive the worker). vault (a key, read only; NULL: templates
+ * are not shared) is for the rosters it builds. Free with ::worker_stop.
  */
-int worker_start(const struct config *cfg, struct worker **ret_worker) MUST_CHECK;
+int worker_start(const struct config *cfg, struct vault *vault,
+		 struct worker **ret_worker) MUST_CHECK;
 
 /* Readable when finished jobs wait in worker_take_done(). */
 int worker_fd(const struct worker *w);

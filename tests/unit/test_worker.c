@@ -79,7 +79,7 @@ static void test_worker_answers_in_order(void **state)
 	struct worker *w = NULL;
 
 	(void)state;
-	assert_int_equal(worker_start(&cfg, &w), 0);
+	assert_int_equal(worker_start(&cfg, NULL, &w), 0);
 	worker_submit(w, job_for("/healthz", ""));
 	worker_submit(w, job_for("/api/v1/reports/discipline", ""));
 	worker_submit(w, job_for("/api/v1/employees/1/days", "Bearer nope"));
@@ -103,7 +103,7 @@ static void test_worker_stop_frees_queued_jobs(void **state)
 	struct worker *w = NULL;
 
 	(void)state;
-	assert_int_equal(worker_start(&cfg, &w), 0);
+	assert_int_equal(worker_start(&cfg, NULL, &w), 0);
 	for (int i = 0; i < 50; i++)
 		worker_submit(w, job_for("/healthz", ""));
 	worker_stop(w); /* done or not, every job is freed (ASan checks) */
