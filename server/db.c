@@ -23,6 +23,11 @@ void db_close(struct db *db)
 		db->ops->close(db);
 }
 
+void db_set_lock_wait(struct db *db, int64_t ms)
+{
+	db->ops->set_lock_wait(db, ms);
+}
+
 bool db_name_ok(const char *name)
 {
 	size_t len = strlen(name);

@@ -276,6 +276,7 @@ struct db_account_ops;
 struct db_ops {
 	const char *name;
 	void (*close)(struct db *db);
+	void (*set_lock_wait)(struct db *db, int64_t ms);
 
 	int (*begin)(struct db *db);
 	int (*commit)(struct db *db);
@@ -394,6 +395,14 @@ struct db {
 int db_open(const struct config *cfg, struct db **ret_db) MUST_CHECK;
 int db_sqlite_open(const char *path, struct db **ret_db) MUST_CHECK;
 void db_close(struct db *db);
+/*
+ * How long a write waits for another connection's (another process's) write
+ * lock before it fails with -EBUSY; 5 s unless set. The event loop's
+ * connection sets it short: a long import elsewhere must make its pushes fail
+ * fast (503, resent by the kiosk) rather than stop the whole loop.
+ */
+#define DB_LOCK_WAIT_MS 5000
+void db_set_lock_wait(struct db *db, int64_t ms);
 
 /* True for a valid device name: 1..64 of [A-Za-z0-9._-]. */
 bool db_name_ok(const char *name);

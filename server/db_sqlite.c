@@ -411,6 +411,13 @@ static int migrate(struct db *db)
 	return 0;
 }
 
+static void sq_set_lock_wait(struct db *db, int64_t ms)
+{
+	struct db_sqlite *s = (struct db_sqlite *)(void *)db;
+
+	sqlite3_busy_timeout(s->conn, (int)ms);
+}
+
 static void sq_close(struct db *db)
 {
 	struct db_sqlite *s = (struct db_sqlite *)(void *)db;
@@ -921,6 +928,7 @@ static int sq_alerts(struct db *db, db_alert_fn *fn, void *user)
 static const struct db_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
+    .set_lock_wait = sq_set_lock_wait,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
@@ -1053,7 +1061,7 @@ int db_sqlite_open(const char *path, struct db **ret_db)
 		r = -EIO;
 		goto out_close;
 	}
-	sqlite3_busy_timeout(s->conn, 5000);
+	sqlite3_busy_timeout(s->conn, DB_LOCK_WAIT_MS);
 	/*
 	 * synchronous=FULL, not NORMAL: in WAL mode NORMAL skips the fsync at
 	 * commit, and a power cut could then lose records already acknowledged

@@ -65,6 +65,9 @@ enum conn_state {
 	CONN_CLOSED,
 };
 
+/* How long the loop's writes wait for another connection's lock: the worker's are short. */
+#define LOOP_LOCK_WAIT_MS 100
+
 struct server;
 struct conn;
 
@@ -917,6 +920,8 @@ static int setup(struct server *srv)
 	r = vault_open(srv->cfg, srv->db, &srv->vault);
 	if (r < 0)
 		return r;
+	/* Never stop the loop for another process's long write (db.h). */
+	db_set_lock_wait(srv->db, LOOP_LOCK_WAIT_MS);
 	srv->api = (struct api){
 	    .cfg = srv->cfg, .db = srv->db, .metrics = &srv->metrics, .vault = srv->vault};
 	r = tls_server_new(srv->cfg, peer_check, srv, &srv->tls);
