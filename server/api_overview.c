@@ -12,6 +12,7 @@
 #include "common/tz.h"
 #include "server/audit.h"
 #include "server/config.h"
+#include "server/devices.h"
 #include "server/discipline.h"
 #include "server/overview.h"
 #include "server/report.h"
@@ -23,6 +24,23 @@ static const char *const table_header[] = {
     "Unit",	     "Nama Unit",	 "Pegawai",
     "Kepatuhan (%)", "Terlambat (hari)", "Pulang Cepat (hari)",
     "TK (hari)",     "Potongan (Rp)",	 "Pada/Lewat Ambang Sanksi",
+    "Kios",	     "Kios Tak Sinkron", "Peringatan Manipulasi",
+};
+
+/*
+ * A unit's kiosks as they are now (not over the period): how many are
+ * assigned to it, how many have not synced within [dashboard] stale_after,
+ * and their tamper alerts. A kiosk without units serves every unit and is
+ * counted in none (the overview's kiosk section lists it).
+ */
+struct unit_kiosks {
+	int64_t kiosks, stale, alerts;
+};
+
+/* What the table's rows are made of. */
+struct table {
+	const struct overview_unit *units;
+	const struct unit_kiosks *kiosks;
 };
 
 static struct report_cell int_cell(int64_t v)
@@ -32,7 +50,8 @@ static struct report_cell int_cell(int64_t v)
 
 static void row_cells(const void *user, size_t i, struct report_cell *cells)
 {
-	const struct overview_unit *u = &((const struct overview_unit *)user)[i];
+	const struct table *t = user;
+	const struct overview_unit *u = &t->units[i];
 	size_t n = 0;
 
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_TEXT, .text = u->unit_id};
@@ -47,6 +66,52 @@ static void row_cells(const void *user, size_t i, struct report_cell *cells)
 	cells[n++] = int_cell(u->tk_days);
 	cells[n++] = (struct report_cell){.kind = REPORT_CELL_RUPIAH, .value = u->deduction};
 	cells[n++] = int_cell(u->at_threshold);
+	cells[n++] = int_cell(t->kiosks[i].kiosks);
+	cells[n++] = int_cell(t->kiosks[i].stale);
+	cells[n++] = int_cell(t->kiosks[i].alerts);
+}
+
+static int cmp_unit_id(const void *key, const void *unit)
+{
+	return strcmp(key, ((const struct overview_unit *)unit)->unit_id);
+}
+
+/* Counting one kiosk into the units of an answer it is assigned to. */
+struct kiosk_count {
+	struct db *db;
+	const struct overview_result *res;
+	struct unit_kiosks *counts;
+	int64_t stale_after_usec, now_usec;
+	const struct db_device_health *dh; /* the kiosk at hand */
+	bool is_stale;
+};
+
+static int count_unit(const struct db_unit *unit, void *user)
+{
+	struct kiosk_count *kc = user;
+	const struct overview_unit *u = bsearch(unit->unit_id, kc->res->units, kc->res->n_units,
+						sizeof(*kc->res->units), cmp_unit_id);
+	struct unit_kiosks *c;
+
+	/* Only units of the answer: the caller's scope already chose them. */
+	if (!u)
+		return 0;
+	c = &kc->counts[u - kc->res->units];
+	c->kiosks++;
+	c->stale += kc->is_stale;
+	c->alerts += kc->dh->alerts;
+	return 0;
+}
+
+static int count_kiosk(const struct db_device_health *dh, void *user)
+{
+	struct kiosk_count *kc = user;
+
+	if (!devices_is_kiosk(dh))
+		return 0;
+	kc->dh = dh;
+	kc->is_stale = devices_is_stale(dh, kc->stale_after_usec, kc->now_usec);
+	return db_device_units(kc->db, dh->dev.id, count_unit, kc);
 }
 
 static json_t *rate_json(int64_t on_time, int64_t working)
@@ -64,7 +129,8 @@ static json_t *date_json(int32_t day)
 	return json_string(text);
 }
 
-static json_t *result_json(const struct overview_result *res, int64_t now)
+static json_t *result_json(const struct overview_result *res, const struct unit_kiosks *kiosks,
+			   int64_t now)
 {
 	json_t *units = json_array(), *daily = json_array();
 
@@ -73,15 +139,18 @@ static json_t *result_json(const struct overview_result *res, int64_t now)
 
 		if (json_array_append_new(
 			units,
-			json_pack("{s:s,s:s,s:I,s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I}", "unit_id",
-				  u->unit_id, "name", u->name, "staff", (json_int_t)u->staff,
-				  "working_days", (json_int_t)u->working_days, "on_time_days",
-				  (json_int_t)u->on_time_days, "compliance",
+			json_pack("{s:s,s:s,s:I,s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+				  "unit_id", u->unit_id, "name", u->name, "staff",
+				  (json_int_t)u->staff, "working_days", (json_int_t)u->working_days,
+				  "on_time_days", (json_int_t)u->on_time_days, "compliance",
 				  rate_json(u->on_time_days, u->working_days), "late",
 				  (json_int_t)u->late_days, "early", (json_int_t)u->early_days,
 				  "tk_days", (json_int_t)u->tk_days, "deduction",
 				  (json_int_t)u->deduction, "at_threshold",
-				  (json_int_t)u->at_threshold)) < 0)
+				  (json_int_t)u->at_threshold, "kiosks",
+				  (json_int_t)kiosks[i].kiosks, "kiosks_stale",
+				  (json_int_t)kiosks[i].stale, "alerts",
+				  (json_int_t)kiosks[i].alerts)) < 0)
 			goto out_fail;
 	}
 	for (int32_t day = res->from; daily && day <= res->to; day++) {
@@ -106,19 +175,21 @@ out_fail:
 }
 
 /* The answer's bytes in a format; 0 or a negative errno. */
-static int format_result(const struct overview_result *res, enum discipline_format format,
-			 int64_t now, char **ret_data, size_t *ret_len)
+static int format_result(const struct overview_result *res, const struct unit_kiosks *kiosks,
+			 enum discipline_format format, int64_t now, char **ret_data,
+			 size_t *ret_len)
 {
+	const struct table table = {.units = res->units, .kiosks = kiosks};
 	json_t *root;
 	int r;
 
 	if (format == DISCIPLINE_CSV)
 		return report_csv_table(table_header, ARRAY_SIZE(table_header), res->n_units,
-					row_cells, res->units, ret_data, ret_len);
+					row_cells, &table, ret_data, ret_len);
 	if (format == DISCIPLINE_XLSX)
 		return xlsx_table("Ringkasan", table_header, ARRAY_SIZE(table_header), res->n_units,
-				  row_cells, res->units, ret_data, ret_len);
-	root = result_json(res, now);
+				  row_cells, &table, ret_data, ret_len);
+	root = result_json(res, kiosks, now);
 	if (!root)
 		return -ENOMEM;
 	/* report_dumps(): rates print as 0.95, not 0.94999999999999996. */
@@ -163,6 +234,8 @@ void api_overview(struct api *api, const struct api_call *call, struct api_reply
 	char format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX], why[DISCIPLINE_WHY_MAX];
 	struct overview_query q = {.unit_ok = sees_unit};
 	struct overview_result res;
+	struct unit_kiosks *kiosks;
+	struct kiosk_count kc;
 	enum discipline_format format;
 	int64_t now = call->now;
 	struct filter f;
@@ -199,7 +272,16 @@ void api_overview(struct api *api, const struct api_call *call, struct api_reply
 		api_error(404, "unit unknown (unit tidak dikenal)", now, ret);
 		return;
 	}
-	r = format_result(&res, format, now, &data, &len);
+	kiosks = calloc(res.n_units ? res.n_units : 1, sizeof(*kiosks));
+	kc = (struct kiosk_count){.db = api->db,
+				  .res = &res,
+				  .counts = kiosks,
+				  .stale_after_usec = api->cfg->stale_after_ms * 1000,
+				  .now_usec = now};
+	r = kiosks ? db_device_health(api->db, count_kiosk, &kc) : -ENOMEM;
+	if (r == 0)
+		r = format_result(&res, kiosks, format, now, &data, &len);
+	free(kiosks);
 	overview_result_done(&res);
 	tz_format_date(q.from, from);
 	tz_format_date(q.to, to);

@@ -38,13 +38,19 @@ static json_t *reported(bool has, int64_t v)
 	return has ? json_integer(v) : json_null();
 }
 
-static bool is_stale(const struct overview *ov, const struct db_device_health *dh)
+bool devices_is_stale(const struct db_device_health *dh, int64_t stale_after_usec, int64_t now_usec)
 {
 	int64_t since = dh->has_sync	      ? dh->last_sync_usec
 			: dh->dev.is_enrolled ? dh->dev.enrolled_usec
 					      : dh->dev.created_usec;
 
-	return !dh->dev.is_disabled && ov->now_usec - since > ov->stale_after_usec;
+	return !dh->dev.is_disabled && now_usec - since > stale_after_usec;
+}
+
+/* Internal devices ("(import)") hold imported taps; they are no kiosks. */
+bool devices_is_kiosk(const struct db_device_health *dh)
+{
+	return db_name_ok(dh->dev.name);
 }
 
 static int add_device(const struct db_device_health *dh, void *user)
@@ -55,8 +61,7 @@ static int add_device(const struct db_device_health *dh, void *user)
 	json_t *o;
 	int r;
 
-	/* Internal devices ("(import)") hold imported taps; they are no kiosks. */
-	if (!db_name_ok(dh->dev.name))
+	if (!devices_is_kiosk(dh))
 		return 0;
 	ov->units = json_array();
 	ov->is_unit_seen = false;
@@ -65,17 +70,17 @@ static int add_device(const struct db_device_health *dh, void *user)
 		json_decref(ov->units);
 		return r < 0 ? r : 0;
 	}
-	o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:b,s:o,s:s?,s:o,s:s?}", "name",
-		      dh->dev.name, "units", ov->units, "last_sync_usec",
-		      reported(dh->has_sync, dh->last_sync_usec), "outbox",
-		      reported(has, h->outbox), "outbox_oldest_usec",
-		      reported(has && h->outbox_oldest_usec, h->outbox_oldest_usec),
-		      "clock_offset_usec", reported(has, h->clock_offset_usec), "clock_trusted",
-		      has ? json_boolean(h->clock_trusted) : json_null(), "alerts",
-		      (json_int_t)dh->alerts, "stale", is_stale(ov, dh), "disabled",
-		      dh->dev.is_disabled, "enrolled", dh->dev.is_enrolled, "health_usec",
-		      reported(has, dh->health_usec), "boot_id", has ? h->boot_id : NULL,
-		      "uptime_s", reported(has, h->uptime_s), "version", has ? h->version : NULL);
+	o = json_pack(
+	    "{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:b,s:o,s:s?,s:o,s:s?}", "name", dh->dev.name,
+	    "units", ov->units, "last_sync_usec", reported(dh->has_sync, dh->last_sync_usec),
+	    "outbox", reported(has, h->outbox), "outbox_oldest_usec",
+	    reported(has && h->outbox_oldest_usec, h->outbox_oldest_usec), "clock_offset_usec",
+	    reported(has, h->clock_offset_usec), "clock_trusted",
+	    has ? json_boolean(h->clock_trusted) : json_null(), "alerts", (json_int_t)dh->alerts,
+	    "stale", devices_is_stale(dh, ov->stale_after_usec, ov->now_usec), "disabled",
+	    dh->dev.is_disabled, "enrolled", dh->dev.is_enrolled, "health_usec",
+	    reported(has, dh->health_usec), "boot_id", has ? h->boot_id : NULL, "uptime_s",
+	    reported(has, h->uptime_s), "version", has ? h->version : NULL);
 	if (!o || json_array_append_new(ov->devices, o) < 0 ||
 	    json_object_set_new(ov->visible, dh->dev.name, json_true()) < 0)
 		return -ENOMEM;

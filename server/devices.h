@@ -8,6 +8,7 @@
 #ifndef HADIR_SERVER_DEVICES_H
 #define HADIR_SERVER_DEVICES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/err.h"
@@ -28,5 +29,12 @@ struct scope;
  */
 int devices_overview(struct db *db, const struct scope *sc, int64_t stale_after_usec,
 		     int64_t now_usec, struct json_t **ret_obj) MUST_CHECK;
+
+struct db_device_health;
+
+/* Whether a kiosk counts as stale (as devices_overview() says it), and whether it is a kiosk. */
+bool devices_is_stale(const struct db_device_health *dh, int64_t stale_after_usec,
+		      int64_t now_usec);
+bool devices_is_kiosk(const struct db_device_health *dh);
 
 #endif

@@ -13,7 +13,8 @@ function pct(rate) {
   return rate === null || rate === undefined ? "–" : `${Hadir.num(rate * 100, 1)}%`;
 }
 
-// A unit's row links to its unit page for the same period.
+// A unit's row links to its unit page for the same period. Its last three columns are its
+// kiosks as they are now (not over the period): assigned, not synced recently, tamper alerts.
 function renderTable(units, from, to) {
   const body = document.querySelector("#units tbody");
   const nf = Hadir.num;
@@ -21,7 +22,8 @@ function renderTable(units, from, to) {
   for (const u of units) {
     const tr = document.createElement("tr");
     const cells = [u.unit_id, u.name, nf(u.staff), pct(u.compliance), nf(u.late), nf(u.early),
-      nf(u.tk_days), nf(u.deduction), nf(u.at_threshold)];
+      nf(u.tk_days), nf(u.deduction), nf(u.at_threshold), nf(u.kiosks), nf(u.kiosks_stale),
+      nf(u.alerts)];
     cells.forEach((text, i) => {
       const td = document.createElement(i === 0 ? "th" : "td");
       if (i === 0) {
@@ -32,6 +34,9 @@ function renderTable(units, from, to) {
       } else {
         td.textContent = text;
         if (i > 1) td.className = "num";
+        // Kiosks not synced recently, and tamper alerts, stand out like a sanction threshold.
+        if (i === 8) td.classList.add("threshold");
+        if ((i === 10 && u.kiosks_stale > 0) || (i === 11 && u.alerts > 0)) td.classList.add("warn");
       }
       tr.append(td);
     });

@@ -522,6 +522,9 @@ async function main() {
     ok(await page.evaluate(() => document.cookie === ""), "page scripts cannot read the session cookie");
     ok(await unitRows(page) === "A,B", "the overview lists every unit for a superadmin");
     ok(await page.locator("#chart rect").count() === 2, "the chart has a bar per unit");
+    const kioskCells = await page.locator('#units tr[data-unit="A"] td').allTextContents();
+    ok(kioskCells.length === 11 && kioskCells[8] === "1",
+      "the overview counts unit A's kiosk in its row (kiosks, not synced, alerts)", kioskCells.join("|"));
     await devicesSection(page, true);
     await overviewPeriod(page);
     await page.screenshot({ path: `${outDir}/overview.png`, fullPage: true });

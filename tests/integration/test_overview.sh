@@ -175,7 +175,7 @@ check "CSV: 200 as a download" test "$(save o.csv --cacert "$CA" -H "Authorizati
 	-D "$T/csv.h" "$URL/api/v1/overview?$P&format=csv")" = 200
 check "CSV: a file name with the period" grep -q "filename=\"ringkasan_unit_${FROM}_${TO}.csv\"" "$T/csv.h"
 check "CSV: the header row" test "$(head -n 1 "$T/o.csv" | tr -d '\r')" = \
-	"Unit,Nama Unit,Pegawai,Kepatuhan (%),Terlambat (hari),Pulang Cepat (hari),TK (hari),Potongan (Rp),Pada/Lewat Ambang Sanksi"
+	"Unit,Nama Unit,Pegawai,Kepatuhan (%),Terlambat (hari),Pulang Cepat (hari),TK (hari),Potongan (Rp),Pada/Lewat Ambang Sanksi,Kios,Kios Tak Sinkron,Peringatan Manipulasi"
 check "CSV: one row per unit" test "$(($(wc -l <"$T/o.csv") - 1))" = 3
 check "CSV: the rows are the JSON's units" python3 - "$T/o.csv" "$T/leave" <<'PY'
 import csv, json, sys
@@ -184,7 +184,8 @@ units = json.load(open(sys.argv[2]))["units"]
 for r, u in zip(rows, units, strict=True):
     pct = "" if u["compliance"] is None else "%d.%02d" % divmod(u["on_time_days"] * 10000 // u["working_days"], 100)
     want = [u["unit_id"], u["name"], str(u["staff"]), pct, str(u["late"]), str(u["early"]),
-            str(u["tk_days"]), str(u["deduction"]), str(u["at_threshold"])]
+            str(u["tk_days"]), str(u["deduction"]), str(u["at_threshold"]), str(u["kiosks"]),
+            str(u["kiosks_stale"]), str(u["alerts"])]
     assert r == want, (r, want)
 PY
 check "XLSX: 200" test "$(save o.xlsx --cacert "$CA" -H "Authorization: Bearer $ADMIN_TOKEN" \
@@ -196,6 +197,27 @@ check "XLSX: one sheet, the header and a row per unit" bash -c \
 check "XLSX: unit A's staff as a number" grep -qP '^C2\tn\t4$' "$T/xlsx"
 check "unit admin of B: CSV of unit B only" test "$(save b.csv --cacert "$CA" -H "Authorization: Bearer $TOK_B" \
 	"$URL/api/v1/overview?$P&format=csv")-$(tail -n +2 "$T/b.csv" | cut -d, -f1 | tr -d '\r')" = 200-B
+
+# Each unit's kiosks as they are now: unit A's has sent a record altered after sealing (a
+# tamper alert), unit B's was added and never synced; with stale_after = 1s both are stale.
+# kiosk-1 serves every unit and is counted in none.
+enrol kiosk-a "$T/ka" --unit A && ok "a kiosk for unit A enrolled" || fail "a kiosk for unit A enrolled"
+BATCH_NIP=199912312020121999 batch 1 3 2 >"$T/tampered"
+code --cacert "$CA" --cert "$T/ka.pem" --key "$T/ka.key" --data @"$T/tampered" "$URL/api/v1/records" >/dev/null
+"${C[@]}" device add kiosk-b --unit B >/dev/null
+kill -TERM "$COLLECTOR_PID"
+wait_for 10 bash -c "! kill -0 $COLLECTOR_PID 2>/dev/null"
+forget_pid "$COLLECTOR_PID"
+printf '\n[dashboard]\nstale_after = 1s\n' >>"$CONF"
+collector_up
+sleep 1.2
+code --cacert "$CA" -H "Authorization: Bearer $ADMIN_TOKEN" "$URL/api/v1/overview?$P" >/dev/null
+check "per unit: kiosks, kiosks not synced, tamper alerts (A 1/1/1, B 1/1/0, C 0/0/0)" test \
+	"$(json_get "$T/body" '" ".join("%s:%d/%d/%d" % (u["unit_id"], u["kiosks"], u["kiosks_stale"], u["alerts"]) for u in j["units"])')" \
+	= "A:1/1/1 B:1/1/0 C:0/0/0"
+code --cacert "$CA" -H "Authorization: Bearer $TOK_B" "$URL/api/v1/overview?$P" >/dev/null
+check "unit admin of B: unit B's kiosk counts only" test \
+	"$(json_get "$T/body" '" ".join("%s:%d/%d/%d" % (u["unit_id"], u["kiosks"], u["kiosks_stale"], u["alerts"]) for u in j["units"])')" = "B:1/1/0"
 
 "${C[@]}" audit --format csv >"$T/audit.csv"
 check "audited: views and exports of the overview" bash -c \
