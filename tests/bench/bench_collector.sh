@@ -75,4 +75,4 @@ python3 -c "print('collector RSS with 1000 idle TLS connections: %s MB (goal < 6
 	('${rss[2]}', (${rss[2]} - $rss0) * 1024 / 1000))"
 exec 3>&-
 kill "${idle[@]}" 2>/dev/null
-wait "${idle[@]}" 2>/dev/null
+wait "${idle[@]}" 2>/dev/null || true # killed on purpose: not this bench's status
