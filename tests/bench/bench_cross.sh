@@ -13,13 +13,17 @@ TAPS=${TAPS:-500}
 XBUILD=${HADIR_CROSS_BUILD:-$REPO/build/aarch64-linux-gnu}
 HFBUILD=$REPO/build/arm-linux-gnueabihf
 
-# size_line LABEL BINARY STRIP: file size stripped and its text/data/bss.
+# size_line LABEL BINARY STRIP: file size stripped and its text/data/bss, and the same
+# of the sync program beside it (hadir-kiosk-sync).
 size_line() {
-	local label=$1 bin=$2 tool=$3 text data bss
-	"$tool" --strip-unneeded -o "$T/stripped" "$bin"
-	read -r text data bss _ < <("${tool%strip}size" "$bin" | tail -n 1)
-	printf '%-6s hadir-kiosk: %6d KiB stripped (text %d, data %d, bss %d bytes)\n' "$label" \
-		$(($(stat -c %s "$T/stripped") / 1024)) "$text" "$data" "$bss"
+	local label=$1 bin=$2 tool=$3 text data bss b
+	for b in "$bin" "$(dirname "$bin")/hadir-kiosk-sync"; do
+		[ -x "$b" ] || continue
+		"$tool" --strip-unneeded -o "$T/stripped" "$b"
+		read -r text data bss _ < <("${tool%strip}size" "$b" | tail -n 1)
+		printf '%-6s %-16s %6d KiB stripped (text %d, data %d, bss %d bytes)\n' "$label" \
+			"$(basename "$b"):" $(($(stat -c %s "$T/stripped") / 1024)) "$text" "$data" "$bss"
+	done
 }
 size_line x86 "$KIOSK" strip
 if [ -x "$XBUILD/hadir-kiosk" ]; then
