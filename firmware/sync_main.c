@@ -74,19 +74,15 @@ static void on_clock_measured(void *user, int64_t offset_usec, int64_t rtt_usec)
 	send_to_daemon(*(int *)user, &msg);
 }
 
-/* Kicks from the daemon until it closes the socket or SIGTERM comes. */
-static int serve(int fd, struct sync *s)
+/* Kicks from the daemon until it closes the socket or a signal of mask (blocked) comes. */
+static int serve(int fd, const sigset_t *mask, struct sync *s)
 {
 	struct syncproc_msg msg;
 	struct pollfd pfd[2];
-	sigset_t mask;
 	ssize_t n;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
 	pfd[0] = (struct pollfd){.fd = fd, .events = POLLIN};
-	pfd[1] = (struct pollfd){.fd = signalfd(-1, &mask, SFD_CLOEXEC), .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = signalfd(-1, mask, SFD_CLOEXEC), .events = POLLIN};
 	if (pfd[1].fd < 0)
 		return -errno;
 	for (;;) {
@@ -141,7 +137,7 @@ static int cmd_run(const struct kconfig *cfg, const struct opts *o)
 		log_err("sync: cannot start: %s", strerror(-r));
 		return 1;
 	}
-	r = serve(fd, s);
+	r = serve(fd, &mask, s);
 	sync_stop(s);
 	close(fd);
 	return r < 0 ? 1 : 0;

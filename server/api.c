@@ -331,6 +331,20 @@ bool api_query_period(const struct api_call *call, int32_t *ret_from, int32_t *r
 	return true;
 }
 
+bool api_query_format(const struct api_call *call, enum discipline_format *ret_format,
+		      struct api_reply *ret)
+{
+	char text[16];
+
+	if (!api_query_text(call, "format", text, sizeof(text), ret))
+		return false;
+	if (discipline_parse_format(text, ret_format) < 0) {
+		api_error(400, "format: json, csv or xlsx", call->now, ret);
+		return false;
+	}
+	return true;
+}
+
 static void route_taps(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	const struct http_request *req = call->req;

@@ -25,6 +25,7 @@
 
 #include "common/crypto.h"
 #include "common/record.h"
+#include "server/discipline.h"
 
 struct config;
 struct db;
@@ -141,6 +142,9 @@ bool api_query_text(const struct api_call *call, const char *name, char *buf, si
 		    struct api_reply *ret);
 /* from and to as a period (discipline_parse_period); false after a 400 in ret. */
 bool api_query_period(const struct api_call *call, int32_t *ret_from, int32_t *ret_to,
+		      struct api_reply *ret);
+/* format=json|csv|xlsx (json when absent); false after a 400 in ret. */
+bool api_query_format(const struct api_call *call, enum discipline_format *ret_format,
 		      struct api_reply *ret);
 
 #endif

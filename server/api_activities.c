@@ -132,9 +132,9 @@ static void reply_list_file(struct api *api, const struct api_call *call, const 
 void api_activities_list(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
 	char nip[RECORD_NIP_MAX], from[TZ_DATE_MAX], to[TZ_DATE_MAX], status[DB_STATUS_MAX],
-	    unit[DB_UNIT_ID_MAX], history[4], format_text[8];
+	    unit[DB_UNIT_ID_MAX], history[4];
 	struct db_activity_query q = {.nip = NULL};
-	const char *hist = NULL, *fmt = NULL;
+	const char *hist = NULL;
 	enum discipline_format format;
 	struct db_admin who;
 	struct scope sc;
@@ -149,12 +149,8 @@ void api_activities_list(struct api *api, const struct api_call *call, struct ap
 	    !query_opt(call, "status", status, sizeof(status), &q.status, ret) ||
 	    !query_opt(call, "unit", unit, sizeof(unit), &q.unit_id, ret) ||
 	    !query_opt(call, "history", history, sizeof(history), &hist, ret) ||
-	    !query_opt(call, "format", format_text, sizeof(format_text), &fmt, ret))
+	    !api_query_format(call, &format, ret))
 		return;
-	if (discipline_parse_format(fmt, &format) < 0) {
-		api_error(400, "format: json, csv or xlsx", call->now, ret);
-		return;
-	}
 	if (!is_date(q.from_date) || !is_date(q.to_date)) {
 		api_error(400, "from, to: YYYY-MM-DD", call->now, ret);
 		return;
@@ -382,11 +378,9 @@ void api_activities_return(struct api *api, const struct api_call *call, struct 
 
 void api_activities_report(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	char from[TZ_DATE_MAX], to[TZ_DATE_MAX], unit[DB_UNIT_ID_MAX], format_text[8],
-	    why[DISCIPLINE_WHY_MAX];
+	char from[TZ_DATE_MAX], to[TZ_DATE_MAX], unit[DB_UNIT_ID_MAX], why[DISCIPLINE_WHY_MAX];
 	struct recap_query q = {.unit_id = NULL};
 	enum discipline_format format;
-	const char *fmt = NULL;
 	int32_t day_from, day_to;
 	struct db_admin who;
 	struct scope sc;
@@ -398,8 +392,7 @@ void api_activities_report(struct api *api, const struct api_call *call, struct 
 		return;
 	if (!query_opt(call, "from", from, sizeof(from), &q.from_date, ret) ||
 	    !query_opt(call, "to", to, sizeof(to), &q.to_date, ret) ||
-	    !query_opt(call, "unit", unit, sizeof(unit), &q.unit_id, ret) ||
-	    !query_opt(call, "format", format_text, sizeof(format_text), &fmt, ret))
+	    !query_opt(call, "unit", unit, sizeof(unit), &q.unit_id, ret))
 		return;
 	/* The discipline report's period and formats, so both reports take the same queries. */
 	if (discipline_parse_period(q.from_date ? q.from_date : "", q.to_date ? q.to_date : "",
@@ -407,10 +400,8 @@ void api_activities_report(struct api *api, const struct api_call *call, struct 
 		api_error(400, why, call->now, ret);
 		return;
 	}
-	if (discipline_parse_format(fmt, &format) < 0) {
-		api_error(400, "format: json, csv or xlsx", call->now, ret);
+	if (!api_query_format(call, &format, ret))
 		return;
-	}
 	if (strcmp(who.role, "supervisor") == 0)
 		q.supervisor_nip = who.nip;
 	r = recap_run(api->db, &q, &rc);

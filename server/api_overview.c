@@ -231,7 +231,7 @@ static const char *audit_target(const struct filter *f)
 
 void api_overview(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	char format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX], why[DISCIPLINE_WHY_MAX];
+	char from[TZ_DATE_MAX], to[TZ_DATE_MAX], why[DISCIPLINE_WHY_MAX];
 	struct overview_query q = {.unit_ok = sees_unit};
 	struct overview_result res;
 	struct unit_kiosks *kiosks;
@@ -247,12 +247,8 @@ void api_overview(struct api *api, const struct api_call *call, struct api_reply
 		return;
 	if (!api_query_period(call, &q.from, &q.to, ret) ||
 	    !api_query_text(call, "unit", f.unit, sizeof(f.unit), ret) ||
-	    !api_query_text(call, "format", format_text, sizeof(format_text), ret))
+	    !api_query_format(call, &format, ret))
 		return;
-	if (discipline_parse_format(format_text, &format) < 0) {
-		api_error(400, "format: json, csv or xlsx", now, ret);
-		return;
-	}
 	if (f.unit[0] && !scope_may_see_unit(&f.sc, f.unit)) {
 		scope_deny(now, ret);
 		return;

@@ -130,7 +130,7 @@ void api_reports_file(char *data, size_t len, enum discipline_format format, con
 static void reply_report(struct api *api, const struct api_call *call,
 			 enum discipline_report report, struct api_reply *ret)
 {
-	char unit[ID_MAX], format_text[16], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
+	char unit[ID_MAX], from[TZ_DATE_MAX], to[TZ_DATE_MAX];
 	char why[DISCIPLINE_WHY_MAX] = "";
 	struct discipline_query q = {.unit_id = NULL};
 	struct view view;
@@ -147,12 +147,8 @@ static void reply_report(struct api *api, const struct api_call *call,
 		return;
 	if (!api_query_period(call, &q.from, &q.to, ret) ||
 	    !api_query_text(call, "unit", unit, sizeof(unit), ret) ||
-	    !api_query_text(call, "format", format_text, sizeof(format_text), ret))
+	    !api_query_format(call, &format, ret))
 		return;
-	if (discipline_parse_format(format_text, &format) < 0) {
-		api_error(400, "format: json, csv or xlsx", now, ret);
-		return;
-	}
 	if (report == DISCIPLINE_EMPLOYEES) {
 		if (!query_view(call, &view, &report, ret))
 			return;
@@ -219,7 +215,7 @@ void api_reports_units(struct api *api, const struct api_call *call, struct api_
 
 void api_reports_days(struct api *api, const struct api_call *call, struct api_reply *ret)
 {
-	char why[DISCIPLINE_WHY_MAX] = "", from[TZ_DATE_MAX], to[TZ_DATE_MAX], format_text[16];
+	char why[DISCIPLINE_WHY_MAX] = "", from[TZ_DATE_MAX], to[TZ_DATE_MAX];
 	struct discipline_query q = {.nip = call->params[0]};
 	enum discipline_format format;
 	int64_t now = call->now;
@@ -231,13 +227,8 @@ void api_reports_days(struct api *api, const struct api_call *call, struct api_r
 
 	if (scope_of_call(api, call, &sc, ret) < 0)
 		return;
-	if (!api_query_period(call, &q.from, &q.to, ret) ||
-	    !api_query_text(call, "format", format_text, sizeof(format_text), ret))
+	if (!api_query_period(call, &q.from, &q.to, ret) || !api_query_format(call, &format, ret))
 		return;
-	if (discipline_parse_format(format_text, &format) < 0) {
-		api_error(400, "format: json, csv or xlsx", now, ret);
-		return;
-	}
 	if (!scope_may_see_nip(&sc, q.nip)) {
 		scope_deny(now, ret);
 		return;
