@@ -8,10 +8,15 @@
 #include "firmware/store_private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -108,6 +113,13 @@ static const char *const migrations[] = {
     "  data BLOB,"
     "  request INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE template_requests (id INTEGER PRIMARY KEY);",
+    /*
+     * 6: a table for store_reserve_wal's insert, always rolled back; and no
+     * index on wall time, a page more in every tap's commit for the sake of
+     * `status` alone, which can scan.
+     */
+    "CREATE TABLE wal_reserve (b BLOB NOT NULL);"
+    "DROP INDEX records_wall;",
 };
 
 static int sqlite_errno(int rc)
@@ -353,9 +365,11 @@ void store_defer_checkpoints(struct store *st)
 	sqlite3_wal_hook(st->db, on_wal_commit, st);
 }
 
-int store_relax_durability(struct store *st)
+int store_set_background(struct store *st)
 {
-	return exec(st, "PRAGMA synchronous = NORMAL");
+	int r = exec(st, "PRAGMA synchronous = NORMAL");
+
+	return r < 0 ? r : exec(st, "PRAGMA wal_autocheckpoint = 0");
 }
 
 bool store_checkpoint_due(const struct store *st)
@@ -776,6 +790,30 @@ static int keep_record(void *user, const struct record *rec)
 	return 0;
 }
 
+/* A scan, as there is no index on wall time (migration 6): only when a range is asked for. */
+static int count_taps(struct store *st, int64_t from_usec, int64_t to_usec,
+		      struct store_status *ret_status)
+{
+	static const char sql[] = "SELECT count(*), coalesce(sum(outcome = 'accepted'), 0)"
+				  " FROM records WHERE kind = 'tap' AND wall_usec >= ?1"
+				  " AND wall_usec < ?2";
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, sql);
+	sqlite3_bind_int64(s, 1, from_usec);
+	sqlite3_bind_int64(s, 2, to_usec);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		ret_status->taps_in_range = (unsigned)sqlite3_column_int64(s, 0);
+		ret_status->accepted_in_range = (unsigned)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : fail(st, rc, sql);
+}
+
 int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
 		     struct store_status *ret_status)
 {
@@ -799,18 +837,8 @@ int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
 	if (r == 0)
 		r = query_int64(st, "SELECT wall_usec FROM records WHERE seq = ?1 + 1",
 				(int64_t)s.acked_seq, 0, &s.oldest_unacked_usec);
-	if (r == 0)
-		r = query_int64(st,
-				"SELECT count(*) FROM records WHERE kind = 'tap'"
-				" AND wall_usec >= ?1 AND wall_usec < ?2",
-				from_usec, to_usec, &v);
-	s.taps_in_range = (unsigned)v;
-	if (r == 0)
-		r = query_int64(st,
-				"SELECT count(*) FROM records WHERE kind = 'tap'"
-				" AND outcome = 'accepted' AND wall_usec >= ?1 AND wall_usec < ?2",
-				from_usec, to_usec, &v);
-	s.accepted_in_range = (unsigned)v;
+	if (r == 0 && from_usec < to_usec)
+		r = count_taps(st, from_usec, to_usec, &s);
 	if (r < 0)
 		return r;
 	r = store_each_recent(st, 1, keep_record, &last);
@@ -1056,6 +1084,85 @@ static int end_transaction(struct store *st, int r)
 		r = exec(st, "COMMIT");
 	if (r < 0)
 		(void)exec(st, "ROLLBACK");
+	return r;
+}
+
+#define WAL_FRAME_HEADER 24
+
+static void wal_path(struct store *st, char path[PATH_MAX])
+{
+	snprintf(path, PATH_MAX, "%s-wal", sqlite3_db_filename(st->db, "main"));
+}
+
+/* Bytes of the WAL file, or 0 when there is none yet. */
+static off_t wal_file_size(struct store *st)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	wal_path(st, path);
+	return stat(path, &sb) == 0 ? sb.st_size : 0;
+}
+
+static int sync_wal_file(struct store *st)
+{
+	char path[PATH_MAX];
+	int fd, r = 0;
+
+	wal_path(st, path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fdatasync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int store_reserve_wal(struct store *st)
+{
+	int64_t page = 0, old_cache = 0;
+	struct statvfs vfs;
+	off_t want;
+	int r;
+
+	r = query_int64(st, "PRAGMA page_size", 0, 0, &page);
+	if (r < 0)
+		return r;
+	want = (off_t)STORE_WAL_RESERVE_PAGES * (page + WAL_FRAME_HEADER);
+	if (wal_file_size(st) >= want)
+		return 0;
+	/* The space is reused, not lost, but on a nearly full disk taps come first. */
+	if (statvfs(sqlite3_db_filename(st->db, "main"), &vfs) < 0)
+		return -errno;
+	if ((uint64_t)vfs.f_bavail * vfs.f_frsize < 4 * (uint64_t)want)
+		return -ENOSPC;
+	/*
+	 * A cache of a few pages spills the blob's pages to the WAL file as
+	 * frames while the transaction lasts; the rollback leaves them there,
+	 * invalid, for later commits to overwrite; the database is untouched.
+	 */
+	r = query_int64(st, "PRAGMA cache_size", 0, 0, &old_cache);
+	if (r == 0)
+		r = exec(st, "PRAGMA cache_size = 16");
+	if (r == 0)
+		r = exec(st, "BEGIN IMMEDIATE");
+	if (r == 0) {
+		r = change(st, "INSERT INTO wal_reserve VALUES (zeroblob(?2))", NULL,
+			   STORE_WAL_RESERVE_PAGES * page);
+		(void)exec(st, "ROLLBACK");
+	}
+	if (old_cache) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %" PRId64, old_cache);
+		(void)exec(st, sql);
+	}
+	/* Written out now, so the first tap's fsync does not write the whole reservation. */
+	if (r == 0)
+		r = sync_wal_file(st);
+	if (r == 0)
+		log_debug("store: WAL reserved, %lld bytes", (long long)wal_file_size(st));
 	return r;
 }
 

@@ -53,14 +53,35 @@ void store_close(struct store *st);
 void store_defer_checkpoints(struct store *st);
 
 /*
- * For a connection whose every write may be lost and redone (the sync
- * process: acknowledged sequence, sync facts, clock anchors, a roster with
- * its ETag): commits without an fsync of their own (synchronous=NORMAL), so
- * they never queue a tap's fsync behind theirs. They become durable with the
- * next tap's commit, which syncs the whole WAL; a power cut before that only
- * means records resent (the collector keeps each once) or a roster pulled again.
+ * Write the WAL file out to STORE_WAL_RESERVE_PAGES frames before the first
+ * tap. A commit that appends to the WAL file makes its fsync also journal the
+ * file's new size and blocks (ext4: about one and a half times an overwrite);
+ * SQLite starts the WAL again from its head after each complete checkpoint,
+ * so within the reserved length every tap's commit overwrites. The frames
+ * come from a transaction that is rolled back: the database is untouched.
+ * SQLite deletes the WAL when the last connection closes, so the daemon
+ * reserves at each start (16 MB written once). -ENOSPC (also when less than
+ * four times the reservation is free) and other errors change no record;
+ * taps are still recorded.
  */
-int store_relax_durability(struct store *st) MUST_CHECK;
+#define STORE_WAL_RESERVE_PAGES (STORE_WAL_CAP_PAGES + 64)
+int store_reserve_wal(struct store *st) MUST_CHECK;
+
+/*
+ * For a connection that writes in the background of the door (the sync
+ * process: acknowledged sequence, sync facts, clock anchors, a roster with
+ * its ETag), whose every write may be lost and redone:
+ * - commits without an fsync of their own (synchronous=NORMAL), so they never
+ *   queue a tap's fsync behind theirs. They become durable with the next tap's
+ *   commit, which syncs the whole WAL; a power cut before that only means
+ *   records resent (the collector keeps each once) or a roster pulled again;
+ * - never checkpoints on its own (SQLite's would run inside one of its
+ *   commits once the WAL passes 1,000 pages: during a stream of taps, megabytes
+ *   copied and an fsync of the database while taps wait behind that I/O). The
+ *   door's connection checkpoints when taps pause; after a large write such
+ *   as a roster this one may call store_checkpoint() itself.
+ */
+int store_set_background(struct store *st) MUST_CHECK;
 bool store_checkpoint_due(const struct store *st);
 /* A passive checkpoint: copies what no reader still needs; never blocks a writer. */
 int store_checkpoint(struct store *st) MUST_CHECK;
@@ -114,7 +135,10 @@ struct store_status {
 	unsigned accepted_in_range;
 };
 
-/* Counts for `status`; taps are counted with wall time in [from_usec, to_usec). */
+/*
+ * Counts for `status`; taps are counted with wall time in [from_usec, to_usec),
+ * by a scan of all records, and not at all when the range is empty.
+ */
 int store_get_status(struct store *st, int64_t from_usec, int64_t to_usec,
 		     struct store_status *ret_status) MUST_CHECK;
 

@@ -445,6 +445,9 @@ static int pull_roster(struct sync *s)
 		note_error(s, msg);
 	} else {
 		log_info("sync: roster updated: %u staff, %u credentials", staff, creds);
+		/* A roster can be megabytes of WAL, and no tap may come to checkpoint it. */
+		if (store_checkpoint(s->store) < 0)
+			log_debug("sync: no checkpoint after the roster");
 		pull_templates(s, root);
 		if (store_sync_set(s->store, SYNC_KEY_ROSTER_ETAG, resp.etag) < 0)
 			log_debug("sync: cannot keep the roster ETag");
@@ -587,7 +590,7 @@ int sync_start(const struct kconfig *cfg, const char *url, const struct sync_hoo
 		goto out_free;
 	r = store_open(cfg->database, STORE_EXISTING, &s->store);
 	if (r == 0)
-		r = store_relax_durability(s->store);
+		r = store_set_background(s->store);
 	if (r < 0)
 		goto out_free;
 	r = hc_new(&tls, cfg->sync_timeout_ms, &s->stop, &s->hc);

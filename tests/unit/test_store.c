@@ -135,19 +135,64 @@ static void test_store_deferred_checkpoints(void **state)
 	assert_int_equal(store_verify_chain(f->st, &bad), 0);
 }
 
-/* The sync process's connection commits without fsync; the door's keeps synchronous=FULL. */
-static void test_store_relaxed_durability(void **state)
+/*
+ * The reserved WAL: written out before the first tap, with the records a crash
+ * left in the WAL kept; taps after it overwrite frames instead of growing the
+ * file; a second reservation has nothing to do.
+ */
+static void test_store_reserve_wal(void **state)
+{
+	const off_t frame = 4096 + 24;
+	struct fixture *f = *state;
+	struct record rec;
+	uint64_t bad = 0;
+	int64_t n = -1;
+	off_t reserved;
+
+	store_defer_checkpoints(f->st);
+	for (unsigned i = 0; i < 5; i++) {
+		rec = tap_record("1");
+		assert_int_equal(store_append(f->st, &rec), 0);
+	}
+	assert_int_equal(store_reserve_wal(f->st), 0);
+	reserved = wal_size(f);
+	assert_true(reserved >= STORE_WAL_RESERVE_PAGES * frame);
+	for (unsigned i = 0; i < 300; i++) {
+		rec = tap_record("1");
+		assert_int_equal(store_append(f->st, &rec), 0);
+	}
+	assert_int_equal(wal_size(f), reserved);
+	assert_int_equal(store_reserve_wal(f->st), 0);
+	assert_int_equal(wal_size(f), reserved);
+	assert_int_equal(store_query_int64(f->st, "SELECT count(*) FROM records", 0, 0, &n), 0);
+	assert_int_equal(n, 305);
+	assert_int_equal(store_query_int64(f->st, "SELECT count(*) FROM wal_reserve", 0, 0, &n),
+			 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_verify_chain(f->st, &bad), 0);
+}
+
+/*
+ * The sync process's connection commits without fsync and never checkpoints;
+ * the door's keeps synchronous=FULL and SQLite's automatic checkpoint until
+ * it defers them.
+ */
+static void test_store_background_connection(void **state)
 {
 	struct fixture *f = *state;
 	struct store *sync = NULL;
 	int64_t level = -1;
 
 	assert_int_equal(store_open(f->db, STORE_EXISTING, &sync), 0);
-	assert_int_equal(store_relax_durability(sync), 0);
+	assert_int_equal(store_set_background(sync), 0);
 	assert_int_equal(store_query_int64(sync, "PRAGMA synchronous", 0, 0, &level), 0);
 	assert_int_equal(level, 1); /* NORMAL */
+	assert_int_equal(store_query_int64(sync, "PRAGMA wal_autocheckpoint", 0, 0, &level), 0);
+	assert_int_equal(level, 0);
 	assert_int_equal(store_query_int64(f->st, "PRAGMA synchronous", 0, 0, &level), 0);
 	assert_int_equal(level, 2); /* FULL */
+	assert_int_equal(store_query_int64(f->st, "PRAGMA wal_autocheckpoint", 0, 0, &level), 0);
+	assert_int_equal(level, 1000);
 	store_close(sync);
 }
 
@@ -331,15 +376,23 @@ static void test_store_status_counts(void **state)
 
 	b.wall_usec += 86400 * INT64_C(1000000);
 	b.clock_trusted = true;
+	strcpy(a.nip, "1");
+	strcpy(a.outcome, "accepted");
 	assert_int_equal(store_append(f->st, &a), 0);
 	assert_int_equal(store_append(f->st, &b), 0);
 	assert_int_equal(store_get_status(f->st, a.wall_usec, a.wall_usec + 1, &s), 0);
 	assert_int_equal(s.last_seq, 2);
 	assert_int_equal(s.acked_seq, 0);
 	assert_int_equal(s.taps_in_range, 1);
+	assert_int_equal(s.accepted_in_range, 1);
 	assert_int_equal(s.oldest_unacked_usec, a.wall_usec);
 	assert_int_equal(s.last_wall_usec, b.wall_usec);
 	assert_true(s.last_trusted);
+	/* An empty range counts nothing (the daemon and the sync process ask so, without a scan). */
+	assert_int_equal(store_get_status(f->st, 0, 0, &s), 0);
+	assert_int_equal(s.taps_in_range, 0);
+	assert_int_equal(s.accepted_in_range, 0);
+	assert_int_equal(s.last_seq, 2);
 }
 
 static void test_store_fingers_survive_roster_import(void **state)
@@ -528,7 +581,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_append_chains_records, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_reopen_continues_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_deferred_checkpoints, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_relaxed_durability, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_reserve_wal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_background_connection, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_waits_for_write_lock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_verify_finds_tampering, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_verify_finds_gap, setup, teardown),
