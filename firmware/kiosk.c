@@ -620,8 +620,9 @@ int kiosk_new(const struct kconfig *cfg, const struct board *board, struct kiosk
 	store_defer_checkpoints(k->store);
 	r = store_reserve_wal(k->store);
 	if (r < 0)
-		log_warn("kiosk: cannot reserve the WAL (%s): taps are still recorded, a little slower",
-			 strerror(-r));
+		log_warn(
+		    "kiosk: cannot reserve the WAL (%s): taps are still recorded, a little slower",
+		    strerror(-r));
 	trust_use_ntp(cfg->trust_ntp);
 	r = tap_init(&k->tap, k->store, &tap_system_clock, cfg->debounce_ms * 1000);
 	if (r < 0) {

@@ -166,8 +166,7 @@ static void test_store_reserve_wal(void **state)
 	assert_int_equal(wal_size(f), reserved);
 	assert_int_equal(store_query_int64(f->st, "SELECT count(*) FROM records", 0, 0, &n), 0);
 	assert_int_equal(n, 305);
-	assert_int_equal(store_query_int64(f->st, "SELECT count(*) FROM wal_reserve", 0, 0, &n),
-			 0);
+	assert_int_equal(store_query_int64(f->st, "SELECT count(*) FROM wal_reserve", 0, 0, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(store_verify_chain(f->st, &bad), 0);
 }
@@ -388,7 +387,8 @@ static void test_store_status_counts(void **state)
 	assert_int_equal(s.oldest_unacked_usec, a.wall_usec);
 	assert_int_equal(s.last_wall_usec, b.wall_usec);
 	assert_true(s.last_trusted);
-	/* An empty range counts nothing (the daemon and the sync process ask so, without a scan). */
+	/* An empty range counts nothing (the daemon and the sync process ask so, without a scan).
+	 */
 	assert_int_equal(store_get_status(f->st, 0, 0, &s), 0);
 	assert_int_equal(s.taps_in_range, 0);
 	assert_int_equal(s.accepted_in_range, 0);
