@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,13 @@
 #define STOP_WAIT_NS   (10 * NS_PER_SEC) /* then SIGKILL */
 #define STOP_POLL_NS   (10 * 1000000LL)
 #define URL_MAX	       512
+/*
+ * Kicks at most this often; one in between is sent when the gap ends. The
+ * sync process gathers kicks this long anyway (SYNC_COALESCE_MS) and starts
+ * rounds 250 ms apart, so no record waits longer for it, and a stream of taps
+ * no longer wakes the sync process once per tap.
+ */
+#define KICK_GAP_NS (50 * 1000000LL)
 
 extern char **environ;
 
@@ -46,6 +54,9 @@ struct syncproc {
 	struct loop_timer *restart;
 	int64_t restart_ns;
 	int64_t started_ns;
+	struct loop_timer *kick_later; /* armed while a kick waits for KICK_GAP_NS */
+	int64_t kicked_ns;
+	bool kick_waiting;
 };
 
 int syncproc_program(const struct kconfig *cfg, char *buf, size_t len)
@@ -200,6 +211,24 @@ static void on_restart(void *user)
 	}
 }
 
+static void send_kick(struct syncproc *sp)
+{
+	const struct syncproc_msg msg = {.type = SYNCPROC_KICK};
+
+	sp->kicked_ns = loop_now_ns();
+	/* EAGAIN: kicks the child has not read yet stand for this one too. */
+	if (sp->fd >= 0)
+		(void)send(sp->fd, &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+static void on_kick_later(void *user)
+{
+	struct syncproc *sp = user;
+
+	sp->kick_waiting = false;
+	send_kick(sp);
+}
+
 int syncproc_start(const struct syncproc_deps *deps, const char *url, struct syncproc **ret_sp)
 {
 	char why[PATH_MAX + 128];
@@ -222,6 +251,8 @@ int syncproc_start(const struct syncproc_deps *deps, const char *url, struct syn
 		goto out_fail;
 	}
 	r = loop_timer_new(deps->loop, on_restart, sp, &sp->restart);
+	if (r == 0)
+		r = loop_timer_new(deps->loop, on_kick_later, sp, &sp->kick_later);
 	if (r < 0)
 		goto out_free;
 	r = spawn(sp);
@@ -242,11 +273,16 @@ out_free:
 
 void syncproc_kick(struct syncproc *sp)
 {
-	const struct syncproc_msg msg = {.type = SYNCPROC_KICK};
+	int64_t since = loop_now_ns() - sp->kicked_ns;
 
-	/* EAGAIN: kicks the child has not read yet stand for this one too. */
-	if (sp->fd >= 0)
-		(void)send(sp->fd, &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (sp->kick_waiting)
+		return;
+	if (since >= KICK_GAP_NS) {
+		send_kick(sp);
+		return;
+	}
+	sp->kick_waiting = true;
+	loop_timer_in(sp->kick_later, KICK_GAP_NS - since);
 }
 
 static void note_exit(const struct syncproc *sp, int status)
@@ -300,5 +336,7 @@ void syncproc_stop(struct syncproc *sp)
 	}
 	if (sp->restart)
 		loop_timer_free(sp->deps.loop, sp->restart);
+	if (sp->kick_later)
+		loop_timer_free(sp->deps.loop, sp->kick_later);
 	free(sp);
 }

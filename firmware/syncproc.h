@@ -60,7 +60,7 @@ int syncproc_program(const struct kconfig *cfg, char *buf, size_t len) MUST_CHEC
 int syncproc_start(const struct syncproc_deps *deps, const char *url,
 		   struct syncproc **ret_sp) MUST_CHECK;
 
-/* Records were committed: tell the sync process. Never blocks. */
+/* Records were committed: tell the sync process (at most every 50 ms). Never blocks. */
 void syncproc_kick(struct syncproc *sp);
 
 /* SIGCHLD arrived: reap the child if it was ours, and schedule its restart. */
