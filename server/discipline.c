@@ -41,6 +41,7 @@ struct unit_slot {
 	const struct profile *profile; /* in struct discipline's profiles */
 	struct rules_plan *plan;
 	int32_t first_day; /* tracked since (local day) */
+	bool has_kept;	   /* someone of the unit is in the evaluation */
 };
 
 struct staff_slot {
@@ -64,6 +65,7 @@ struct discipline {
 	struct rules_summary total;
 	struct staff_slot *staff;
 	size_t n_staff, cap_staff;
+	size_t n_candidates; /* staff the query's unit holds, before keep and view */
 	struct rules_period *periods;
 	struct report_entry *entries;
 	size_t n_entries;
@@ -248,6 +250,7 @@ static int add_staff(const struct db_staff *s, void *user)
 	struct unit_slot *unit = unit_find(d, s->unit_id);
 	struct staff_slot *slot;
 
+	d->n_candidates++;
 	if (d->keep && !d->keep(s->nip, s->unit_id, s->supervisor_nip, d->keep_arg))
 		return 0;
 	/* Filtered before the evaluation: a search in a big unit evaluates only whom it finds. */
@@ -274,6 +277,7 @@ static int add_staff(const struct db_staff *s, void *user)
 	snprintf(slot->unit_id, sizeof(slot->unit_id), "%s", s->unit_id);
 	slot->unit = (size_t)(unit - d->units);
 	slot->emp.allowance = s->allowance;
+	unit->has_kept = true;
 	return 0;
 }
 
@@ -370,14 +374,27 @@ static int unit_since(const char *unit_id, int64_t usec, void *user)
 	return 0;
 }
 
+/* Whether the query's filter kept few enough to read them one person (or unit) at a time. */
+static bool few_kept(const struct discipline *d)
+{
+	return d->n_staff * 4 <= d->n_candidates;
+}
+
 static int load_since(struct discipline *d, struct db *db, const char *unit_id)
 {
 	int64_t floor = (int64_t)tz_days_from_civil(SINCE_FLOOR_YEAR, 1, 1) * CAL_DAY_SECONDS *
 			CLK_USEC_PER_SEC;
+	int r = 0;
 
 	for (size_t i = 0; i < d->n_units; i++)
 		d->units[i].first_day = d->to + 1; /* no tap yet: nothing tracked */
-	return db_unit_first_taps(db, unit_id, floor, unit_since, d);
+	if (unit_id || !few_kept(d))
+		return db_unit_first_taps(db, unit_id, floor, unit_since, d);
+	/* A unit's first tap is by any of its staff, kept or not; but only kept units matter. */
+	for (size_t i = 0; i < d->n_units && r == 0; i++)
+		if (d->units[i].has_kept)
+			r = db_unit_first_taps(db, d->units[i].row.unit_id, floor, unit_since, d);
+	return r;
 }
 
 static int load(struct discipline *d, struct db *db, const char *profiles_dir,
@@ -522,6 +539,23 @@ static int stream_taps(struct discipline *d, struct db *db, const char *unit_id,
 	return db_accepted_taps(db, &q, on_tap, d);
 }
 
+/*
+ * A supervisor's people, or a search in a big unit: a few of many. Their taps
+ * one person at a time (records_nip answers each) rather than the whole
+ * stream with most of it skipped; the per-person queries cost more per tap,
+ * so only when fewer than a quarter are kept.
+ */
+static int stream_kept_taps(struct discipline *d, struct db *db, const char *unit_id)
+{
+	int r = 0;
+
+	if (!few_kept(d))
+		return stream_taps(d, db, unit_id, NULL);
+	for (size_t i = 0; i < d->n_staff && r == 0; i++)
+		r = stream_taps(d, db, NULL, d->staff[i].nip);
+	return r;
+}
+
 static struct discipline *discipline_new(char *why)
 {
 	struct discipline *d = calloc(1, sizeof(*d));
@@ -603,7 +637,7 @@ int discipline_run(struct db *db, const char *profiles_dir, const struct discipl
 	d->entries = calloc(d->n_staff ? d->n_staff : 1, sizeof(*d->entries));
 	r = d->periods && d->entries ? 0 : -ENOMEM;
 	if (r == 0)
-		r = stream_taps(d, db, unit_id, NULL);
+		r = stream_kept_taps(d, db, unit_id);
 	while (r == 0 && d->cursor < d->n_staff)
 		r = flush(d);
 	if (r == 0) {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +19,13 @@
 #include "firmware/wedge.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Which check failed, and with what: the compiler may merge every abort() into one call site. */
+static void broken(const char *what, long value)
+{
+	fprintf(stderr, "fuzz_evdev: %s (%ld)\n", what, value);
+	abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,11 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 32768)
 		return 0; /* stays within one pipe buffer, so the write cannot block */
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		abort();
-	if (evdev_from_fd(fds[0], 100000000, &ev) < 0)
-		abort();
+		broken("pipe2", -errno);
+	r = evdev_from_fd(fds[0], 100000000, &ev);
+	if (r < 0)
+		broken("evdev_from_fd", r);
 	if (size > 0 && write(fds[1], data, size) != (ssize_t)size)
-		abort();
+		broken("write", -errno);
 	close(fds[1]);
 
 	for (unsigned guard = 0; guard <= size; guard++) {
@@ -45,15 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t len = strnlen(out, sizeof(out));
 
 			if (len == 0 || len > WEDGE_DIGITS_MAX || strspn(out, "0123456789") != len)
-				abort();
+				broken("a number not of digits within bounds", (long)len);
 		} else if (r != -E2BIG && r != -EBADMSG) {
-			abort(); /* 0 is impossible: the writer is gone, so reads end in EOF */
+			/* 0 is impossible: the writer is gone, so reads end in EOF */
+			broken("evdev_read", r);
 		}
 		if (evdev_deadline(ev) < -1)
-			abort();
+			broken("deadline", (long)evdev_deadline(ev));
 		evdev_poll(ev, INT64_MAX);
 		if (evdev_deadline(ev) != -1)
-			abort();
+			broken("deadline after the idle timeout", (long)evdev_deadline(ev));
 	}
 	evdev_free(ev);
 	return 0;

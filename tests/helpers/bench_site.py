@@ -8,6 +8,7 @@ profile), DIR/staff.csv (STAFF people, NIP 19 + 16 digits) and DIR/taps.csv: two
 each of the 22 working days of September 2025, late now and then, absent (TK) on 2% of
 days. Staff are spread over the units in turn; with BIG, the first BIG of them are unit
 U000's (a unit of that size for the unit page) and the rest are spread over the others.
+Within a unit, every tenth person (in NIP order) supervises the nine after them.
 The same arguments give the same files (a fixed random seed).
 """
 import random
@@ -26,13 +27,21 @@ def main(out, staff, units, big):
     assert len(days) == 22
     rnd = random.Random(1)
     with open(out + "/staff.csv", "w") as s, open(out + "/taps.csv", "w") as t:
-        s.write("nip,name,unit_id,card,fingerprint_id,allowance\n")
+        s.write("nip,name,unit_id,card,fingerprint_id,allowance,supervisor_nip\n")
         t.write("nip,time\n")
         for i in range(staff):
             nip = "19%016d" % i
-            u = i % units if not big else 0 if i < big else 1 + (i - big) % (units - 1)
+            # i = base + member * stride + u: the unit's members are every stride-th person
+            if big and i < big:
+                base, stride, u = 0, 1, 0
+            elif big:
+                base, stride, u = big, units - 1, 1 + (i - big) % (units - 1)
+            else:
+                base, stride, u = 0, units, i % units
+            member = (i - base) // stride
+            boss = "" if member % 10 == 0 else "19%016d" % (i - (member % 10) * stride)
             off = zones[u % 3][1]
-            s.write("%s,Pegawai %d,U%03d,%d,,%d\n" % (nip, i, u, 100000 + i, 3000000 + (i % 7) * 250000))
+            s.write("%s,Pegawai %d,U%03d,%d,,%d,%s\n" % (nip, i, u, 100000 + i, 3000000 + (i % 7) * 250000, boss))
             for d in days:
                 if rnd.random() < 0.02:
                     continue  # absent: TK

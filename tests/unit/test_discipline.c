@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -560,6 +561,78 @@ static void test_discipline_parse_period(void **state)
 	assert_int_equal(discipline_parse_period("2025-1-1", "2025-12-31", &f, &t, why), -EINVAL);
 }
 
+static bool keep_listed(const char *nip, const char *unit_id, const char *supervisor_nip, void *arg)
+{
+	(void)unit_id;
+	(void)supervisor_nip;
+	for (const char *const *kept = arg; *kept; kept++)
+		if (strcmp(*kept, nip) == 0)
+			return true;
+	return false;
+}
+
+static void assert_same_period(const struct rules_period *a, const struct rules_period *b)
+{
+	assert_int_equal(a->working_days, b->working_days);
+	assert_int_equal(a->present_days, b->present_days);
+	assert_int_equal(a->late_minutes, b->late_minutes);
+	assert_int_equal(a->early_minutes, b->early_minutes);
+	for (size_t t = 0; t < PROFILE_TIERS; t++) {
+		assert_int_equal(a->tl[t], b->tl[t]);
+		assert_int_equal(a->psw[t], b->psw[t]);
+	}
+	assert_int_equal(a->tk_days, b->tk_days);
+	assert_int_equal(a->required_days, b->required_days);
+	assert_int_equal(a->compliant_days, b->compliant_days);
+	assert_int_equal(a->deduction_bp, b->deduction_bp);
+	assert_int_equal(a->deduction_amount, b->deduction_amount);
+	assert_int_equal(a->year.minutes, b->year.minutes);
+}
+
+/*
+ * A few people of many (a supervisor's, a search): their taps are read one
+ * person at a time instead of from the whole stream, and every figure is the
+ * same as in the report of everyone. Twenty more staff without taps make the
+ * kept five a fifth of the candidates; the kept span three units, and two of
+ * them (E, Z03) have no taps, between and after those who have. Last: it adds
+ * staff.
+ */
+static void test_discipline_few_kept_read_per_person(void **state)
+{
+	static const char *kept[] = {"A", "C", "D", "E", "Z03", NULL};
+	struct discipline_query q = {.from = date("2025-10-06"),
+				     .to = date("2025-10-17"),
+				     .keep = keep_listed,
+				     .keep_arg = kept};
+	char why[DISCIPLINE_WHY_MAX];
+	struct discipline *all, *few = NULL;
+	const struct report_entry *e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(db_begin(db), 0);
+	for (int i = 0; i < 20; i++) {
+		struct db_staff z = {.unit_id = "JKT", .allowance = 1000000};
+
+		snprintf(z.nip, sizeof(z.nip), "Z%02d", i);
+		snprintf(z.name, sizeof(z.name), "Zul %d", i);
+		assert_int_equal(db_staff_put(db, &z), 0);
+	}
+	assert_int_equal(db_commit(db), 0);
+	all = run("2025-10-06", "2025-10-17", NULL);
+	assert_int_equal(discipline_run(db, PROFILES, &q, &few, why), 0);
+	e = discipline_entries(few, &n);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(e[i].emp->nip, kept[i]);
+		assert_same_period(e[i].period, period_of(all, kept[i]));
+	}
+	assert_true(period_of(few, "A")->tl[3] == 1); /* taps were read: A's 09:01 */
+	assert_int_equal(period_of(few, "E")->present_days, 0);
+	discipline_free(few);
+	discipline_free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +651,7 @@ int main(void)
 	    cmocka_unit_test(test_discipline_json_stream_is_tree),
 	    cmocka_unit_test(test_discipline_json_bad_utf8),
 	    cmocka_unit_test(test_discipline_parse_period),
+	    cmocka_unit_test(test_discipline_few_kept_read_per_person),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
