@@ -31,6 +31,7 @@
 #include "firmware/store.h"
 #include "firmware/sync.h"
 #include "firmware/syncproc.h"
+#include "firmware/trust.h" /* TRUST_BOUND_USEC: the tap path's bound */
 
 struct opts {
 	const char *config;
@@ -335,12 +336,65 @@ static void print_sync_facts(const struct sync_facts *sy, const struct tz *tz)
 		printf("fingerprint:  %s\n", sy->values[6]);
 }
 
+/* How the tap path judges the clock now: NTP, or the collector's time measured in this boot. */
+enum clock_verdict { CLOCK_NTP, CLOCK_COLLECTOR, CLOCK_UNMEASURED, CLOCK_DISAGREES };
+
+static const char *const clock_verdict_names[] = {
+    [CLOCK_NTP] = "ntp",
+    [CLOCK_COLLECTOR] = "collector",
+    [CLOCK_UNMEASURED] = "unmeasured",
+    [CLOCK_DISAGREES] = "disagrees",
+};
+
+/* ret_error_usec: how far from the collector's time (with half the round trip), if measured. */
+static enum clock_verdict judge_clock(const struct kconfig *cfg, struct store *st,
+				      int64_t *ret_error_usec)
+{
+	char boot_id[CLK_BOOT_ID_LEN + 1];
+	struct record_anchor a;
+	int64_t offset;
+
+	if (cfg->trust_ntp && clk_is_ntp_synced())
+		return CLOCK_NTP;
+	/* An anchor of an earlier boot says nothing of a clock that may have restarted since. */
+	if (clk_boot_id(boot_id) < 0 || store_anchor_get(st, boot_id, &a) <= 0)
+		return CLOCK_UNMEASURED;
+	offset = a.true_usec + (clk_boot_usec() - a.boot_usec) - clk_wall_usec();
+	*ret_error_usec = (offset < 0 ? -offset : offset) + a.rtt_usec / 2;
+	return *ret_error_usec < TRUST_BOUND_USEC ? CLOCK_COLLECTOR : CLOCK_DISAGREES;
+}
+
+static void print_clock(enum clock_verdict clock, int64_t error_usec)
+{
+	switch (clock) {
+	case CLOCK_NTP:
+		printf("clock:        trusted (NTP synchronised)\n");
+		break;
+	case CLOCK_COLLECTOR:
+		printf("clock:        trusted (within %.3f s of the collector's time)\n",
+		       (double)error_usec / 1e6);
+		break;
+	case CLOCK_UNMEASURED:
+		printf(
+		    "clock:        not trusted: not NTP-synchronised and not yet compared with the "
+		    "collector's time (records are marked untrusted until then)\n");
+		break;
+	case CLOCK_DISAGREES:
+		printf("clock:        not trusted: %.3f s from the collector's time (records are "
+		       "marked untrusted; the collector corrects their times)\n",
+		       (double)error_usec / 1e6);
+		break;
+	}
+}
+
 static int cmd_status(const struct kconfig *cfg, bool json)
 {
 	int64_t now = clk_wall_usec();
 	struct sync_facts sy;
 	struct store_status s;
 	unsigned to_send = 0, to_write = 0;
+	enum clock_verdict clock;
+	int64_t clock_error = 0;
 	int32_t today, sod;
 	struct store *st;
 	struct tz *tz;
@@ -356,6 +410,7 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(sy.values); i++)
 		if (store_sync_get(st, sync_keys[i], sy.values[i], sizeof(sy.values[i])) <= 0)
 			sy.values[i][0] = '\0';
+	clock = judge_clock(cfg, st, &clock_error);
 	store_close(st);
 	if (r < 0) {
 		fprintf(stderr, "hadir-kiosk: cannot read status: %s\n", strerror(-r));
@@ -370,9 +425,10 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 		    s.accepted_in_range, "last_seq", (json_int_t)s.last_seq, "acked_seq",
 		    (json_int_t)s.acked_seq, "outbox", (json_int_t)(s.last_seq - s.acked_seq),
 		    "outbox_oldest_usec", json_null(), "clock_trusted",
-		    cfg->trust_ntp && clk_is_ntp_synced(), "last_record_trusted", s.last_trusted,
-		    "collector", sy.values[0][0] ? json_string(sy.values[0]) : json_null(),
-		    "last_sync_usec", json_int_or_null(sy.values[1]), "last_error",
+		    clock == CLOCK_NTP || clock == CLOCK_COLLECTOR, "last_record_trusted",
+		    s.last_trusted, "collector",
+		    sy.values[0][0] ? json_string(sy.values[0]) : json_null(), "last_sync_usec",
+		    json_int_or_null(sy.values[1]), "last_error",
 		    sy.values[2][0] ? json_string(sy.values[2]) : json_null(), "last_error_usec",
 		    json_int_or_null(sy.values[3]), "clock_offset_usec",
 		    json_int_or_null(sy.values[4]), "clock_rtt_usec",
@@ -380,6 +436,9 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 
 		json_object_set_new(o, "fingerprint",
 				    sy.values[6][0] ? json_string(sy.values[6]) : json_null());
+		json_object_set_new(o, "clock_trust", json_string(clock_verdict_names[clock]));
+		if (clock == CLOCK_COLLECTOR || clock == CLOCK_DISAGREES)
+			json_object_set_new(o, "clock_error_usec", json_integer(clock_error));
 		json_object_set_new(o, "templates_to_send", json_integer(to_send));
 		json_object_set_new(o, "templates_to_write", json_integer(to_write));
 
@@ -401,11 +460,7 @@ static int cmd_status(const struct kconfig *cfg, bool json)
 		printf("records:      last seq %" PRIu64 "\n", s.last_seq);
 		printf("outbox:       %" PRIu64 " not yet acknowledged, oldest %s\n",
 		       s.last_seq - s.acked_seq, when);
-		printf("clock:        %s\n",
-		       cfg->trust_ntp && clk_is_ntp_synced()
-			   ? "trusted (NTP synchronised)"
-			   : "not NTP-synchronised (records are marked untrusted "
-			     "until the collector's time is learned)");
+		print_clock(clock, clock_error);
 		print_sync_facts(&sy, tz);
 		if (to_send || to_write)
 			printf("templates:    %u to send to the collector, %u waiting for the "

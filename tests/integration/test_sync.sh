@@ -30,6 +30,14 @@ check "device key is private" test "$(stat -c %a "$K/device.key")" = 600
 out=$("$KIOSK" enroll --url "$URL" --token "$TOKEN" --ca "$T/site/ca.pem" --config "$K/kiosk.conf" 2>&1)
 if [ $? -ne 0 ]; then ok "a spent token cannot enrol again"; else fail "token reused: $out"; fi
 
+# clock_trust KIND: status (NTP not counted, so the verdict is the collector's) says KIND.
+sed 's/^\[kiosk\]$/[kiosk]\ntrust_ntp = no/' "$K/kiosk.conf" >"$K/no-ntp.conf"
+clock_trust() {
+	"$KIOSK" status --json --config "$K/no-ntp.conf" |
+		python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if j["clock_trust"] == sys.argv[1] and j["clock_trusted"] == (sys.argv[1] == "collector") else 1)' "$1"
+}
+check "status: the clock not yet compared with the collector's is not trusted" clock_trust unmeasured
+
 start_bg "$T/kiosk.log" env HADIR_LOG_LEVEL=debug "$KIOSK" --config "$K/kiosk.conf"
 KPID=$!
 wait_for 10 python3 "$SIM" "$K/sim.sock" ping || { fail "kiosk did not start"; exit 1; }
@@ -57,6 +65,9 @@ PY
 if wait_for 5 arrived 83; then ok "the stream arrived completely"; else fail "stream incomplete"; fi
 check "status shows the last sync" bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'last sync:    20'"
 check "status shows the clock offset" bash -c "'$KIOSK' status --config '$K/kiosk.conf' | grep -q 'clock offset:'"
+check "status trusts the clock by the collector's time, as the tap path does" clock_trust collector
+check "status says how far from the collector's time" bash -c \
+	"'$KIOSK' status --config '$K/no-ntp.conf' | grep -q 'clock:        trusted (within 0.0'"
 
 # Outage: the collector is down while 5,000 taps are made; each arrives exactly once.
 kill -TERM "$COLLECTOR_PID"
