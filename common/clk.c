@@ -183,3 +183,14 @@ void clk_format_offset(int64_t usec, int offset_sec, char buf[CLK_ISO_MAX])
 {
 	format_at(usec, offset_sec, buf);
 }
+
+int clk_parse_day_or_instant(const char *text, bool is_end, int64_t *ret_usec)
+{
+	int32_t days;
+
+	if (strlen(text) == 10 && tz_parse_date(text, &days) == 0) {
+		*ret_usec = ((int64_t)days + (is_end ? 1 : 0)) * 86400 * CLK_USEC_PER_SEC;
+		return 0;
+	}
+	return clk_parse_iso8601(text, ret_usec);
+}

@@ -35,6 +35,12 @@ bool clk_is_ntp_synced(void);
  */
 int clk_parse_iso8601(const char *text, int64_t *ret_usec) MUST_CHECK;
 
+/*
+ * A bound of a listing's period: YYYY-MM-DD is a UTC day (its first instant,
+ * or for is_end the next day's), anything else an ISO 8601 instant as above.
+ */
+int clk_parse_day_or_instant(const char *text, bool is_end, int64_t *ret_usec) MUST_CHECK;
+
 /* Format an instant as UTC ("2025-03-03T00:41:00Z", fraction only when non-zero). */
 void clk_format_utc(int64_t usec, char buf[CLK_ISO_MAX]);
 

@@ -282,19 +282,12 @@ static int tap_to_json(const struct db_tap *t, void *user)
 int api_query_when(const char *query, const char *name, bool is_end, int64_t *ret_usec)
 {
 	char text[64];
-	int32_t days;
 	int r;
 
 	r = http_query_get(query, name, text, sizeof(text));
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
-		return r;
-	if (strlen(text) == 10 && tz_parse_date(text, &days) == 0) {
-		*ret_usec = ((int64_t)days + (is_end ? 1 : 0)) * 86400 * CLK_USEC_PER_SEC;
-		return 0;
-	}
-	return clk_parse_iso8601(text, ret_usec);
+	return r < 0 ? r : clk_parse_day_or_instant(text, is_end, ret_usec);
 }
 
 bool api_query_text(const struct api_call *call, const char *name, char *buf, size_t size,

@@ -441,22 +441,11 @@ static int cmd_device(const struct args *a)
 }
 
 /* A date (midnight UTC; with is_end the next midnight) or an ISO 8601 instant. */
-static int parse_when(const char *text, bool is_end, int64_t *ret_usec)
-{
-	int32_t days;
-
-	if (strlen(text) == 10 && tz_parse_date(text, &days) == 0) {
-		*ret_usec = ((int64_t)days + (is_end ? 1 : 0)) * 86400 * CLK_USEC_PER_SEC;
-		return 0;
-	}
-	return clk_parse_iso8601(text, ret_usec);
-}
-
 /* --from and --to, when given, as instants; an error message when malformed. */
 static int parse_period(const struct args *a, int64_t *from_usec, int64_t *to_usec)
 {
-	if ((a->from && parse_when(a->from, false, from_usec) < 0) ||
-	    (a->to && parse_when(a->to, true, to_usec) < 0)) {
+	if ((a->from && clk_parse_day_or_instant(a->from, false, from_usec) < 0) ||
+	    (a->to && clk_parse_day_or_instant(a->to, true, to_usec) < 0)) {
 		fprintf(stderr,
 			"hadir-collector: --from/--to: YYYY-MM-DD or an ISO 8601 instant\n");
 		return -EINVAL;

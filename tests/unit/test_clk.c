@@ -89,12 +89,31 @@ static void test_clk_boot_is_monotonic(void **state)
 	assert_true(b >= a);
 }
 
+/* A listing's bounds: a date is a UTC day (the end bound its next day), else an instant. */
+static void test_clk_parse_day_or_instant(void **state)
+{
+	int64_t usec = 0;
+
+	(void)state;
+	assert_int_equal(clk_parse_day_or_instant("2025-10-06", false, &usec), 0);
+	assert_int_equal(usec, INT64_C(1759708800000000));
+	assert_int_equal(clk_parse_day_or_instant("2025-10-06", true, &usec), 0);
+	assert_int_equal(usec, INT64_C(1759708800000000) + INT64_C(86400000000));
+	/* An office in WIT asks for its own day. */
+	assert_int_equal(clk_parse_day_or_instant("2025-10-06T00:00:00+09:00", true, &usec), 0);
+	assert_int_equal(usec, INT64_C(1759708800000000) - INT64_C(9) * 3600 * 1000000);
+	assert_int_equal(clk_parse_day_or_instant("2025-13-06", false, &usec), -EINVAL);
+	assert_int_equal(clk_parse_day_or_instant("2025-10-06T08:00", false, &usec), -EINVAL);
+	assert_int_equal(clk_parse_day_or_instant("", false, &usec), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_clk_parse_iso8601_offsets_agree),
 	    cmocka_unit_test(test_clk_parse_iso8601_rejects),
 	    cmocka_unit_test(test_clk_format_roundtrip),
+	    cmocka_unit_test(test_clk_parse_day_or_instant),
 	    cmocka_unit_test(test_clk_boot_id_shape),
 	    cmocka_unit_test(test_clk_boot_is_monotonic),
 	};
