@@ -523,7 +523,8 @@ const char *http_reason(int status)
 	}
 }
 
-int http_response_format(const struct http_response *resp, char **ret_data, size_t *ret_len)
+int http_response_head(const struct http_response *resp, char **ret_head, size_t *ret_len,
+		       size_t *ret_body_len)
 {
 	size_t body_len = resp->content_type ? resp->body_len : 0;
 	char head[1024], length[48] = "";
@@ -553,15 +554,33 @@ int http_response_format(const struct http_response *resp, char **ret_data, size
 		     resp->is_keep_alive ? "keep-alive" : "close");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -E2BIG;
-	if (resp->is_head)
-		body_len = 0;
-	data = malloc((size_t)n + body_len);
+	data = malloc((size_t)n);
 	if (!data)
 		return -ENOMEM;
 	memcpy(data, head, (size_t)n);
+	*ret_head = data;
+	*ret_len = (size_t)n;
+	*ret_body_len = resp->is_head ? 0 : body_len;
+	return 0;
+}
+
+int http_response_format(const struct http_response *resp, char **ret_data, size_t *ret_len)
+{
+	size_t head_len, body_len;
+	char *data, *grown;
+	int r;
+
+	r = http_response_head(resp, &data, &head_len, &body_len);
+	if (r < 0)
+		return r;
+	grown = body_len ? realloc(data, head_len + body_len) : data;
+	if (!grown) {
+		free(data);
+		return -ENOMEM;
+	}
 	if (body_len)
-		memcpy(data + n, resp->body, body_len);
-	*ret_data = data;
-	*ret_len = (size_t)n + body_len;
+		memcpy(grown + head_len, resp->body, body_len);
+	*ret_data = grown;
+	*ret_len = head_len + body_len;
 	return 0;
 }

@@ -104,7 +104,15 @@ struct http_response {
 	int64_t server_time_usec; /* X-Hadir-Time */
 };
 
-/* Format a response; *ret_data must be freed by the caller with free(). */
+/*
+ * The status line and headers of a response (Content-Length is the body's),
+ * for a caller that sends the body from its own buffer: a report of tens of
+ * megabytes is not copied. *ret_head must be freed with free(). *ret_body_len
+ * is what to send after it (0 for HEAD, a 304 or no content type).
+ */
+int http_response_head(const struct http_response *resp, char **ret_head, size_t *ret_len,
+		       size_t *ret_body_len) MUST_CHECK;
+/* Format a response, head and body in one buffer; *ret_data must be freed with free(). */
 int http_response_format(const struct http_response *resp, char **ret_data,
 			 size_t *ret_len) MUST_CHECK;
 

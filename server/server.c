@@ -95,6 +95,8 @@ struct conn {
 	size_t in_len;
 	char *out; /* the response being sent */
 	size_t out_len, out_off;
+	char *out_body; /* sent after out, from the reply's own buffer (not copied) */
+	size_t out_body_len;
 	bool is_closing_after; /* close once the response is out */
 	bool is_request_open;  /* a request's first byte arrived: the read timeout runs */
 	bool is_receiving;     /* the request is still coming in: counted in n_receiving */
@@ -200,6 +202,7 @@ static void conn_free(struct conn *c)
 	http_reader_free(c->rd);
 	free(c->in);
 	free(c->out);
+	free(c->out_body);
 	free(c);
 }
 
@@ -265,7 +268,16 @@ static void conn_respond(struct conn *c, struct api_reply *reply, bool is_head)
 
 	metrics_request(&srv->metrics, reply->status,
 			now - (c->request_start ? c->request_start : now));
-	r = http_response_format(&resp, &c->out, &c->out_len);
+	/* A small reply goes out in one TLS record; a big one is not copied on the loop. */
+	if (reply->body_len <= WRITE_TURN) {
+		r = http_response_format(&resp, &c->out, &c->out_len);
+	} else {
+		r = http_response_head(&resp, &c->out, &c->out_len, &c->out_body_len);
+		if (r == 0 && c->out_body_len) {
+			c->out_body = reply->body; /* the connection's now */
+			reply->body = NULL;
+		}
+	}
 	api_reply_done(reply);
 	if (r < 0) {
 		conn_close(c);
@@ -668,6 +680,13 @@ static void conn_step(struct conn *c)
 				c->deadline = mono_usec() + srv->cfg->read_timeout_ms * 1000;
 			}
 			FREE_AND_NULL(c->out);
+			if (c->out_body) {
+				c->out = c->out_body;
+				c->out_len = c->out_body_len;
+				c->out_off = 0;
+				c->out_body = NULL;
+				break; /* a new turn for the body */
+			}
 			if (c->is_interim) {
 				c->is_interim = false;
 				c->state = CONN_READING;

@@ -244,6 +244,35 @@ static void test_http_response_format_headers(void **state)
 	free(out);
 }
 
+/* The head alone says the body's length and leaves the body to the caller; HEAD sends none. */
+static void test_http_response_head_alone(void **state)
+{
+	static const char body[] = "[1,2,3]";
+	struct http_response resp = {
+	    .status = 200,
+	    .content_type = "application/json",
+	    .body = body,
+	    .body_len = sizeof(body) - 1,
+	    .is_keep_alive = true,
+	};
+	size_t len, body_len;
+	char *head;
+
+	(void)state;
+	assert_int_equal(http_response_head(&resp, &head, &len, &body_len), 0);
+	assert_int_equal(body_len, 7);
+	assert_non_null(memmem(head, len, "Content-Length: 7\r\n", 19));
+	assert_memory_equal(head + len - 4, "\r\n\r\n", 4);
+	assert_null(memmem(head, len, "[1,2,3]", 7));
+	free(head);
+
+	resp.is_head = true;
+	assert_int_equal(http_response_head(&resp, &head, &len, &body_len), 0);
+	assert_int_equal(body_len, 0);
+	assert_non_null(memmem(head, len, "Content-Length: 7\r\n", 19));
+	free(head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_http_query_get_cases),
 	    cmocka_unit_test(test_http_cookie_get_cases),
 	    cmocka_unit_test(test_http_response_format_headers),
+	    cmocka_unit_test(test_http_response_head_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
