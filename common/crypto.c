@@ -944,3 +944,33 @@ int crypto_cert_info(const void *cert, size_t len, struct crypto_cert_info *ret_
 	*ret_info = info;
 	return 0;
 }
+
+int crypto_sign_digest(const struct crypto_key *key, const uint8_t digest[CRYPTO_SHA256_LEN],
+		       uint8_t sig[CRYPTO_SIGNATURE_MAX], size_t *ret_len)
+{
+	int r = rng_seed();
+
+	if (r < 0)
+		return r;
+	/* mbedTLS 2.28's pk_sign has no output size: CRYPTO_SIGNATURE_MAX covers P-256 keys. */
+	if (!mbedtls_pk_can_do(key_pk(key), MBEDTLS_PK_ECKEY) ||
+	    mbedtls_pk_get_bitlen(key_pk(key)) > 256)
+		return -EINVAL;
+	r = mbedtls_pk_sign(key_pk(key), MBEDTLS_MD_SHA256, digest, CRYPTO_SHA256_LEN, sig, ret_len,
+			    crypto_rng_mbedtls, NULL);
+	return from_mbedtls(r, "sign");
+}
+
+int crypto_verify_digest(const void *cert, size_t len, const uint8_t digest[CRYPTO_SHA256_LEN],
+			 const uint8_t *sig, size_t sig_len)
+{
+	mbedtls_x509_crt crt;
+	int r;
+
+	r = crt_parse(cert, len, &crt);
+	if (r < 0)
+		return r;
+	r = mbedtls_pk_verify(&crt.pk, MBEDTLS_MD_SHA256, digest, CRYPTO_SHA256_LEN, sig, sig_len);
+	mbedtls_x509_crt_free(&crt);
+	return r == 0 ? 0 : -EBADMSG;
+}

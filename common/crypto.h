@@ -157,4 +157,17 @@ struct crypto_cert_info {
 /* Facts about the first certificate in a PEM or DER buffer of len bytes. */
 int crypto_cert_info(const void *cert, size_t len, struct crypto_cert_info *ret_info) MUST_CHECK;
 
+#define CRYPTO_SIGNATURE_MAX 80 /* an ECDSA P-256 signature, DER: at most 72 bytes */
+
+/* The key's ECDSA signature of a SHA-256 digest, DER-encoded into sig; its length in *ret_len. */
+int crypto_sign_digest(const struct crypto_key *key, const uint8_t digest[CRYPTO_SHA256_LEN],
+		       uint8_t sig[CRYPTO_SIGNATURE_MAX], size_t *ret_len) MUST_CHECK;
+/*
+ * Whether sig is the signature of digest by the key of the (first) certificate
+ * in cert (PEM or DER, len bytes): 0 when it is, -EBADMSG when it is not or is
+ * malformed, another error when the certificate cannot be read.
+ */
+int crypto_verify_digest(const void *cert, size_t len, const uint8_t digest[CRYPTO_SHA256_LEN],
+			 const uint8_t *sig, size_t sig_len) MUST_CHECK;
+
 #endif

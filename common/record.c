@@ -145,8 +145,37 @@ static json_t *health_to_json(const struct record_health *h)
 			 (json_int_t)h->uptime_s, "version", h->version);
 }
 
+void record_head_digest(uint64_t seq, const uint8_t link[CRYPTO_SHA256_LEN],
+			uint8_t ret_digest[CRYPTO_SHA256_LEN])
+{
+	static const char tag[] = "hadir-head-v1"; /* its NUL too: a separator */
+	struct crypto_sha256 ctx;
+	uint8_t be[8];
+
+	for (int i = 0; i < 8; i++)
+		be[i] = (uint8_t)(seq >> (56 - 8 * i));
+	crypto_sha256_init(&ctx);
+	crypto_sha256_update(&ctx, tag, sizeof(tag));
+	crypto_sha256_update(&ctx, be, sizeof(be));
+	crypto_sha256_update(&ctx, link, CRYPTO_SHA256_LEN);
+	crypto_sha256_final(&ctx, ret_digest);
+}
+
+static json_t *head_to_json(const struct record_head *head)
+{
+	char *sig = NULL;
+	json_t *obj;
+
+	if (crypto_base64_encode(head->sig, head->sig_len, &sig) < 0)
+		return NULL;
+	obj = json_pack("{s:I,s:s}", "seq", (json_int_t)head->seq, "signature", sig);
+	free(sig);
+	return obj;
+}
+
 char *record_batch_encode(const struct record *recs, size_t n, const struct record_anchor *anchors,
-			  size_t n_anchors, const struct record_health *health)
+			  size_t n_anchors, const struct record_head *head,
+			  const struct record_health *health)
 {
 	json_t *root, *arr, *anchor_arr;
 	char *text = NULL;
@@ -171,6 +200,8 @@ char *record_batch_encode(const struct record *recs, size_t n, const struct reco
 						    "rtt_usec", (json_int_t)a->rtt_usec)) < 0)
 			goto out;
 	}
+	if (head && json_object_set_new(root, "head", head_to_json(head)) < 0)
+		goto out;
 	if (health && json_object_set_new(root, "health", health_to_json(health)) < 0)
 		goto out;
 	text = json_dumps(root, JSON_COMPACT);
@@ -305,6 +336,28 @@ static int anchor_from_json(json_t *obj, struct record_anchor *a, char *why, siz
 	return 0;
 }
 
+static int head_from_json(json_t *obj, struct record_head *head, char *why, size_t why_len)
+{
+	const char *what = NULL, *sig;
+	int64_t seq;
+
+	if (!json_is_object(obj))
+		return fail(why, why_len, "head is not an object");
+	if (get_int(obj, "seq", &seq, &what) < 0)
+		return fail(why, why_len, "head seq: %s", what);
+	if (seq < 1)
+		return fail(why, why_len, "head seq: must be 1 or more");
+	sig = json_string_value(json_object_get(obj, "signature"));
+	if (!sig ||
+	    crypto_base64_decode(sig, strlen(sig), head->sig, sizeof(head->sig), &head->sig_len) <
+		0 ||
+	    head->sig_len == 0)
+		return fail(why, why_len, "head signature: not base64 of at most %d bytes",
+			    CRYPTO_SIGNATURE_MAX);
+	head->seq = (uint64_t)seq;
+	return 0;
+}
+
 /*
  * Bounds of a kiosk's health: far beyond any real kiosk (an outbox of a
  * billion taps, a clock three centuries off), so a value past them is
@@ -373,7 +426,7 @@ int record_batch_decode(const char *body, size_t len, struct record_batch *ret_b
 			size_t why_len)
 {
 	struct record_batch b = {.n = 0};
-	json_t *root, *version, *arr, *anchors, *health;
+	json_t *root, *version, *arr, *anchors, *head, *health;
 	json_error_t jerr;
 	int r;
 
@@ -422,6 +475,13 @@ int record_batch_decode(const char *body, size_t len, struct record_batch *ret_b
 		r = anchor_from_json(json_array_get(anchors, i), &b.anchors[i], why, why_len);
 		if (r < 0)
 			goto out;
+	}
+	head = json_object_get(root, "head");
+	if (head) {
+		r = head_from_json(head, &b.head, why, why_len);
+		if (r < 0)
+			goto out;
+		b.has_head = true;
 	}
 	/* Health only informs: when it is bad, the records still count. */
 	health = json_object_get(root, "health");

@@ -109,31 +109,52 @@ bool record_link_ok(const struct record *rec);
 int record_validate(const struct record *rec, const char **ret_why) MUST_CHECK;
 
 /* A decoded batch; free with record_batch_free(). */
+/*
+ * A kiosk's signed chain head: the sequence of a record it sent (a batch's
+ * last) and the device key's ECDSA signature of record_head_digest() of that
+ * sequence and the record's link. The link covers every record before it, so
+ * the latest verified head the collector keeps vouches for the device's whole
+ * chain up to seq: a stored record changed afterwards no longer leads to it.
+ */
+struct record_head {
+	uint64_t seq;
+	uint8_t sig[CRYPTO_SIGNATURE_MAX];
+	size_t sig_len;
+};
+
+/* SHA-256 of "hadir-head-v1", a NUL, seq (8 bytes, big-endian) and link. */
+void record_head_digest(uint64_t seq, const uint8_t link[CRYPTO_SHA256_LEN],
+			uint8_t ret_digest[CRYPTO_SHA256_LEN]);
+
 struct record_batch {
 	struct record *recs;
 	size_t n;
 	struct record_anchor *anchors;
 	size_t n_anchors;
 	bool *is_link_ok; /* per record, once ::record_batch_check_links ran; else NULL */
-	bool has_health;  /* a valid "health" object came with the batch */
+	bool has_head;	  /* a "head" came (its signature not yet verified) */
+	struct record_head head;
+	bool has_health; /* a valid "health" object came with the batch */
 	struct record_health health;
 	char health_why[96]; /* why a "health" object that came was ignored; else "" */
 };
 
 /*
- * Encode records (and anchors, which may be NULL with n_anchors 0, and
+ * Encode records (and anchors, which may be NULL with n_anchors 0, head and
  * health, NULL for none) as a batch; the returned string must be freed by
  * the caller with free(). NULL on allocation failure.
  */
 char *record_batch_encode(const struct record *recs, size_t n, const struct record_anchor *anchors,
-			  size_t n_anchors, const struct record_health *health);
+			  size_t n_anchors, const struct record_head *head,
+			  const struct record_health *health);
 
 /*
  * Decode a batch body into ret_batch: records validated but with links not
  * yet checked against a chain, and anchors. Returns -EBADMSG with a reason
  * in why (for the client's error reply) for malformed JSON, wrong types, bad
- * sizes or values, -E2BIG when over the bounds above. A bad "health" object
- * is no error: has_health stays false and health_why says what was wrong.
+ * sizes or values (a "head" too), -E2BIG when over the bounds above. A bad
+ * "health" object is no error: has_health stays false and health_why says
+ * what was wrong.
  */
 int record_batch_decode(const char *body, size_t len, struct record_batch *ret_batch, char *why,
 			size_t why_len) MUST_CHECK;

@@ -50,6 +50,7 @@ struct sync {
 	/* Owned by the thread from here on. */
 	struct store *store;
 	struct hc *hc;
+	struct crypto_key *key; /* the device key: signs each batch's chain head */
 	struct record *batch;
 	int64_t backoff_ms;	      /* 0 while healthy */
 	int64_t retry_at_ms;	      /* CLOCK_BOOTTIME ms of the next attempt after a failure */
@@ -218,10 +219,21 @@ static int post_batch(struct sync *s, const struct record *recs, size_t n,
 	char url[SYNC_URL_MAX + 32], why[HC_ERROR_MAX];
 	struct hc_response resp;
 	int64_t sent_boot, sent_wall;
+	struct record_head head;
+	uint8_t digest[CRYPTO_SHA256_LEN];
 	char *body;
 	int r;
 
-	body = record_batch_encode(recs, n, anchors, n_anchors, health);
+	if (n) {
+		head.seq = recs[n - 1].seq;
+		record_head_digest(head.seq, recs[n - 1].link, digest);
+		r = crypto_sign_digest(s->key, digest, head.sig, &head.sig_len);
+		if (r < 0) {
+			note_error(s, "cannot sign the batch with the device key");
+			return r;
+		}
+	}
+	body = record_batch_encode(recs, n, anchors, n_anchors, n ? &head : NULL, health);
 	if (!body)
 		return -ENOMEM;
 	snprintf(url, sizeof(url), "%s/api/v1/records", s->url);
@@ -594,6 +606,8 @@ int sync_start(const struct kconfig *cfg, const char *url, const struct sync_hoo
 	if (r < 0)
 		goto out_free;
 	r = hc_new(&tls, cfg->sync_timeout_ms, &s->stop, &s->hc);
+	if (r == 0)
+		r = crypto_key_load(cfg->sync_key, &s->key);
 	if (r < 0)
 		goto out_free;
 	s->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -612,6 +626,7 @@ out_free:
 	if (s->kick_fd >= 0)
 		close(s->kick_fd);
 	hc_free(s->hc);
+	crypto_key_free(s->key);
 	store_close(s->store);
 	free(s->batch);
 	free(s);
@@ -627,6 +642,7 @@ void sync_stop(struct sync *s)
 	pthread_join(s->thread, NULL);
 	close(s->kick_fd);
 	hc_free(s->hc);
+	crypto_key_free(s->key);
 	store_close(s->store);
 	free(s->batch);
 	free(s);

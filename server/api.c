@@ -3,6 +3,7 @@
 #include "server/api.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,9 +176,32 @@ int api_device_of(struct api *api, const struct api_peer *peer, int64_t now,
 	return 0;
 }
 
-void api_records_decode(const char *body, size_t len, struct api_batch *ret)
+/* The batch's record of seq, or NULL. */
+static const struct record *batch_record(const struct record_batch *batch, uint64_t seq)
 {
+	for (size_t i = 0; i < batch->n; i++)
+		if (batch->recs[i].seq == seq)
+			return &batch->recs[i];
+	return NULL;
+}
+
+/* Verify head, naming a record of link, with cert (PEM or DER): 0, -EBADMSG, or an error. */
+static int verify_head(const struct record_head *head, const uint8_t link[CRYPTO_SHA256_LEN],
+		       const void *cert, size_t cert_len)
+{
+	uint8_t digest[CRYPTO_SHA256_LEN];
+
+	record_head_digest(head->seq, link, digest);
+	return crypto_verify_digest(cert, cert_len, digest, head->sig, head->sig_len);
+}
+
+void api_records_decode(const char *body, size_t len, const uint8_t *cert, size_t cert_len,
+			struct api_batch *ret)
+{
+	const struct record *rec;
+
 	ret->why[0] = '\0';
+	ret->head = API_HEAD_UNCHECKED;
 	ret->r =
 	    record_batch_decode(body ? body : "", len, &ret->batch, ret->why, sizeof(ret->why));
 	if (ret->r == 0) {
@@ -185,6 +209,78 @@ void api_records_decode(const char *body, size_t len, struct api_batch *ret)
 		if (ret->r < 0)
 			record_batch_free(&ret->batch);
 	}
+	/* ECDSA costs a millisecond: here, off the loop, whenever the head's record came along. */
+	if (ret->r == 0 && ret->batch.has_head && cert &&
+	    (rec = batch_record(&ret->batch, ret->batch.head.seq))) {
+		int r = verify_head(&ret->batch.head, rec->link, cert, cert_len);
+
+		if (r == 0 || r == -EBADMSG)
+			ret->head = r == 0 ? API_HEAD_VERIFIED : API_HEAD_REJECTED;
+	}
+}
+
+/*
+ * The batch's signed chain head, if one came: checked already off the loop
+ * with the connection's certificate when its record came along, else here
+ * with the certificate the device enrolled with. *ret_verified says it may
+ * be kept. -EKEYREJECTED: the signature does not verify; -EBADMSG: it names
+ * a record neither in the batch nor stored. A device enrolled before
+ * certificates were kept has such heads ignored.
+ */
+static int check_head(struct api *api, const struct db_device *dev, const struct api_batch *b,
+		      bool *ret_verified)
+{
+	const struct record_batch *batch = &b->batch;
+	const struct record_head *head = &batch->head;
+	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
+	const struct record *in_batch;
+	char *cert = NULL;
+	int r;
+
+	*ret_verified = b->head == API_HEAD_VERIFIED;
+	if (!batch->has_head || b->head == API_HEAD_VERIFIED)
+		return 0;
+	if (b->head == API_HEAD_REJECTED)
+		return -EKEYREJECTED;
+	in_batch = batch_record(batch, head->seq);
+	if (in_batch) {
+		memcpy(link, in_batch->link, sizeof(link));
+	} else {
+		r = db_record_chain(api->db, dev->id, head->seq, prev, link);
+		if (r < 0)
+			return r == -ENOENT ? -EBADMSG : r;
+	}
+	r = db_device_cert(api->db, dev->id, &cert);
+	if (r == -ENOENT) {
+		log_debug("api: device '%s' enrolled before certificates were kept: head ignored",
+			  dev->name);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	r = verify_head(head, link, cert, strlen(cert));
+	free(cert);
+	if (r == -EBADMSG)
+		return -EKEYREJECTED;
+	*ret_verified = r == 0;
+	return r;
+}
+
+/* A head that does not verify: a tamper alert, and the batch refused (the kiosk keeps it). */
+static void refuse_head(struct api *api, const struct db_device *dev, uint64_t seq, int64_t now,
+			struct api_reply *ret)
+{
+	int r = db_alert_add(api->db, dev->id, seq, "signature",
+			     "the chain head's signature does not verify with the device's "
+			     "certificate",
+			     now);
+
+	log_warn("api: device '%s': the signature of its chain head at seq %" PRIu64
+		 " does not verify; batch refused",
+		 dev->name, seq);
+	if (r > 0)
+		api->metrics->tamper_alerts++;
+	api_error(400, "chain head signature does not verify (a tamper alert is raised)", now, ret);
 }
 
 void api_records_store(struct api *api, const struct api_peer *peer, struct api_batch *b,
@@ -192,6 +288,7 @@ void api_records_store(struct api *api, const struct api_peer *peer, struct api_
 {
 	struct ingest_result res;
 	struct db_device dev;
+	bool head_verified;
 	int r;
 
 	if (api_device_of(api, peer, now, &dev, ret) < 0)
@@ -205,9 +302,23 @@ void api_records_store(struct api *api, const struct api_peer *peer, struct api_
 			  ret);
 		return;
 	}
+	r = check_head(api, &dev, b, &head_verified);
+	if (r < 0) {
+		if (r == -EKEYREJECTED)
+			refuse_head(api, &dev, b->batch.head.seq, now, ret);
+		else if (r == -EBADMSG)
+			api_error(400, "head: names a record neither in the batch nor stored", now,
+				  ret);
+		else
+			api_error(r == -EBUSY ? 503 : 500, "storage error; resend later", now, ret);
+		goto out_free;
+	}
 	r = ingest_batch(
 	    api->db, &dev, &b->batch,
 	    &(struct activities_rules){.require_tap = api->cfg->activities_require_tap}, now, &res);
+	/* After the records it vouches for: a head kept alone would vouch for nothing stored. */
+	if (r == 0 && head_verified && db_device_set_head(api->db, dev.id, &b->batch.head) < 0)
+		log_warn("api: device '%s': cannot keep its signed head", dev.name);
 	record_batch_free(&b->batch);
 	if (r == -EBADMSG) {
 		api_error(400, "records must be in strictly ascending seq order", now, ret);
@@ -237,7 +348,7 @@ static void route_records(struct api *api, const struct api_call *call, struct a
 {
 	struct api_batch b;
 
-	api_records_decode(call->req->body, call->req->body_len, &b);
+	api_records_decode(call->req->body, call->req->body_len, NULL, 0, &b);
 	api_records_store(api, call->peer, &b, call->now, ret);
 }
 

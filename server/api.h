@@ -95,13 +95,25 @@ void api_handle(struct api *api, const struct api_peer *peer, const struct http_
  * POST /api/v1/records in two halves, so the server can decode off its loop
  * thread. A decoded batch, or why it could not be.
  */
+enum api_head_check {
+	API_HEAD_UNCHECKED, /* none came, or its record was not in the batch: the loop checks */
+	API_HEAD_VERIFIED,  /* with the connection's client certificate */
+	API_HEAD_REJECTED,
+};
+
 struct api_batch {
 	struct record_batch batch; /* valid when r is 0 */
 	int r;			   /* 0, or record_batch_decode's error */
 	char why[160];		   /* the reason for the client, when r < 0 */
+	enum api_head_check head;
 };
-/* Decode and hash a batch body. Touches nothing but its arguments: any thread. */
-void api_records_decode(const char *body, size_t len, struct api_batch *ret);
+/*
+ * Decode and hash a batch body and, with the client certificate (DER; NULL:
+ * leave it to api_records_store), verify its signed head when the record it
+ * names is in the batch. Touches nothing but its arguments: any thread.
+ */
+void api_records_decode(const char *body, size_t len, const uint8_t *cert, size_t cert_len,
+			struct api_batch *ret);
 /* Authorize peer, store the batch (freed here) and fill ret; the loop thread. */
 void api_records_store(struct api *api, const struct api_peer *peer, struct api_batch *b,
 		       int64_t now, struct api_reply *ret);

@@ -105,9 +105,9 @@ int db_device_by_token(struct db *db, const char *token_hash, int64_t now_usec,
 }
 
 int db_device_enroll(struct db *db, const char *token_hash, int64_t now_usec,
-		     const struct crypto_cert_info *cert)
+		     const struct crypto_cert_info *cert, const char *cert_pem)
 {
-	return db->ops->device_enroll(db, token_hash, now_usec, cert);
+	return db->ops->device_enroll(db, token_hash, now_usec, cert, cert_pem);
 }
 
 int db_device_by_fingerprint(struct db *db, const char *fingerprint_hex, struct db_device *ret_dev)
@@ -425,4 +425,24 @@ int db_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
 int db_device_health(struct db *db, db_device_health_fn *fn, void *user)
 {
 	return db->ops->device_health(db, fn, user);
+}
+
+int db_device_cert(struct db *db, int64_t device_id, char **ret_pem)
+{
+	return db->ops->device_cert(db, device_id, ret_pem);
+}
+
+int db_device_set_head(struct db *db, int64_t device_id, const struct record_head *head)
+{
+	return db->ops->device_set_head(db, device_id, head);
+}
+
+int db_device_head(struct db *db, int64_t device_id, struct record_head *ret_head)
+{
+	return db->ops->device_head(db, device_id, ret_head);
+}
+
+int db_device_records(struct db *db, int64_t device_id, db_record_fn *fn, void *user)
+{
+	return db->ops->device_records(db, device_id, fn, user);
 }

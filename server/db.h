@@ -246,6 +246,7 @@ struct db_device_health {
 typedef int db_activity_fn(const struct db_activity *act, void *user);
 typedef int db_plan_fn(const struct db_plan *plan, void *user);
 typedef int db_device_fn(const struct db_device *dev, void *user);
+typedef int db_record_fn(const struct record *rec, void *user);
 typedef int db_tap_fn(const struct db_tap *tap, void *user);
 typedef int db_alert_fn(const struct db_alert *alert, void *user);
 typedef int db_unit_fn(const struct db_unit *unit, void *user);
@@ -295,7 +296,7 @@ struct db_ops {
 	int (*device_by_token)(struct db *db, const char *token_hash, int64_t now_usec,
 			       struct db_device *ret_dev);
 	int (*device_enroll)(struct db *db, const char *token_hash, int64_t now_usec,
-			     const struct crypto_cert_info *cert);
+			     const struct crypto_cert_info *cert, const char *cert_pem);
 	int (*device_by_fingerprint)(struct db *db, const char *fingerprint_hex,
 				     struct db_device *ret_dev);
 	int (*device_set_acked)(struct db *db, int64_t device_id, uint64_t seq);
@@ -382,6 +383,10 @@ struct db_ops {
 	int (*device_sync)(struct db *db, int64_t device_id, int64_t now_usec,
 			   const struct record_health *health);
 	int (*device_health)(struct db *db, db_device_health_fn *fn, void *user);
+	int (*device_cert)(struct db *db, int64_t device_id, char **ret_pem);
+	int (*device_set_head)(struct db *db, int64_t device_id, const struct record_head *head);
+	int (*device_head)(struct db *db, int64_t device_id, struct record_head *ret_head);
+	int (*device_records)(struct db *db, int64_t device_id, db_record_fn *fn, void *user);
 
 	const struct db_account_ops *account; /* users, sessions, audit log: db_account.h */
 };
@@ -436,11 +441,12 @@ int db_device_disable(struct db *db, const char *name) MUST_CHECK;
 int db_device_by_token(struct db *db, const char *token_hash, int64_t now_usec,
 		       struct db_device *ret_dev) MUST_CHECK;
 /*
- * Spend the token and bind the certificate to its device, atomically;
+ * Spend the token and bind the certificate (its facts and its PEM, which
+ * verifies the device's signed chain heads; NULL keeps none) to its device, atomically;
  * -ENOENT when the token was used, expired or unknown meanwhile.
  */
 int db_device_enroll(struct db *db, const char *token_hash, int64_t now_usec,
-		     const struct crypto_cert_info *cert) MUST_CHECK;
+		     const struct crypto_cert_info *cert, const char *cert_pem) MUST_CHECK;
 /* The device holding a certificate (by SHA-256 fingerprint, hex); -ENOENT when none. */
 int db_device_by_fingerprint(struct db *db, const char *fingerprint_hex,
 			     struct db_device *ret_dev) MUST_CHECK;
@@ -664,5 +670,18 @@ int db_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
 		   const struct record_health *health) MUST_CHECK;
 /* Every device with its last sync, health and tamper alert count, by name. */
 int db_device_health(struct db *db, db_device_health_fn *fn, void *user) MUST_CHECK;
+
+/*
+ * Signed chain heads (record.h's record_head): the certificate bound at
+ * enrolment, which verifies them, and the latest head verified.
+ */
+/* The device's certificate, PEM, into *ret_pem (free it); -ENOENT when none was kept. */
+int db_device_cert(struct db *db, int64_t device_id, char **ret_pem) MUST_CHECK;
+/* Keep head as the device's latest verified head, unless one of a later seq is kept. */
+int db_device_set_head(struct db *db, int64_t device_id, const struct record_head *head) MUST_CHECK;
+/* The latest verified head; -ENOENT when none. */
+int db_device_head(struct db *db, int64_t device_id, struct record_head *ret_head) MUST_CHECK;
+/* The device's stored records by seq, their fields as the kiosk sent them. */
+int db_device_records(struct db *db, int64_t device_id, db_record_fn *fn, void *user) MUST_CHECK;
 
 #endif

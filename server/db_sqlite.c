@@ -289,6 +289,13 @@ static const char *const migrations[] = {
     " boot_id TEXT,"
     " uptime_s INTEGER,"
     " version TEXT);",
+    /*
+     * 10: the certificate a kiosk enrolled with (it verifies the chain heads
+     * the kiosk signs) and the latest verified head (db_sqlite_heads.c).
+     */
+    "ALTER TABLE devices ADD COLUMN cert_pem TEXT;"
+    "ALTER TABLE devices ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE devices ADD COLUMN head_sig BLOB;",
 };
 
 static int sql_error(struct db *db, const char *what)
@@ -609,7 +616,7 @@ static int sq_device_by_token(struct db *db, const char *token_hash, int64_t now
 }
 
 static int sq_device_enroll(struct db *db, const char *token_hash, int64_t now_usec,
-			    const struct crypto_cert_info *cert)
+			    const struct crypto_cert_info *cert, const char *cert_pem)
 {
 	char fp[CRYPTO_SHA256_HEX];
 	sqlite3_stmt *stmt;
@@ -632,17 +639,20 @@ static int sq_device_enroll(struct db *db, const char *token_hash, int64_t now_u
 		r = -ENOENT;
 	if (r < 0)
 		goto out_rollback;
-	r = prepare(db,
-		    "UPDATE devices SET enrolled_usec = ?2, cert_serial = ?3, cert_fingerprint = ?4"
-		    " WHERE id = (SELECT device_id FROM enroll_tokens WHERE hash = ?1)"
-		    " AND disabled = 0",
-		    &stmt);
+	r = prepare(
+	    db,
+	    "UPDATE devices SET enrolled_usec = ?2, cert_serial = ?3, cert_fingerprint = ?4,"
+	    " cert_pem = ?5, head_seq = 0, head_sig = NULL"
+	    " WHERE id = (SELECT device_id FROM enroll_tokens WHERE hash = ?1)"
+	    " AND disabled = 0",
+	    &stmt);
 	if (r < 0)
 		goto out_rollback;
 	sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, now_usec);
 	sqlite3_bind_text(stmt, 3, cert->serial, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, cert_pem, -1, SQLITE_STATIC);
 	r = step_done(db, stmt, "bind certificate");
 	if (r == 0 && sqlite3_changes(conn_of(db)) != 1)
 		r = -ENOENT;
@@ -1001,6 +1011,10 @@ static const struct db_ops sqlite_ops = {
     .enroll_request_finish = db_sqlite_enroll_request_finish,
     .device_sync = db_sqlite_device_sync,
     .device_health = db_sqlite_device_health,
+    .device_cert = db_sqlite_device_cert,
+    .device_set_head = db_sqlite_device_set_head,
+    .device_head = db_sqlite_device_head,
+    .device_records = db_sqlite_device_records,
     .account = &db_sqlite_account_ops,
 };
 

@@ -107,5 +107,9 @@ int db_sqlite_enroll_request_finish(struct db *db, int64_t id, int64_t device_id
 int db_sqlite_device_sync(struct db *db, int64_t device_id, int64_t now_usec,
 			  const struct record_health *health);
 int db_sqlite_device_health(struct db *db, db_device_health_fn *fn, void *user);
+int db_sqlite_device_cert(struct db *db, int64_t device_id, char **ret_pem);
+int db_sqlite_device_set_head(struct db *db, int64_t device_id, const struct record_head *head);
+int db_sqlite_device_head(struct db *db, int64_t device_id, struct record_head *ret_head);
+int db_sqlite_device_records(struct db *db, int64_t device_id, db_record_fn *fn, void *user);
 
 #endif

@@ -43,6 +43,7 @@
 #include "common/tz.h"
 #include "server/account.h"
 #include "server/audit.h"
+#include "server/chain_audit.h"
 #include "server/activities.h"
 #include "server/api_templates.h"
 #include "server/vault.h"
@@ -82,6 +83,7 @@ static void usage(FILE *out)
 	    "       hadir-collector [--config FILE] taps [--nip N] [--from DATE] [--to DATE]"
 	    " [--json]\n"
 	    "       hadir-collector [--config FILE] alerts [--json]\n"
+	    "       hadir-collector [--config FILE] verify [--device NAME] [--json]\n"
 	    "       hadir-collector [--config FILE] devices [--json]\n"
 	    "       hadir-collector [--config FILE] user add NAME --role ROLE [--unit U1,U2]"
 	    " [--nip N] [--generate]\n"
@@ -565,6 +567,83 @@ static int cmd_alerts(const struct args *a)
 			json_decref(arr);
 	}
 	return r < 0 ? 1 : 0;
+}
+
+struct verify_out {
+	struct db *db;
+	const char *only; /* --device NAME, or NULL for every enrolled kiosk */
+	json_t *arr;	  /* --json */
+	unsigned n, failed;
+};
+
+static int verify_device(const struct db_device *dev, void *user)
+{
+	struct verify_out *out = user;
+	struct chain_audit a;
+	char missing[48] = "", head[64] = "none kept";
+	int r;
+
+	if (!dev->is_enrolled || (out->only && strcmp(out->only, dev->name) != 0))
+		return 0;
+	r = chain_audit_device(out->db, dev, &a);
+	if (r < 0)
+		return r;
+	out->n++;
+	out->failed += chain_audit_failed(&a);
+	if (out->arr)
+		return json_array_append_new(
+		    out->arr,
+		    json_pack(
+			"{s:s,s:I,s:I,s:I,s:b,s:s?,s:o,s:o,s:s,s:b}", "device", dev->name,
+			"records", (json_int_t)a.records, "last_seq", (json_int_t)a.last_seq,
+			"missing", (json_int_t)a.missing, "intact", a.first_bad_seq == 0, "problem",
+			a.problem[0] ? a.problem : NULL, "first_bad_seq",
+			a.first_bad_seq ? json_integer((json_int_t)a.first_bad_seq) : json_null(),
+			"signed_seq",
+			a.head_seq ? json_integer((json_int_t)a.head_seq) : json_null(),
+			"signature", chain_head_state_name(a.head), "ok", !chain_audit_failed(&a)));
+	if (a.missing)
+		snprintf(missing, sizeof(missing), ", %" PRIu64 " not (yet) received", a.missing);
+	if (a.head_seq)
+		snprintf(head, sizeof(head), "seq %" PRIu64 ", %s", a.head_seq,
+			 a.head == CHAIN_HEAD_DOES_NOT ? "DOES NOT VERIFY"
+						       : chain_head_state_name(a.head));
+	printf("%s: %" PRIu64 " records, last seq %" PRIu64 "%s; chain %s; signed head: %s\n",
+	       dev->name, a.records, a.last_seq, missing, a.problem[0] ? a.problem : "intact",
+	       head);
+	return 0;
+}
+
+/* Walk each enrolled kiosk's stored chain and check its signed head; 1 when anything is wrong. */
+static int cmd_verify(const struct args *a)
+{
+	struct verify_out out = {.only = a->device};
+	struct config cfg;
+	int r;
+
+	if (a->n_pos != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (open_db(a, &cfg, &out.db) < 0)
+		return 1;
+	if (a->is_json)
+		out.arr = json_array();
+	r = a->is_json && !out.arr ? -ENOMEM : db_device_list(out.db, verify_device, &out);
+	db_close(out.db);
+	if (r < 0) {
+		fprintf(stderr, "hadir-collector: verify: %s\n", strerror(-r));
+		json_decref(out.arr);
+		return 1;
+	}
+	if (a->device && out.n == 0) {
+		fprintf(stderr, "hadir-collector: verify: no enrolled device '%s'\n", a->device);
+		json_decref(out.arr);
+		return 1;
+	}
+	if (out.arr && dump_json(out.arr) < 0)
+		return 1;
+	return out.failed ? 1 : 0;
 }
 
 /* A time the overview gives (an integer, or null) as "2025-03-03T00:41:00Z" or "-". */
@@ -1337,6 +1416,8 @@ int main(int argc, char **argv)
 		return cmd_taps(&a);
 	if (strcmp(a.pos[0], "alerts") == 0)
 		return cmd_alerts(&a);
+	if (strcmp(a.pos[0], "verify") == 0)
+		return cmd_verify(&a);
 	if (strcmp(a.pos[0], "devices") == 0)
 		return cmd_devices(&a);
 	if (strcmp(a.pos[0], "token") == 0)

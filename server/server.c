@@ -77,6 +77,8 @@ struct batch_job {
 	struct conn *conn;     /* NULL once the connection closed: the result is dropped */
 	char *body;	       /* a copy of the request body */
 	size_t body_len;
+	uint8_t *cert; /* a copy of the client certificate (DER), which verifies a signed head */
+	size_t cert_len;
 	struct api_batch out;
 };
 
@@ -390,7 +392,7 @@ static void batch_job_run(struct workq_job *job)
 {
 	struct batch_job *bj = (struct batch_job *)job;
 
-	api_records_decode(bj->body, bj->body_len, &bj->out);
+	api_records_decode(bj->body, bj->body_len, bj->cert, bj->cert_len, &bj->out);
 	FREE_AND_NULL(bj->body);
 }
 
@@ -402,6 +404,7 @@ static void batch_job_free(struct workq_job *job)
 		free(bj->body); /* never ran */
 	else if (bj->out.r == 0)
 		record_batch_free(&bj->out.batch);
+	free(bj->cert);
 	free(bj);
 }
 
@@ -409,11 +412,18 @@ static void batch_job_free(struct workq_job *job)
 static bool batch_submit(struct conn *c, const struct http_request *req)
 {
 	struct batch_job *bj = calloc(1, sizeof(*bj));
+	const uint8_t *der;
 
 	if (!bj)
 		return false;
 	bj->body = malloc(req->body_len + 1);
-	if (!bj->body) {
+	if (bj->body && tls_conn_peer_cert(c->tls, &der, &bj->cert_len)) {
+		bj->cert = malloc(bj->cert_len);
+		if (bj->cert)
+			memcpy(bj->cert, der, bj->cert_len);
+	}
+	if (!bj->body || (bj->cert_len && !bj->cert)) {
+		free(bj->body);
 		free(bj);
 		return false;
 	}

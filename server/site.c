@@ -334,7 +334,7 @@ int site_enroll(const struct config *cfg, struct db *db, const char *token, cons
 		goto out_free_ca;
 	r = crypto_cert_info(cert, strlen(cert), &info);
 	if (r == 0)
-		r = db_device_enroll(db, hash, now, &info);
+		r = db_device_enroll(db, hash, now, &info, cert);
 	if (r < 0) {
 		free(cert);
 		if (r == -ENOENT)

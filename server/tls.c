@@ -305,12 +305,24 @@ bool tls_conn_has_pending(const struct tls_conn *conn)
 	return mbedtls_ssl_get_bytes_avail(&conn->ssl) > 0;
 }
 
-bool tls_conn_peer(const struct tls_conn *conn, uint8_t ret_fingerprint[CRYPTO_SHA256_LEN])
+bool tls_conn_peer_cert(const struct tls_conn *conn, const uint8_t **ret_der, size_t *ret_len)
 {
 	const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&conn->ssl);
 
 	if (!crt || mbedtls_ssl_get_verify_result(&conn->ssl) != 0)
 		return false;
-	crypto_sha256(crt->raw.p, crt->raw.len, ret_fingerprint);
+	*ret_der = crt->raw.p;
+	*ret_len = crt->raw.len;
+	return true;
+}
+
+bool tls_conn_peer(const struct tls_conn *conn, uint8_t ret_fingerprint[CRYPTO_SHA256_LEN])
+{
+	const uint8_t *der;
+	size_t len;
+
+	if (!tls_conn_peer_cert(conn, &der, &len))
+		return false;
+	crypto_sha256(der, len, ret_fingerprint);
 	return true;
 }

@@ -53,5 +53,7 @@ bool tls_conn_has_pending(const struct tls_conn *conn);
 
 /* The verified client certificate's fingerprint; false when the client sent none. */
 bool tls_conn_peer(const struct tls_conn *conn, uint8_t ret_fingerprint[CRYPTO_SHA256_LEN]);
+/* The verified client certificate (DER, valid while conn is); false when the client sent none. */
+bool tls_conn_peer_cert(const struct tls_conn *conn, const uint8_t **ret_der, size_t *ret_len);
 
 #endif

@@ -19,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < batch.n; i++)
 		(void)record_link_ok(&batch.recs[i]);
 	text = record_batch_encode(batch.recs, batch.n, batch.anchors, batch.n_anchors,
+				   batch.has_head ? &batch.head : NULL,
 				   batch.has_health ? &batch.health : NULL);
 	if (!text)
 		abort();
@@ -27,6 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (batch.n && memcmp(batch.recs, again.recs, batch.n * sizeof(*batch.recs)) != 0) ||
 	    (batch.n_anchors &&
 	     memcmp(batch.anchors, again.anchors, batch.n_anchors * sizeof(*batch.anchors)) != 0) ||
+	    again.has_head != batch.has_head ||
+	    (batch.has_head &&
+	     (again.head.seq != batch.head.seq || again.head.sig_len != batch.head.sig_len ||
+	      memcmp(again.head.sig, batch.head.sig, batch.head.sig_len) != 0)) ||
 	    again.has_health != batch.has_health ||
 	    memcmp(&batch.health, &again.health, sizeof(batch.health)) != 0)
 		abort();

@@ -57,6 +57,11 @@ check() {
 	fi
 }
 
+# equals DESCRIPTION GOT WANT: ok when GOT is WANT, else both are shown.
+equals() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+
 # start_bg LOGFILE CMD...: start CMD in the background, stopped at exit. Sets $!.
 start_bg() {
 	local log=$1

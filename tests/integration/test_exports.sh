@@ -58,10 +58,6 @@ check "a unit admin token for AMB" test "${#UNIT_AMB}" -ge 40
 AUTH=(--cacert "$CA" -H "Authorization: Bearer $ADMIN_TOKEN")
 R=$URL/api/v1/reports/discipline
 P="from=$FROM&to=$TO&unit=JKT"
-# expect DESC ACTUAL WANTED
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
 # model Q SORT ORDER: the NIPs the unit page shows, in order, from the unfiltered JSON in
 # $T/all.json; the page's rules written again in Python (server/web/unit.js, server/view.c).
 model() {
@@ -84,13 +80,13 @@ PY
 }
 nips_json() { python3 -c 'import json,sys; print(" ".join(e["nip"] for e in json.load(open(sys.argv[1]))["employees"]))' "$1"; }
 
-expect "JSON, no view: 200" "$(code "${AUTH[@]}" "$R?$P")" 200
+equals "JSON, no view: 200" "$(code "${AUTH[@]}" "$R?$P")" 200
 cp "$T/body" "$T/all.json"
-expect "no view: six employees in NIP order" "$(nips_json "$T/all.json")" "$ANI $BUDI $BUDIMAN $ABDUL $CITRA $EVA"
-expect "one unit: the JSON names it" \
+equals "no view: six employees in NIP order" "$(nips_json "$T/all.json")" "$ANI $BUDI $BUDIMAN $ABDUL $CITRA $EVA"
+equals "one unit: the JSON names it" \
 	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["unit_name"])' "$T/all.json")" "Dinas Jakarta"
-expect "the model agrees with no view" "$(model "" nip asc)" "$ANI $BUDI $BUDIMAN $ABDUL $CITRA $EVA"
-expect "late: ANI and BUDI tie at 75 minutes" \
+equals "the model agrees with no view" "$(model "" nip asc)" "$ANI $BUDI $BUDIMAN $ABDUL $CITRA $EVA"
+equals "late: ANI and BUDI tie at 75 minutes" \
 	"$(python3 -c 'import json,sys; print(sorted({e["late_minutes"] for e in json.load(open(sys.argv[1]))["employees"]}))' "$T/all.json")" \
 	"[0, 75, 150]"
 
@@ -100,7 +96,7 @@ view() {
 	want=$(model "$1" "$2" "$3")
 	[ "$(code "${AUTH[@]}" -G "$R" --data "$P" --data-urlencode "q=$1" --data "sort=$2&order=$3")" = 200 ] ||
 		{ fail "$4: status"; return; }
-	expect "$4 (${want//1980/…})" "$(nips_json "$T/body")" "$want"
+	equals "$4 (${want//1980/…})" "$(nips_json "$T/body")" "$want"
 }
 view bud name asc "q=bud: budi, Budiman, Éva Budiarti by name (case-insensitive)"
 view BUD name desc "q=BUD, name desc"
@@ -115,24 +111,24 @@ view "" name asc "name asc: ABDUL, Ani, budi… (A–Z folded), Éva last"
 view 0061006 nip asc "q by NIP substring"
 view "s.e" name asc "q with a dot"
 view zzz name asc "q matching nobody"
-expect "name asc, in words" "$(model "" name asc)" "$ABDUL $ANI $BUDI $BUDIMAN $CITRA $EVA"
-expect "late desc, in words" "$(model "" late desc)" "$BUDIMAN $ANI $BUDI $ABDUL $CITRA $EVA"
+equals "name asc, in words" "$(model "" name asc)" "$ABDUL $ANI $BUDI $BUDIMAN $CITRA $EVA"
+equals "late desc, in words" "$(model "" late desc)" "$BUDIMAN $ANI $BUDI $ABDUL $CITRA $EVA"
 
 # --- CSV and XLSX with the page's columns ---
 V="$P&q=bu&sort=late&order=desc&columns=page"
 WANT=$(model bu late desc)
-expect "q=bu late desc: the model's rows" "$WANT" "$BUDIMAN $BUDI $EVA"
-expect "CSV, columns=page: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$R?$V&format=csv")" 200
+equals "q=bu late desc: the model's rows" "$WANT" "$BUDIMAN $BUDI $EVA"
+equals "CSV, columns=page: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$R?$V&format=csv")" 200
 check "CSV: file name" grep -qi 'filename="disiplin_2025-10-06_2025-10-10_JKT.csv"' "$T/hdr"
-expect "CSV: the page's header" "$(head -n 1 "$T/body" | tr -d '\r')" \
+equals "CSV: the page's header" "$(head -n 1 "$T/body" | tr -d '\r')" \
 	"NIP,Nama,Hadir (hari),Terlambat (menit),Pulang cepat (menit),TK (hari),Potongan (%),Potongan (Rp),Sanksi tahun berjalan"
-expect "CSV: the view's rows, in order" "$(tail -n +2 "$T/body" | cut -d, -f1 | tr '\r\n' '  ' | xargs)" "$WANT"
-expect "CSV: BUDIMAN's row as the page shows it" "$(sed -n 2p "$T/body" | tr -d '\r')" \
+equals "CSV: the view's rows, in order" "$(tail -n +2 "$T/body" | cut -d, -f1 | tr '\r\n' '  ' | xargs)" "$WANT"
+equals "CSV: BUDIMAN's row as the page shows it" "$(sed -n 2p "$T/body" | tr -d '\r')" \
 	"$BUDIMAN,Budiman,5,150,0,0,2.50,100000,"
-expect "XLSX, columns=page: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$R?$V&format=xlsx")" 200
+equals "XLSX, columns=page: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$R?$V&format=xlsx")" 200
 check "XLSX: Content-Type" grep -qi '^Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' "$T/hdr"
 cp "$T/body" "$T/page.xlsx"
-expect "XLSX opens in openpyxl: one sheet" "$($ROWS "$T/page.xlsx" --sheets)" '["Pegawai"]'
+equals "XLSX opens in openpyxl: one sheet" "$($ROWS "$T/page.xlsx" --sheets)" '["Pegawai"]'
 $ROWS "$T/page.xlsx" Pegawai >"$T/page.rows"
 check "XLSX: header, then exactly the view's rows, in order, numbers as numbers" \
 	python3 - "$T/page.rows" "$T/all.json" "$WANT" <<'PY'
@@ -150,7 +146,7 @@ for r in rows[1:]:
     assert r[8] == ("%s (%s)" % (s["text"], s["level"]) if s else None), r
 PY
 V2="$P&sort=tk&order=desc&columns=page&format=xlsx"
-expect "XLSX, tk desc (a sanction): 200" "$(code "${AUTH[@]}" "$R?$V2")" 200
+equals "XLSX, tk desc (a sanction): 200" "$(code "${AUTH[@]}" "$R?$V2")" 200
 cp "$T/body" "$T/tk.xlsx"
 check "XLSX: CITRA first, with the sanction as the page shows it" \
 	python3 - <($ROWS "$T/tk.xlsx" Pegawai) "$T/all.json" "$(model "" tk desc)" <<'PY'
@@ -167,48 +163,48 @@ run report discipline --from $FROM --to $TO --unit JKT --search bu --sort late -
 	--columns page --format csv --output "$T/cli.csv"
 check "CLI --search/--sort/--order/--columns page: the HTTP CSV, byte for byte" cmp "$T/cli.csv" "$T/body"
 run report discipline --from $FROM --to $TO --sort salary >/dev/null 2>"$T/err"
-expect "CLI: unknown --sort exits 2" "$?" 2
+equals "CLI: unknown --sort exits 2" "$?" 2
 check "CLI: ... naming the keys" grep -q 'sort: one of nip, name' "$T/err"
 
 # --- the full report's columns with a view: the rows and order of the view ---
-expect "CSV, all columns, with a view: 200" "$(code "${AUTH[@]}" "$R?$P&q=bu&sort=name&order=asc&format=csv")" 200
+equals "CSV, all columns, with a view: 200" "$(code "${AUTH[@]}" "$R?$P&q=bu&sort=name&order=asc&format=csv")" 200
 check "CSV: the report's header" grep -q '^NIP,Nama,Unit,Hari Kerja,Hari Hadir,' "$T/body"
-expect "CSV: the view's rows" "$(tail -n +2 "$T/body" | cut -d, -f1 | tr '\r\n' '  ' | xargs)" "$(model bu name asc)"
-expect "XLSX workbook with a view: 200" "$(code "${AUTH[@]}" "$R?$P&q=bu&sort=late&order=desc&format=xlsx")" 200
+equals "CSV: the view's rows" "$(tail -n +2 "$T/body" | cut -d, -f1 | tr '\r\n' '  ' | xargs)" "$(model bu name asc)"
+equals "XLSX workbook with a view: 200" "$(code "${AUTH[@]}" "$R?$P&q=bu&sort=late&order=desc&format=xlsx")" 200
 cp "$T/body" "$T/book.xlsx"
-expect "XLSX workbook: its sheets" "$($ROWS "$T/book.xlsx" --sheets)" '["Ringkasan", "JKT", "Keterangan"]'
-expect "XLSX workbook: the unit's sheet holds the view's rows, in order" \
+equals "XLSX workbook: its sheets" "$($ROWS "$T/book.xlsx" --sheets)" '["Ringkasan", "JKT", "Keterangan"]'
+equals "XLSX workbook: the unit's sheet holds the view's rows, in order" \
 	"$($ROWS "$T/book.xlsx" JKT | python3 -c 'import json,sys; print(" ".join(r[0] for r in json.load(sys.stdin)[1:]))')" \
 	"$(model bu late desc)"
-expect "XLSX workbook: the summary counts the rows exported" \
+equals "XLSX workbook: the summary counts the rows exported" \
 	"$($ROWS "$T/book.xlsx" Ringkasan | python3 -c 'import json,sys; print(json.load(sys.stdin)[1][2])')" 3
 
 # --- bad view parameters ---
-expect "unknown sort key: 400" "$(code "${AUTH[@]}" "$R?$P&sort=salary")" 400
+equals "unknown sort key: 400" "$(code "${AUTH[@]}" "$R?$P&sort=salary")" 400
 check "unknown sort key: the message names the keys" grep -q 'sort: one of nip, name, present, late, early, tk, pct, amount, sanction' "$T/body"
-expect "unknown sort key, CSV: 400" "$(code "${AUTH[@]}" "$R?$P&sort=salary&format=csv")" 400
-expect "unknown order: 400" "$(code "${AUTH[@]}" "$R?$P&sort=name&order=up")" 400
+equals "unknown sort key, CSV: 400" "$(code "${AUTH[@]}" "$R?$P&sort=salary&format=csv")" 400
+equals "unknown order: 400" "$(code "${AUTH[@]}" "$R?$P&sort=name&order=up")" 400
 check "unknown order: says asc or desc" grep -q 'order: asc or desc' "$T/body"
-expect "unknown columns: 400" "$(code "${AUTH[@]}" "$R?$P&columns=some")" 400
-expect "q of 200 bytes: 400" "$(code "${AUTH[@]}" "$R?$P&q=$(head -c 200 /dev/zero | tr '\0' a)")" 400
+equals "unknown columns: 400" "$(code "${AUTH[@]}" "$R?$P&columns=some")" 400
+equals "q of 200 bytes: 400" "$(code "${AUTH[@]}" "$R?$P&q=$(head -c 200 /dev/zero | tr '\0' a)")" 400
 
 # --- scope: a unit admin of AMB ---
 UA=(--cacert "$CA" -H "Authorization: Bearer $UNIT_AMB")
 for f in json csv xlsx; do
-	expect "unit admin of AMB, JKT as $f: 403" "$(code "${UA[@]}" "$R?$P&q=bu&sort=name&format=$f&columns=page")" 403
+	equals "unit admin of AMB, JKT as $f: 403" "$(code "${UA[@]}" "$R?$P&q=bu&sort=name&format=$f&columns=page")" 403
 	check "... and no JKT data in the body" bash -c "! grep -qaE '$ANI|$BUDI|Budiman|Dinas Jakarta' '$T/body'"
 done
-expect "unit admin of AMB, own unit as CSV with a view: 200" \
+equals "unit admin of AMB, own unit as CSV with a view: 200" \
 	"$(code "${UA[@]}" "$R?from=$FROM&to=$TO&unit=AMB&q=dew&sort=name&columns=page&format=csv")" 200
-expect "... Dewi alone" "$(tail -n +2 "$T/body" | cut -d, -f1 | tr -d '\r' | xargs)" "$DEWI"
-expect "unit admin of AMB, no unit given, q=bu: nobody of JKT" \
+equals "... Dewi alone" "$(tail -n +2 "$T/body" | cut -d, -f1 | tr -d '\r' | xargs)" "$DEWI"
+equals "unit admin of AMB, no unit given, q=bu: nobody of JKT" \
 	"$(code "${UA[@]}" "$R?from=$FROM&to=$TO&q=bu&format=csv")/$(($(wc -l <"$T/body") - 1))" 200/0
 
 # --- the employee page: days ---
 D=$URL/api/v1/employees
-expect "days JSON: 200" "$(code "${AUTH[@]}" "$D/$ANI/days?from=$FROM&to=$TO")" 200
+equals "days JSON: 200" "$(code "${AUTH[@]}" "$D/$ANI/days?from=$FROM&to=$TO")" 200
 cp "$T/body" "$T/days.json"
-expect "days CSV: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$D/$ANI/days?from=$FROM&to=$TO&format=csv")" 200
+equals "days CSV: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$D/$ANI/days?from=$FROM&to=$TO&format=csv")" 200
 check "days CSV: file name with the NIP" grep -qi "filename=\"harian_2025-10-06_2025-10-10_$ANI.csv\"" "$T/hdr"
 cp "$T/body" "$T/days.csv"
 check "days CSV: the page's columns, one row per day, the page's texts" \
@@ -230,7 +226,7 @@ for r, d in zip(rows[1:], days):
 PY
 run report days --nip $ANI --from $FROM --to $TO --format csv --output "$T/cli-days.csv"
 check "CLI report days --format csv: the HTTP CSV, byte for byte" cmp "$T/cli-days.csv" "$T/days.csv"
-expect "days XLSX: 200" "$(code "${AUTH[@]}" "$D/$CITRA/days?from=$FROM&to=$TO&format=xlsx")" 200
+equals "days XLSX: 200" "$(code "${AUTH[@]}" "$D/$CITRA/days?from=$FROM&to=$TO&format=xlsx")" 200
 cp "$T/body" "$T/days.xlsx"
 check "days XLSX (openpyxl): CITRA's five TK days" \
 	python3 - <($ROWS "$T/days.xlsx" Harian) <<'PY'
@@ -240,28 +236,28 @@ assert rows[0][0] == "Tanggal" and len(rows) == 6, rows
 assert [r[9] for r in rows[1:]] == ["TK"] * 5, rows
 assert all(r[2] is None and r[3] is None for r in rows[1:]), rows
 PY
-expect "days: unknown format 400" "$(code "${AUTH[@]}" "$D/$ANI/days?from=$FROM&to=$TO&format=pdf")" 400
-expect "days CSV of a JKT NIP, unit admin of AMB: 403" "$(code "${UA[@]}" "$D/$ANI/days?from=$FROM&to=$TO&format=csv")" 403
+equals "days: unknown format 400" "$(code "${AUTH[@]}" "$D/$ANI/days?from=$FROM&to=$TO&format=pdf")" 400
+equals "days CSV of a JKT NIP, unit admin of AMB: 403" "$(code "${UA[@]}" "$D/$ANI/days?from=$FROM&to=$TO&format=csv")" 403
 check "... nothing of ANI in the body" bash -c "! grep -qaE 'Ani|07:45' '$T/body'"
 
 # --- the employee page: activities ---
 python3 -c 'import json,sys; print(json.dumps({"nip": sys.argv[1], "date": "2025-10-07", "plan": "", "description": "Rapat, koordinasi", "quantity": 2, "unit": "laporan", "start": "09:00", "end": "10:30"}))' \
 	"$ANI" >"$T/act.json"
-expect "an activity for ANI: 201" "$(code "${AUTH[@]}" -H 'Content-Type: application/json' --data @"$T/act.json" "$URL/api/v1/activities")" 201
+equals "an activity for ANI: 201" "$(code "${AUTH[@]}" -H 'Content-Type: application/json' --data @"$T/act.json" "$URL/api/v1/activities")" 201
 A="$URL/api/v1/activities?nip=$ANI&from=$FROM&to=$TO"
-expect "activities CSV: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$A&format=csv")" 200
+equals "activities CSV: 200" "$(code "${AUTH[@]}" -D "$T/hdr" "$A&format=csv")" 200
 check "activities CSV: file name" grep -qi "filename=\"kegiatan_2025-10-06_2025-10-10_$ANI.csv\"" "$T/hdr"
-expect "activities CSV: the page's columns and row" "$(tr -d '\r' <"$T/body")" \
+equals "activities CSV: the page's columns and row" "$(tr -d '\r' <"$T/body")" \
 	"$(printf 'Tanggal,Waktu,RHK,Uraian,Hasil,Status,Catatan\n2025-10-07,09:00–10:30,,"Rapat, koordinasi",2 laporan,menunggu,')"
-expect "activities XLSX: 200" "$(code "${AUTH[@]}" "$A&format=xlsx")" 200
+equals "activities XLSX: 200" "$(code "${AUTH[@]}" "$A&format=xlsx")" 200
 cp "$T/body" "$T/act.xlsx"
-expect "activities XLSX (openpyxl)" "$($ROWS "$T/act.xlsx" Kegiatan | python3 -c 'import json,sys; print(json.load(sys.stdin)[1])')" \
+equals "activities XLSX (openpyxl)" "$($ROWS "$T/act.xlsx" Kegiatan | python3 -c 'import json,sys; print(json.load(sys.stdin)[1])')" \
 	"['2025-10-07', '09:00–10:30', None, 'Rapat, koordinasi', '2 laporan', 'menunggu', None]"
-expect "activities: unknown format 400" "$(code "${AUTH[@]}" "$A&format=doc")" 400
-expect "activities CSV, unit admin: 403" "$(code "${UA[@]}" "$A&format=csv")" 403
+equals "activities: unknown format 400" "$(code "${AUTH[@]}" "$A&format=doc")" 400
+equals "activities CSV, unit admin: 403" "$(code "${UA[@]}" "$A&format=csv")" 403
 
 # --- audit ---
-expect "audit: 200" "$(code "${AUTH[@]}" "$URL/api/v1/audit")" 200
+equals "audit: 200" "$(code "${AUTH[@]}" "$URL/api/v1/audit")" 200
 cp "$T/body" "$T/audit.json"
 audit_has() { # DESC ACTION TARGET DETAIL
 	check "audit: $1" python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))

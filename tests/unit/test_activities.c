@@ -79,7 +79,7 @@ static int setup(void **state)
 	crypto_token_hash("token", hash);
 	assert_int_equal(db_device_add(f->db, "kiosk-1", hash, 1, 1000), 0);
 	memset(cert.fingerprint, 7, sizeof(cert.fingerprint));
-	assert_int_equal(db_device_enroll(f->db, hash, 2, &cert), 0);
+	assert_int_equal(db_device_enroll(f->db, hash, 2, &cert, NULL), 0);
 	crypto_hex(cert.fingerprint, fp);
 	assert_int_equal(db_device_by_fingerprint(f->db, fp, &f->dev), 0);
 	put_org(f->db);

@@ -141,6 +141,36 @@ static void test_crypto_cert_issue_verifies_against_its_ca_only(void **state)
 	crypto_key_free(other_key);
 }
 
+/* A signature by a key verifies with its certificate only, and only for the digest signed. */
+static void test_crypto_sign_verify_digest(void **state)
+{
+	uint8_t digest[CRYPTO_SHA256_LEN], sig[CRYPTO_SIGNATURE_MAX];
+	struct crypto_key *key, *other_key;
+	char *pem, *other_pem;
+	size_t len = 0;
+
+	(void)state;
+	make_ca(&key, &pem);
+	make_ca(&other_key, &other_pem);
+	crypto_sha256("head", 4, digest);
+	assert_int_equal(crypto_sign_digest(key, digest, sig, &len), 0);
+	assert_true(len > 8 && len <= 72);
+	assert_int_equal(crypto_verify_digest(pem, strlen(pem), digest, sig, len), 0);
+	assert_int_equal(crypto_verify_digest(other_pem, strlen(other_pem), digest, sig, len),
+			 -EBADMSG);
+	digest[0] ^= 1;
+	assert_int_equal(crypto_verify_digest(pem, strlen(pem), digest, sig, len), -EBADMSG);
+	digest[0] ^= 1;
+	sig[len - 1] ^= 1;
+	assert_int_equal(crypto_verify_digest(pem, strlen(pem), digest, sig, len), -EBADMSG);
+	assert_int_equal(crypto_verify_digest(pem, strlen(pem), digest, sig, 0), -EBADMSG);
+	assert_int_equal(crypto_verify_digest("junk", 4, digest, sig, len), -EBADMSG);
+	free(pem);
+	free(other_pem);
+	crypto_key_free(key);
+	crypto_key_free(other_key);
+}
+
 static void test_crypto_cert_info_names_subject_and_serial(void **state)
 {
 	struct crypto_cert_info a, b;
@@ -390,6 +420,7 @@ int main(void)
 	    cmocka_unit_test(test_crypto_token_new_shape_and_hash),
 	    cmocka_unit_test(test_crypto_equal_cases),
 	    cmocka_unit_test(test_crypto_cert_issue_verifies_against_its_ca_only),
+	    cmocka_unit_test(test_crypto_sign_verify_digest),
 	    cmocka_unit_test(test_crypto_cert_info_names_subject_and_serial),
 	    cmocka_unit_test(test_crypto_server_cert_with_sans),
 	    cmocka_unit_test(test_crypto_csr_check_rejects_tampering),

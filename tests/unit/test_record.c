@@ -109,7 +109,7 @@ static void test_record_batch_roundtrip(void **state)
 	strcpy(anchor.boot_id, boot);
 	record_seal(&in[0], zero);
 	record_seal(&in[1], in[0].link);
-	text = record_batch_encode(in, 2, &anchor, 1, NULL);
+	text = record_batch_encode(in, 2, &anchor, 1, NULL, NULL);
 	assert_non_null(text);
 	assert_int_equal(record_batch_decode(text, strlen(text), &out, why, sizeof(why)), 0);
 	assert_int_equal(out.n, 2);
@@ -121,6 +121,39 @@ static void test_record_batch_roundtrip(void **state)
 	assert_string_equal(out.health_why, "");
 	record_batch_free(&out);
 	free(text);
+}
+
+/*
+ * A signed head rides with the batch as it was signed; its digest is the
+ * documented bytes (an independent SHA-256 of them, by Python's hashlib).
+ */
+static void test_record_head_roundtrip_and_digest(void **state)
+{
+	struct record_head head = {.seq = 258, .sig_len = 3, .sig = {0x30, 0x01, 0xff}};
+	uint8_t link[CRYPTO_SHA256_LEN], digest[CRYPTO_SHA256_LEN];
+	char hex[CRYPTO_SHA256_HEX], why[256] = "";
+	struct record_batch out;
+	char *text;
+
+	(void)state;
+	text = record_batch_encode(NULL, 0, NULL, 0, &head, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"head\":{\"seq\":258,\"signature\":\"MAH/\"}"));
+	assert_int_equal(record_batch_decode(text, strlen(text), &out, why, sizeof(why)), 0);
+	assert_true(out.has_head);
+	assert_int_equal(out.head.seq, 258);
+	assert_int_equal(out.head.sig_len, 3);
+	assert_memory_equal(out.head.sig, head.sig, 3);
+	record_batch_free(&out);
+	free(text);
+
+	/* hashlib.sha256(b"hadir-head-v1\0" + (258).to_bytes(8, "big") + bytes(range(32))) */
+	for (int i = 0; i < CRYPTO_SHA256_LEN; i++)
+		link[i] = (uint8_t)i;
+	record_head_digest(258, link, digest);
+	crypto_hex(digest, hex);
+	assert_string_equal(hex,
+			    "677e04abbeb2b5858e3ba53ecb75511fe23278643ef725127781eadc2153818a");
 }
 
 static struct record_health health(void)
@@ -147,7 +180,7 @@ static void test_record_batch_health_roundtrip(void **state)
 
 	(void)state;
 	/* A health-only push: no records, no anchors. */
-	text = record_batch_encode(NULL, 0, NULL, 0, &h);
+	text = record_batch_encode(NULL, 0, NULL, 0, NULL, &h);
 	assert_non_null(text);
 	assert_non_null(strstr(text, "\"health\":{\"outbox\":42,"));
 	assert_int_equal(record_batch_decode(text, strlen(text), &out, why, sizeof(why)), 0);
@@ -247,6 +280,15 @@ static void test_record_batch_decode_refusals(void **state)
 	assert_refused(REC(",\"outcome\":7"), "outcome: missing or not a string");
 	assert_refused(REC(",\"outcome\":\"acc\\u0000epted\""), "not allowed");
 	assert_refused("{\"version\":1,\"records\":[],\"anchors\":{}}", "expected");
+	/* A head that came is checked: never half-read, never ignored. */
+	assert_refused("{\"version\":1,\"records\":[],\"head\":7}", "head is not an object");
+	assert_refused("{\"version\":1,\"records\":[],\"head\":{\"seq\":0,\"signature\":\"MA==\"}}",
+		       "head seq: must be 1 or more");
+	assert_refused("{\"version\":1,\"records\":[],\"head\":{\"seq\":1}}", "head signature");
+	assert_refused("{\"version\":1,\"records\":[],\"head\":{\"seq\":1,\"signature\":\"%%\"}}",
+		       "head signature");
+	assert_refused("{\"version\":1,\"records\":[],\"head\":{\"seq\":1,\"signature\":\"\"}}",
+		       "head signature");
 	assert_refused("{\"version\":1,\"records\":[],\"anchors\":[{\"boot_id\":\"x\"}]}",
 		       "anchor boot_id");
 }
@@ -290,6 +332,7 @@ int main(void)
 	    cmocka_unit_test(test_record_seal_pinned_chain),
 	    cmocka_unit_test(test_record_link_detects_any_change),
 	    cmocka_unit_test(test_record_batch_roundtrip),
+	    cmocka_unit_test(test_record_head_roundtrip_and_digest),
 	    cmocka_unit_test(test_record_batch_health_roundtrip),
 	    cmocka_unit_test(test_record_batch_health_ignored),
 	    cmocka_unit_test(test_record_batch_decode_refusals),

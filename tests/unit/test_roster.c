@@ -61,7 +61,7 @@ static void enrolled(struct fixture *f, const char *name, uint8_t fp_byte, struc
 	crypto_token_hash(name, hash);
 	assert_int_equal(db_device_add(f->db, name, hash, 1, NOW * 2), 0);
 	memset(cert.fingerprint, fp_byte, sizeof(cert.fingerprint));
-	assert_int_equal(db_device_enroll(f->db, hash, 2, &cert), 0);
+	assert_int_equal(db_device_enroll(f->db, hash, 2, &cert, NULL), 0);
 	crypto_hex(cert.fingerprint, fp);
 	assert_int_equal(db_device_by_fingerprint(f->db, fp, dev), 0);
 }
