@@ -50,6 +50,7 @@ struct db_device {
 	int64_t created_usec;			  /* CLOCK_REALTIME */
 	int64_t enrolled_usec;			  /* 0 until enrolled */
 	uint64_t acked_seq;			  /* highest seq with 1..seq all stored */
+	uint64_t signed_seq; /* seq of the latest verified signed chain head; 0: none */
 };
 
 /* Extra facts stored with an ingested record. */

@@ -542,6 +542,7 @@ void db_sqlite_device_row(sqlite3_stmt *stmt, struct db_device *dev)
 	text_col(stmt, 5, dev->cert_serial, sizeof(dev->cert_serial));
 	text_col(stmt, 6, dev->cert_fingerprint, sizeof(dev->cert_fingerprint));
 	dev->acked_seq = (uint64_t)sqlite3_column_int64(stmt, 7);
+	dev->signed_seq = (uint64_t)sqlite3_column_int64(stmt, 8);
 }
 
 static int sq_device_list(struct db *db, db_device_fn *fn, void *user)

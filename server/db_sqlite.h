@@ -31,8 +31,8 @@ void db_sqlite_text_col(sqlite3_stmt *stmt, int col, char *buf, size_t size);
 /* A device row: DB_SQLITE_DEVICE_COLUMNS of devices d, first in a SELECT. */
 #define DB_SQLITE_DEVICE_COLUMNS                                                                   \
 	"d.id, d.name, d.disabled, d.created_usec, d.enrolled_usec, d.cert_serial,"                \
-	" d.cert_fingerprint, d.acked_seq"
-#define DB_SQLITE_DEVICE_NCOLS 8
+	" d.cert_fingerprint, d.acked_seq, d.head_seq"
+#define DB_SQLITE_DEVICE_NCOLS 9
 void db_sqlite_device_row(sqlite3_stmt *stmt, struct db_device *dev);
 
 /* db_sqlite_org.c: the organisation entries of the function table (db.h says what each does). */

@@ -71,16 +71,17 @@ static int add_device(const struct db_device_health *dh, void *user)
 		return r < 0 ? r : 0;
 	}
 	o = json_pack(
-	    "{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:b,s:o,s:s?,s:o,s:s?}", "name", dh->dev.name,
-	    "units", ov->units, "last_sync_usec", reported(dh->has_sync, dh->last_sync_usec),
-	    "outbox", reported(has, h->outbox), "outbox_oldest_usec",
-	    reported(has && h->outbox_oldest_usec, h->outbox_oldest_usec), "clock_offset_usec",
-	    reported(has, h->clock_offset_usec), "clock_trusted",
+	    "{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:b,s:b,s:b,s:o,s:s?,s:o,s:s?,s:o}", "name",
+	    dh->dev.name, "units", ov->units, "last_sync_usec",
+	    reported(dh->has_sync, dh->last_sync_usec), "outbox", reported(has, h->outbox),
+	    "outbox_oldest_usec", reported(has && h->outbox_oldest_usec, h->outbox_oldest_usec),
+	    "clock_offset_usec", reported(has, h->clock_offset_usec), "clock_trusted",
 	    has ? json_boolean(h->clock_trusted) : json_null(), "alerts", (json_int_t)dh->alerts,
 	    "stale", devices_is_stale(dh, ov->stale_after_usec, ov->now_usec), "disabled",
 	    dh->dev.is_disabled, "enrolled", dh->dev.is_enrolled, "health_usec",
 	    reported(has, dh->health_usec), "boot_id", has ? h->boot_id : NULL, "uptime_s",
-	    reported(has, h->uptime_s), "version", has ? h->version : NULL);
+	    reported(has, h->uptime_s), "version", has ? h->version : NULL, "signed_seq",
+	    reported(dh->dev.signed_seq > 0, (int64_t)dh->dev.signed_seq));
 	if (!o || json_array_append_new(ov->devices, o) < 0 ||
 	    json_object_set_new(ov->visible, dh->dev.name, json_true()) < 0)
 		return -ENOMEM;

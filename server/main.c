@@ -254,14 +254,15 @@ static int print_device(const struct db_device *dev, void *user)
 	}
 	if (arr) {
 		json_t *o =
-		    json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:o}", "name", dev->name, "state",
+		    json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I,s:o}", "name", dev->name, "state",
 			      dev->is_disabled	 ? "disabled"
 			      : dev->is_enrolled ? "enrolled"
 						 : "pending",
 			      "enrolled", dev->is_enrolled ? when : NULL, "cert_serial",
 			      dev->is_enrolled ? dev->cert_serial : NULL, "cert_sha256",
 			      dev->is_enrolled ? dev->cert_fingerprint : NULL, "acked_seq",
-			      (json_int_t)dev->acked_seq, "units", out->units);
+			      (json_int_t)dev->acked_seq, "signed_seq", (json_int_t)dev->signed_seq,
+			      "units", out->units);
 
 		if (!o || json_array_append_new(arr, o) < 0)
 			return -ENOMEM;

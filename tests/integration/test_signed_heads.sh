@@ -32,6 +32,8 @@ signed() {
 if wait_for 10 signed 20; then ok "the kiosk's signed head reaches the collector and verifies"; else
 	fail "signed head: $("$COLLECTOR" --config "$CONF" verify --json)"
 fi
+check "device list --json shows the signed head" bash -c \
+	"'$COLLECTOR' --config '$CONF' device list --json | grep -q '\"signed_seq\": 20'"
 "$COLLECTOR" --config "$CONF" verify >"$T/verify" 2>&1
 equals "verify: exit 0 when all is well" "$?" 0
 check "verify says so" grep -qx "pintu: 20 records, last seq 20; chain intact; signed head: seq 20, verifies" "$T/verify"
