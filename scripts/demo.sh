@@ -86,6 +86,8 @@ for day in d["days"]:
 
 say "Kiosk health as the collector sees it (hadir-collector devices)"
 "$BUILD/hadir-collector" --config "$D/site/collector.conf" devices
+say "The collector's copy of each kiosk's chain, up to the head the kiosk signed (hadir-collector verify)"
+"$BUILD/hadir-collector" --config "$D/site/collector.conf" verify
 
 say "What the kiosk recorded (hadir-kiosk log)"
 "$BUILD/hadir-kiosk" log --config "$D/kiosk/kiosk.conf"
