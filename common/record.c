@@ -161,6 +161,15 @@ void record_head_digest(uint64_t seq, const uint8_t link[CRYPTO_SHA256_LEN],
 	crypto_sha256_final(&ctx, ret_digest);
 }
 
+int record_head_verify(const struct record_head *head, const uint8_t link[CRYPTO_SHA256_LEN],
+		       const void *cert, size_t len)
+{
+	uint8_t digest[CRYPTO_SHA256_LEN];
+
+	record_head_digest(head->seq, link, digest);
+	return crypto_verify_digest(cert, len, digest, head->sig, head->sig_len);
+}
+
 static json_t *head_to_json(const struct record_head *head)
 {
 	char *sig = NULL;

@@ -125,6 +125,13 @@ struct record_head {
 /* SHA-256 of "hadir-head-v1", a NUL, seq (8 bytes, big-endian) and link. */
 void record_head_digest(uint64_t seq, const uint8_t link[CRYPTO_SHA256_LEN],
 			uint8_t ret_digest[CRYPTO_SHA256_LEN]);
+/*
+ * Whether head is the signature, by the key of cert (PEM or DER, len bytes),
+ * of the record of head->seq whose link is link: 0, -EBADMSG when not, or an
+ * error reading cert.
+ */
+int record_head_verify(const struct record_head *head, const uint8_t link[CRYPTO_SHA256_LEN],
+		       const void *cert, size_t len) MUST_CHECK;
 
 struct record_batch {
 	struct record *recs;

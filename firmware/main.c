@@ -31,7 +31,7 @@
 #include "firmware/store.h"
 #include "firmware/sync.h"
 #include "firmware/syncproc.h"
-#include "firmware/trust.h" /* TRUST_BOUND_USEC: the tap path's bound */
+#include "firmware/trust.h" /* the tap path's rule */
 
 struct opts {
 	const char *config;
@@ -360,7 +360,7 @@ static enum clock_verdict judge_clock(const struct kconfig *cfg, struct store *s
 	if (clk_boot_id(boot_id) < 0 || store_anchor_get(st, boot_id, &a) <= 0)
 		return CLOCK_UNMEASURED;
 	offset = a.true_usec + (clk_boot_usec() - a.boot_usec) - clk_wall_usec();
-	*ret_error_usec = (offset < 0 ? -offset : offset) + a.rtt_usec / 2;
+	*ret_error_usec = trust_error_usec(offset, a.rtt_usec);
 	return *ret_error_usec < TRUST_BOUND_USEC ? CLOCK_COLLECTOR : CLOCK_DISAGREES;
 }
 

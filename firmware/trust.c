@@ -16,9 +16,14 @@ void trust_use_ntp(bool use)
 	atomic_store(&trust_ntp, use);
 }
 
+int64_t trust_error_usec(int64_t offset_usec, int64_t rtt_usec)
+{
+	return (offset_usec < 0 ? -offset_usec : offset_usec) + rtt_usec / 2;
+}
+
 void trust_note_offset(int64_t offset_usec, int64_t rtt_usec)
 {
-	int64_t error = (offset_usec < 0 ? -offset_usec : offset_usec) + rtt_usec / 2;
+	int64_t error = trust_error_usec(offset_usec, rtt_usec);
 
 	atomic_store(&trust_offset_usec, offset_usec);
 	atomic_store(&trust_agrees, error < TRUST_BOUND_USEC);

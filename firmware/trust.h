@@ -16,6 +16,9 @@
 /* Whether the kernel's NTP status counts (setting [kiosk] trust_ntp; default yes). */
 void trust_use_ntp(bool use);
 
+/* How far the clock may be off by a measurement: |offset| plus half its round trip. */
+int64_t trust_error_usec(int64_t offset_usec, int64_t rtt_usec);
+
 /* Record a measurement: true time minus our wall clock, and its round trip. */
 void trust_note_offset(int64_t offset_usec, int64_t rtt_usec);
 

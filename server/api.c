@@ -24,6 +24,7 @@
 #include "server/config.h"
 #include "server/api_account.h"
 #include "server/api_web.h"
+#include "server/chain_audit.h"
 #include "server/db.h"
 #include "server/discipline.h"
 #include "common/http.h"
@@ -185,16 +186,6 @@ static const struct record *batch_record(const struct record_batch *batch, uint6
 	return NULL;
 }
 
-/* Verify head, naming a record of link, with cert (PEM or DER): 0, -EBADMSG, or an error. */
-static int verify_head(const struct record_head *head, const uint8_t link[CRYPTO_SHA256_LEN],
-		       const void *cert, size_t cert_len)
-{
-	uint8_t digest[CRYPTO_SHA256_LEN];
-
-	record_head_digest(head->seq, link, digest);
-	return crypto_verify_digest(cert, cert_len, digest, head->sig, head->sig_len);
-}
-
 void api_records_decode(const char *body, size_t len, const uint8_t *cert, size_t cert_len,
 			struct api_batch *ret)
 {
@@ -212,7 +203,7 @@ void api_records_decode(const char *body, size_t len, const uint8_t *cert, size_
 	/* ECDSA costs a millisecond: here, off the loop, whenever the head's record came along. */
 	if (ret->r == 0 && ret->batch.has_head && cert &&
 	    (rec = batch_record(&ret->batch, ret->batch.head.seq))) {
-		int r = verify_head(&ret->batch.head, rec->link, cert, cert_len);
+		int r = record_head_verify(&ret->batch.head, rec->link, cert, cert_len);
 
 		if (r == 0 || r == -EBADMSG)
 			ret->head = r == 0 ? API_HEAD_VERIFIED : API_HEAD_REJECTED;
@@ -234,7 +225,6 @@ static int check_head(struct api *api, const struct db_device *dev, const struct
 	const struct record_head *head = &batch->head;
 	uint8_t prev[CRYPTO_SHA256_LEN], link[CRYPTO_SHA256_LEN];
 	const struct record *in_batch;
-	char *cert = NULL;
 	int r;
 
 	*ret_verified = b->head == API_HEAD_VERIFIED;
@@ -250,16 +240,12 @@ static int check_head(struct api *api, const struct db_device *dev, const struct
 		if (r < 0)
 			return r == -ENOENT ? -EBADMSG : r;
 	}
-	r = db_device_cert(api->db, dev->id, &cert);
+	r = chain_head_verify(api->db, dev->id, head, link);
 	if (r == -ENOENT) {
 		log_debug("api: device '%s' enrolled before certificates were kept: head ignored",
 			  dev->name);
 		return 0;
 	}
-	if (r < 0)
-		return r;
-	r = verify_head(head, link, cert, strlen(cert));
-	free(cert);
 	if (r == -EBADMSG)
 		return -EKEYREJECTED;
 	*ret_verified = r == 0;

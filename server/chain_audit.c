@@ -54,31 +54,42 @@ static int on_record(const struct record *rec, void *user)
 	return 0;
 }
 
+int chain_head_verify(struct db *db, int64_t device_id, const struct record_head *head,
+		      const uint8_t *link)
+{
+	char *cert = NULL;
+	int r = db_device_cert(db, device_id, &cert);
+
+	if (r < 0)
+		return r;
+	r = record_head_verify(head, link, cert, strlen(cert));
+	free(cert);
+	return r;
+}
+
 static int check_head(struct db *db, const struct db_device *dev, const struct record_head *head,
 		      const struct walk *w, struct chain_audit *a)
 {
-	uint8_t digest[CRYPTO_SHA256_LEN];
-	char *cert = NULL;
 	int r;
 
 	if (!w->has_head_link) {
 		a->head = CHAIN_HEAD_NO_RECORD;
 		return 0;
 	}
-	r = db_device_cert(db, dev->id, &cert);
-	if (r == -ENOENT) {
+	r = chain_head_verify(db, dev->id, head, w->head_link);
+	switch (r) {
+	case 0:
+		a->head = CHAIN_HEAD_VERIFIES;
+		return 0;
+	case -EBADMSG:
+		a->head = CHAIN_HEAD_DOES_NOT;
+		return 0;
+	case -ENOENT:
 		a->head = CHAIN_HEAD_NO_CERTIFICATE;
 		return 0;
+	default:
+		return r;
 	}
-	if (r < 0)
-		return r;
-	record_head_digest(head->seq, w->head_link, digest);
-	r = crypto_verify_digest(cert, strlen(cert), digest, head->sig, head->sig_len);
-	free(cert);
-	if (r < 0 && r != -EBADMSG)
-		return r;
-	a->head = r == 0 ? CHAIN_HEAD_VERIFIES : CHAIN_HEAD_DOES_NOT;
-	return 0;
 }
 
 int chain_audit_device(struct db *db, const struct db_device *dev, struct chain_audit *ret)

@@ -38,6 +38,16 @@ struct chain_audit {
 	uint64_t head_seq; /* the signed head's seq, when one is kept */
 };
 
+struct record_head;
+
+/*
+ * Verify head (of the record whose link is link) with the certificate device
+ * enrolled with: 0, -EBADMSG when it does not verify, -ENOENT when no
+ * certificate was kept (enrolled before they were), or a storage error.
+ */
+int chain_head_verify(struct db *db, int64_t device_id, const struct record_head *head,
+		      const uint8_t *link) MUST_CHECK;
+
 /* Audit dev's stored records and signed head into *ret. Storage errors only. */
 int chain_audit_device(struct db *db, const struct db_device *dev,
 		       struct chain_audit *ret) MUST_CHECK;
